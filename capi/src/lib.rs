@@ -1,0 +1,1 @@
+//! C ABI for checksig (being built; see issue 3).

@@ -1,0 +1,29 @@
+//! Errors that stop a whole verification (per-file problems are [`crate::Status`]es).
+
+use std::io;
+use std::path::PathBuf;
+
+/// Why a verification could not run at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The root directory could not be opened.
+    #[error("cannot open directory {}: {source}", path.display())]
+    OpenRoot {
+        /// The directory.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// The manifest could not be read.
+    #[error("cannot read manifest {}: {source}", path.display())]
+    ReadManifest {
+        /// The manifest's path.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// The verification was cancelled before it finished.
+    #[error("verification cancelled")]
+    Cancelled,
+}

@@ -1,0 +1,45 @@
+//! Verify a directory of downloaded files against its checksum manifest
+//! (`sha1sum.txt`), fast, in parallel, and safely.
+//!
+//! ```no_run
+//! let report = checksig::verify_dir("/tmp/logs")?;
+//! for failure in report.failures() {
+//!     eprintln!(
+//!         "{}: {}",
+//!         String::from_utf8_lossy(&failure.name),
+//!         failure.status
+//!     );
+//! }
+//! assert!(report.is_ok(), "{}", report.summary());
+//! # Ok::<(), checksig::Error>(())
+//! ```
+//!
+//! * [`manifest`] parses and writes manifests exactly as GNU `sha1sum` does.
+//! * [`verify_dir`] and [`Verifier`] check every listed file, in parallel with
+//!   a bounded number of open files, and report every result in manifest
+//!   order ([`Report`]). By default a name may not leave the root directory,
+//!   and a FIFO or device is refused without being read.
+//! * [`reference`] is the naive implementation that tests and benchmarks
+//!   compare against.
+//!
+//! Unix only: names are raw bytes, and confinement uses `openat2(2)`.
+
+#![cfg(unix)]
+#![warn(missing_docs)]
+
+mod digest;
+mod error;
+mod hasher;
+pub mod manifest;
+pub mod reference;
+mod report;
+mod root;
+mod source;
+mod verify;
+
+pub use digest::{Algorithm, Digest};
+pub use error::Error;
+pub use hasher::{hash_bytes, Hasher};
+pub use report::{EntryReport, Report, Status, StatusKind};
+pub use root::FileKind;
+pub use verify::{verify_dir, CancelToken, Progress, ProgressFn, Verifier};

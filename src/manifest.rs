@@ -1,0 +1,730 @@
+//! Checksum manifests (`sha1sum.txt`), parsed and written exactly as GNU coreutils does.
+//!
+//! The grammar is the one `sha1sum -c` accepts (coreutils 9, `md5sum.c`):
+//!
+//! * A line whose very first byte is `#` is a comment. One trailing `\n`, then
+//!   one `\r`, is stripped from every line, so CRLF manifests work. Empty lines
+//!   are skipped; a line of blanks is malformed.
+//! * Leading blanks (space, tab) are skipped. A `\` then marks an *escaped*
+//!   name, in which `\\`, `\n` and `\r` decode to a backslash, a newline and a
+//!   carriage return; any other escape, or a lone `\` at the end, is malformed.
+//! * Tagged lines: `SHA1 (name) = <hex>` or OpenSSL's `SHA1(name)= <hex>`. The
+//!   name ends at the *last* `)`, and blanks may surround the `=`; the digest
+//!   must end the line.
+//! * Untagged lines: the hex digest, one blank, then either a type indicator
+//!   (`' '` for text, `'*'` for binary) and the name, or, in GNU's
+//!   "single-blank" mode, directly the name. The first untagged line that is
+//!   not ambiguous decides the mode for the whole input, as GNU does (see
+//!   [`Parser`]). Everything after that is the name, leading and trailing
+//!   spaces included.
+//!
+//! Names are raw bytes, not necessarily UTF-8. Where GNU silently truncates a
+//! line at a NUL byte, this parser reports the line as malformed (fail closed).
+//!
+//! ```
+//! use checksig::manifest::{Item, Manifest};
+//!
+//! let text = b"# made by sha1sum\n\
+//!     f572d396fae9206628714fb2ce00f72e94f2258f  hello.txt\n\
+//!     not a checksum line\n";
+//! let manifest = Manifest::parse(text);
+//! let entries: Vec<_> = manifest.entries().collect();
+//! assert_eq!(entries[0].name, b"hello.txt");
+//! assert_eq!(entries[0].line, 2);
+//! let bad: Vec<_> = manifest.malformed().collect();
+//! assert_eq!((bad[0].line, &bad[0].text[..]), (3, &b"not a checksum line"[..]));
+//! ```
+
+use crate::digest::{Algorithm, Digest};
+
+/// The name GNU `sha1sum` writes and [`crate::verify_dir`] reads.
+pub const DEFAULT_MANIFEST_NAME: &str = "sha1sum.txt";
+
+/// How an entry's line was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Style {
+    /// `<hex>  <name>`: GNU's default output.
+    Text,
+    /// `<hex> *<name>`: written by `sha1sum --binary`.
+    Binary,
+    /// `<hex> <name>`: one blank, no type indicator (GNU's "bsd reversed" mode).
+    SingleBlank,
+    /// `SHA1 (<name>) = <hex>`: written by `sha1sum --tag`, BSD and OpenSSL.
+    Tagged,
+}
+
+/// One well-formed line: a file name and the digest it must have.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Entry {
+    /// The 1-based line number in the manifest.
+    pub line: u64,
+    /// The file name, unescaped, as raw bytes.
+    pub name: Vec<u8>,
+    /// The expected digest.
+    pub digest: Digest,
+    /// How the line was written.
+    pub style: Style,
+}
+
+/// A line that is neither a comment, nor empty, nor a well-formed entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Malformed {
+    /// The 1-based line number in the manifest.
+    pub line: u64,
+    /// The line, without its trailing `\n` and `\r`.
+    pub text: Vec<u8>,
+}
+
+/// A line of a manifest that matters to verification.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Item {
+    /// A well-formed entry.
+    Entry(Entry),
+    /// A malformed line.
+    Malformed(Malformed),
+}
+
+impl Item {
+    /// The 1-based line number of this item.
+    pub fn line(&self) -> u64 {
+        match self {
+            Item::Entry(entry) => entry.line,
+            Item::Malformed(malformed) => malformed.line,
+        }
+    }
+}
+
+/// A parsed manifest: its entries and malformed lines, in the order of the file.
+///
+/// Comments and empty lines are not kept.
+///
+/// ```
+/// use checksig::manifest::Manifest;
+/// let manifest = Manifest::parse(b"f572d396fae9206628714fb2ce00f72e94f2258f *a b\r\n");
+/// assert_eq!(manifest.entries().next().unwrap().name, b"a b");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Manifest {
+    items: Vec<Item>,
+}
+
+impl Manifest {
+    /// Parses a whole SHA-1 manifest. Parsing never fails: bad lines become
+    /// [`Item::Malformed`] with their line number.
+    pub fn parse(bytes: &[u8]) -> Manifest {
+        Parser::new(Algorithm::Sha1).parse(bytes)
+    }
+
+    /// Makes a manifest from items, for instance to verify entries built by hand.
+    pub fn from_items(items: Vec<Item>) -> Manifest {
+        Manifest { items }
+    }
+
+    /// Every entry and malformed line, in file order.
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// The well-formed entries, in file order.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.items.iter().filter_map(|item| match item {
+            Item::Entry(entry) => Some(entry),
+            Item::Malformed(_) => None,
+        })
+    }
+
+    /// The malformed lines, in file order.
+    pub fn malformed(&self) -> impl Iterator<Item = &Malformed> {
+        self.items.iter().filter_map(|item| match item {
+            Item::Malformed(malformed) => Some(malformed),
+            Item::Entry(_) => None,
+        })
+    }
+
+    /// Takes the items out.
+    pub fn into_items(self) -> Vec<Item> {
+        self.items
+    }
+}
+
+/// What one line of a manifest holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// A comment or an empty line.
+    Skipped,
+    /// A well-formed entry (its `line` is the one given to [`Parser::parse_line`]).
+    Entry(Entry),
+    /// Not a valid line.
+    Malformed,
+}
+
+/// A line-by-line manifest parser that carries GNU's state between lines.
+///
+/// GNU decides once per run whether untagged lines use a type indicator
+/// (`<hex>  name`, `<hex> *name`) or a single blank (`<hex> name`): the first
+/// untagged line decides, and lines of the other form are malformed afterwards
+/// (GNU does this so that an attacker cannot smuggle a name with a leading
+/// blank past a reader). Keep one `Parser` across several manifests to get
+/// GNU's behaviour for `sha1sum -c a.txt b.txt`.
+///
+/// ```
+/// use checksig::manifest::{Line, Parser};
+/// use checksig::Algorithm;
+/// let mut parser = Parser::new(Algorithm::Sha1);
+/// let hex = "f572d396fae9206628714fb2ce00f72e94f2258f";
+/// let Line::Entry(first) = parser.parse_line(1, format!("{hex} file").as_bytes()) else { panic!() };
+/// assert_eq!(first.name, b"file");
+/// // Single-blank mode is now fixed: the second blank belongs to the name.
+/// let Line::Entry(second) = parser.parse_line(2, format!("{hex}  file").as_bytes()) else { panic!() };
+/// assert_eq!(second.name, b" file");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Parser {
+    algorithm: Algorithm,
+    /// GNU's `bsd_reversed`: `None` until the first untagged line decides.
+    single_blank: Option<bool>,
+    reading_stdin: bool,
+}
+
+impl Parser {
+    /// A parser for manifests of `algorithm`.
+    pub fn new(algorithm: Algorithm) -> Parser {
+        Parser {
+            algorithm,
+            single_blank: None,
+            reading_stdin: false,
+        }
+    }
+
+    /// Marks the input as standard input, where GNU refuses an entry named `-`.
+    pub fn reading_stdin(mut self, yes: bool) -> Parser {
+        self.reading_stdin = yes;
+        self
+    }
+
+    /// Parses a whole manifest, numbering lines from 1.
+    pub fn parse(&mut self, bytes: &[u8]) -> Manifest {
+        let mut items = Vec::new();
+        for (index, raw) in lines(bytes).enumerate() {
+            let number = index as u64 + 1;
+            match self.parse_line(number, raw) {
+                Line::Skipped => {}
+                Line::Entry(entry) => items.push(Item::Entry(entry)),
+                Line::Malformed => items.push(Item::Malformed(Malformed {
+                    line: number,
+                    text: strip_line_end(raw).to_vec(),
+                })),
+            }
+        }
+        Manifest { items }
+    }
+
+    /// Parses one line (with or without its trailing `\n`).
+    pub fn parse_line(&mut self, number: u64, raw: &[u8]) -> Line {
+        if raw.first() == Some(&b'#') {
+            return Line::Skipped;
+        }
+        let line = strip_line_end(raw);
+        if line.is_empty() {
+            return Line::Skipped;
+        }
+        if line.contains(&0) {
+            return Line::Malformed;
+        }
+        match self.split(line) {
+            Some((name, _)) if self.reading_stdin && name == b"-" => Line::Malformed,
+            Some((name, (digest, style))) => Line::Entry(Entry {
+                line: number,
+                name,
+                digest,
+                style,
+            }),
+            None => Line::Malformed,
+        }
+    }
+
+    /// GNU's `split_3`: the name and the digest of one stripped line.
+    fn split(&mut self, line: &[u8]) -> Option<(Vec<u8>, (Digest, Style))> {
+        let mut i = line.iter().take_while(|&&b| is_blank(b)).count();
+        let escaped = line.get(i) == Some(&b'\\');
+        i += usize::from(escaped);
+        let rest = &line[i..];
+
+        let tag = self.algorithm.tag().as_bytes();
+        if let Some(after_tag) = rest.strip_prefix(tag) {
+            let after_tag = after_tag.strip_prefix(b" ").unwrap_or(after_tag);
+            let tagged = after_tag.strip_prefix(b"(")?;
+            return self.split_tagged(tagged, escaped);
+        }
+        self.split_untagged(rest, escaped)
+    }
+
+    /// GNU's `bsd_split_3`: `name) = <hex>`, the part after `SHA1 (`.
+    fn split_tagged(&self, s: &[u8], escaped: bool) -> Option<(Vec<u8>, (Digest, Style))> {
+        let close = s.iter().rposition(|&b| b == b')')?;
+        let name = decode_name(&s[..close], escaped)?;
+        let after = skip_blanks(&s[close + 1..]);
+        let hex = skip_blanks(after.strip_prefix(b"=")?);
+        let digest = Digest::from_hex(self.algorithm, hex)?;
+        Some((name, (digest, Style::Tagged)))
+    }
+
+    fn split_untagged(&mut self, s: &[u8], escaped: bool) -> Option<(Vec<u8>, (Digest, Style))> {
+        let hex_len = self.algorithm.hex_len();
+        // GNU's minimum: the digest, one blank, one byte of name (one more if
+        // an escape is present, which then cannot be a digest anyway).
+        if s.len() < hex_len + 2 + usize::from(s.first() == Some(&b'\\')) {
+            return None;
+        }
+        if !is_blank(s[hex_len]) {
+            return None;
+        }
+        let digest = Digest::from_hex(self.algorithm, &s[..hex_len])?;
+        let after = &s[hex_len + 1..];
+        let (style, name) = if after.len() == 1 || (after[0] != b' ' && after[0] != b'*') {
+            if self.single_blank == Some(false) {
+                return None;
+            }
+            self.single_blank = Some(true);
+            (Style::SingleBlank, after)
+        } else if self.single_blank == Some(true) {
+            (Style::SingleBlank, after)
+        } else {
+            self.single_blank = Some(false);
+            let style = if after[0] == b'*' {
+                Style::Binary
+            } else {
+                Style::Text
+            };
+            (style, &after[1..])
+        };
+        Some((decode_name(name, escaped)?, (digest, style)))
+    }
+}
+
+/// Splits `bytes` into lines as `getline` does: each line keeps its `\n`, and a
+/// last line without one is still a line.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    bytes.split_inclusive(|&b| b == b'\n')
+}
+
+/// Strips one trailing `\n`, then one trailing `\r`.
+fn strip_line_end(raw: &[u8]) -> &[u8] {
+    let line = raw.strip_suffix(b"\n").unwrap_or(raw);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn is_blank(byte: u8) -> bool {
+    byte == b' ' || byte == b'\t'
+}
+
+fn skip_blanks(s: &[u8]) -> &[u8] {
+    let blanks = s.iter().take_while(|&&b| is_blank(b)).count();
+    &s[blanks..]
+}
+
+fn decode_name(name: &[u8], escaped: bool) -> Option<Vec<u8>> {
+    if escaped {
+        unescape_name(name)
+    } else {
+        Some(name.to_vec())
+    }
+}
+
+/// Decodes GNU's escaped name form: `\\`, `\n` and `\r`. `None` for any other
+/// escape, a trailing lone backslash, or a NUL byte.
+///
+/// ```
+/// use checksig::manifest::unescape_name;
+/// assert_eq!(unescape_name(br"a\nb\\c").unwrap(), b"a\nb\\c");
+/// assert!(unescape_name(br"a\tb").is_none());
+/// assert!(unescape_name(b"a\\").is_none());
+/// ```
+pub fn unescape_name(escaped: &[u8]) -> Option<Vec<u8>> {
+    let mut name = Vec::with_capacity(escaped.len());
+    let mut bytes = escaped.iter();
+    while let Some(&byte) = bytes.next() {
+        match byte {
+            b'\\' => name.push(match bytes.next()? {
+                b'\\' => b'\\',
+                b'n' => b'\n',
+                b'r' => b'\r',
+                _ => return None,
+            }),
+            0 => return None,
+            _ => name.push(byte),
+        }
+    }
+    Some(name)
+}
+
+/// Whether GNU escapes `name` when it writes it: it holds a backslash, a
+/// newline or a carriage return.
+///
+/// ```
+/// use checksig::manifest::needs_escape;
+/// assert!(needs_escape(b"a\\b"));
+/// assert!(!needs_escape(b"a b"));
+/// ```
+pub fn needs_escape(name: &[u8]) -> bool {
+    name.iter().any(|&b| matches!(b, b'\\' | b'\n' | b'\r'))
+}
+
+/// Encodes `name` as GNU does inside an escaped line (the caller writes the
+/// leading `\` of the line). Names that need no escape come back unchanged.
+///
+/// ```
+/// use checksig::manifest::escape_name;
+/// assert_eq!(escape_name(b"a\nb\\c\rd"), br"a\nb\\c\rd");
+/// ```
+pub fn escape_name(name: &[u8]) -> Vec<u8> {
+    let mut escaped = Vec::with_capacity(name.len() + 2);
+    for &byte in name {
+        match byte {
+            b'\\' => escaped.extend_from_slice(br"\\"),
+            b'\n' => escaped.extend_from_slice(br"\n"),
+            b'\r' => escaped.extend_from_slice(br"\r"),
+            _ => escaped.push(byte),
+        }
+    }
+    escaped
+}
+
+/// Why an entry cannot be written as a manifest line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    /// File names are never empty.
+    #[error("an empty file name cannot be written to a manifest")]
+    EmptyName,
+    /// File names never hold NUL bytes.
+    #[error("a file name with a NUL byte cannot be written to a manifest")]
+    NulInName,
+}
+
+/// Writes one manifest line (ending in `\n`) as GNU `sha1sum` writes it:
+/// `<hex>  <name>` (or ` *` for [`Style::Binary`], `SHA1 (<name>) = <hex>` for
+/// [`Style::Tagged`]), with a leading `\` and escapes when the name holds a
+/// backslash, newline or carriage return. [`Style::SingleBlank`] is written as
+/// [`Style::Text`], since GNU never writes it.
+///
+/// Parsing the line gives the entry back for every name that is not empty and
+/// has no NUL byte, which is every possible file name.
+///
+/// ```
+/// use checksig::manifest::{format_line, Entry, Manifest, Style};
+/// use checksig::{Algorithm, Digest};
+/// let entry = Entry {
+///     line: 1,
+///     name: b"new\nline".to_vec(),
+///     digest: Digest::from_bytes(Algorithm::Sha1, &[0xab; 20]).unwrap(),
+///     style: Style::Text,
+/// };
+/// let line = format_line(&entry).unwrap();
+/// assert_eq!(line, b"\\abababababababababababababababababababab  new\\nline\n");
+/// assert_eq!(Manifest::parse(&line).entries().next(), Some(&entry));
+/// ```
+pub fn format_line(entry: &Entry) -> Result<Vec<u8>, FormatError> {
+    if entry.name.is_empty() {
+        return Err(FormatError::EmptyName);
+    }
+    if entry.name.contains(&0) {
+        return Err(FormatError::NulInName);
+    }
+    let escape = needs_escape(&entry.name);
+    let name = if escape {
+        escape_name(&entry.name)
+    } else {
+        entry.name.clone()
+    };
+    let hex = entry.digest.to_hex();
+    let mut line = Vec::with_capacity(name.len() + hex.len() + 12);
+    if escape {
+        line.push(b'\\');
+    }
+    match entry.style {
+        Style::Tagged => {
+            line.extend_from_slice(entry.digest.algorithm().tag().as_bytes());
+            line.extend_from_slice(b" (");
+            line.extend_from_slice(&name);
+            line.extend_from_slice(b") = ");
+            line.extend_from_slice(hex.as_bytes());
+        }
+        Style::Text | Style::Binary | Style::SingleBlank => {
+            line.extend_from_slice(hex.as_bytes());
+            line.extend_from_slice(if entry.style == Style::Binary {
+                b" *"
+            } else {
+                b"  "
+            });
+            line.extend_from_slice(&name);
+        }
+    }
+    line.push(b'\n');
+    Ok(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEX: &str = "f572d396fae9206628714fb2ce00f72e94f2258f";
+
+    fn digest() -> Digest {
+        Digest::from_hex(Algorithm::Sha1, HEX.as_bytes()).unwrap()
+    }
+
+    fn parse(text: &str) -> Manifest {
+        Manifest::parse(text.as_bytes())
+    }
+
+    fn names(manifest: &Manifest) -> Vec<Vec<u8>> {
+        manifest.entries().map(|e| e.name.clone()).collect()
+    }
+
+    fn malformed_lines(manifest: &Manifest) -> Vec<u64> {
+        manifest.malformed().map(|m| m.line).collect()
+    }
+
+    #[test]
+    fn text_and_binary_lines() {
+        let m = parse(&format!("{HEX}  a.log\n{HEX} *b.log\n"));
+        let entries: Vec<_> = m.entries().collect();
+        assert_eq!(entries[0].name, b"a.log");
+        assert_eq!(entries[0].style, Style::Text);
+        assert_eq!(entries[0].digest, digest());
+        assert_eq!(entries[1].name, b"b.log");
+        assert_eq!(entries[1].style, Style::Binary);
+        assert_eq!(entries[1].line, 2);
+    }
+
+    #[test]
+    fn uppercase_hex_is_accepted() {
+        let m = parse(&format!("{}  a\n", HEX.to_uppercase()));
+        assert_eq!(m.entries().next().unwrap().digest, digest());
+    }
+
+    #[test]
+    fn comment_only_at_first_byte() {
+        let m = parse(&format!("# comment\n #x\n{HEX}  #name\n"));
+        assert_eq!(names(&m), vec![b"#name".to_vec()]);
+        assert_eq!(malformed_lines(&m), vec![2]);
+    }
+
+    #[test]
+    fn empty_lines_skipped_blank_lines_malformed() {
+        let m = parse(&format!("\n\r\n   \n\t\n{HEX}  a\n"));
+        assert_eq!(names(&m), vec![b"a".to_vec()]);
+        assert_eq!(malformed_lines(&m), vec![3, 4]);
+    }
+
+    #[test]
+    fn crlf_strips_one_cr_only() {
+        let m = parse(&format!("{HEX}  a\r\n{HEX}  b\r\r\n"));
+        assert_eq!(names(&m), vec![b"a".to_vec(), b"b\r".to_vec()]);
+    }
+
+    #[test]
+    fn last_line_without_newline() {
+        let m = parse(&format!("{HEX}  a\n{HEX}  b"));
+        assert_eq!(names(&m), vec![b"a".to_vec(), b"b".to_vec()]);
+    }
+
+    #[test]
+    fn leading_blanks_skipped_trailing_kept() {
+        let m = parse(&format!(" \t{HEX}  a b \n"));
+        assert_eq!(names(&m), vec![b"a b ".to_vec()]);
+    }
+
+    #[test]
+    fn names_keep_leading_spaces_and_stars() {
+        let m = parse(&format!("{HEX}   lead\n{HEX}  *star\n{HEX} **bin-star\n"));
+        assert_eq!(
+            names(&m),
+            vec![b" lead".to_vec(), b"*star".to_vec(), b"*bin-star".to_vec()]
+        );
+    }
+
+    #[test]
+    fn tab_separator() {
+        let m = parse(&format!("{HEX}\t a\n"));
+        assert_eq!(names(&m), vec![b"a".to_vec()]);
+    }
+
+    #[test]
+    fn escaped_names() {
+        let m = parse(&format!("\\{HEX}  a\\nb\\\\c\\rd\n"));
+        assert_eq!(names(&m), vec![b"a\nb\\c\rd".to_vec()]);
+    }
+
+    #[test]
+    fn bad_escapes_are_malformed() {
+        let m = parse(&format!("\\{HEX}  a\\tb\n\\{HEX}  a\\\n\\{HEX}  ok\n"));
+        assert_eq!(malformed_lines(&m), vec![1, 2]);
+        assert_eq!(names(&m), vec![b"ok".to_vec()]);
+    }
+
+    #[test]
+    fn backslash_without_escape_marker_is_literal() {
+        let m = parse(&format!("{HEX}  a\\nb\n"));
+        assert_eq!(names(&m), vec![b"a\\nb".to_vec()]);
+    }
+
+    #[test]
+    fn tagged_lines() {
+        let m = parse(&format!(
+            "SHA1 (a b) = {HEX}\nSHA1(c)= {HEX}\nSHA1 (d)={HEX}\nSHA1 (e) \t= \t{HEX}\n"
+        ));
+        assert_eq!(
+            names(&m),
+            vec![b"a b".to_vec(), b"c".to_vec(), b"d".to_vec(), b"e".to_vec()]
+        );
+        assert!(m.entries().all(|e| e.style == Style::Tagged));
+    }
+
+    #[test]
+    fn tagged_name_ends_at_last_paren() {
+        let m = parse(&format!("SHA1 (a) (b)) = {HEX}\n"));
+        assert_eq!(names(&m), vec![b"a) (b)".to_vec()]);
+    }
+
+    #[test]
+    fn tagged_escaped_name() {
+        let m = parse(&format!("\\SHA1 (a\\nb) = {HEX}\n"));
+        assert_eq!(names(&m), vec![b"a\nb".to_vec()]);
+    }
+
+    #[test]
+    fn tagged_malformed_variants() {
+        let m = parse(&format!(
+            "sha1 (a) = {HEX}\nSHA1  (a) = {HEX}\nSHA1 (a) = {HEX} \nSHA1 (a) {HEX}\nSHA1 a) = {HEX}\nSHA1 (a = {HEX}\nSHA256 (a) = {HEX}\n"
+        ));
+        assert_eq!(names(&m), Vec::<Vec<u8>>::new());
+        assert_eq!(malformed_lines(&m), vec![1, 2, 3, 4, 5, 6, 7]);
+    }
+
+    #[test]
+    fn short_or_non_hex_digests_are_malformed() {
+        let short = &HEX[..39];
+        let m = parse(&format!(
+            "{short}  a\n{HEX}0  a\nz{}  a\n{HEX}\n{HEX} \n{HEX}x a\n",
+            &HEX[1..]
+        ));
+        assert_eq!(malformed_lines(&m), vec![1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn nul_byte_is_malformed() {
+        let mut text = format!("{HEX}  a").into_bytes();
+        text.extend_from_slice(b"\0b\n");
+        let m = Manifest::parse(&text);
+        assert_eq!(malformed_lines(&m), vec![1]);
+    }
+
+    #[test]
+    fn non_utf8_names() {
+        let mut text = format!("{HEX}  ").into_bytes();
+        text.extend_from_slice(b"caf\xe9\n");
+        assert_eq!(names(&Manifest::parse(&text)), vec![b"caf\xe9".to_vec()]);
+    }
+
+    #[test]
+    fn first_untagged_line_fixes_single_blank_mode() {
+        let m = parse(&format!("{HEX} a\n{HEX}  b\n{HEX} *c\n"));
+        assert_eq!(
+            names(&m),
+            vec![b"a".to_vec(), b" b".to_vec(), b"*c".to_vec()]
+        );
+        assert!(m.entries().all(|e| e.style == Style::SingleBlank));
+    }
+
+    #[test]
+    fn first_untagged_line_fixes_indicator_mode() {
+        let m = parse(&format!("{HEX}  a\n{HEX} b\n"));
+        assert_eq!(names(&m), vec![b"a".to_vec()]);
+        assert_eq!(malformed_lines(&m), vec![2]);
+    }
+
+    #[test]
+    fn one_byte_after_blank_means_single_blank() {
+        // "<hex>  " is the single-blank name " ", as GNU reads it.
+        let m = parse(&format!("{HEX}  \n{HEX}  x\n"));
+        assert_eq!(names(&m), vec![b" ".to_vec(), b" x".to_vec()]);
+    }
+
+    #[test]
+    fn malformed_lines_do_not_decide_the_mode() {
+        let m = parse(&format!("{} a\n{HEX}  b\n", "z".repeat(40)));
+        assert_eq!(names(&m), vec![b"b".to_vec()]);
+    }
+
+    #[test]
+    fn tagged_lines_do_not_decide_the_mode() {
+        let m = parse(&format!("SHA1 (t) = {HEX}\n{HEX} a\n"));
+        assert_eq!(names(&m), vec![b"t".to_vec(), b"a".to_vec()]);
+    }
+
+    #[test]
+    fn mode_carries_across_manifests_with_one_parser() {
+        let mut parser = Parser::new(Algorithm::Sha1);
+        parser.parse(format!("{HEX} a\n").as_bytes());
+        let second = parser.parse(format!("{HEX}  b\n").as_bytes());
+        assert_eq!(names(&second), vec![b" b".to_vec()]);
+    }
+
+    #[test]
+    fn dash_refused_only_on_stdin() {
+        let text = format!("{HEX}  -\n");
+        assert_eq!(names(&parse(&text)), vec![b"-".to_vec()]);
+        let m = Parser::new(Algorithm::Sha1)
+            .reading_stdin(true)
+            .parse(text.as_bytes());
+        assert_eq!(malformed_lines(&m), vec![1]);
+    }
+
+    #[test]
+    fn malformed_keeps_text_without_line_end() {
+        let m = parse("junk\r\n");
+        let bad = m.malformed().next().unwrap();
+        assert_eq!((bad.line, bad.text.as_slice()), (1, &b"junk"[..]));
+    }
+
+    #[test]
+    fn format_round_trips_tricky_names() {
+        let names: [&[u8]; 8] = [
+            b"plain",
+            b" lead and trail ",
+            b"*star",
+            b"back\\slash",
+            b"new\nline",
+            b"cr\r",
+            b"caf\xe9",
+            b"paren) = x",
+        ];
+        for style in [Style::Text, Style::Binary, Style::Tagged] {
+            for name in names {
+                let entry = Entry {
+                    line: 1,
+                    name: name.to_vec(),
+                    digest: digest(),
+                    style,
+                };
+                let line = format_line(&entry).unwrap();
+                let parsed = Manifest::parse(&line);
+                assert_eq!(parsed.entries().next(), Some(&entry), "{line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn format_refuses_impossible_names() {
+        let mut entry = Entry {
+            line: 1,
+            name: Vec::new(),
+            digest: digest(),
+            style: Style::Text,
+        };
+        assert_eq!(format_line(&entry), Err(FormatError::EmptyName));
+        entry.name = b"a\0b".to_vec();
+        assert_eq!(format_line(&entry), Err(FormatError::NulInName));
+    }
+}

@@ -1,0 +1,234 @@
+//! The outcome of a verification: one result per manifest line, in manifest order.
+
+use std::fmt;
+use std::io;
+
+use crate::digest::Digest;
+use crate::root::FileKind;
+
+/// What happened to one manifest line.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Status {
+    /// The file's digest matches.
+    Ok,
+    /// The file's digest differs from the manifest's.
+    Mismatch {
+        /// The digest the file has.
+        actual: Digest,
+    },
+    /// The file does not exist.
+    Missing,
+    /// The file exists but could not be opened or read.
+    Unreadable(io::Error),
+    /// The name is a directory, FIFO, device or socket; it was not read.
+    NotRegular(FileKind),
+    /// The name leaves the root directory (absolute, `..`, or a symbolic link
+    /// pointing out); it was not opened.
+    OutsideRoot,
+    /// The file's size changed while it was read, so no digest is trustworthy.
+    Changed,
+    /// The line is not a valid manifest line.
+    Malformed {
+        /// The line, without its line end.
+        text: Vec<u8>,
+    },
+}
+
+/// The kind of a [`Status`], without its data: a stable code for other languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u32)]
+pub enum StatusKind {
+    /// [`Status::Ok`]
+    Ok = 0,
+    /// [`Status::Mismatch`]
+    Mismatch = 1,
+    /// [`Status::Missing`]
+    Missing = 2,
+    /// [`Status::Unreadable`]
+    Unreadable = 3,
+    /// [`Status::NotRegular`]
+    NotRegular = 4,
+    /// [`Status::OutsideRoot`]
+    OutsideRoot = 5,
+    /// [`Status::Changed`]
+    Changed = 6,
+    /// [`Status::Malformed`]
+    Malformed = 7,
+}
+
+impl StatusKind {
+    /// Every kind, in code order.
+    pub const ALL: [StatusKind; 8] = [
+        StatusKind::Ok,
+        StatusKind::Mismatch,
+        StatusKind::Missing,
+        StatusKind::Unreadable,
+        StatusKind::NotRegular,
+        StatusKind::OutsideRoot,
+        StatusKind::Changed,
+        StatusKind::Malformed,
+    ];
+
+    /// A short lowercase name, such as `"mismatch"` (used by `--json`).
+    pub fn name(self) -> &'static str {
+        match self {
+            StatusKind::Ok => "ok",
+            StatusKind::Mismatch => "mismatch",
+            StatusKind::Missing => "missing",
+            StatusKind::Unreadable => "unreadable",
+            StatusKind::NotRegular => "not_regular",
+            StatusKind::OutsideRoot => "outside_root",
+            StatusKind::Changed => "changed",
+            StatusKind::Malformed => "malformed",
+        }
+    }
+}
+
+impl Status {
+    /// The kind of this status.
+    pub fn kind(&self) -> StatusKind {
+        match self {
+            Status::Ok => StatusKind::Ok,
+            Status::Mismatch { .. } => StatusKind::Mismatch,
+            Status::Missing => StatusKind::Missing,
+            Status::Unreadable(_) => StatusKind::Unreadable,
+            Status::NotRegular(_) => StatusKind::NotRegular,
+            Status::OutsideRoot => StatusKind::OutsideRoot,
+            Status::Changed => StatusKind::Changed,
+            Status::Malformed { .. } => StatusKind::Malformed,
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    /// A short reason, such as `mismatch` or `not a regular file (FIFO)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Ok => f.write_str("OK"),
+            Status::Mismatch { .. } => f.write_str("mismatch"),
+            Status::Missing => f.write_str("no such file or directory"),
+            Status::Unreadable(e) => write!(f, "cannot be read: {e}"),
+            Status::NotRegular(kind) => write!(f, "not a regular file ({kind})"),
+            Status::OutsideRoot => f.write_str("outside the root directory"),
+            Status::Changed => f.write_str("changed while it was read"),
+            Status::Malformed { .. } => f.write_str("improperly formatted line"),
+        }
+    }
+}
+
+/// The result for one manifest line.
+#[derive(Debug)]
+pub struct EntryReport {
+    /// The 1-based line number in the manifest.
+    pub line: u64,
+    /// The file name as listed (raw bytes); empty for a malformed line.
+    pub name: Vec<u8>,
+    /// The digest the manifest lists; `None` for a malformed line.
+    pub expected: Option<Digest>,
+    /// What happened.
+    pub status: Status,
+}
+
+impl EntryReport {
+    /// The digest the file was found to have, when it was read.
+    pub fn actual(&self) -> Option<Digest> {
+        match self.status {
+            Status::Ok => self.expected,
+            Status::Mismatch { actual } => Some(actual),
+            _ => None,
+        }
+    }
+}
+
+/// Verification policy that decides which results are failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Policy {
+    pub ignore_missing: bool,
+    pub strict: bool,
+}
+
+/// The results of verifying a manifest: one [`EntryReport`] per entry or
+/// malformed line, in manifest order.
+///
+/// ```no_run
+/// let report = checksig::verify_dir("downloads")?;
+/// for failure in report.failures() {
+///     println!("{}: {}", String::from_utf8_lossy(&failure.name), failure.status);
+/// }
+/// println!("{}", report.summary());
+/// # Ok::<(), checksig::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Report {
+    entries: Vec<EntryReport>,
+    policy: Policy,
+}
+
+impl Report {
+    pub(crate) fn new(entries: Vec<EntryReport>, policy: Policy) -> Report {
+        Report { entries, policy }
+    }
+
+    /// Every result, in manifest order.
+    pub fn entries(&self) -> &[EntryReport] {
+        &self.entries
+    }
+
+    /// Takes the results out.
+    pub fn into_entries(self) -> Vec<EntryReport> {
+        self.entries
+    }
+
+    /// Whether `entry` counts as a failure under this report's options:
+    /// everything but OK, except a missing file with `ignore_missing` and a
+    /// malformed line without `strict`.
+    pub fn is_failure(&self, entry: &EntryReport) -> bool {
+        match entry.status {
+            Status::Ok => false,
+            Status::Missing => !self.policy.ignore_missing,
+            Status::Malformed { .. } => self.policy.strict,
+            _ => true,
+        }
+    }
+
+    /// The failures, in manifest order.
+    pub fn failures(&self) -> impl Iterator<Item = &EntryReport> {
+        self.entries.iter().filter(|e| self.is_failure(e))
+    }
+
+    /// How many results have this kind.
+    pub fn count(&self, kind: StatusKind) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.status.kind() == kind)
+            .count()
+    }
+
+    /// True when no result is a failure and at least one file matched.
+    ///
+    /// A manifest with no entry, or whose every file is missing under
+    /// `ignore_missing`, verified nothing and is not OK (as `sha1sum -c` says
+    /// "no properly formatted checksum lines found" or "no file was verified").
+    pub fn is_ok(&self) -> bool {
+        self.failures().next().is_none() && self.count(StatusKind::Ok) > 0
+    }
+
+    /// One line such as `9 OK, 1 mismatch` or `nothing verified`.
+    pub fn summary(&self) -> String {
+        let parts: Vec<String> = StatusKind::ALL
+            .iter()
+            .map(|&kind| (kind, self.count(kind)))
+            .filter(|&(_, n)| n > 0)
+            .map(|(kind, n)| match kind {
+                StatusKind::Ok => format!("{n} OK"),
+                _ => format!("{n} {}", kind.name().replace('_', " ")),
+            })
+            .collect();
+        if parts.is_empty() {
+            "nothing verified: the manifest lists no file".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Opening manifest entries below a root directory, confined to it.
+//!
+//! Confinement is the kernel's: `openat2(2)` with `RESOLVE_BENEATH` refuses,
+//! during path resolution itself, an absolute name, a `..` that climbs above
+//! the root and a symbolic link that points out of it, so no check-then-open
+//! race exists. Kernels older than 5.6 (or sandboxes that filter `openat2`)
+//! fall back to resolving the path with `realpath` and checking the prefix,
+//! which is correct unless the tree is changed while it is verified.
+//!
+//! Every file is opened with `O_NONBLOCK`, so that opening a FIFO never waits
+//! for a writer; the entry is then refused after `fstat` unless it is a
+//! regular file.
+
+use std::ffi::OsStr;
+use std::fs::File;
+use std::io;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rustix::fs::{AtFlags, FileType, Mode, OFlags, ResolveFlags};
+use rustix::io::Errno;
+
+/// The kind of a file that is not a regular file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// A directory.
+    Directory,
+    /// A named pipe.
+    Fifo,
+    /// A character device, such as `/dev/zero`.
+    CharDevice,
+    /// A block device.
+    BlockDevice,
+    /// A Unix socket.
+    Socket,
+    /// Anything else.
+    Other,
+}
+
+impl FileKind {
+    fn of(file_type: FileType) -> FileKind {
+        match file_type {
+            FileType::Directory => FileKind::Directory,
+            FileType::Fifo => FileKind::Fifo,
+            FileType::CharacterDevice => FileKind::CharDevice,
+            FileType::BlockDevice => FileKind::BlockDevice,
+            FileType::Socket => FileKind::Socket,
+            _ => FileKind::Other,
+        }
+    }
+
+    /// A short description, such as "directory" or "character device".
+    pub fn describe(self) -> &'static str {
+        match self {
+            FileKind::Directory => "directory",
+            FileKind::Fifo => "FIFO",
+            FileKind::CharDevice => "character device",
+            FileKind::BlockDevice => "block device",
+            FileKind::Socket => "socket",
+            FileKind::Other => "special file",
+        }
+    }
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// Why an entry could not be opened for hashing.
+#[derive(Debug)]
+pub(crate) enum OpenError {
+    /// No such file.
+    Missing,
+    /// The name leaves the root directory.
+    OutsideRoot,
+    /// It exists but is not a regular file.
+    NotRegular(FileKind),
+    /// Any other failure, with the OS error.
+    Io(io::Error),
+}
+
+/// A regular file opened for hashing, with the size it had when opened.
+pub(crate) struct OpenFile {
+    pub file: File,
+    pub len: u64,
+}
+
+/// A directory that manifest names are resolved against.
+#[derive(Debug)]
+pub(crate) struct Root {
+    dir: File,
+    path: PathBuf,
+    confined: bool,
+}
+
+/// Set once `openat2` turns out to be unavailable, so the fallback is not
+/// preceded by a failing system call for every file.
+static OPENAT2_MISSING: AtomicBool = AtomicBool::new(false);
+
+impl Root {
+    /// Opens `path` as the root. With `confined`, names may not leave it.
+    pub fn open(path: &Path, confined: bool) -> io::Result<Root> {
+        let fd = rustix::fs::open(
+            path,
+            OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        Ok(Root {
+            dir: File::from(fd),
+            path: path.to_path_buf(),
+            confined,
+        })
+    }
+
+    /// Opens the regular file `name` (raw bytes, relative to the root).
+    pub fn open_file(&self, name: &[u8]) -> Result<OpenFile, OpenError> {
+        let file = self.open_any(OsStr::from_bytes(name))?;
+        let stat = rustix::fs::fstat(&file).map_err(|e| OpenError::Io(e.into()))?;
+        match FileType::from_raw_mode(stat.st_mode) {
+            FileType::RegularFile => Ok(OpenFile {
+                file,
+                len: stat.st_size as u64,
+            }),
+            other => Err(OpenError::NotRegular(FileKind::of(other))),
+        }
+    }
+
+    /// The size of `name` if a `stat` finds a regular file; only an estimate
+    /// for progress, since nothing is opened or confined here.
+    pub fn file_len_hint(&self, name: &[u8]) -> Option<u64> {
+        let stat = rustix::fs::statat(&self.dir, OsStr::from_bytes(name), AtFlags::empty()).ok()?;
+        (FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile)
+            .then_some(stat.st_size as u64)
+    }
+
+    fn open_any(&self, name: &OsStr) -> Result<File, OpenError> {
+        let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
+        if !self.confined {
+            return rustix::fs::openat(&self.dir, name, flags, Mode::empty())
+                .map(File::from)
+                .map_err(open_error);
+        }
+        if !OPENAT2_MISSING.load(Ordering::Relaxed) {
+            let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS;
+            match rustix::fs::openat2(&self.dir, name, flags, Mode::empty(), resolve) {
+                Ok(fd) => return Ok(File::from(fd)),
+                Err(Errno::XDEV) => return Err(OpenError::OutsideRoot),
+                Err(Errno::NOSYS | Errno::PERM) => OPENAT2_MISSING.store(true, Ordering::Relaxed),
+                Err(errno) => return Err(open_error(errno)),
+            }
+        }
+        self.open_beneath_by_path(Path::new(name), flags)
+    }
+
+    /// The fallback when `openat2` is missing: resolve, check, then open.
+    fn open_beneath_by_path(&self, name: &Path, flags: OFlags) -> Result<File, OpenError> {
+        if leaves_lexically(name) {
+            return Err(OpenError::OutsideRoot);
+        }
+        let root = self.path.canonicalize().map_err(OpenError::Io)?;
+        let resolved = match root.join(name).canonicalize() {
+            Ok(resolved) => resolved,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(OpenError::Missing),
+            Err(e) => return Err(OpenError::Io(e)),
+        };
+        if !resolved.starts_with(&root) {
+            return Err(OpenError::OutsideRoot);
+        }
+        rustix::fs::open(&resolved, flags, Mode::empty())
+            .map(File::from)
+            .map_err(open_error)
+    }
+}
+
+/// Whether `name` is absolute or climbs above its start with `..`.
+fn leaves_lexically(name: &Path) -> bool {
+    let mut depth = 0usize;
+    for component in name.components() {
+        match component {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir if depth == 0 => return true,
+            Component::ParentDir => depth -= 1,
+            Component::RootDir | Component::Prefix(_) => return true,
+        }
+    }
+    false
+}
+
+fn open_error(errno: Errno) -> OpenError {
+    if errno == Errno::NOENT {
+        OpenError::Missing
+    } else {
+        OpenError::Io(errno.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexical_escape_check() {
+        assert!(leaves_lexically(Path::new("/etc/passwd")));
+        assert!(leaves_lexically(Path::new("../x")));
+        assert!(leaves_lexically(Path::new("a/../../x")));
+        assert!(!leaves_lexically(Path::new("a/../x")));
+        assert!(!leaves_lexically(Path::new("./a/b")));
+    }
+}
