@@ -42,4 +42,5 @@ pub use error::Error;
 pub use hasher::{hash_bytes, Hasher};
 pub use report::{EntryReport, Report, Status, StatusKind};
 pub use root::FileKind;
+pub use source::{hash_file, HashFileError};
 pub use verify::{verify_dir, CancelToken, Progress, ProgressFn, Verifier};

@@ -88,6 +88,32 @@ pub(crate) struct OpenFile {
     pub len: u64,
 }
 
+/// Opens `path` for hashing, refusing anything but a regular file without blocking.
+pub(crate) fn open_regular(path: &Path) -> Result<OpenFile, OpenError> {
+    let file = rustix::fs::open(path, READ_FLAGS, Mode::empty())
+        .map(File::from)
+        .map_err(open_error)?;
+    regular(file)
+}
+
+fn regular(file: File) -> Result<OpenFile, OpenError> {
+    let stat = rustix::fs::fstat(&file).map_err(|e| OpenError::Io(e.into()))?;
+    match FileType::from_raw_mode(stat.st_mode) {
+        FileType::RegularFile => Ok(OpenFile {
+            file,
+            len: stat.st_size as u64,
+        }),
+        other => Err(OpenError::NotRegular(FileKind::of(other))),
+    }
+}
+
+/// Read-only, never the controlling terminal, and non-blocking so that
+/// opening a FIFO does not wait for a writer.
+const READ_FLAGS: OFlags = OFlags::RDONLY
+    .union(OFlags::CLOEXEC)
+    .union(OFlags::NOCTTY)
+    .union(OFlags::NONBLOCK);
+
 /// A directory that manifest names are resolved against.
 #[derive(Debug)]
 pub(crate) struct Root {
@@ -117,15 +143,7 @@ impl Root {
 
     /// Opens the regular file `name` (raw bytes, relative to the root).
     pub fn open_file(&self, name: &[u8]) -> Result<OpenFile, OpenError> {
-        let file = self.open_any(OsStr::from_bytes(name))?;
-        let stat = rustix::fs::fstat(&file).map_err(|e| OpenError::Io(e.into()))?;
-        match FileType::from_raw_mode(stat.st_mode) {
-            FileType::RegularFile => Ok(OpenFile {
-                file,
-                len: stat.st_size as u64,
-            }),
-            other => Err(OpenError::NotRegular(FileKind::of(other))),
-        }
+        regular(self.open_any(OsStr::from_bytes(name))?)
     }
 
     /// The size of `name` if a `stat` finds a regular file; only an estimate
@@ -137,7 +155,7 @@ impl Root {
     }
 
     fn open_any(&self, name: &OsStr) -> Result<File, OpenError> {
-        let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
+        let flags = READ_FLAGS;
         if !self.confined {
             return rustix::fs::openat(&self.dir, name, flags, Mode::empty())
                 .map(File::from)

@@ -7,10 +7,49 @@
 
 use std::fs::File;
 use std::io::{self, Read};
+use std::path::Path;
 
 use crate::digest::{Algorithm, Digest};
 use crate::hasher::Hasher;
-use crate::root::OpenFile;
+use crate::root::{open_regular, FileKind, OpenError, OpenFile};
+
+/// Why [`hash_file`] failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HashFileError {
+    /// The file could not be opened or read.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// The path is a directory, FIFO, device or socket.
+    #[error("not a regular file ({0})")]
+    NotRegular(FileKind),
+    /// The file's size changed while it was read.
+    #[error("file changed while it was read")]
+    Changed,
+}
+
+/// The digest of the regular file at `path`, read the same way verification reads.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("hello.txt");
+/// std::fs::write(&path, "hello\n").unwrap();
+/// let digest = checksig::hash_file(checksig::Algorithm::Sha1, &path).unwrap();
+/// assert_eq!(digest.to_hex(), "f572d396fae9206628714fb2ce00f72e94f2258f");
+/// ```
+pub fn hash_file(algorithm: Algorithm, path: impl AsRef<Path>) -> Result<Digest, HashFileError> {
+    let mut open = open_regular(path.as_ref()).map_err(|e| match e {
+        OpenError::Missing => HashFileError::Io(rustix::io::Errno::NOENT.into()),
+        OpenError::NotRegular(kind) => HashFileError::NotRegular(kind),
+        OpenError::Io(e) => HashFileError::Io(e),
+        // No root confines hash_file, so this cannot happen; still no panic.
+        OpenError::OutsideRoot => HashFileError::Io(rustix::io::Errno::XDEV.into()),
+    })?;
+    Reader::new(algorithm).hash(&mut open).map_err(|e| match e {
+        ReadError::Io(e) => HashFileError::Io(e),
+        ReadError::Changed => HashFileError::Changed,
+    })
+}
 
 /// Read size: large enough that per-call overhead vanishes, small enough to
 /// stay in the L2 cache while it is hashed.
