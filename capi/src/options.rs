@@ -1,0 +1,386 @@
+//! Verification options, the progress callback and the cancel handle.
+
+use std::ffi::{c_char, c_void};
+use std::path::PathBuf;
+
+use checksig::{CancelToken, Progress, Verifier};
+
+use crate::boundary::{catch, free_handle, handle, handle_mut, path_arg};
+
+/// Progress figures passed to a `checksig_progress_fn`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct checksig_progress {
+    /// Bytes hashed so far.
+    pub bytes_done: u64,
+    /// Bytes of all listed files that could be stat'ed before hashing began.
+    pub bytes_total: u64,
+    /// Manifest lines finished (checked or found malformed).
+    pub files_done: u64,
+    /// Manifest lines in all.
+    pub files_total: u64,
+}
+
+impl From<&Progress> for checksig_progress {
+    fn from(progress: &Progress) -> checksig_progress {
+        checksig_progress {
+            bytes_done: progress.bytes_done,
+            bytes_total: progress.bytes_total,
+            files_done: progress.files_done,
+            files_total: progress.files_total,
+        }
+    }
+}
+
+/// A progress callback. It is called on the thread that called
+/// `checksig_verify`, at most every 50 ms and once at the end, with the
+/// `user_data` given to `checksig_options_set_progress`. `progress` is
+/// borrowed for the duration of the call. Return true to continue, false to
+/// cancel the verification (which then fails with `CHECKSIG_ERROR_CANCELLED`).
+/// The callback must not unwind (no C++ exception or longjmp out of it).
+pub type checksig_progress_fn = Option<
+    unsafe extern "C" fn(progress: *const checksig_progress, user_data: *mut c_void) -> bool,
+>;
+
+/// A handle that cancels a running verification from any thread. Create with
+/// `checksig_cancel_new`, attach with `checksig_options_set_cancel`, trigger
+/// with `checksig_cancel_trigger`, free with `checksig_cancel_free`. Once
+/// triggered it stays triggered: use a new one for the next verification.
+pub struct checksig_cancel {
+    token: CancelToken,
+}
+
+/// Options for `checksig_verify`. Create with `checksig_options_new`, free
+/// with `checksig_options_free`. Setting options while a verification uses
+/// the same object is a data race; using one object from many concurrent
+/// verifications is fine.
+pub struct checksig_options {
+    threads: usize,
+    manifest: PathBuf,
+    ignore_missing: bool,
+    strict: bool,
+    allow_outside_root: bool,
+    progress: Option<ProgressCallback>,
+    cancel: Option<CancelToken>,
+}
+
+#[derive(Clone, Copy)]
+struct ProgressCallback {
+    function: unsafe extern "C" fn(*const checksig_progress, *mut c_void) -> bool,
+    user_data: *mut c_void,
+}
+
+impl ProgressCallback {
+    fn call(&self, progress: &Progress) -> bool {
+        let figures = checksig_progress::from(progress);
+        // SAFETY: the caller of checksig_options_set_progress promised a valid
+        // function and user data for as long as these options are used;
+        // `figures` outlives the call.
+        unsafe { (self.function)(&figures, self.user_data) }
+    }
+}
+
+// SAFETY: the core calls the progress callback only on the thread that called
+// checksig_verify (documented by checksig::ProgressFn), so `user_data` is only
+// ever used on the caller's own thread; the bound is required by the builder.
+unsafe impl Send for ProgressCallback {}
+// SAFETY: as above: never called from two threads at once.
+unsafe impl Sync for ProgressCallback {}
+
+impl Default for checksig_options {
+    fn default() -> checksig_options {
+        checksig_options {
+            threads: 0,
+            manifest: PathBuf::from(checksig::manifest::DEFAULT_MANIFEST_NAME),
+            ignore_missing: false,
+            strict: true,
+            allow_outside_root: false,
+            progress: None,
+            cancel: None,
+        }
+    }
+}
+
+impl checksig_options {
+    /// The core's builder, configured as these options say.
+    pub(crate) fn verifier(&self) -> Verifier {
+        let mut verifier = Verifier::new()
+            .threads(self.threads)
+            .manifest(&self.manifest)
+            .ignore_missing(self.ignore_missing)
+            .strict(self.strict)
+            .allow_outside_root(self.allow_outside_root);
+        if let Some(token) = &self.cancel {
+            verifier = verifier.cancel_token(token.clone());
+        }
+        if let Some(callback) = self.progress {
+            verifier = verifier.progress(move |progress: &Progress| callback.call(progress));
+        }
+        verifier
+    }
+}
+
+/// New options with the defaults: one thread per CPU, `sha1sum.txt`, every
+/// file required, malformed lines are failures (strict), names confined to
+/// the root, no progress callback, no cancel handle. NULL only when out of
+/// memory. Free with `checksig_options_free`.
+#[no_mangle]
+pub extern "C" fn checksig_options_new() -> *mut checksig_options {
+    catch(
+        |_| std::ptr::null_mut(),
+        || Box::into_raw(Box::<checksig_options>::default()),
+    )
+}
+
+/// Frees options; NULL is a no-op. A cancel handle attached to them stays valid.
+///
+/// # Safety
+/// `options` is NULL or from `checksig_options_new`, not in use, and not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_options_free(options: *mut checksig_options) {
+    // SAFETY: the caller promises a handle from checksig_options_new or NULL.
+    catch(|_| (), || unsafe { free_handle(options) })
+}
+
+/// Applies `set` to the options; false when `options` is NULL (or on a bug).
+///
+/// # Safety
+/// `options` is NULL or a live options object not in use elsewhere.
+unsafe fn update(options: *mut checksig_options, set: impl FnOnce(&mut checksig_options)) -> bool {
+    catch(
+        |_| false,
+        // SAFETY: passed on from our caller.
+        || match unsafe { handle_mut(options) } {
+            Some(options) => {
+                set(options);
+                true
+            }
+            None => false,
+        },
+    )
+}
+
+/// Worker threads; 0 (the default) means one per available CPU.
+/// Returns false when `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object not in use by a verification.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_options_set_threads(
+    options: *mut checksig_options,
+    threads: usize,
+) -> bool {
+    // SAFETY: passed on from our caller.
+    unsafe { update(options, |o| o.threads = threads) }
+}
+
+/// The manifest's path (any bytes but NUL), relative to the root unless
+/// absolute; the default is `sha1sum.txt`. The string is copied. Returns
+/// false when `options` or `manifest` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object not in use by a verification;
+/// `manifest` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_options_set_manifest(
+    options: *mut checksig_options,
+    manifest: *const c_char,
+) -> bool {
+    // SAFETY: the caller promises a NUL-terminated string or NULL.
+    let Some(manifest) = (unsafe { path_arg(manifest) }) else {
+        return false;
+    };
+    let manifest = manifest.to_path_buf();
+    // SAFETY: passed on from our caller.
+    unsafe { update(options, |o| o.manifest = manifest) }
+}
+
+/// Whether a missing file is reported without being a failure (GNU's
+/// `--ignore-missing`); default false. Returns false when `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object not in use by a verification.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_options_set_ignore_missing(
+    options: *mut checksig_options,
+    yes: bool,
+) -> bool {
+    // SAFETY: passed on from our caller.
+    unsafe { update(options, |o| o.ignore_missing = yes) }
+}
+
+/// Whether a malformed manifest line is a failure; default true. Returns
+/// false when `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object not in use by a verification.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_options_set_strict(
+    options: *mut checksig_options,
+    yes: bool,
+) -> bool {
+    // SAFETY: passed on from our caller.
+    unsafe { update(options, |o| o.strict = yes) }
+}
+
+/// Whether names may leave the root (absolute names, `..`, symbolic links
+/// pointing out); default false, which reports them as outside the root
+/// without opening them. Returns false when `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object not in use by a verification.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_options_set_allow_outside_root(
+    options: *mut checksig_options,
+    yes: bool,
+) -> bool {
+    // SAFETY: passed on from our caller.
+    unsafe { update(options, |o| o.allow_outside_root = yes) }
+}
+
+/// Sets (or, with a NULL `callback`, removes) the progress callback; see
+/// `checksig_progress_fn`. `user_data` is passed to it unchanged and must stay
+/// valid while these options are used. Returns false when `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object not in use by a verification;
+/// `callback`, if set, is safe to call with `user_data`.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_options_set_progress(
+    options: *mut checksig_options,
+    callback: checksig_progress_fn,
+    user_data: *mut c_void,
+) -> bool {
+    let progress = callback.map(|function| ProgressCallback {
+        function,
+        user_data,
+    });
+    // SAFETY: passed on from our caller.
+    unsafe { update(options, |o| o.progress = progress) }
+}
+
+/// Attaches a cancel handle (or, with NULL, detaches it). The options keep
+/// their own reference: the handle may be freed before them. Returns false
+/// when `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object not in use by a verification;
+/// `cancel` is NULL or a live cancel handle.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_options_set_cancel(
+    options: *mut checksig_options,
+    cancel: *const checksig_cancel,
+) -> bool {
+    // SAFETY: the caller promises a live cancel handle or NULL.
+    let token = unsafe { handle(cancel) }.map(|c| c.token.clone());
+    // SAFETY: passed on from our caller.
+    unsafe { update(options, |o| o.cancel = token) }
+}
+
+/// A new cancel handle, not triggered; NULL only when out of memory. Free
+/// with `checksig_cancel_free`.
+#[no_mangle]
+pub extern "C" fn checksig_cancel_new() -> *mut checksig_cancel {
+    catch(
+        |_| std::ptr::null_mut(),
+        || {
+            Box::into_raw(Box::new(checksig_cancel {
+                token: CancelToken::new(),
+            }))
+        },
+    )
+}
+
+/// Asks every verification using this handle to stop as soon as possible;
+/// they fail with `CHECKSIG_ERROR_CANCELLED`. Safe to call from any thread,
+/// including a signal-handling thread, while a verification runs. NULL is a
+/// no-op.
+///
+/// # Safety
+/// `cancel` is NULL or a live cancel handle.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_cancel_trigger(cancel: *const checksig_cancel) {
+    // SAFETY: the caller promises a live handle or NULL.
+    catch(
+        |_| (),
+        || {
+            if let Some(cancel) = unsafe { handle(cancel) } {
+                cancel.token.cancel();
+            }
+        },
+    )
+}
+
+/// Whether `checksig_cancel_trigger` was called on this handle (false for NULL).
+///
+/// # Safety
+/// `cancel` is NULL or a live cancel handle.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_cancel_is_triggered(cancel: *const checksig_cancel) -> bool {
+    // SAFETY: the caller promises a live handle or NULL.
+    catch(
+        |_| false,
+        || unsafe { handle(cancel) }.is_some_and(|c| c.token.is_cancelled()),
+    )
+}
+
+/// Frees a cancel handle; NULL is a no-op. Options it was attached to keep
+/// working.
+///
+/// # Safety
+/// `cancel` is NULL or from `checksig_cancel_new`, and not used afterwards
+/// (no other thread may still trigger it).
+#[no_mangle]
+pub unsafe extern "C" fn checksig_cancel_free(cancel: *mut checksig_cancel) {
+    // SAFETY: the caller promises a handle from checksig_cancel_new or NULL.
+    catch(|_| (), || unsafe { free_handle(cancel) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setters_reject_null() {
+        // SAFETY: NULL is allowed everywhere.
+        unsafe {
+            let null = std::ptr::null_mut();
+            assert!(!checksig_options_set_threads(null, 2));
+            assert!(!checksig_options_set_manifest(null, c"x".as_ptr()));
+            assert!(!checksig_options_set_ignore_missing(null, true));
+            assert!(!checksig_options_set_strict(null, true));
+            assert!(!checksig_options_set_allow_outside_root(null, true));
+            assert!(!checksig_options_set_progress(
+                null,
+                None,
+                std::ptr::null_mut()
+            ));
+            assert!(!checksig_options_set_cancel(null, std::ptr::null()));
+            let options = checksig_options_new();
+            assert!(!checksig_options_set_manifest(options, std::ptr::null()));
+            assert!(checksig_options_set_manifest(options, c"SHA1SUMS".as_ptr()));
+            assert_eq!((*options).manifest, PathBuf::from("SHA1SUMS"));
+            checksig_options_free(options);
+            checksig_options_free(null);
+            checksig_cancel_trigger(std::ptr::null());
+            assert!(!checksig_cancel_is_triggered(std::ptr::null()));
+            checksig_cancel_free(std::ptr::null_mut());
+        }
+    }
+
+    #[test]
+    fn cancel_handle_outlives_nothing() {
+        // SAFETY: live handles, each freed once.
+        unsafe {
+            let cancel = checksig_cancel_new();
+            let options = checksig_options_new();
+            assert!(checksig_options_set_cancel(options, cancel));
+            checksig_cancel_trigger(cancel);
+            assert!(checksig_cancel_is_triggered(cancel));
+            checksig_cancel_free(cancel);
+            let token = (*options).cancel.clone().unwrap();
+            assert!(token.is_cancelled());
+            checksig_options_free(options);
+        }
+    }
+}

@@ -1,0 +1,513 @@
+//! The structured API: `checksig_verify` and the report handle it returns.
+
+use std::ffi::{c_char, CString};
+use std::path::Path;
+
+use checksig::{Error, Report, StatusKind};
+
+use crate::boundary::{catch, free_handle, handle, path_arg};
+use crate::c_string::owned_c_string;
+use crate::error::{
+    checksig_error, run, Failure, CHECKSIG_ERROR_CANCELLED, CHECKSIG_ERROR_OPEN_ROOT,
+    CHECKSIG_ERROR_OTHER, CHECKSIG_ERROR_READ_MANIFEST,
+};
+use crate::go_style;
+use crate::options::checksig_options;
+
+/// The file matches its digest.
+pub const CHECKSIG_STATUS_OK: u32 = 0;
+/// The file's digest differs from the manifest's.
+pub const CHECKSIG_STATUS_MISMATCH: u32 = 1;
+/// The file does not exist.
+pub const CHECKSIG_STATUS_MISSING: u32 = 2;
+/// The file exists but could not be opened or read.
+pub const CHECKSIG_STATUS_UNREADABLE: u32 = 3;
+/// The name is a directory, FIFO, device or socket; it was not read.
+pub const CHECKSIG_STATUS_NOT_REGULAR: u32 = 4;
+/// The name leaves the root directory; it was not opened.
+pub const CHECKSIG_STATUS_OUTSIDE_ROOT: u32 = 5;
+/// The file's size changed while it was read.
+pub const CHECKSIG_STATUS_CHANGED: u32 = 6;
+/// The manifest line is malformed.
+pub const CHECKSIG_STATUS_MALFORMED: u32 = 7;
+/// Returned for an index out of range or a NULL report.
+pub const CHECKSIG_STATUS_INVALID: u32 = 0xFFFF_FFFF;
+
+/// The results of a verification: one entry per manifest line (file entry or
+/// malformed line), in manifest order. Returned by `checksig_verify`, freed
+/// with `checksig_report_free`. Immutable: any number of threads may read it
+/// at once. Every string it returns is borrowed and valid until it is freed.
+pub struct checksig_report {
+    entries: Vec<EntryView>,
+    ok: bool,
+    failures: usize,
+    counts: [usize; StatusKind::ALL.len()],
+    summary: CString,
+    message: Option<CString>,
+}
+
+/// One entry, with every string C may borrow made once, up front.
+struct EntryView {
+    line: u64,
+    status: u32,
+    failure: bool,
+    name: Vec<u8>,
+    path: Vec<u8>,
+    expected: Option<CString>,
+    actual: Option<CString>,
+    message: CString,
+}
+
+impl checksig_report {
+    /// Builds the C view of `report`, naming files as Go's `path.Join(root, name)`.
+    pub(crate) fn new(root: &Path, report: &Report) -> checksig_report {
+        let root = go_style::path_bytes(root);
+        let mut failure_lines = Vec::new();
+        let entries = report
+            .entries()
+            .iter()
+            .map(|entry| {
+                let path = if entry.status.kind() == StatusKind::Malformed {
+                    Vec::new()
+                } else {
+                    go_style::join(root, &entry.name)
+                };
+                let message = go_style::entry_message(entry, &path);
+                let failure = report.is_failure(entry);
+                if failure {
+                    failure_lines.push(message.clone());
+                }
+                EntryView {
+                    line: entry.line,
+                    status: entry.status.kind() as u32,
+                    failure,
+                    name: entry.name.clone(),
+                    path,
+                    expected: entry
+                        .expected
+                        .map(|d| owned_c_string(d.to_hex().as_bytes())),
+                    actual: entry
+                        .actual()
+                        .map(|d| owned_c_string(d.to_hex().as_bytes())),
+                    message: owned_c_string(message.as_bytes()),
+                }
+            })
+            .collect();
+        checksig_report {
+            entries,
+            ok: report.is_ok(),
+            failures: failure_lines.len(),
+            counts: StatusKind::ALL.map(|kind| report.count(kind)),
+            summary: owned_c_string(report.summary().as_bytes()),
+            message: (!failure_lines.is_empty())
+                .then(|| owned_c_string(failure_lines.join("\n").as_bytes())),
+        }
+    }
+
+    /// The failures, one per line, as the article's `verify` returns them;
+    /// `None` when there is none.
+    pub(crate) fn failure_message(&self) -> Option<&CString> {
+        self.message.as_ref()
+    }
+
+    fn entry(&self, index: usize) -> Option<&EntryView> {
+        self.entries.get(index)
+    }
+}
+
+/// What a verification that could not run reports.
+pub(crate) fn failure_of(error: &Error) -> Failure {
+    let message = go_style::error_message(error);
+    match error {
+        Error::OpenRoot { source, .. } => {
+            Failure::with_os_error(CHECKSIG_ERROR_OPEN_ROOT, source, message)
+        }
+        Error::ReadManifest { source, .. } => {
+            Failure::with_os_error(CHECKSIG_ERROR_READ_MANIFEST, source, message)
+        }
+        Error::Cancelled => Failure::new(CHECKSIG_ERROR_CANCELLED, message),
+        _ => Failure::new(CHECKSIG_ERROR_OTHER, message),
+    }
+}
+
+/// Verifies the directory `root` (any bytes but NUL; need not be UTF-8)
+/// against its manifest, with `options` (NULL means the defaults of
+/// `checksig_options_new`). Blocks until done; runs its worker threads itself
+/// and keeps none afterwards, so it may be called from any number of threads
+/// at once and from a child process after `fork()`.
+///
+/// Returns a report (free it with `checksig_report_free`), even when files
+/// fail: see `checksig_report_is_ok`. Returns NULL when the verification could
+/// not run (`root` NULL, the manifest unreadable, cancelled...), with the
+/// reason in `error` if it is not NULL.
+///
+/// # Safety
+/// `root` is NULL or NUL-terminated; `options` is NULL or a live options
+/// object; `error` is NULL or a live error object not used by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_verify(
+    root: *const c_char,
+    options: *const checksig_options,
+    error: *mut checksig_error,
+) -> *mut checksig_report {
+    // SAFETY: the caller promises valid pointers or NULL.
+    let report = unsafe {
+        run(error, || {
+            let root =
+                path_arg(root).ok_or_else(|| Failure::null_argument("checksig_verify", "root"))?;
+            let defaults = checksig_options::default();
+            let options = handle(options).unwrap_or(&defaults);
+            let report = options
+                .verifier()
+                .verify_dir(root)
+                .map_err(|e| failure_of(&e))?;
+            Ok(Box::new(checksig_report::new(root, &report)))
+        })
+    };
+    report.map_or(std::ptr::null_mut(), Box::into_raw)
+}
+
+/// Frees a report and every string borrowed from it; NULL is a no-op.
+///
+/// # Safety
+/// `report` is NULL or from `checksig_verify`, not in use by another thread,
+/// and not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_free(report: *mut checksig_report) {
+    // SAFETY: the caller promises a handle from checksig_verify or NULL.
+    catch(|_| (), || unsafe { free_handle(report) })
+}
+
+/// Reads a report through `read`; `fallback` for NULL (or a bug).
+///
+/// # Safety
+/// `report` is NULL or a live report.
+unsafe fn read<T: Copy>(
+    report: *const checksig_report,
+    fallback: T,
+    read: impl FnOnce(&checksig_report) -> T,
+) -> T {
+    // SAFETY: passed on from our caller.
+    catch(
+        |_| fallback,
+        || unsafe { handle(report) }.map_or(fallback, read),
+    )
+}
+
+/// Reads entry `index` through `read`; `fallback` for NULL or out of range.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+unsafe fn read_entry<T: Copy>(
+    report: *const checksig_report,
+    index: usize,
+    fallback: T,
+    read: impl FnOnce(&EntryView) -> T,
+) -> T {
+    // SAFETY: passed on from our caller.
+    unsafe { self::read(report, fallback, |r| r.entry(index).map_or(fallback, read)) }
+}
+
+/// The number of entries (manifest lines with an entry or malformed); 0 for NULL.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_len(report: *const checksig_report) -> usize {
+    // SAFETY: passed on from our caller.
+    unsafe { read(report, 0, |r| r.entries.len()) }
+}
+
+/// True when no entry is a failure and at least one file matched (a manifest
+/// listing no file verified nothing and is not OK). False for NULL.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_is_ok(report: *const checksig_report) -> bool {
+    // SAFETY: passed on from our caller.
+    unsafe { read(report, false, |r| r.ok) }
+}
+
+/// The number of entries that are failures under the options used; 0 for NULL.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_failure_count(report: *const checksig_report) -> usize {
+    // SAFETY: passed on from our caller.
+    unsafe { read(report, 0, |r| r.failures) }
+}
+
+/// The number of entries with status `status` (a `CHECKSIG_STATUS_*`); 0 for
+/// NULL or an unknown status.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_count(
+    report: *const checksig_report,
+    status: u32,
+) -> usize {
+    // SAFETY: passed on from our caller.
+    unsafe {
+        read(report, 0, |r| {
+            usize::try_from(status)
+                .ok()
+                .and_then(|i| r.counts.get(i).copied())
+                .unwrap_or(0)
+        })
+    }
+}
+
+/// A one-line summary such as `9 OK, 1 mismatch`. Borrowed from the report;
+/// NULL for NULL.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_summary(report: *const checksig_report) -> *const c_char {
+    // SAFETY: passed on from our caller.
+    unsafe { read(report, std::ptr::null(), |r| r.summary.as_ptr()) }
+}
+
+/// Every failure, one per line in manifest order, worded as the article's
+/// `verify` words them; NULL when there is no failure (or for NULL).
+/// Borrowed from the report.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_message(report: *const checksig_report) -> *const c_char {
+    // SAFETY: passed on from our caller.
+    unsafe {
+        read(report, std::ptr::null(), |r| {
+            r.failure_message().map_or(std::ptr::null(), |m| m.as_ptr())
+        })
+    }
+}
+
+/// The 1-based manifest line of entry `index`; 0 for NULL or out of range.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_entry_line(
+    report: *const checksig_report,
+    index: usize,
+) -> u64 {
+    // SAFETY: passed on from our caller.
+    unsafe { read_entry(report, index, 0, |e| e.line) }
+}
+
+/// The status of entry `index`, a `CHECKSIG_STATUS_*`; `CHECKSIG_STATUS_INVALID`
+/// for NULL or out of range.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_entry_status(
+    report: *const checksig_report,
+    index: usize,
+) -> u32 {
+    // SAFETY: passed on from our caller.
+    unsafe { read_entry(report, index, CHECKSIG_STATUS_INVALID, |e| e.status) }
+}
+
+/// Whether entry `index` is a failure under the options used (a missing file
+/// is not with `ignore_missing`; a malformed line is not without `strict`).
+/// False for NULL or out of range.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_entry_is_failure(
+    report: *const checksig_report,
+    index: usize,
+) -> bool {
+    // SAFETY: passed on from our caller.
+    unsafe { read_entry(report, index, false, |e| e.failure) }
+}
+
+/// Stores `bytes`' length in `*len` (if `len` is not NULL) and returns its start.
+///
+/// # Safety
+/// `len` is NULL or valid for a write.
+unsafe fn byte_string(bytes: &[u8], len: *mut usize) -> *const u8 {
+    if !len.is_null() {
+        // SAFETY: the caller promises `len` is writable.
+        unsafe { *len = bytes.len() };
+    }
+    bytes.as_ptr()
+}
+
+/// The name of entry `index` as the manifest lists it: raw bytes, not
+/// NUL-terminated, its length stored in `*len` (`len` may be NULL). Empty for
+/// a malformed line. Borrowed from the report; NULL (and `*len` untouched)
+/// for NULL or out of range.
+///
+/// # Safety
+/// `report` is NULL or a live report; `len` is NULL or valid for a write.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_entry_name(
+    report: *const checksig_report,
+    index: usize,
+    len: *mut usize,
+) -> *const u8 {
+    // SAFETY: passed on from our caller.
+    unsafe {
+        read_entry(report, index, std::ptr::null(), |e| {
+            byte_string(&e.name, len)
+        })
+    }
+}
+
+/// The path of entry `index`: the root and the name joined and cleaned as
+/// Go's `path.Join` does (an absolute name stays as it is). Raw bytes, not
+/// NUL-terminated, length in `*len` as for `checksig_report_entry_name`. Empty
+/// for a malformed line. Borrowed from the report.
+///
+/// # Safety
+/// `report` is NULL or a live report; `len` is NULL or valid for a write.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_entry_path(
+    report: *const checksig_report,
+    index: usize,
+    len: *mut usize,
+) -> *const u8 {
+    // SAFETY: passed on from our caller.
+    unsafe {
+        read_entry(report, index, std::ptr::null(), |e| {
+            byte_string(&e.path, len)
+        })
+    }
+}
+
+/// The digest the manifest lists for entry `index`, in lowercase hex; NULL
+/// for a malformed line, NULL or out of range. Borrowed from the report.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_entry_expected(
+    report: *const checksig_report,
+    index: usize,
+) -> *const c_char {
+    // SAFETY: passed on from our caller.
+    unsafe {
+        read_entry(report, index, std::ptr::null(), |e| {
+            e.expected.as_ref().map_or(std::ptr::null(), |d| d.as_ptr())
+        })
+    }
+}
+
+/// The digest entry `index`'s file was found to have, in lowercase hex; NULL
+/// when it was not read (missing, refused...), NULL or out of range.
+/// Borrowed from the report.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_entry_actual(
+    report: *const checksig_report,
+    index: usize,
+) -> *const c_char {
+    // SAFETY: passed on from our caller.
+    unsafe {
+        read_entry(report, index, std::ptr::null(), |e| {
+            e.actual.as_ref().map_or(std::ptr::null(), |d| d.as_ptr())
+        })
+    }
+}
+
+/// A one-line message for entry `index` in the article's words, such as
+/// `"/tmp/logs/httpd-08.log" - mismatch` or `"/tmp/logs/a.log" - ok`. UTF-8;
+/// borrowed from the report; NULL for NULL or out of range.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_entry_message(
+    report: *const checksig_report,
+    index: usize,
+) -> *const c_char {
+    // SAFETY: passed on from our caller.
+    unsafe { read_entry(report, index, std::ptr::null(), |e| e.message.as_ptr()) }
+}
+
+/// The short name of a status code, such as `"mismatch"` (static; never free
+/// it); NULL for an unknown code.
+#[no_mangle]
+pub extern "C" fn checksig_status_name(status: u32) -> *const c_char {
+    const NAMES: [&std::ffi::CStr; 8] = [
+        c"ok",
+        c"mismatch",
+        c"missing",
+        c"unreadable",
+        c"not_regular",
+        c"outside_root",
+        c"changed",
+        c"malformed",
+    ];
+    usize::try_from(status)
+        .ok()
+        .and_then(|i| NAMES.get(i))
+        .map_or(std::ptr::null(), |name| name.as_ptr())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    #[test]
+    fn status_codes_are_the_core_kinds() {
+        let codes = [
+            CHECKSIG_STATUS_OK,
+            CHECKSIG_STATUS_MISMATCH,
+            CHECKSIG_STATUS_MISSING,
+            CHECKSIG_STATUS_UNREADABLE,
+            CHECKSIG_STATUS_NOT_REGULAR,
+            CHECKSIG_STATUS_OUTSIDE_ROOT,
+            CHECKSIG_STATUS_CHANGED,
+            CHECKSIG_STATUS_MALFORMED,
+        ];
+        for (kind, code) in StatusKind::ALL.iter().zip(codes) {
+            assert_eq!(*kind as u32, code);
+            // SAFETY: a static C string.
+            let name = unsafe { CStr::from_ptr(checksig_status_name(code)) };
+            assert_eq!(name.to_str().unwrap(), kind.name());
+        }
+        assert!(checksig_status_name(8).is_null());
+        assert!(checksig_status_name(CHECKSIG_STATUS_INVALID).is_null());
+    }
+
+    #[test]
+    fn null_report_accessors_are_harmless() {
+        let null = std::ptr::null();
+        let mut len = 7usize;
+        // SAFETY: NULL is allowed everywhere.
+        unsafe {
+            assert_eq!(checksig_report_len(null), 0);
+            assert!(!checksig_report_is_ok(null));
+            assert_eq!(checksig_report_failure_count(null), 0);
+            assert_eq!(checksig_report_count(null, 0), 0);
+            assert!(checksig_report_summary(null).is_null());
+            assert!(checksig_report_message(null).is_null());
+            assert_eq!(checksig_report_entry_line(null, 0), 0);
+            assert_eq!(
+                checksig_report_entry_status(null, 0),
+                CHECKSIG_STATUS_INVALID
+            );
+            assert!(!checksig_report_entry_is_failure(null, 0));
+            assert!(checksig_report_entry_name(null, 0, &mut len).is_null());
+            assert!(checksig_report_entry_path(null, 0, &mut len).is_null());
+            assert_eq!(len, 7);
+            assert!(checksig_report_entry_expected(null, 0).is_null());
+            assert!(checksig_report_entry_actual(null, 0).is_null());
+            assert!(checksig_report_entry_message(null, 0).is_null());
+            checksig_report_free(std::ptr::null_mut());
+            assert!(checksig_verify(null.cast(), std::ptr::null(), std::ptr::null_mut()).is_null());
+        }
+    }
+}
