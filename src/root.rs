@@ -90,10 +90,24 @@ pub(crate) struct OpenFile {
 
 /// Opens `path` for hashing, refusing anything but a regular file without blocking.
 pub(crate) fn open_regular(path: &Path) -> Result<OpenFile, OpenError> {
-    let file = rustix::fs::open(path, READ_FLAGS, Mode::empty())
-        .map(File::from)
-        .map_err(open_error)?;
-    regular(file)
+    match rustix::fs::open(path, READ_FLAGS, Mode::empty()) {
+        Ok(fd) => regular(File::from(fd)),
+        Err(Errno::NXIO) => Err(not_openable(
+            rustix::fs::open(path, PATH_FLAGS, Mode::empty()).map(File::from),
+        )),
+        Err(errno) => Err(open_error(errno)),
+    }
+}
+
+/// Why a name that cannot be opened for reading (`ENXIO`: a socket, or a
+/// device without a driver) was refused, told by `fstat` on the same name
+/// opened as a path only (`as_path`).
+fn not_openable(as_path: rustix::io::Result<File>) -> OpenError {
+    let stat = as_path.and_then(|file| rustix::fs::fstat(&file));
+    match stat.map(|stat| FileType::from_raw_mode(stat.st_mode)) {
+        Ok(FileType::RegularFile) | Err(_) => OpenError::Io(Errno::NXIO.into()),
+        Ok(other) => OpenError::NotRegular(FileKind::of(other)),
+    }
 }
 
 fn regular(file: File) -> Result<OpenFile, OpenError> {
@@ -113,6 +127,9 @@ const READ_FLAGS: OFlags = OFlags::RDONLY
     .union(OFlags::CLOEXEC)
     .union(OFlags::NOCTTY)
     .union(OFlags::NONBLOCK);
+
+/// Opens a name only to `fstat` it; works on sockets, which cannot be opened.
+const PATH_FLAGS: OFlags = OFlags::PATH.union(OFlags::CLOEXEC);
 
 /// A directory that manifest names are resolved against.
 #[derive(Debug)]
@@ -143,7 +160,17 @@ impl Root {
 
     /// Opens the regular file `name` (raw bytes, relative to the root).
     pub fn open_file(&self, name: &[u8]) -> Result<OpenFile, OpenError> {
-        regular(self.open_any(OsStr::from_bytes(name))?)
+        let name = OsStr::from_bytes(name);
+        match self.open_any(name, READ_FLAGS) {
+            Ok(file) => regular(file),
+            // A socket (or a device without a driver) cannot be opened to be
+            // read; opened as a path only, it still tells what it is.
+            Err(OpenError::Io(e)) if e.raw_os_error() == Some(Errno::NXIO.raw_os_error()) => {
+                let as_path = self.open_any(name, PATH_FLAGS).map_err(|_| Errno::NXIO);
+                Err(not_openable(as_path))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// The size of `name` if a `stat` finds a regular file; only an estimate
@@ -154,8 +181,7 @@ impl Root {
             .then_some(stat.st_size as u64)
     }
 
-    fn open_any(&self, name: &OsStr) -> Result<File, OpenError> {
-        let flags = READ_FLAGS;
+    fn open_any(&self, name: &OsStr, flags: OFlags) -> Result<File, OpenError> {
         if !self.confined {
             return rustix::fs::openat(&self.dir, name, flags, Mode::empty())
                 .map(File::from)
