@@ -52,6 +52,38 @@ impl Hasher {
     }
 }
 
+/// Names the SHA-1 implementation that runs on this CPU, for `--version`
+/// output and benchmark reports.
+///
+/// RustCrypto's `sha1` 0.10 checks the CPU once at run time: with the SHA
+/// extensions (`sha`, plus SSE2, SSSE3 and SSE4.1) it uses the SHA-NI
+/// instructions, several times faster than its portable code, which is the
+/// fallback. (Its `asm` feature, which we enable, is ignored since 0.10.7:
+/// the `sha1-asm` fallback is gone upstream.)
+///
+/// ```
+/// let backend = checksig::backend();
+/// assert!(backend.starts_with("sha1: "), "{backend}");
+/// ```
+pub fn backend() -> &'static str {
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    {
+        if std::arch::is_x86_feature_detected!("sha")
+            && std::arch::is_x86_feature_detected!("sse2")
+            && std::arch::is_x86_feature_detected!("ssse3")
+            && std::arch::is_x86_feature_detected!("sse4.1")
+        {
+            "sha1: SHA-NI"
+        } else {
+            "sha1: portable"
+        }
+    }
+    #[cfg(not(any(target_arch = "x86", target_arch = "x86_64")))]
+    {
+        "sha1: portable"
+    }
+}
+
 /// The digest of `bytes`.
 ///
 /// ```

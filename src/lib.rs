@@ -31,15 +31,17 @@ mod digest;
 mod error;
 mod hasher;
 pub mod manifest;
+mod mapped;
 pub mod reference;
 mod report;
 mod root;
+mod sigbus;
 mod source;
 mod verify;
 
 pub use digest::{Algorithm, Digest};
 pub use error::Error;
-pub use hasher::{hash_bytes, Hasher};
+pub use hasher::{backend, hash_bytes, Hasher};
 pub use report::{EntryReport, Report, Status, StatusKind};
 pub use root::FileKind;
 pub use source::{hash_file, HashFileError};

@@ -3,7 +3,7 @@
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::digest::Algorithm;
@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
 use crate::root::{OpenError, Root};
-use crate::source::{ReadError, Reader};
+use crate::source::{ReadError, Reader, MMAP_THRESHOLD};
 
 /// How often, at most, the progress callback runs.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
@@ -99,6 +99,7 @@ pub struct Verifier {
     allow_outside_root: bool,
     cancel: CancelToken,
     progress: Option<Arc<ProgressFn>>,
+    mmap: bool,
 }
 
 impl Default for Verifier {
@@ -120,6 +121,7 @@ impl Verifier {
             allow_outside_root: false,
             cancel: CancelToken::new(),
             progress: None,
+            mmap: true,
         }
     }
 
@@ -152,6 +154,25 @@ impl Verifier {
     /// `false`). `sha1sum -c` behaves as if this were `true`.
     pub fn allow_outside_root(mut self, yes: bool) -> Verifier {
         self.allow_outside_root = yes;
+        self
+    }
+
+    /// Memory-map large files (default `true`). Mapping avoids copying out of
+    /// the page cache; `false` reads every file with `read(2)`, for file
+    /// systems where mapping is slow or unsupported. Either way a file that
+    /// shrinks while it is hashed is reported as [`Status::Changed`].
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "hello\n").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"),
+    /// #     "f572d396fae9206628714fb2ce00f72e94f2258f  a\n").unwrap();
+    /// let report = checksig::Verifier::new().mmap(false).verify_dir(dir.path())?;
+    /// assert!(report.is_ok());
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
+    pub fn mmap(mut self, yes: bool) -> Verifier {
+        self.mmap = yes;
         self
     }
 
@@ -234,70 +255,178 @@ fn entry_report(item: &Item, status: Status) -> EntryReport {
     }
 }
 
-/// One verification in progress: a fixed set of workers pulls entries by
-/// index, so never more than one file per worker is open, and the calling
-/// thread collects results and reports progress.
+/// Files at least this large are started first, largest first, so that one
+/// big file does not start last and finish long after the others.
+const BIG_FILE: u64 = MMAP_THRESHOLD;
+
+/// Small files are claimed this many at a time, so that workers do not
+/// contend on the shared counter once per tiny file.
+const SMALL_BATCH: usize = 8;
+
+/// One verification in progress: a fixed set of scoped worker threads (made
+/// per call, so nothing outlives it or a `fork`) claims entries in schedule
+/// order, so never more than one file per worker is open; the calling thread
+/// only reports progress.
 struct Run<'a> {
     verifier: &'a Verifier,
     root: &'a Root,
     items: &'a [Item],
+    /// Item indices in the order they are hashed.
+    order: Vec<usize>,
+    /// How many of `order` are big files, claimed one at a time.
+    big: usize,
     next: AtomicUsize,
+    statuses: Vec<OnceLock<Status>>,
+    bytes_total: u64,
     bytes_done: AtomicU64,
+    files_done: AtomicU64,
 }
 
 impl<'a> Run<'a> {
     fn new(verifier: &'a Verifier, root: &'a Root, manifest: &'a Manifest) -> Run<'a> {
-        Run {
+        let items = manifest.items();
+        let mut run = Run {
             verifier,
             root,
-            items: manifest.items(),
+            items,
+            order: Vec::new(),
+            big: 0,
             next: AtomicUsize::new(0),
+            statuses: std::iter::repeat_with(OnceLock::new)
+                .take(items.len())
+                .collect(),
+            bytes_total: 0,
             bytes_done: AtomicU64::new(0),
-        }
+            files_done: AtomicU64::new(0),
+        };
+        run.schedule();
+        run
     }
 
-    fn execute(&self) -> Result<Vec<Status>, Error> {
-        let mut statuses: Vec<Option<Status>> = Vec::new();
-        statuses.resize_with(self.items.len(), || None);
-        let workers = self.verifier.thread_count().min(self.items.len()).max(1);
-        let (sender, receiver) = mpsc::channel();
+    fn workers(&self) -> usize {
+        self.verifier.thread_count().min(self.items.len()).max(1)
+    }
+
+    /// Big files first, largest first; then the rest in manifest order (which
+    /// is usually directory order, kind to the caches). Sizes cost one `stat`
+    /// per entry, so they are only looked up when they matter: with several
+    /// workers, or for a progress total.
+    fn schedule(&mut self) {
+        let sizes = if self.workers() > 1 || self.verifier.progress.is_some() {
+            self.sizes()
+        } else {
+            Vec::new()
+        };
+        self.bytes_total = sizes.iter().sum();
+        let mut big: Vec<usize> = (0..sizes.len()).filter(|&i| sizes[i] >= BIG_FILE).collect();
+        big.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+        self.big = big.len();
+        self.order = big;
+        self.order.reserve(self.items.len() - self.big);
+        self.order.extend(
+            (0..self.items.len()).filter(|&i| !sizes.get(i).is_some_and(|&size| size >= BIG_FILE)),
+        );
+    }
+
+    /// Each entry's size (0 if it cannot be stat'ed), looked up by all the
+    /// workers at once. A stat does not open, so confinement is unaffected.
+    fn sizes(&self) -> Vec<u64> {
+        let sizes: Vec<AtomicU64> = std::iter::repeat_with(AtomicU64::default)
+            .take(self.items.len())
+            .collect();
+        let next = AtomicUsize::new(0);
+        const CHUNK: usize = 256;
         std::thread::scope(|scope| {
-            for _ in 0..workers {
-                let sender = sender.clone();
-                scope.spawn(move || self.work(sender));
+            for _ in 0..self.workers() {
+                scope.spawn(|| loop {
+                    let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+                    if start >= self.items.len() {
+                        return;
+                    }
+                    let end = self.items.len().min(start + CHUNK);
+                    for (item, size) in self.items[start..end].iter().zip(&sizes[start..end]) {
+                        if let Item::Entry(entry) = item {
+                            let len = self.root.file_len_hint(&entry.name).unwrap_or(0);
+                            size.store(len, Ordering::Relaxed);
+                        }
+                    }
+                });
             }
-            drop(sender);
-            self.collect(&receiver, &mut statuses);
+        });
+        sizes.into_iter().map(AtomicU64::into_inner).collect()
+    }
+
+    fn execute(self) -> Result<Vec<Status>, Error> {
+        let (done_sender, done) = mpsc::channel::<()>();
+        let run = &self;
+        std::thread::scope(|scope| {
+            for _ in 0..run.workers() {
+                let done_sender = done_sender.clone();
+                scope.spawn(move || {
+                    run.work();
+                    drop(done_sender);
+                });
+            }
+            drop(done_sender);
+            if run.verifier.progress.is_some() {
+                run.report_until_done(&done);
+            }
         });
         if self.verifier.cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        Ok(statuses
+        Ok(self
+            .statuses
             .into_iter()
-            .map(|status| status.expect("every item gets a status"))
+            .map(|status| status.into_inner().expect("every item gets a status"))
             .collect())
     }
 
-    fn work(&self, results: mpsc::Sender<(usize, Status)>) {
-        let mut reader = Reader::new(self.verifier.algorithm);
-        while !self.verifier.cancel.is_cancelled() {
-            let index = self.next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = self.items.get(index) else {
-                return;
-            };
-            let status = match item {
-                Item::Entry(entry) => self.check(entry, &mut reader),
-                Item::Malformed(malformed) => Status::Malformed {
-                    text: malformed.text.clone(),
-                },
-            };
-            if results.send((index, status)).is_err() {
-                return;
+    /// The next entries to hash, as a range of `order`: big files one at a
+    /// time, small ones in batches.
+    fn claim(&self) -> Option<std::ops::Range<usize>> {
+        let mut start = self.next.load(Ordering::Relaxed);
+        loop {
+            if start >= self.order.len() {
+                return None;
+            }
+            let batch = if start < self.big { 1 } else { SMALL_BATCH };
+            let end = self.order.len().min(start + batch);
+            match self
+                .next
+                .compare_exchange_weak(start, end, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => return Some(start..end),
+                Err(current) => start = current,
             }
         }
     }
 
-    fn check(&self, entry: &Entry, reader: &mut Reader) -> Status {
+    fn work(&self) {
+        let mut reader = Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap);
+        let counting = self.verifier.progress.is_some();
+        while let Some(claimed) = self.claim() {
+            for &index in &self.order[claimed.clone()] {
+                if self.verifier.cancel.is_cancelled() {
+                    return;
+                }
+                let status = match &self.items[index] {
+                    Item::Entry(entry) => self.check(entry, &mut reader, counting),
+                    Item::Malformed(malformed) => Status::Malformed {
+                        text: malformed.text.clone(),
+                    },
+                };
+                // Each index is in `order` once, so the slot is still empty.
+                let _ = self.statuses[index].set(status);
+            }
+            if counting {
+                self.files_done
+                    .fetch_add(claimed.len() as u64, Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn check(&self, entry: &Entry, reader: &mut Reader, counting: bool) -> Status {
         let mut open = match self.root.open_file(&entry.name) {
             Ok(open) => open,
             Err(OpenError::Missing) => return Status::Missing,
@@ -306,7 +435,9 @@ impl<'a> Run<'a> {
             Err(OpenError::Io(e)) => return Status::Unreadable(e),
         };
         let result = reader.hash(&mut open);
-        self.bytes_done.fetch_add(open.len, Ordering::Relaxed);
+        if counting {
+            self.bytes_done.fetch_add(open.len, Ordering::Relaxed);
+        }
         match result {
             Ok(actual) if actual == entry.digest => Status::Ok,
             Ok(actual) => Status::Mismatch { actual },
@@ -315,55 +446,35 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Runs on the calling thread until every worker has finished.
-    fn collect(&self, results: &mpsc::Receiver<(usize, Status)>, statuses: &mut [Option<Status>]) {
-        let mut progress = Progress {
-            bytes_total: self.progress_total_bytes(),
-            files_total: self.items.len() as u64,
-            ..Progress::default()
-        };
+    /// Runs on the calling thread until every worker has finished (and so
+    /// dropped its end of `done`), calling the progress callback.
+    fn report_until_done(&self, done: &mpsc::Receiver<()>) {
         let mut last_report = Instant::now();
-        loop {
-            match results.recv_timeout(PROGRESS_INTERVAL) {
-                Ok((index, status)) => {
-                    statuses[index] = Some(status);
-                    progress.files_done += 1;
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
+        while let Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) =
+            done.recv_timeout(PROGRESS_INTERVAL)
+        {
             if last_report.elapsed() >= PROGRESS_INTERVAL {
                 last_report = Instant::now();
-                self.report_progress(&mut progress);
+                self.report_progress();
             }
         }
         if !self.verifier.cancel.is_cancelled() {
-            self.report_progress(&mut progress);
+            self.report_progress();
         }
     }
 
-    fn report_progress(&self, progress: &mut Progress) {
+    fn report_progress(&self) {
         let Some(callback) = &self.verifier.progress else {
             return;
         };
-        progress.bytes_done = self.bytes_done.load(Ordering::Relaxed);
-        if !callback(progress) {
+        let progress = Progress {
+            bytes_done: self.bytes_done.load(Ordering::Relaxed),
+            bytes_total: self.bytes_total,
+            files_done: self.files_done.load(Ordering::Relaxed),
+            files_total: self.items.len() as u64,
+        };
+        if !callback(&progress) {
             self.verifier.cancel.cancel();
         }
-    }
-
-    /// The listed files' total size, for progress only (so it costs nothing
-    /// without a callback). A stat does not open, so confinement is unaffected.
-    fn progress_total_bytes(&self) -> u64 {
-        if self.verifier.progress.is_none() {
-            return 0;
-        }
-        self.items
-            .iter()
-            .filter_map(|item| match item {
-                Item::Entry(entry) => self.root.file_len_hint(&entry.name),
-                Item::Malformed(_) => None,
-            })
-            .sum()
     }
 }
