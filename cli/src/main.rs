@@ -1,15 +1,57 @@
 //! The `checksig` command.
+//!
+//! * `checksig [DIR]` verifies `DIR/sha1sum.txt` with the library's safe
+//!   defaults ([`dir`]).
+//! * `checksig -c [MANIFEST]...` is a drop-in for GNU `sha1sum -c` ([`gnu`]).
+//!
+//! Run `checksig --help` for the options, exit statuses and the few places
+//! where `--check` differs from GNU on purpose.
 
-fn main() {
-    let root = std::env::args_os().nth(1).unwrap_or_else(|| ".".into());
-    match checksig::verify_dir(&root) {
-        Ok(report) => {
-            println!("{}", report.summary());
-            std::process::exit(if report.is_ok() { 0 } else { 1 });
+mod args;
+mod dir;
+mod gnu;
+mod json;
+mod output;
+mod quote;
+mod version;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::args::{Args, Mode};
+use crate::output::Output;
+
+fn main() -> ExitCode {
+    let command = Args::command().long_version(version::long_version());
+    let args = match Args::from_arg_matches(&command.get_matches()) {
+        Ok(args) => args,
+        Err(e) => e.exit(),
+    };
+    let mode = match args.mode() {
+        Ok(mode) => mode,
+        Err(e) => e.exit(),
+    };
+    let mut out = Output::new();
+    let status: u8 = match mode {
+        Mode::Dir(dir) => match dir::run(&dir, args.threads, args.json, &mut out) {
+            dir::Outcome::Verified => 0,
+            dir::Outcome::Failed => 1,
+            dir::Outcome::Error => 2,
+        },
+        Mode::Check(manifests) => {
+            let options = gnu::CheckOptions {
+                quiet: args.quiet,
+                status: args.status,
+                warn: args.warn,
+                strict: args.strict,
+                ignore_missing: args.ignore_missing,
+                threads: args.threads,
+                json: args.json,
+            };
+            u8::from(!gnu::run(&manifests, options, &mut out))
         }
-        Err(e) => {
-            eprintln!("checksig: {e}");
-            std::process::exit(2);
-        }
-    }
+    };
+    let written = out.finish();
+    ExitCode::from(if written { status } else { status.max(1) })
 }

@@ -1,0 +1,177 @@
+//! The command line: one clap definition for both modes.
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+/// What `checksig --help` explains after the options.
+const AFTER_HELP: &str = "\
+MODES:
+  checksig [DIR]
+      Verify DIR/sha1sum.txt (default: the current directory). Every failure is
+      listed with its line number and reason (expected and actual digests for a
+      mismatch), then a one-line summary. Names may not leave DIR (absolute
+      names, '..' and symbolic links out are refused), and FIFOs and devices are
+      refused without being read. Malformed lines and missing files are failures.
+
+  checksig -c [MANIFEST]...
+      A drop-in for GNU 'sha1sum -c': the same output, messages and exit status.
+      With no MANIFEST, or when MANIFEST is '-', read standard input. Names are
+      relative to the current directory, as with sha1sum.
+
+NOTES ON --check:
+  * A name holding a backslash, newline or carriage return is printed in GNU's
+    escaped form: a leading '\\', then '\\\\', '\\n' and '\\r' in the name (as
+    newer coreutils do; coreutils 9.1 escapes only names with a newline).
+  * Unlike sha1sum, which blocks on a FIFO and reads a device forever, checksig
+    refuses FIFOs, devices and sockets at once: the entry is reported as
+    'FAILED open or read' with the reason on standard error.
+  * Messages are in English whatever the locale; names on standard error are
+    quoted as GNU's shell-escape style does in a UTF-8 or C locale.
+
+EXIT STATUS:
+  0  everything listed was verified and matched
+  1  a verification failure (mismatch, missing or unreadable file, malformed line
+     where it counts), or a manifest that cannot be read in --check mode
+  2  usage error, or (DIR mode) the directory or its manifest cannot be read";
+
+/// Verify files against a sha1sum manifest, fast and safely.
+#[derive(Debug, Parser)]
+#[command(
+    name = "checksig",
+    version,
+    about = "Verify a directory against its sha1sum.txt, or check manifests like 'sha1sum -c'",
+    after_long_help = AFTER_HELP,
+    max_term_width = 100
+)]
+pub struct Args {
+    /// The directory to verify (default: .); with --check, the manifests to
+    /// read ('-' or none: standard input).
+    #[arg(value_name = "DIR | MANIFEST")]
+    pub paths: Vec<OsString>,
+
+    /// Read checksums from the MANIFESTs and check them, like 'sha1sum -c'.
+    #[arg(short = 'c', long)]
+    pub check: bool,
+
+    /// Don't fail or report status for missing files (--check only).
+    #[arg(long, requires = "check")]
+    pub ignore_missing: bool,
+
+    /// Don't print OK for each successfully verified file (--check only).
+    #[arg(long, requires = "check", overrides_with_all = ["status", "warn"])]
+    pub quiet: bool,
+
+    /// Don't output anything; the exit status shows success (--check only).
+    #[arg(long, requires = "check", overrides_with_all = ["quiet", "warn"])]
+    pub status: bool,
+
+    /// Exit non-zero for improperly formatted checksum lines (--check only).
+    #[arg(long, requires = "check")]
+    pub strict: bool,
+
+    /// Warn about improperly formatted checksum lines (--check only).
+    #[arg(short = 'w', long, requires = "check", overrides_with_all = ["quiet", "status"])]
+    pub warn: bool,
+
+    /// Worker threads hashing files in parallel (0: one per CPU).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
+    /// Print the full report as JSON on standard output instead of text.
+    ///
+    /// Every manifest line gets an object with its line number, name, status,
+    /// expected and actual digests and reason. A name (or path) that is not
+    /// UTF-8 is given lossily in "name" and exactly, as a byte array, in
+    /// "name_bytes". The exit status is the same as without --json.
+    #[arg(long, conflicts_with_all = ["quiet", "status", "warn"])]
+    pub json: bool,
+}
+
+/// Which job the command line asks for.
+#[derive(Debug)]
+pub enum Mode {
+    /// `checksig [DIR]`.
+    Dir(OsString),
+    /// `checksig -c [MANIFEST]...`; never empty (`-` stands for standard input).
+    Check(Vec<OsString>),
+}
+
+impl Args {
+    /// The mode, or a usage error for more than one DIR.
+    pub fn mode(&self) -> Result<Mode, clap::Error> {
+        if self.check {
+            let mut manifests = self.paths.clone();
+            if manifests.is_empty() {
+                manifests.push("-".into());
+            }
+            return Ok(Mode::Check(manifests));
+        }
+        match self.paths.as_slice() {
+            [] => Ok(Mode::Dir(".".into())),
+            [dir] => Ok(Mode::Dir(dir.clone())),
+            _ => {
+                use clap::CommandFactory;
+                Err(Args::command().error(
+                    clap::error::ErrorKind::TooManyValues,
+                    "only one DIR can be verified at a time (use --check for several manifests)",
+                ))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("checksig").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn definition_is_consistent() {
+        use clap::CommandFactory;
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn last_of_quiet_status_warn_wins() {
+        let args = parse(&["-c", "--quiet", "--status", "--warn"]).unwrap();
+        assert!(args.warn && !args.quiet && !args.status);
+        let args = parse(&["-c", "--warn", "--quiet"]).unwrap();
+        assert!(args.quiet && !args.warn && !args.status);
+        let args = parse(&["-c", "-w", "--status"]).unwrap();
+        assert!(args.status && !args.quiet && !args.warn);
+    }
+
+    #[test]
+    fn check_flags_require_check() {
+        for flag in [
+            "--quiet",
+            "--status",
+            "--warn",
+            "--strict",
+            "--ignore-missing",
+        ] {
+            assert!(parse(&[flag]).is_err(), "{flag}");
+        }
+    }
+
+    #[test]
+    fn modes() {
+        assert!(matches!(parse(&[]).unwrap().mode().unwrap(), Mode::Dir(d) if d == "."));
+        assert!(matches!(parse(&["x"]).unwrap().mode().unwrap(), Mode::Dir(d) if d == "x"));
+        assert!(parse(&["x", "y"]).unwrap().mode().is_err());
+        let Mode::Check(m) = parse(&["-c"]).unwrap().mode().unwrap() else {
+            panic!("not check mode")
+        };
+        assert_eq!(m, vec![OsString::from("-")]);
+    }
+
+    #[test]
+    fn json_conflicts_with_output_flags() {
+        assert!(parse(&["-c", "--json", "--quiet"]).is_err());
+        assert!(parse(&["-c", "--json", "--strict"]).is_ok());
+    }
+}

@@ -1,0 +1,147 @@
+//! `checksig [DIR]`: verify `DIR/sha1sum.txt` with the library's defaults.
+//!
+//! Every failure gets one line on standard output, in manifest order:
+//!
+//! ```text
+//! httpd-08.log: FAILED (line 9): mismatch: expected 6728...f18f, actual 8d3e...0a1b
+//! ghost.log: FAILED (line 11): no such file or directory
+//! line 12: FAILED: improperly formatted line: 'not a checksum line'
+//! FAILED: 9 OK, 1 mismatch, 1 missing, 1 malformed (testdata/logs/sha1sum.txt)
+//! ```
+//!
+//! then the summary line, which starts with `OK:` only when every listed file
+//! matched. Names are shown in GNU's escaped form (see [`escaped_name`]).
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use checksig::manifest::DEFAULT_MANIFEST_NAME;
+use checksig::{EntryReport, Report, Status, Verifier};
+
+use crate::json;
+use crate::output::{os_error_text, Output};
+use crate::quote::{escaped_name, quotef, Charset};
+
+/// The exit status of DIR mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every listed file matched.
+    Verified,
+    /// At least one entry failed.
+    Failed,
+    /// The directory or its manifest could not be read.
+    Error,
+}
+
+/// Verifies `dir`, printing failures and a summary (or JSON).
+pub fn run(dir: &OsStr, threads: usize, as_json: bool, out: &mut Output) -> Outcome {
+    let charset = Charset::from_env();
+    let root = Path::new(dir);
+    match std::fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            fail(out, root, "not a directory", charset);
+            return Outcome::Error;
+        }
+        Err(e) => {
+            let reason = format!("cannot open directory: {}", os_error_text(&e));
+            fail(out, root, &reason, charset);
+            return Outcome::Error;
+        }
+    }
+    let manifest = root.join(DEFAULT_MANIFEST_NAME);
+    let report = match Verifier::new().threads(threads).verify_dir(root) {
+        Ok(report) => report,
+        Err(checksig::Error::ReadManifest { path, source }) => {
+            let reason = format!("cannot read manifest: {}", os_error_text(&source));
+            fail(out, &path, &reason, charset);
+            return Outcome::Error;
+        }
+        Err(checksig::Error::OpenRoot { path, source }) => {
+            let reason = format!("cannot open directory: {}", os_error_text(&source));
+            fail(out, &path, &reason, charset);
+            return Outcome::Error;
+        }
+        Err(e) => {
+            out.diagnostic(e.to_string().as_bytes());
+            return Outcome::Error;
+        }
+    };
+    if as_json {
+        out.out(&json::to_document(&document(root, &manifest, &report)));
+    } else {
+        for failure in report.failures() {
+            out.out(&failure_line(failure, charset));
+        }
+        out.out(&summary_line(&report, &manifest, charset));
+    }
+    if report.is_ok() {
+        Outcome::Verified
+    } else {
+        Outcome::Failed
+    }
+}
+
+/// `checksig: PATH: REASON` on standard error.
+fn fail(out: &mut Output, path: &Path, reason: &str, charset: Charset) {
+    let mut line = quotef(path.as_os_str().as_bytes(), charset);
+    line.extend_from_slice(b": ");
+    line.extend_from_slice(reason.as_bytes());
+    out.diagnostic(&line);
+}
+
+/// One failure, as one line.
+fn failure_line(entry: &EntryReport, charset: Charset) -> Vec<u8> {
+    let mut line = Vec::new();
+    if let Status::Malformed { text } = &entry.status {
+        line.extend_from_slice(
+            format!("line {}: FAILED: improperly formatted line: ", entry.line).as_bytes(),
+        );
+        line.extend_from_slice(&quotef(text, charset));
+    } else {
+        line.extend_from_slice(&escaped_name(&entry.name));
+        line.extend_from_slice(
+            format!(": FAILED (line {}): {}", entry.line, reason(entry)).as_bytes(),
+        );
+    }
+    line.push(b'\n');
+    line
+}
+
+/// Why an entry that is not malformed failed.
+fn reason(entry: &EntryReport) -> String {
+    match (&entry.status, entry.expected) {
+        (Status::Mismatch { actual }, Some(expected)) => {
+            format!("mismatch: expected {expected}, actual {actual}")
+        }
+        (Status::Unreadable(e), _) => format!("cannot be read: {}", os_error_text(e)),
+        (Status::NotRegular(kind), _) => format!("not a regular file ({kind}), not read"),
+        (Status::OutsideRoot, _) => "outside the directory, not opened".to_string(),
+        (status, _) => status.to_string(),
+    }
+}
+
+/// `OK: 10 OK (DIR/sha1sum.txt)` or `FAILED: 9 OK, 1 mismatch (DIR/sha1sum.txt)`.
+fn summary_line(report: &Report, manifest: &Path, charset: Charset) -> Vec<u8> {
+    let verdict = if report.is_ok() { "OK" } else { "FAILED" };
+    let mut line = format!("{verdict}: {} (", report.summary()).into_bytes();
+    line.extend_from_slice(&quotef(manifest.as_os_str().as_bytes(), charset));
+    line.extend_from_slice(b")\n");
+    line
+}
+
+fn document(root: &Path, manifest: &Path, report: &Report) -> json::DirDocument {
+    let (root_text, root_bytes) = json::text_and_bytes(root.as_os_str().as_bytes());
+    let (manifest_text, manifest_bytes) = json::text_and_bytes(manifest.as_os_str().as_bytes());
+    json::DirDocument {
+        root: root_text,
+        root_bytes,
+        manifest: manifest_text,
+        manifest_bytes,
+        summary: report.summary(),
+        report: json::ReportJson::new(report.is_ok(), report.entries(), |entry| {
+            report.is_failure(entry)
+        }),
+    }
+}

@@ -1,0 +1,355 @@
+//! `checksig -c`: a drop-in for GNU `sha1sum -c` (coreutils `digest_check`).
+//!
+//! Manifests are read in turn with one [`Parser`], so GNU's single-blank mode,
+//! decided by the first untagged line of the run, carries from one manifest
+//! to the next. Each manifest's files are hashed in parallel by the library,
+//! then reported in manifest order with GNU's exact lines, diagnostics,
+//! warnings and exit status. Names are relative to the current directory and
+//! may go anywhere (`allow_outside_root`), as with `sha1sum`.
+
+use std::ffi::{OsStr, OsString};
+use std::io::{self, Read};
+use std::os::unix::ffi::OsStrExt;
+
+use checksig::manifest::{Item, Manifest, Parser};
+use checksig::{Algorithm, Digest, EntryReport, FileKind, Hasher, Status, Verifier};
+
+use crate::json;
+use crate::output::{os_error_text, Output};
+use crate::quote::{escaped_name, quotef, Charset};
+
+/// The `--check` options.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CheckOptions {
+    /// `--quiet`: no `OK` lines.
+    pub quiet: bool,
+    /// `--status`: no output but diagnostics about files that cannot be read.
+    pub status: bool,
+    /// `--warn`: a diagnostic for each malformed line.
+    pub warn: bool,
+    /// `--strict`: malformed lines make the manifest fail.
+    pub strict: bool,
+    /// `--ignore-missing`: missing files are skipped.
+    pub ignore_missing: bool,
+    /// `--threads`: 0 for one per CPU.
+    pub threads: usize,
+    /// `--json`: a JSON report instead of GNU's text.
+    pub json: bool,
+}
+
+/// Checks every manifest; true if all of them verified.
+pub fn run(manifests: &[OsString], options: CheckOptions, out: &mut Output) -> bool {
+    let mut checker = Checker {
+        options,
+        parser: Parser::new(Algorithm::Sha1),
+        charset: Charset::from_env(),
+        out,
+        json: Vec::new(),
+    };
+    let mut ok = true;
+    for manifest in manifests {
+        ok &= checker.check(manifest);
+    }
+    if options.json {
+        let document = json::CheckDocument {
+            ok,
+            manifests: checker.json,
+        };
+        checker.out.out(&json::to_document(&document));
+    }
+    ok
+}
+
+/// The state of one `checksig -c` run.
+struct Checker<'a> {
+    options: CheckOptions,
+    parser: Parser,
+    charset: Charset,
+    out: &'a mut Output,
+    json: Vec<json::ManifestJson>,
+}
+
+/// GNU's counters for one manifest.
+#[derive(Debug, Default)]
+struct Tally {
+    misformatted: u64,
+    unreadable: u64,
+    mismatched: u64,
+    matched: bool,
+    properly_formatted: bool,
+}
+
+impl Checker<'_> {
+    /// Checks one manifest operand (`-` is standard input); true if it verified.
+    fn check(&mut self, operand: &OsStr) -> bool {
+        let is_stdin = operand.as_bytes() == b"-";
+        let display: &[u8] = if is_stdin {
+            b"standard input"
+        } else {
+            operand.as_bytes()
+        };
+        let bytes = match read_manifest(operand, is_stdin) {
+            Ok(bytes) => bytes,
+            Err(failure) => {
+                let message = match &failure {
+                    ReadFailure::Open(e) => os_error_text(e),
+                    ReadFailure::Read => "read error".to_string(),
+                };
+                self.manifest_error(operand, display, &message);
+                return false;
+            }
+        };
+        self.parser = self.parser.clone().reading_stdin(is_stdin);
+        let manifest = self.parser.parse(&bytes);
+        let entries = match self.verify(&manifest) {
+            Ok(entries) => entries,
+            Err(e) => {
+                let message = e.to_string();
+                self.manifest_error(operand, display, &message);
+                return false;
+            }
+        };
+        let tally = self.report(display, &entries);
+        let ok = tally.properly_formatted
+            && tally.matched
+            && tally.mismatched == 0
+            && tally.unreadable == 0
+            && (!self.options.strict || tally.misformatted == 0);
+        if self.options.json {
+            self.json.push(json::ManifestJson::report(
+                operand.as_bytes(),
+                ok,
+                &entries,
+                |e| self.is_failure(e),
+            ));
+        }
+        ok
+    }
+
+    fn manifest_error(&mut self, operand: &OsStr, display: &[u8], message: &str) {
+        if self.options.json {
+            self.json
+                .push(json::ManifestJson::error(operand.as_bytes(), message));
+        } else {
+            let mut line = quotef(display, self.charset);
+            line.extend_from_slice(b": ");
+            line.extend_from_slice(message.as_bytes());
+            self.out.diagnostic(&line);
+        }
+    }
+
+    /// One result per item, in manifest order. Entries named `-` are standard
+    /// input, as in GNU; the library hashes all the others, in parallel.
+    fn verify(&self, manifest: &Manifest) -> Result<Vec<EntryReport>, checksig::Error> {
+        let is_stdin_entry =
+            |item: &Item| matches!(item, Item::Entry(entry) if entry.name.as_slice() == b"-");
+        let files = Manifest::from_items(
+            manifest
+                .items()
+                .iter()
+                .filter(|item| !is_stdin_entry(item))
+                .cloned()
+                .collect(),
+        );
+        let report = Verifier::new()
+            .threads(self.options.threads)
+            .strict(self.options.strict)
+            .ignore_missing(self.options.ignore_missing)
+            .allow_outside_root(true)
+            .verify_manifest(".", &files)?;
+        let mut from_library = report.into_entries().into_iter();
+        let mut entries = Vec::with_capacity(manifest.items().len());
+        for item in manifest.items() {
+            match item {
+                Item::Entry(entry) if is_stdin_entry(item) => entries.push(EntryReport {
+                    line: entry.line,
+                    name: entry.name.clone(),
+                    expected: Some(entry.digest),
+                    status: hash_stdin(entry.digest),
+                }),
+                _ => entries.extend(from_library.next()),
+            }
+        }
+        Ok(entries)
+    }
+
+    /// Prints GNU's lines for every result, then its warnings.
+    fn report(&mut self, display: &[u8], entries: &[EntryReport]) -> Tally {
+        let mut tally = Tally::default();
+        for entry in entries {
+            self.report_entry(display, entry, &mut tally);
+        }
+        if !self.options.json {
+            self.summarize(display, &tally);
+        }
+        tally
+    }
+
+    fn report_entry(&mut self, display: &[u8], entry: &EntryReport, tally: &mut Tally) {
+        let text = !self.options.json;
+        let print = text && !self.options.status;
+        match &entry.status {
+            Status::Malformed { .. } => {
+                tally.misformatted += 1;
+                if text && self.options.warn {
+                    let mut line = quotef(display, self.charset);
+                    line.extend_from_slice(
+                        format!(": {}: improperly formatted SHA1 checksum line", entry.line)
+                            .as_bytes(),
+                    );
+                    self.out.diagnostic(&line);
+                }
+                return;
+            }
+            Status::Ok => {
+                tally.properly_formatted = true;
+                tally.matched = true;
+                if print && !self.options.quiet {
+                    self.result_line(&entry.name, b"OK");
+                }
+                return;
+            }
+            Status::Mismatch { .. } => {
+                tally.properly_formatted = true;
+                tally.mismatched += 1;
+                if print {
+                    self.result_line(&entry.name, b"FAILED");
+                }
+                return;
+            }
+            Status::Missing if self.options.ignore_missing => {
+                tally.properly_formatted = true;
+                return;
+            }
+            _ => {}
+        }
+        tally.properly_formatted = true;
+        tally.unreadable += 1;
+        if text {
+            let mut line = quotef(&entry.name, self.charset);
+            line.extend_from_slice(b": ");
+            line.extend_from_slice(open_failure_reason(&entry.status).as_bytes());
+            self.out.diagnostic(&line);
+        }
+        if print {
+            self.result_line(&entry.name, b"FAILED open or read");
+        }
+    }
+
+    /// `NAME: VERDICT` on standard output, the name in GNU's escaped form.
+    fn result_line(&mut self, name: &[u8], verdict: &[u8]) {
+        let name = escaped_name(name);
+        let mut line = Vec::with_capacity(name.len() + verdict.len() + 3);
+        line.extend_from_slice(&name);
+        line.extend_from_slice(b": ");
+        line.extend_from_slice(verdict);
+        line.push(b'\n');
+        self.out.out(&line);
+    }
+
+    /// GNU's closing diagnostics for one manifest, in its order.
+    fn summarize(&mut self, display: &[u8], tally: &Tally) {
+        if !tally.properly_formatted {
+            let mut line = quotef(display, self.charset);
+            line.extend_from_slice(b": no properly formatted checksum lines found");
+            self.out.diagnostic(&line);
+            return;
+        }
+        if self.options.status {
+            return;
+        }
+        let warnings = [
+            (
+                tally.misformatted,
+                "line is improperly formatted",
+                "lines are improperly formatted",
+            ),
+            (
+                tally.unreadable,
+                "listed file could not be read",
+                "listed files could not be read",
+            ),
+            (
+                tally.mismatched,
+                "computed checksum did NOT match",
+                "computed checksums did NOT match",
+            ),
+        ];
+        for (count, one, many) in warnings {
+            if count > 0 {
+                let words = if count == 1 { one } else { many };
+                self.out
+                    .diagnostic(format!("WARNING: {count} {words}").as_bytes());
+            }
+        }
+        if self.options.ignore_missing && !tally.matched {
+            let mut line = quotef(display, self.charset);
+            line.extend_from_slice(b": no file was verified");
+            self.out.diagnostic(&line);
+        }
+    }
+
+    /// Whether an entry counts against the manifest under these options (for JSON).
+    fn is_failure(&self, entry: &EntryReport) -> bool {
+        match entry.status {
+            Status::Ok => false,
+            Status::Missing => !self.options.ignore_missing,
+            Status::Malformed { .. } => self.options.strict,
+            _ => true,
+        }
+    }
+}
+
+/// Why a listed file could not be opened or read, in the words `sha1sum`
+/// uses (`strerror`), or ours where `sha1sum` would block or read forever.
+fn open_failure_reason(status: &Status) -> String {
+    match status {
+        Status::Missing => os_error_text(&io::Error::from_raw_os_error(2)),
+        Status::Unreadable(e) => os_error_text(e),
+        // sha1sum opens a directory, then fails to read it (EISDIR).
+        Status::NotRegular(FileKind::Directory) => os_error_text(&io::Error::from_raw_os_error(21)),
+        Status::NotRegular(kind) => format!("not a regular file ({kind}), not read"),
+        other => other.to_string(),
+    }
+}
+
+/// Why a manifest could not be read.
+enum ReadFailure {
+    /// It could not be opened (GNU: `NAME: strerror`).
+    Open(io::Error),
+    /// It was opened but reading failed (GNU: `NAME: read error`).
+    Read,
+}
+
+fn read_manifest(operand: &OsStr, is_stdin: bool) -> Result<Vec<u8>, ReadFailure> {
+    let mut bytes = Vec::new();
+    let read = if is_stdin {
+        io::stdin().lock().read_to_end(&mut bytes)
+    } else {
+        let mut file = std::fs::File::open(operand).map_err(ReadFailure::Open)?;
+        file.read_to_end(&mut bytes)
+    };
+    read.map(|_| bytes).map_err(|_| ReadFailure::Read)
+}
+
+/// The status of an entry named `-`: standard input, read to its end (so a
+/// second such entry sees nothing left, as with GNU).
+fn hash_stdin(expected: Digest) -> Status {
+    let mut hasher = Hasher::new(Algorithm::Sha1);
+    let mut buffer = vec![0; 64 * 1024];
+    let mut stdin = io::stdin().lock();
+    loop {
+        match stdin.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buffer[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Status::Unreadable(e),
+        }
+    }
+    let actual = hasher.finalize();
+    if actual == expected {
+        Status::Ok
+    } else {
+        Status::Mismatch { actual }
+    }
+}

@@ -1,0 +1,96 @@
+//! Standard output and standard error, written as GNU tools write them.
+//!
+//! Standard output is buffered, and flushed before every diagnostic (as
+//! gnulib's `error()` does), so the two streams interleave in order on a
+//! terminal or in `2>&1`. A failed write to standard output is remembered and
+//! reported once at the end, like coreutils' `close_stdout`; nothing panics on
+//! a closed pipe.
+
+use std::io::{self, BufWriter, Stdout, Write};
+
+/// The program name that prefixes every diagnostic.
+pub const PROGRAM: &str = "checksig";
+
+/// Where the command writes.
+pub struct Output {
+    stdout: BufWriter<Stdout>,
+    write_error: Option<io::Error>,
+}
+
+impl Output {
+    /// Buffered standard output, unbuffered standard error.
+    pub fn new() -> Output {
+        Output {
+            stdout: BufWriter::with_capacity(64 * 1024, io::stdout()),
+            write_error: None,
+        }
+    }
+
+    /// Writes raw bytes to standard output.
+    pub fn out(&mut self, bytes: &[u8]) {
+        if self.write_error.is_some() {
+            return;
+        }
+        if let Err(e) = self.stdout.write_all(bytes) {
+            self.write_error = Some(e);
+        }
+    }
+
+    /// Writes `checksig: <message>\n` to standard error, after flushing
+    /// standard output.
+    pub fn diagnostic(&mut self, message: &[u8]) {
+        self.flush();
+        let mut line = Vec::with_capacity(PROGRAM.len() + message.len() + 3);
+        line.extend_from_slice(PROGRAM.as_bytes());
+        line.extend_from_slice(b": ");
+        line.extend_from_slice(message);
+        line.push(b'\n');
+        // Nothing sensible is left to do when standard error is gone.
+        let _ = io::stderr().write_all(&line);
+    }
+
+    fn flush(&mut self) {
+        if self.write_error.is_none() {
+            if let Err(e) = self.stdout.flush() {
+                self.write_error = Some(e);
+            }
+        }
+    }
+
+    /// Flushes standard output; false (after saying why, unless the reader
+    /// went away) if anything written to it was lost.
+    pub fn finish(mut self) -> bool {
+        self.flush();
+        match self.write_error.take() {
+            None => true,
+            Some(e) if e.kind() == io::ErrorKind::BrokenPipe => false,
+            Some(e) => {
+                self.diagnostic(format!("write error: {}", os_error_text(&e)).as_bytes());
+                false
+            }
+        }
+    }
+}
+
+/// An OS error as `strerror` words it (`No such file or directory`), without
+/// the ` (os error 2)` Rust appends, so messages match the C tools.
+pub fn os_error_text(error: &io::Error) -> String {
+    let text = error.to_string();
+    match (error.raw_os_error(), text.rfind(" (os error ")) {
+        (Some(_), Some(at)) => text[..at].to_string(),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn os_error_text_is_strerror() {
+        let e = io::Error::from_raw_os_error(2);
+        assert_eq!(os_error_text(&e), "No such file or directory");
+        let e = io::Error::other("custom");
+        assert_eq!(os_error_text(&e), "custom");
+    }
+}
