@@ -1,0 +1,377 @@
+/*
+ * Tests of the C ABI from C: the article's verify(), the structured API,
+ * NULL arguments, progress and cancellation, many threads, and fork().
+ * Generates its own data under a temporary directory. Run under valgrind by
+ * scripts/test.d/30-capi.sh (leak check); `abi_test ROUNDS` repeats the
+ * single-threaded part ROUNDS times so that leaks would add up.
+ *
+ * Prints one "ok - name" line per check and "N passed, 0 failed" at the end;
+ * exits 1 on the first failure.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "checksig.h"
+
+static int passed;
+
+static void check(int condition, const char *name, const char *detail) {
+    if (!condition) {
+        fprintf(stderr, "FAILED - %s%s%s\n", name, detail ? ": " : "", detail ? detail : "");
+        printf("%d passed, 1 failed\n", passed);
+        exit(1);
+    }
+    passed++;
+}
+
+static void check_str(const char *got, const char *want, const char *name) {
+    if (got == NULL || strcmp(got, want) != 0) {
+        fprintf(stderr, "FAILED - %s\n  want: %s\n  got:  %s\n", name, want, got ? got : "(NULL)");
+        printf("%d passed, 1 failed\n", passed);
+        exit(1);
+    }
+    passed++;
+}
+
+static char *format(const char *fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    char *out = NULL;
+    if (vasprintf(&out, fmt, args) < 0) {
+        abort();
+    }
+    va_end(args);
+    return out;
+}
+
+static void write_file(const char *dir, const char *name, const char *content) {
+    char *path = format("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fputs(content, f) < 0 || fclose(f) != 0) {
+        perror(path);
+        abort();
+    }
+    free(path);
+}
+
+/* SHA-1 of "hello\n", as sha1sum prints it. */
+#define HELLO_SHA1 "f572d396fae9206628714fb2ce00f72e94f2258f"
+#define ZERO_SHA1 "0000000000000000000000000000000000000000"
+
+/* A directory with a.log ("hello\n") and b.log listed, b.log's digest wrong. */
+static char *make_fixture(const char *base, const char *name, int b_is_bad) {
+    char *dir = format("%s/%s", base, name);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        perror(dir);
+        abort();
+    }
+    write_file(dir, "a.log", "hello\n");
+    write_file(dir, "b.log", "hello\n");
+    char *manifest = format("%s  a.log\n%s  b.log\n", HELLO_SHA1, b_is_bad ? ZERO_SHA1 : HELLO_SHA1);
+    write_file(dir, "sha1sum.txt", manifest);
+    free(manifest);
+    return dir;
+}
+
+static void test_article_verify(const char *good, const char *bad, const char *base) {
+    char *message = verify(good);
+    check(message == NULL, "verify: NULL when every file matches", message);
+
+    message = verify(bad);
+    char *want = format("\"%s/b.log\" - mismatch", bad);
+    check_str(message, want, "verify: Go's mismatch message");
+    free(want);
+    free(message); /* the C library's free works: the message is malloc'ed */
+
+    char *nowhere = format("%s/nowhere", base);
+    message = verify(nowhere);
+    want = format("open %s/sha1sum.txt: no such file or directory", nowhere);
+    check_str(message, want, "verify: Go's message for a missing manifest");
+    checksig_free(message);
+    free(want);
+    free(nowhere);
+
+    message = verify(NULL);
+    check_str(message, "verify: root is NULL", "verify: NULL root is an error message");
+    checksig_free(message);
+    checksig_free(NULL);
+}
+
+static void test_report(const char *bad) {
+    checksig_error *error = checksig_error_new();
+    checksig_options *options = checksig_options_new();
+    check(checksig_options_set_threads(options, 3), "options: set threads", NULL);
+    checksig_report *report = checksig_verify(bad, options, error);
+    check(report != NULL, "checksig_verify: a report", checksig_error_message(error));
+    check(checksig_error_kind(error) == CHECKSIG_ERROR_NONE, "error: NONE after success", NULL);
+    check(checksig_report_len(report) == 2, "report: two entries", NULL);
+    check(!checksig_report_is_ok(report), "report: not OK", NULL);
+    check(checksig_report_failure_count(report) == 1, "report: one failure", NULL);
+    check(checksig_report_count(report, CHECKSIG_STATUS_OK) == 1, "report: one OK", NULL);
+    check(checksig_report_entry_status(report, 0) == CHECKSIG_STATUS_OK, "entry 0: OK", NULL);
+    check(checksig_report_entry_status(report, 1) == CHECKSIG_STATUS_MISMATCH, "entry 1: mismatch", NULL);
+    check(checksig_report_entry_status(report, 2) == CHECKSIG_STATUS_INVALID, "entry 2: invalid", NULL);
+    check(checksig_report_entry_line(report, 1) == 2, "entry 1: line 2", NULL);
+    check(checksig_report_entry_is_failure(report, 1), "entry 1: a failure", NULL);
+    check_str(checksig_report_entry_expected(report, 1), ZERO_SHA1, "entry 1: expected digest");
+    check_str(checksig_report_entry_actual(report, 1), HELLO_SHA1, "entry 1: actual digest");
+    size_t len = 0;
+    const uint8_t *name = checksig_report_entry_name(report, 1, &len);
+    check(len == 5 && memcmp(name, "b.log", 5) == 0, "entry 1: name bytes", NULL);
+    const uint8_t *path = checksig_report_entry_path(report, 1, &len);
+    char *want = format("%s/b.log", bad);
+    check(len == strlen(want) && memcmp(path, want, len) == 0, "entry 1: path bytes", NULL);
+    free(want);
+    want = format("\"%s/b.log\" - mismatch", bad);
+    check_str(checksig_report_entry_message(report, 1), want, "entry 1: message");
+    check_str(checksig_report_message(report), want, "report: message as verify's");
+    free(want);
+    check_str(checksig_report_summary(report), "1 OK, 1 mismatch", "report: summary");
+    checksig_report_free(report);
+
+    check(checksig_options_set_manifest(options, "missing.txt"), "options: set manifest", NULL);
+    report = checksig_verify(bad, options, error);
+    check(report == NULL, "checksig_verify: NULL for a missing manifest", NULL);
+    check(checksig_error_kind(error) == CHECKSIG_ERROR_READ_MANIFEST, "error: READ_MANIFEST", NULL);
+    check(checksig_error_os_error(error) == ENOENT, "error: ENOENT", NULL);
+
+    report = checksig_verify(NULL, options, error);
+    check(report == NULL && checksig_error_kind(error) == CHECKSIG_ERROR_INVALID_ARGUMENT,
+          "checksig_verify: NULL root is INVALID_ARGUMENT", NULL);
+    check_str(checksig_error_message(error), "checksig_verify: root is NULL", "error: message");
+    checksig_options_free(options);
+    checksig_error_free(error);
+}
+
+static void test_null_handles(void) {
+    size_t len = 0;
+    check(checksig_report_len(NULL) == 0, "NULL report: len 0", NULL);
+    check(checksig_report_entry_name(NULL, 0, &len) == NULL, "NULL report: no name", NULL);
+    check(checksig_report_entry_message(NULL, 0) == NULL, "NULL report: no message", NULL);
+    check(!checksig_options_set_threads(NULL, 1), "NULL options: setter fails", NULL);
+    check(checksig_error_kind(NULL) == CHECKSIG_ERROR_INVALID_ARGUMENT, "NULL error: kind", NULL);
+    check(checksig_hash_file(NULL, NULL) == NULL, "hash_file: NULL path", NULL);
+    checksig_report_free(NULL);
+    checksig_options_free(NULL);
+    checksig_error_free(NULL);
+    checksig_cancel_free(NULL);
+    checksig_cancel_trigger(NULL);
+    /* The defaults apply without options; errors are optional. */
+    checksig_report *report = checksig_verify("/nonexistent-checksig-dir", NULL, NULL);
+    check(report == NULL, "checksig_verify: NULL options and error", NULL);
+}
+
+static void test_hash_file(const char *good) {
+    checksig_error *error = checksig_error_new();
+    char *path = format("%s/a.log", good);
+    char *hex = checksig_hash_file(path, error);
+    check_str(hex, HELLO_SHA1, "hash_file: digest");
+    checksig_free(hex);
+    free(path);
+
+    path = format("%s/none.log", good);
+    check(checksig_hash_file(path, error) == NULL, "hash_file: missing file", NULL);
+    check(checksig_error_kind(error) == CHECKSIG_ERROR_IO && checksig_error_os_error(error) == ENOENT,
+          "hash_file: IO error with ENOENT", NULL);
+    free(path);
+
+    check(checksig_hash_file(good, error) == NULL, "hash_file: a directory", NULL);
+    check(checksig_error_kind(error) == CHECKSIG_ERROR_NOT_REGULAR, "hash_file: NOT_REGULAR", NULL);
+    checksig_error_free(error);
+}
+
+static void test_non_utf8_root(const char *base) {
+    char *dir = make_fixture(base, "caf\xff\xfe", 1);
+    char *message = verify(dir);
+    char *want = format("\"%s/caf\\xff\\xfe/b.log\" - mismatch", base);
+    check_str(message, want, "verify: non-UTF-8 root, quoted as Go does");
+    checksig_free(message);
+    free(want);
+    free(dir);
+}
+
+struct progress_state {
+    int calls;
+    int cancel_at;
+    checksig_progress last;
+};
+
+static bool on_progress(const checksig_progress *progress, void *user_data) {
+    struct progress_state *state = user_data;
+    state->calls++;
+    state->last = *progress;
+    return state->calls != state->cancel_at;
+}
+
+static void test_progress_and_cancel(const char *good) {
+    checksig_error *error = checksig_error_new();
+    checksig_options *options = checksig_options_new();
+    struct progress_state state = {0, -1, {0, 0, 0, 0}};
+    checksig_options_set_progress(options, on_progress, &state);
+    checksig_report *report = checksig_verify(good, options, error);
+    check(report != NULL && checksig_report_is_ok(report), "progress: verification OK", NULL);
+    check(state.calls >= 1, "progress: called at least once", NULL);
+    check(state.last.files_done == 2 && state.last.files_total == 2, "progress: files counted", NULL);
+    check(state.last.bytes_done == 12 && state.last.bytes_total == 12, "progress: bytes counted", NULL);
+    checksig_report_free(report);
+
+    state.calls = 0;
+    state.cancel_at = 1;
+    report = checksig_verify(good, options, error);
+    check(report == NULL && checksig_error_kind(error) == CHECKSIG_ERROR_CANCELLED,
+          "progress: returning false cancels", checksig_error_message(error));
+
+    checksig_options_set_progress(options, NULL, NULL);
+    checksig_cancel *cancel = checksig_cancel_new();
+    checksig_options_set_cancel(options, cancel);
+    checksig_cancel_trigger(cancel);
+    check(checksig_cancel_is_triggered(cancel), "cancel: triggered", NULL);
+    checksig_cancel_free(cancel); /* the options keep their own reference */
+    report = checksig_verify(good, options, error);
+    check(report == NULL && checksig_error_kind(error) == CHECKSIG_ERROR_CANCELLED,
+          "cancel: a triggered handle cancels", NULL);
+    checksig_options_free(options);
+    checksig_error_free(error);
+}
+
+/* A cancel from another thread while the verification waits in its callback. */
+struct remote_cancel {
+    checksig_cancel *cancel;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int triggered;
+};
+
+static void *trigger_cancel(void *arg) {
+    struct remote_cancel *remote = arg;
+    checksig_cancel_trigger(remote->cancel);
+    pthread_mutex_lock(&remote->lock);
+    remote->triggered = 1;
+    pthread_cond_signal(&remote->cond);
+    pthread_mutex_unlock(&remote->lock);
+    return NULL;
+}
+
+static bool wait_for_remote_cancel(const checksig_progress *progress, void *user_data) {
+    (void)progress;
+    struct remote_cancel *remote = user_data;
+    pthread_mutex_lock(&remote->lock);
+    while (!remote->triggered) {
+        pthread_cond_wait(&remote->cond, &remote->lock);
+    }
+    pthread_mutex_unlock(&remote->lock);
+    return true;
+}
+
+static void test_cancel_from_another_thread(const char *good) {
+    struct remote_cancel remote = {checksig_cancel_new(), PTHREAD_MUTEX_INITIALIZER,
+                                   PTHREAD_COND_INITIALIZER, 0};
+    checksig_options *options = checksig_options_new();
+    checksig_error *error = checksig_error_new();
+    checksig_options_set_cancel(options, remote.cancel);
+    checksig_options_set_progress(options, wait_for_remote_cancel, &remote);
+    pthread_t thread;
+    pthread_create(&thread, NULL, trigger_cancel, &remote);
+    checksig_report *report = checksig_verify(good, options, error);
+    pthread_join(thread, NULL);
+    check(report == NULL && checksig_error_kind(error) == CHECKSIG_ERROR_CANCELLED,
+          "cancel: from another thread", NULL);
+    checksig_options_free(options);
+    checksig_cancel_free(remote.cancel);
+    checksig_error_free(error);
+}
+
+struct worker {
+    const char *bad;
+    const char *want;
+    int failures;
+};
+
+static void *verify_repeatedly(void *arg) {
+    struct worker *worker = arg;
+    for (int i = 0; i < 10; i++) {
+        char *message = verify(worker->bad);
+        if (message == NULL || strcmp(message, worker->want) != 0) {
+            worker->failures++;
+        }
+        checksig_free(message);
+    }
+    return NULL;
+}
+
+static void test_threads(const char *bad) {
+    enum { THREADS = 8 };
+    pthread_t threads[THREADS];
+    struct worker workers[THREADS];
+    char *want = format("\"%s/b.log\" - mismatch", bad);
+    for (int i = 0; i < THREADS; i++) {
+        workers[i] = (struct worker){bad, want, 0};
+        pthread_create(&threads[i], NULL, verify_repeatedly, &workers[i]);
+    }
+    int failures = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(threads[i], NULL);
+        failures += workers[i].failures;
+    }
+    free(want);
+    check(failures == 0, "threads: 8 threads verify at once", NULL);
+}
+
+static void test_fork(const char *bad) {
+    char *want = format("\"%s/b.log\" - mismatch", bad);
+    char *message = verify(bad); /* used before the fork, as Python would */
+    checksig_free(message);
+    pid_t pid = fork();
+    if (pid == 0) {
+        message = verify(bad);
+        int same = message != NULL && strcmp(message, want) == 0;
+        checksig_free(message);
+        free(want);
+        exit(same ? 0 : 3);
+    }
+    int status = 0;
+    check(pid > 0 && waitpid(pid, &status, 0) == pid, "fork: child started", NULL);
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "fork: the child verifies", NULL);
+    free(want);
+}
+
+int main(int argc, char **argv) {
+    int rounds = argc > 1 ? atoi(argv[1]) : 1;
+    char template[] = "/tmp/checksig-abi-XXXXXX";
+    char *base = mkdtemp(template);
+    check(base != NULL, "temporary directory", NULL);
+    char *good = make_fixture(base, "good", 0);
+    char *bad = make_fixture(base, "bad", 1);
+    const char *version = checksig_version();
+    check(version != NULL && version[0] >= '0' && version[0] <= '9', "version", version);
+
+    for (int round = 0; round < rounds; round++) {
+        test_article_verify(good, bad, base);
+        test_report(bad);
+        test_null_handles();
+        test_hash_file(good);
+        test_non_utf8_root(base);
+        test_progress_and_cancel(good);
+        test_cancel_from_another_thread(good);
+    }
+    test_threads(bad);
+    test_fork(bad);
+
+    char *cleanup = format("rm -rf '%s'", base);
+    if (system(cleanup) != 0) {
+        fprintf(stderr, "could not remove %s\n", base);
+    }
+    free(cleanup);
+    free(good);
+    free(bad);
+    printf("%d passed, 0 failed\n", passed);
+    return 0;
+}
