@@ -213,7 +213,7 @@ char *checksig_hash_file(const char *path, struct checksig_error *error);
 
 // New options with the defaults: one thread per CPU, `sha1sum.txt`, every
 // file required, malformed lines are failures (strict), names confined to
-// the root, no progress callback, no cancel handle. NULL only when out of
+// the root, large files memory-mapped, no progress callback, no cancel handle. NULL only when out of
 // memory. Free with `checksig_options_free`.
 struct checksig_options *checksig_options_new(void);
 
@@ -260,6 +260,15 @@ bool checksig_options_set_strict(struct checksig_options *options, bool yes);
 // # Safety
 // `options` is NULL or a live options object not in use by a verification.
 bool checksig_options_set_allow_outside_root(struct checksig_options *options, bool yes);
+
+// Whether large files are memory-mapped (default true); false reads every
+// file with `read(2)`, for file systems where mapping is slow or unsupported.
+// Either way a file that shrinks while it is hashed is reported as changed,
+// never a crash. Returns false when `options` is NULL.
+//
+// # Safety
+// `options` is NULL or a live options object not in use by a verification.
+bool checksig_options_set_mmap(struct checksig_options *options, bool yes);
 
 // Sets (or, with a NULL `callback`, removes) the progress callback; see
 // `checksig_progress_fn`. `user_data` is passed to it unchanged and must stay

@@ -60,6 +60,7 @@ pub struct checksig_options {
     ignore_missing: bool,
     strict: bool,
     allow_outside_root: bool,
+    mmap: bool,
     progress: Option<ProgressCallback>,
     cancel: Option<CancelToken>,
 }
@@ -95,6 +96,7 @@ impl Default for checksig_options {
             ignore_missing: false,
             strict: true,
             allow_outside_root: false,
+            mmap: true,
             progress: None,
             cancel: None,
         }
@@ -109,7 +111,8 @@ impl checksig_options {
             .manifest(&self.manifest)
             .ignore_missing(self.ignore_missing)
             .strict(self.strict)
-            .allow_outside_root(self.allow_outside_root);
+            .allow_outside_root(self.allow_outside_root)
+            .mmap(self.mmap);
         if let Some(token) = &self.cancel {
             verifier = verifier.cancel_token(token.clone());
         }
@@ -122,7 +125,7 @@ impl checksig_options {
 
 /// New options with the defaults: one thread per CPU, `sha1sum.txt`, every
 /// file required, malformed lines are failures (strict), names confined to
-/// the root, no progress callback, no cancel handle. NULL only when out of
+/// the root, large files memory-mapped, no progress callback, no cancel handle. NULL only when out of
 /// memory. Free with `checksig_options_free`.
 #[no_mangle]
 pub extern "C" fn checksig_options_new() -> *mut checksig_options {
@@ -238,6 +241,22 @@ pub unsafe extern "C" fn checksig_options_set_allow_outside_root(
     unsafe { update(options, |o| o.allow_outside_root = yes) }
 }
 
+/// Whether large files are memory-mapped (default true); false reads every
+/// file with `read(2)`, for file systems where mapping is slow or unsupported.
+/// Either way a file that shrinks while it is hashed is reported as changed,
+/// never a crash. Returns false when `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object not in use by a verification.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_options_set_mmap(
+    options: *mut checksig_options,
+    yes: bool,
+) -> bool {
+    // SAFETY: passed on from our caller.
+    unsafe { update(options, |o| o.mmap = yes) }
+}
+
 /// Sets (or, with a NULL `callback`, removes) the progress callback; see
 /// `checksig_progress_fn`. `user_data` is passed to it unchanged and must stay
 /// valid while these options are used. Returns false when `options` is NULL.
@@ -350,6 +369,7 @@ mod tests {
             assert!(!checksig_options_set_ignore_missing(null, true));
             assert!(!checksig_options_set_strict(null, true));
             assert!(!checksig_options_set_allow_outside_root(null, true));
+            assert!(!checksig_options_set_mmap(null, false));
             assert!(!checksig_options_set_progress(
                 null,
                 None,

@@ -137,6 +137,13 @@ static void test_report(const char *bad) {
     check_str(checksig_report_summary(report), "1 OK, 1 mismatch", "report: summary");
     checksig_report_free(report);
 
+    check(checksig_options_set_mmap(options, false), "options: set mmap off", NULL);
+    report = checksig_verify(bad, options, error);
+    check(report != NULL && checksig_report_failure_count(report) == 1
+              && checksig_report_entry_status(report, 1) == CHECKSIG_STATUS_MISMATCH,
+          "mmap off: the same results", NULL);
+    checksig_report_free(report);
+
     check(checksig_options_set_manifest(options, "missing.txt"), "options: set manifest", NULL);
     report = checksig_verify(bad, options, error);
     check(report == NULL, "checksig_verify: NULL for a missing manifest", NULL);
