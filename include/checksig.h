@@ -143,8 +143,9 @@ const char *checksig_version(void);
 // ```
 //
 // Paths are `root` and the name joined and cleaned as Go's `path.Join` does.
-// A manifest listing no file is a failure too (it verified nothing). A NULL
-// `root` gives a message, not a crash; `root` may be any bytes but NUL.
+// A manifest listing no file verified nothing, which is a failure too:
+// `"<root>/sha1sum.txt" - no file verified` (the Go library said NULL). A
+// NULL `root` gives a message, not a crash; `root` may be any bytes but NUL.
 //
 // Ownership: the message is allocated with `malloc`; the caller frees it with
 // `checksig_free` or the C library's `free`. Thread-safe, and usable in a
@@ -376,9 +377,11 @@ size_t checksig_report_count(const struct checksig_report *report, uint32_t stat
 // `report` is NULL or a live report.
 const char *checksig_report_summary(const struct checksig_report *report);
 
-// Every failure, one per line in manifest order, worded as the article's
-// `verify` words them; NULL when there is no failure (or for NULL).
-// Borrowed from the report.
+// What the article's `verify` would return for this report: NULL when the
+// report is OK (or for NULL); otherwise every failure, one per line in
+// manifest order, in the Go library's words, or, when nothing failed but
+// nothing was verified either (a manifest listing no file, or only missing
+// files under `ignore_missing`), a line saying so. Borrowed from the report.
 //
 // # Safety
 // `report` is NULL or a live report.

@@ -2,6 +2,7 @@
 //! compatible with the Go library's, so that its ctypes code works unchanged.
 
 use std::ffi::c_char;
+use std::path::Path;
 
 use checksig::Verifier;
 
@@ -26,8 +27,9 @@ use crate::report::checksig_report;
 /// ```
 ///
 /// Paths are `root` and the name joined and cleaned as Go's `path.Join` does.
-/// A manifest listing no file is a failure too (it verified nothing). A NULL
-/// `root` gives a message, not a crash; `root` may be any bytes but NUL.
+/// A manifest listing no file verified nothing, which is a failure too:
+/// `"<root>/sha1sum.txt" - no file verified` (the Go library said NULL). A
+/// NULL `root` gives a message, not a crash; `root` may be any bytes but NUL.
 ///
 /// Ownership: the message is allocated with `malloc`; the caller frees it with
 /// `checksig_free` or the C library's `free`. Thread-safe, and usable in a
@@ -61,22 +63,12 @@ unsafe fn failure_message(root: *const c_char) -> Option<String> {
     let Some(root) = (unsafe { path_arg(root) }) else {
         return Some("verify: root is NULL".to_string());
     };
-    match Verifier::new().verify_dir(root) {
+    let manifest = Path::new(checksig::manifest::DEFAULT_MANIFEST_NAME);
+    match Verifier::new().manifest(manifest).verify_dir(root) {
         Err(error) => Some(go_style::error_message(&error)),
-        Ok(report) => {
-            let view = checksig_report::new(root, &report);
-            if let Some(message) = view.failure_message() {
-                return Some(message.to_string_lossy().into_owned());
-            }
-            if report.is_ok() {
-                return None;
-            }
-            let manifest = go_style::join(
-                go_style::path_bytes(root),
-                checksig::manifest::DEFAULT_MANIFEST_NAME.as_bytes(),
-            );
-            Some(format!("{} - lists no file", go_style::quote(&manifest)))
-        }
+        Ok(report) => checksig_report::new(root, manifest, &report)
+            .message()
+            .map(|message| message.to_string_lossy().into_owned()),
     }
 }
 
@@ -86,7 +78,6 @@ mod tests {
     use crate::c_string::checksig_free;
     use std::ffi::{CStr, CString};
     use std::os::unix::ffi::OsStrExt;
-    use std::path::Path;
 
     fn call(root: &Path) -> Option<String> {
         let root = CString::new(root.as_os_str().as_bytes()).unwrap();
@@ -166,7 +157,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("sha1sum.txt"), b"").unwrap();
         let want = format!(
-            "\"{}/sha1sum.txt\" - lists no file",
+            "\"{}/sha1sum.txt\" - no file verified",
             dir.path().to_str().unwrap()
         );
         assert_eq!(call(dir.path()).as_deref(), Some(want.as_str()));

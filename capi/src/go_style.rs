@@ -181,6 +181,14 @@ pub(crate) fn entry_message(entry: &EntryReport, path: &[u8]) -> String {
     }
 }
 
+/// The message for a report in which nothing failed but nothing was verified:
+/// the manifest lists no file (or only missing ones, under `ignore_missing`).
+pub(crate) fn nothing_verified_message(root: &Path, manifest: &Path) -> String {
+    let manifest = path_bytes(manifest);
+    let path = join(path_bytes(root), manifest);
+    format!("{} - no file verified", quote(&path))
+}
+
 /// The message for an error that stopped the whole verification, e.g.
 /// `open /tmp/logs/sha1sum.txt: no such file or directory`.
 pub(crate) fn error_message(error: &Error) -> String {

@@ -1,7 +1,7 @@
 //! Verification options, the progress callback and the cancel handle.
 
 use std::ffi::{c_char, c_void};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use checksig::{CancelToken, Progress, Verifier};
 
@@ -105,6 +105,11 @@ impl Default for checksig_options {
 
 impl checksig_options {
     /// The core's builder, configured as these options say.
+    /// The manifest's path as given (relative to the root unless absolute).
+    pub(crate) fn manifest(&self) -> &Path {
+        &self.manifest
+    }
+
     pub(crate) fn verifier(&self) -> Verifier {
         let mut verifier = Verifier::new()
             .threads(self.threads)

@@ -59,9 +59,11 @@ struct EntryView {
 }
 
 impl checksig_report {
-    /// Builds the C view of `report`, naming files as Go's `path.Join(root, name)`.
-    pub(crate) fn new(root: &Path, report: &Report) -> checksig_report {
-        let root = go_style::path_bytes(root);
+    /// Builds the C view of `report`, naming files as Go's `path.Join(root, name)`;
+    /// `manifest` is the manifest's path as given, for the message when
+    /// nothing was verified.
+    pub(crate) fn new(root: &Path, manifest: &Path, report: &Report) -> checksig_report {
+        let root_bytes = go_style::path_bytes(root);
         let mut failure_lines = Vec::new();
         let entries = report
             .entries()
@@ -70,7 +72,7 @@ impl checksig_report {
                 let path = if entry.status.kind() == StatusKind::Malformed {
                     Vec::new()
                 } else {
-                    go_style::join(root, &entry.name)
+                    go_style::join(root_bytes, &entry.name)
                 };
                 let message = go_style::entry_message(entry, &path);
                 let failure = report.is_failure(entry);
@@ -93,20 +95,27 @@ impl checksig_report {
                 }
             })
             .collect();
+        let failures = failure_lines.len();
+        let message = if report.is_ok() {
+            None
+        } else if failure_lines.is_empty() {
+            Some(go_style::nothing_verified_message(root, manifest))
+        } else {
+            Some(failure_lines.join("\n"))
+        };
         checksig_report {
             entries,
             ok: report.is_ok(),
-            failures: failure_lines.len(),
+            failures,
             counts: StatusKind::ALL.map(|kind| report.count(kind)),
             summary: owned_c_string(report.summary().as_bytes()),
-            message: (!failure_lines.is_empty())
-                .then(|| owned_c_string(failure_lines.join("\n").as_bytes())),
+            message: message.map(|m| owned_c_string(m.as_bytes())),
         }
     }
 
-    /// The failures, one per line, as the article's `verify` returns them;
-    /// `None` when there is none.
-    pub(crate) fn failure_message(&self) -> Option<&CString> {
+    /// What the article's `verify` returns: `None` when the report is OK,
+    /// otherwise every failure, one per line (or why nothing was verified).
+    pub(crate) fn message(&self) -> Option<&CString> {
         self.message.as_ref()
     }
 
@@ -161,7 +170,11 @@ pub unsafe extern "C" fn checksig_verify(
                 .verifier()
                 .verify_dir(root)
                 .map_err(|e| failure_of(&e))?;
-            Ok(Box::new(checksig_report::new(root, &report)))
+            Ok(Box::new(checksig_report::new(
+                root,
+                options.manifest(),
+                &report,
+            )))
         })
     };
     report.map_or(std::ptr::null_mut(), Box::into_raw)
@@ -271,9 +284,11 @@ pub unsafe extern "C" fn checksig_report_summary(report: *const checksig_report)
     unsafe { read(report, std::ptr::null(), |r| r.summary.as_ptr()) }
 }
 
-/// Every failure, one per line in manifest order, worded as the article's
-/// `verify` words them; NULL when there is no failure (or for NULL).
-/// Borrowed from the report.
+/// What the article's `verify` would return for this report: NULL when the
+/// report is OK (or for NULL); otherwise every failure, one per line in
+/// manifest order, in the Go library's words, or, when nothing failed but
+/// nothing was verified either (a manifest listing no file, or only missing
+/// files under `ignore_missing`), a line saying so. Borrowed from the report.
 ///
 /// # Safety
 /// `report` is NULL or a live report.
@@ -282,7 +297,7 @@ pub unsafe extern "C" fn checksig_report_message(report: *const checksig_report)
     // SAFETY: passed on from our caller.
     unsafe {
         read(report, std::ptr::null(), |r| {
-            r.failure_message().map_or(std::ptr::null(), |m| m.as_ptr())
+            r.message().map_or(std::ptr::null(), |m| m.as_ptr())
         })
     }
 }
