@@ -1,0 +1,331 @@
+//! The `checksig` binary end to end: DIR mode on the sample and on hostile
+//! trees, `--json`, usage and I/O errors, and the places where `--check`
+//! refuses what GNU would block on. Every run has a time limit, so a hang
+//! fails the test instead of blocking CI.
+
+mod common;
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{checksig, Invocation, Run};
+
+const HELLO_HEX: &str = "f572d396fae9206628714fb2ce00f72e94f2258f";
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/logs")
+}
+
+fn run_in(dir: &Path, args: &[&OsStr]) -> Run {
+    Invocation::new(&checksig(), dir).args(args).run()
+}
+
+fn run(args: &[&str]) -> Run {
+    let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &args)
+}
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("run mkfifo");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn sample_shows_its_one_mismatch() {
+    let dir = sample();
+    let result = run(&[dir.to_str().unwrap()]);
+    assert_eq!(result.status, 1, "{result:?}");
+    let out = result.out();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with(
+            "httpd-08.log: FAILED (line 9): mismatch: expected 67286584b3518d0b0316d46e202c5bd16d66f18f, actual "
+        ),
+        "{out}"
+    );
+    assert!(lines[1].starts_with("FAILED: 9 OK, 1 mismatch ("), "{out}");
+    assert!(lines[1].ends_with("sha1sum.txt)"), "{out}");
+    assert!(result.stderr.is_empty(), "{}", result.err());
+}
+
+#[test]
+fn default_dir_is_the_current_directory() {
+    let result = run_in(&sample(), &[]);
+    assert_eq!(result.status, 1, "{result:?}");
+    assert!(
+        result.out().contains("httpd-08.log: FAILED"),
+        "{}",
+        result.out()
+    );
+    assert!(result.out().contains("(./sha1sum.txt)"), "{}", result.out());
+}
+
+#[test]
+fn thread_counts_agree() {
+    let dir = sample();
+    let dir = dir.to_str().unwrap();
+    let one = run(&["--threads", "1", dir]);
+    let many = run(&["--threads", "8", dir]);
+    let auto = run(&["--threads", "0", dir]);
+    assert_eq!(one, many);
+    assert_eq!(one, auto);
+}
+
+#[test]
+fn verified_directory_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a"), "hello\n").unwrap();
+    std::fs::write(dir.path().join("sha1sum.txt"), format!("{HELLO_HEX}  a\n")).unwrap();
+    let result = run_in(dir.path(), &[]);
+    assert_eq!(result.status, 0, "{result:?}");
+    assert_eq!(result.out(), "OK: 1 OK (./sha1sum.txt)\n");
+}
+
+/// A tree whose manifest lists one of everything that must not hang, leak
+/// out of the root, or be read: each gets its own clear error line.
+#[test]
+fn hostile_entries_each_get_a_clear_error_quickly() {
+    let top = tempfile::tempdir().unwrap();
+    let root = top.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(top.path().join("x"), "hello\n").unwrap();
+    std::fs::write(root.join("good"), "hello\n").unwrap();
+    std::fs::write(root.join("n\nl"), "hello\n").unwrap();
+    std::fs::create_dir(root.join("dir")).unwrap();
+    mkfifo(&root.join("fifo"));
+    std::os::unix::fs::symlink("/dev/zero", root.join("zero-link")).unwrap();
+    std::os::unix::fs::symlink(top.path().join("x"), root.join("out-link")).unwrap();
+    let manifest = [
+        format!("{HELLO_HEX}  good"),
+        format!("{HELLO_HEX}  fifo"),
+        format!("{HELLO_HEX}  /dev/zero"),
+        format!("{HELLO_HEX}  zero-link"),
+        format!("{HELLO_HEX}  ../x"),
+        format!("{HELLO_HEX}  out-link"),
+        format!("{HELLO_HEX}  dir"),
+        format!("{HELLO_HEX}  ghost"),
+        "not a checksum line".to_string(),
+        format!("\\{}  n\\nl", "0".repeat(40)),
+    ]
+    .map(|line| line + "\n")
+    .concat();
+    std::fs::write(root.join("sha1sum.txt"), manifest).unwrap();
+
+    let result = run_in(&root, &[]);
+    assert_eq!(result.status, 1, "{result:?}");
+    let out = result.out();
+    let expected = [
+        "fifo: FAILED (line 2): not a regular file (FIFO), not read",
+        "/dev/zero: FAILED (line 3): outside the directory, not opened",
+        "zero-link: FAILED (line 4): outside the directory, not opened",
+        "../x: FAILED (line 5): outside the directory, not opened",
+        "out-link: FAILED (line 6): outside the directory, not opened",
+        "dir: FAILED (line 7): not a regular file (directory), not read",
+        "ghost: FAILED (line 8): no such file or directory",
+        "line 9: FAILED: improperly formatted line: 'not a checksum line'",
+        "\\n\\nl: FAILED (line 10): mismatch: expected 0000000000000000000000000000000000000000, actual f572d396fae9206628714fb2ce00f72e94f2258f",
+        "FAILED: 1 OK, 1 mismatch, 1 missing, 2 not regular, 4 outside root, 1 malformed (./sha1sum.txt)",
+    ];
+    assert_eq!(out.lines().collect::<Vec<_>>(), expected, "{out}");
+}
+
+#[test]
+fn json_report_parses_and_is_complete() {
+    let dir = sample();
+    let result = run(&["--json", dir.to_str().unwrap()]);
+    assert_eq!(result.status, 1, "{result:?}");
+    let json: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["failures"], 1);
+    assert_eq!(json["summary"], "9 OK, 1 mismatch");
+    assert_eq!(json["counts"]["ok"], 9);
+    assert_eq!(json["counts"]["mismatch"], 1);
+    let entries = json["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 10);
+    let bad = &entries[8];
+    assert_eq!(bad["name"], "httpd-08.log");
+    assert_eq!(bad["line"], 9);
+    assert_eq!(bad["status"], "mismatch");
+    assert_eq!(bad["failure"], true);
+    assert_eq!(bad["expected"], "67286584b3518d0b0316d46e202c5bd16d66f18f");
+    assert_eq!(bad["actual"].as_str().unwrap().len(), 40);
+    assert_ne!(bad["actual"], bad["expected"]);
+    assert_eq!(entries[0]["status"], "ok");
+    assert_eq!(entries[0]["actual"], entries[0]["expected"]);
+}
+
+#[test]
+fn json_keeps_non_utf8_names_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(OsStr::from_bytes(b"caf\xe9")), "hello\n").unwrap();
+    let mut manifest = format!("{HELLO_HEX}  ").into_bytes();
+    manifest.extend_from_slice(b"caf\xe9\njunk \xff\n");
+    std::fs::write(dir.path().join("sha1sum.txt"), manifest).unwrap();
+    let result = run_in(dir.path(), &[OsStr::new("--json")]);
+    let json: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    let entries = json["entries"].as_array().unwrap();
+    assert_eq!(entries[0]["status"], "ok");
+    assert_eq!(entries[0]["name"], "caf\u{fffd}");
+    assert_eq!(
+        entries[0]["name_bytes"],
+        serde_json::json!([99, 97, 102, 233])
+    );
+    assert_eq!(entries[1]["status"], "malformed");
+    assert_eq!(
+        entries[1]["text_bytes"],
+        serde_json::json!([106, 117, 110, 107, 32, 255])
+    );
+    assert_eq!(result.status, 1);
+}
+
+#[test]
+fn check_mode_json_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a"), "hello\n").unwrap();
+    std::fs::write(
+        dir.path().join("m"),
+        format!("{HELLO_HEX}  a\n{HELLO_HEX}  ghost\n"),
+    )
+    .unwrap();
+    let args = ["-c", "--json", "m", "nonexistent"].map(OsStr::new);
+    let result = run_in(dir.path(), &args);
+    assert_eq!(result.status, 1, "{result:?}");
+    assert!(result.stderr.is_empty(), "{}", result.err());
+    let json: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    assert_eq!(json["ok"], false);
+    let manifests = json["manifests"].as_array().unwrap();
+    assert_eq!(manifests[0]["manifest"], "m");
+    assert_eq!(manifests[0]["entries"][0]["status"], "ok");
+    assert_eq!(manifests[0]["entries"][1]["status"], "missing");
+    assert_eq!(manifests[0]["counts"]["missing"], 1);
+    assert_eq!(manifests[1]["error"], "No such file or directory");
+}
+
+/// GNU blocks on a FIFO and reads /dev/zero forever; checksig -c refuses
+/// both at once, and /dev/null too, each as "FAILED open or read".
+#[test]
+fn check_mode_refuses_fifos_and_devices_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("fifo"));
+    let manifest = ["fifo", "/dev/zero", "/dev/null"]
+        .map(|name| format!("{HELLO_HEX}  {name}\n"))
+        .concat();
+    std::fs::write(dir.path().join("m"), manifest).unwrap();
+    let result = run_in(dir.path(), &[OsStr::new("-c"), OsStr::new("m")]);
+    assert_eq!(result.status, 1, "{result:?}");
+    assert_eq!(
+        result.out(),
+        "fifo: FAILED open or read\n/dev/zero: FAILED open or read\n/dev/null: FAILED open or read\n"
+    );
+    assert_eq!(
+        result.err(),
+        "checksig: fifo: not a regular file (FIFO), not read\n\
+         checksig: /dev/zero: not a regular file (character device), not read\n\
+         checksig: /dev/null: not a regular file (character device), not read\n\
+         checksig: WARNING: 3 listed files could not be read\n"
+    );
+}
+
+#[test]
+fn missing_directory_or_manifest_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let ghost = dir.path().join("ghost");
+    let result = run(&[ghost.to_str().unwrap()]);
+    assert_eq!(result.status, 2, "{result:?}");
+    assert_eq!(
+        result.err(),
+        format!(
+            "checksig: {}: cannot open directory: No such file or directory\n",
+            ghost.display()
+        )
+    );
+
+    let result = run(&[dir.path().to_str().unwrap()]);
+    assert_eq!(result.status, 2, "{result:?}");
+    assert_eq!(
+        result.err(),
+        format!(
+            "checksig: {}: cannot read manifest: No such file or directory\n",
+            dir.path().join("sha1sum.txt").display()
+        )
+    );
+
+    let file = dir.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    let result = run(&[file.to_str().unwrap()]);
+    assert_eq!(result.status, 2, "{result:?}");
+    assert!(
+        result.err().ends_with(": not a directory\n"),
+        "{}",
+        result.err()
+    );
+}
+
+#[test]
+fn empty_manifest_verifies_nothing_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sha1sum.txt"), "").unwrap();
+    let result = run_in(dir.path(), &[]);
+    assert_eq!(result.status, 1, "{result:?}");
+    assert!(
+        result.out().starts_with("FAILED: nothing verified"),
+        "{}",
+        result.out()
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["--quiet"][..],
+        &["--status", "."],
+        &["--strict"],
+        &["--ignore-missing"],
+        &["-w"],
+        &["a", "b"],
+        &["--threads", "many"],
+        &["-c", "--json", "--status"],
+        &["--no-such-flag"],
+    ] {
+        let result = run(args);
+        assert_eq!(result.status, 2, "{args:?}: {result:?}");
+        assert!(result.stdout.is_empty(), "{args:?}");
+        assert!(!result.stderr.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn help_and_version() {
+    let help = run(&["--help"]);
+    assert_eq!(help.status, 0);
+    for needle in [
+        "--check",
+        "--ignore-missing",
+        "--quiet",
+        "--status",
+        "--strict",
+        "--warn",
+        "--threads",
+        "--json",
+        "escaped form",
+        "FIFO",
+    ] {
+        assert!(help.out().contains(needle), "--help lacks {needle}");
+    }
+    let version = run(&["--version"]);
+    assert_eq!(version.status, 0);
+    assert!(
+        version
+            .out()
+            .starts_with(&format!("checksig {}\n", env!("CARGO_PKG_VERSION"))),
+        "{}",
+        version.out()
+    );
+    assert!(version.out().contains("engine: "), "{}", version.out());
+}
