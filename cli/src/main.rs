@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let mut out = Output::new();
+    let gnu = matches!(mode, Mode::Check(_));
     let status: u8 = match mode {
         Mode::Dir(dir) => match dir::run(&dir, args.threads, args.json, &mut out) {
             dir::Outcome::Verified => 0,
@@ -52,6 +53,6 @@ fn main() -> ExitCode {
             u8::from(!gnu::run(&manifests, options, &mut out))
         }
     };
-    let written = out.finish();
+    let written = out.finish(gnu);
     ExitCode::from(if written { status } else { status.max(1) })
 }

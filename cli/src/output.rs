@@ -31,8 +31,8 @@ impl Output {
         if self.write_error.is_some() {
             return;
         }
-        if let Err(e) = self.stdout.write_all(bytes) {
-            self.write_error = Some(e);
+        if let Err(error) = self.stdout.write_all(bytes) {
+            self.write_error = Some(error);
         }
     }
 
@@ -51,21 +51,28 @@ impl Output {
 
     fn flush(&mut self) {
         if self.write_error.is_none() {
-            if let Err(e) = self.stdout.flush() {
-                self.write_error = Some(e);
+            if let Err(error) = self.stdout.flush() {
+                self.write_error = Some(error);
             }
         }
     }
 
-    /// Flushes standard output; false (after saying why, unless the reader
-    /// went away) if anything written to it was lost.
-    pub fn finish(mut self) -> bool {
+    /// Flushes standard output; false (after saying so, unless the reader
+    /// went away) if anything written to it was lost. With `gnu`, the message
+    /// is coreutils' bare `write error` (its stdout is line-buffered, so the
+    /// OS error is gone by the time it reports); otherwise it names the error.
+    pub fn finish(mut self, gnu: bool) -> bool {
         self.flush();
         match self.write_error.take() {
             None => true,
-            Some(e) if e.kind() == io::ErrorKind::BrokenPipe => false,
-            Some(e) => {
-                self.diagnostic(format!("write error: {}", os_error_text(&e)).as_bytes());
+            Some(error) if error.kind() == io::ErrorKind::BrokenPipe => false,
+            Some(_) if gnu => {
+                self.diagnostic(b"write error");
+                false
+            }
+            Some(error) => {
+                let message = format!("write error: {}", os_error_text(&error));
+                self.diagnostic(message.as_bytes());
                 false
             }
         }

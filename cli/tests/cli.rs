@@ -329,3 +329,46 @@ fn help_and_version() {
     );
     assert!(version.out().contains("engine: "), "{}", version.out());
 }
+
+/// Runs `program args` in `dir` with standard output on /dev/full; returns
+/// the exit status and standard error.
+fn run_into_full_disk(program: &Path, dir: &Path, args: &[&str]) -> (i32, String) {
+    use std::process::Stdio;
+    use wait_timeout::ChildExt;
+    let errors = dir.join("stderr");
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create("/dev/full").expect("open /dev/full"))
+        .stderr(std::fs::File::create(&errors).unwrap())
+        .spawn()
+        .unwrap();
+    let status = child
+        .wait_timeout(common::LIMIT)
+        .unwrap()
+        .expect("finished in time");
+    let stderr = std::fs::read_to_string(errors).unwrap();
+    (status.code().unwrap_or(-1), stderr)
+}
+
+#[test]
+fn lost_output_is_a_write_error_as_in_gnu() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a"), "hello\n").unwrap();
+    std::fs::write(dir.path().join("m"), format!("{HELLO_HEX}  a\n")).unwrap();
+    let (status, stderr) = run_into_full_disk(&checksig(), dir.path(), &["-c", "m"]);
+    assert_eq!((status, stderr.as_str()), (1, "checksig: write error\n"));
+    let gnu = Path::new("/usr/bin/sha1sum");
+    if gnu.exists() {
+        let (status, stderr) = run_into_full_disk(gnu, dir.path(), &["-c", "m"]);
+        assert_eq!(
+            (status, stderr.as_str()),
+            (1, "/usr/bin/sha1sum: write error\n")
+        );
+    }
+    let logs = sample();
+    let (status, stderr) = run_into_full_disk(&checksig(), dir.path(), &[logs.to_str().unwrap()]);
+    assert_eq!(status, 1, "{stderr}");
+    assert_eq!(stderr, "checksig: write error: No space left on device\n");
+}
