@@ -104,7 +104,15 @@ impl Checker<'_> {
         let entries = match self.verify(&manifest) {
             Ok(entries) => entries,
             Err(e) => {
-                let message = e.to_string();
+                let message = match &e {
+                    checksig::Error::OpenRoot { source, .. } => {
+                        format!(
+                            "cannot open the current directory: {}",
+                            os_error_text(source)
+                        )
+                    }
+                    other => other.to_string(),
+                };
                 self.manifest_error(operand, display, &message);
                 return false;
             }
@@ -143,6 +151,14 @@ impl Checker<'_> {
     fn verify(&self, manifest: &Manifest) -> Result<Vec<EntryReport>, checksig::Error> {
         let is_stdin_entry =
             |item: &Item| matches!(item, Item::Entry(entry) if entry.name.as_slice() == b"-");
+        let verifier = Verifier::new()
+            .threads(self.options.threads)
+            .strict(self.options.strict)
+            .ignore_missing(self.options.ignore_missing)
+            .allow_outside_root(true);
+        if !manifest.items().iter().any(is_stdin_entry) {
+            return Ok(verifier.verify_manifest(".", manifest)?.into_entries());
+        }
         let files = Manifest::from_items(
             manifest
                 .items()
@@ -151,13 +167,10 @@ impl Checker<'_> {
                 .cloned()
                 .collect(),
         );
-        let report = Verifier::new()
-            .threads(self.options.threads)
-            .strict(self.options.strict)
-            .ignore_missing(self.options.ignore_missing)
-            .allow_outside_root(true)
-            .verify_manifest(".", &files)?;
-        let mut from_library = report.into_entries().into_iter();
+        let mut from_library = verifier
+            .verify_manifest(".", &files)?
+            .into_entries()
+            .into_iter();
         let mut entries = Vec::with_capacity(manifest.items().len());
         for item in manifest.items() {
             match item {
