@@ -13,6 +13,8 @@ MODES:
       mismatch), then a one-line summary. Names may not leave DIR (absolute
       names, '..' and symbolic links out are refused), and FIFOs and devices are
       refused without being read. Malformed lines and missing files are failures.
+      Names are shown in GNU's escaped form (see below), or shell-quoted when they
+      hold another control character.
 
   checksig -c [MANIFEST]...
       A drop-in for GNU 'sha1sum -c': the same output, messages and exit status.

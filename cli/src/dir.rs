@@ -10,7 +10,10 @@
 //! ```
 //!
 //! then the summary line, which starts with `OK:` only when every listed file
-//! matched. Names are shown in GNU's escaped form (see [`escaped_name`]).
+//! matched. Names are shown in GNU's escaped form (see [`escaped_name`]); a
+//! name holding another control character (a tab, an escape...) is shown
+//! shell-quoted as in GNU's diagnostics (see [`quotef`]), so no raw control
+//! character ever reaches the terminal.
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -100,13 +103,26 @@ fn failure_line(entry: &EntryReport, charset: Charset) -> Vec<u8> {
         );
         line.extend_from_slice(&quotef(text, charset));
     } else {
-        line.extend_from_slice(&escaped_name(&entry.name));
+        line.extend_from_slice(&display_name(&entry.name, charset));
         line.extend_from_slice(
             format!(": FAILED (line {}): {}", entry.line, reason(entry)).as_bytes(),
         );
     }
     line.push(b'\n');
     line
+}
+
+/// A name as DIR mode shows it: GNU's escaped form, or shell quoting when
+/// that form would leave a control character raw.
+fn display_name(name: &[u8], charset: Charset) -> Vec<u8> {
+    let other_control = name
+        .iter()
+        .any(|&b| (b < 0x20 && b != b'\n' && b != b'\r') || b == 0x7f);
+    if other_control {
+        quotef(name, charset)
+    } else {
+        escaped_name(name).into_owned()
+    }
 }
 
 /// Why an entry that is not malformed failed.

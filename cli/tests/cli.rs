@@ -112,6 +112,7 @@ fn hostile_entries_each_get_a_clear_error_quickly() {
         format!("{HELLO_HEX}  ghost"),
         "not a checksum line".to_string(),
         format!("\\{}  n\\nl", "0".repeat(40)),
+        format!("{HELLO_HEX}  e\x1b[2Jsc"),
     ]
     .map(|line| line + "\n")
     .concat();
@@ -130,7 +131,8 @@ fn hostile_entries_each_get_a_clear_error_quickly() {
         "ghost: FAILED (line 8): no such file or directory",
         "line 9: FAILED: improperly formatted line: 'not a checksum line'",
         "\\n\\nl: FAILED (line 10): mismatch: expected 0000000000000000000000000000000000000000, actual f572d396fae9206628714fb2ce00f72e94f2258f",
-        "FAILED: 1 OK, 1 mismatch, 1 missing, 2 not regular, 4 outside root, 1 malformed (./sha1sum.txt)",
+        "'e'$'\\033''[2Jsc': FAILED (line 11): no such file or directory",
+        "FAILED: 1 OK, 1 mismatch, 2 missing, 2 not regular, 4 outside root, 1 malformed (./sha1sum.txt)",
     ];
     assert_eq!(out.lines().collect::<Vec<_>>(), expected, "{out}");
 }
