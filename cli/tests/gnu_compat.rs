@@ -303,7 +303,7 @@ fn check_mode_matches_gnu_sha1sum_on_the_corpus() {
     }
     assert!(
         failures.is_empty(),
-        "{} of {} cases failed:\n\n{}",
+        "{} problems over {} cases:\n\n{}",
         failures.len(),
         cases.len(),
         failures.join("\n\n")
