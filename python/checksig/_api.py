@@ -1,0 +1,481 @@
+"""The public API: ``check_signatures``, ``verify``, ``hash_file`` and their types."""
+
+from __future__ import annotations
+
+import ctypes
+import enum
+import os
+import threading
+from dataclasses import dataclass
+from typing import Callable, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union, overload
+
+from . import _native
+from ._native import lib
+
+#: Anything that names a file: ``str``, ``bytes`` or ``os.PathLike``. Names
+#: that are not UTF-8 pass through ``os.fsencode`` unchanged.
+PathArg = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+
+#: How long the main thread waits between checks for Ctrl-C.
+_POLL_SECONDS = 0.05
+
+T = TypeVar("T")
+
+
+class Status(enum.IntEnum):
+    """What happened to one manifest line (``CHECKSIG_STATUS_*`` in the C header)."""
+
+    OK = 0
+    """The file matches its digest."""
+    MISMATCH = 1
+    """The file's digest differs from the manifest's."""
+    MISSING = 2
+    """The file does not exist."""
+    UNREADABLE = 3
+    """The file exists but could not be opened or read."""
+    NOT_REGULAR = 4
+    """The name is a directory, FIFO, device or socket; it was not read."""
+    OUTSIDE_ROOT = 5
+    """The name leaves the root directory; it was not opened."""
+    CHANGED = 6
+    """The file's size changed while it was read."""
+    MALFORMED = 7
+    """The manifest line is malformed."""
+
+
+class ChecksigError(Exception):
+    """An error that is neither an OS error nor a bad argument: a path that is
+    not a regular file, a file that changed while it was read, an internal error."""
+
+
+class Cancelled(ChecksigError):
+    """The verification was cancelled because the progress callback returned False."""
+
+
+class VerificationError(ValueError):
+    """Raised by :meth:`Report.raise_for_failures`: some files failed.
+
+    ``str(error)`` is the article's message (one failure per line);
+    ``error.report`` holds every result.
+    """
+
+    def __init__(self, message: str, report: "Report") -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress figures passed to a ``progress`` callback."""
+
+    bytes_done: int
+    """Bytes hashed so far."""
+    bytes_total: int
+    """Bytes of all listed files that could be stat'ed before hashing began."""
+    files_done: int
+    """Manifest lines finished."""
+    files_total: int
+    """Manifest lines in all."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The result for one manifest line.
+
+    >>> entry.status, entry.path, entry.message          # doctest: +SKIP
+    (<Status.MISMATCH: 1>, '/tmp/logs/httpd-08.log', '"/tmp/logs/httpd-08.log" - mismatch')
+    """
+
+    line: int
+    """The 1-based line number in the manifest."""
+    status: Status
+    """What happened."""
+    failed: bool
+    """Whether this entry counts as a failure under the options used."""
+    name_bytes: bytes
+    """The file name as the manifest lists it (empty for a malformed line)."""
+    path_bytes: bytes
+    """The root and the name joined and cleaned as Go's ``path.Join`` does."""
+    expected: Optional[str]
+    """The digest the manifest lists, in lowercase hex (None for a malformed line)."""
+    actual: Optional[str]
+    """The digest the file has, when it was read."""
+    message: str
+    """One line in the article's words, e.g. ``"/tmp/logs/a.log" - mismatch``."""
+
+    @property
+    def name(self) -> str:
+        """:attr:`name_bytes` decoded as ``os.fsdecode`` does (non-UTF-8 bytes survive)."""
+        return os.fsdecode(self.name_bytes)
+
+    @property
+    def path(self) -> str:
+        """:attr:`path_bytes` decoded as ``os.fsdecode`` does."""
+        return os.fsdecode(self.path_bytes)
+
+
+class Report(Sequence[Entry]):
+    """The results of a verification: one :class:`Entry` per manifest line, in
+    manifest order. Iterate over it, index it, or check :attr:`ok`.
+
+    >>> report = checksig.verify("/tmp/logs")              # doctest: +SKIP
+    >>> report.ok, report.summary                          # doctest: +SKIP
+    (False, '9 OK, 1 mismatch')
+    >>> [entry.name for entry in report.failures]          # doctest: +SKIP
+    ['httpd-08.log']
+    """
+
+    def __init__(
+        self, entries: Tuple[Entry, ...], ok: bool, summary: str, message: Optional[str]
+    ) -> None:
+        self._entries = entries
+        self._ok = ok
+        self._summary = summary
+        self._message = message
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed and at least one file matched."""
+        return self._ok
+
+    @property
+    def summary(self) -> str:
+        """One line such as ``9 OK, 1 mismatch``."""
+        return self._summary
+
+    @property
+    def message(self) -> Optional[str]:
+        """None when :attr:`ok`; otherwise what the article's ``verify`` returns:
+        every failure, one per line."""
+        return self._message
+
+    @property
+    def entries(self) -> Tuple[Entry, ...]:
+        """Every result, in manifest order."""
+        return self._entries
+
+    @property
+    def failures(self) -> List[Entry]:
+        """The entries that failed, in manifest order."""
+        return [entry for entry in self._entries if entry.failed]
+
+    def count(self, status: Status) -> int:  # type: ignore[override]
+        """How many entries have ``status``."""
+        return sum(1 for entry in self._entries if entry.status == status)
+
+    def raise_for_failures(self) -> None:
+        """Raises :class:`VerificationError` (a ``ValueError``) unless :attr:`ok`."""
+        if not self._ok:
+            raise VerificationError(self._message or self._summary, self)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Entry]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[Entry, Sequence[Entry]]:
+        return self._entries[index]
+
+    def __repr__(self) -> str:
+        return f"<checksig.Report ok={self._ok} {self._summary!r}>"
+
+
+class _Failure(Exception):
+    """A failed C call: the error object's kind, errno and message."""
+
+    def __init__(self, kind: int, os_error: int, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.os_error = os_error
+        self.message = message
+
+    def public(self) -> BaseException:
+        """The exception the public API raises for this failure."""
+        if self.kind == _native.ERROR_INVALID_ARGUMENT:
+            return ValueError(self.message)
+        if self.kind == _native.ERROR_CANCELLED:
+            return Cancelled(self.message)
+        if self.os_error:
+            # OSError picks the subclass: FileNotFoundError, PermissionError...
+            return OSError(self.os_error, self.message)
+        return ChecksigError(self.message)
+
+
+class _Owned:
+    """A C handle freed exactly once, by ``close`` or when garbage-collected."""
+
+    def __init__(self, pointer: Optional[int], free: Callable[[int], None]) -> None:
+        if not pointer:
+            raise MemoryError("checksig: out of memory")
+        self.pointer: Optional[int] = pointer
+        self._free = free
+        self.keep_alive: object = None
+
+    def close(self) -> None:
+        pointer, self.pointer = self.pointer, None
+        if pointer:
+            self._free(pointer)
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _call_with_error(function: Callable[[int], T]) -> T:
+    """Calls ``function(error_pointer)``; raises :class:`_Failure` if the error is set."""
+    error = _Owned(lib.checksig_error_new(), lib.checksig_error_free)
+    try:
+        result = function(error.pointer)  # type: ignore[arg-type]
+        kind = lib.checksig_error_kind(error.pointer)
+        if kind != _native.ERROR_NONE:
+            message = (lib.checksig_error_message(error.pointer) or b"").decode("utf-8", "replace")
+            raise _Failure(kind, lib.checksig_error_os_error(error.pointer), message)
+        return result
+    finally:
+        error.close()
+
+
+def _run_interruptibly(call: Callable[[], T], cancel: _Owned) -> T:
+    """Runs a blocking foreign call so that Ctrl-C cancels it.
+
+    Signals reach Python only on the main thread, and only between bytecodes,
+    never inside a foreign call. So on the main thread the call runs on a
+    helper thread while this thread waits in short joins; on
+    KeyboardInterrupt it triggers ``cancel``, waits for the call to stop (the
+    library checks the token between files) and re-raises. On other threads
+    the call runs directly (the GIL is released during it either way).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return call()
+    outcome: List[Tuple[bool, object]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as error:  # re-raised on the calling thread
+            outcome.append((False, error))
+
+    helper = threading.Thread(target=run, name="checksig-verify", daemon=True)
+    helper.start()
+    try:
+        while helper.is_alive():
+            helper.join(_POLL_SECONDS)
+    except BaseException:
+        lib.checksig_cancel_trigger(cancel.pointer)
+        # The helper owns what the call uses, so a second Ctrl-C here leaves
+        # nothing dangling.
+        helper.join()
+        raise
+    succeeded, value = outcome[0]
+    if not succeeded:
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]
+
+
+def _read_bytes(function: Callable[..., Optional[int]], report: int, index: int) -> bytes:
+    length = ctypes.c_size_t(0)
+    pointer = function(report, index, ctypes.byref(length))
+    if not pointer or not length.value:
+        return b""
+    return ctypes.string_at(pointer, length.value)
+
+
+def _text(value: Optional[bytes]) -> Optional[str]:
+    return None if value is None else value.decode("utf-8", "replace")
+
+
+def _read_entry(report: int, index: int) -> Entry:
+    return Entry(
+        line=lib.checksig_report_entry_line(report, index),
+        status=Status(lib.checksig_report_entry_status(report, index)),
+        failed=lib.checksig_report_entry_is_failure(report, index),
+        name_bytes=_read_bytes(lib.checksig_report_entry_name, report, index),
+        path_bytes=_read_bytes(lib.checksig_report_entry_path, report, index),
+        expected=_text(lib.checksig_report_entry_expected(report, index)),
+        actual=_text(lib.checksig_report_entry_actual(report, index)),
+        message=_text(lib.checksig_report_entry_message(report, index)) or "",
+    )
+
+
+def _read_report(report: int) -> Report:
+    """Copies everything out of a C report into Python objects."""
+    entries = tuple(_read_entry(report, i) for i in range(lib.checksig_report_len(report)))
+    return Report(
+        entries=entries,
+        ok=lib.checksig_report_is_ok(report),
+        summary=_text(lib.checksig_report_summary(report)) or "",
+        message=_text(lib.checksig_report_message(report)),
+    )
+
+
+def _progress_callback(
+    progress: Callable[[Progress], Optional[bool]], raised: List[BaseException]
+) -> object:
+    """A C progress callback calling ``progress``; an exception it raises
+    cancels the verification and is kept in ``raised``."""
+
+    def callback(figures: "ctypes._Pointer[_native.ProgressStruct]", _user_data: object) -> bool:
+        try:
+            p = figures.contents
+            keep_going = progress(Progress(p.bytes_done, p.bytes_total, p.files_done, p.files_total))
+            return keep_going is not False
+        except BaseException as error:  # re-raised after the call returns
+            raised.append(error)
+            return False
+
+    return _native.PROGRESS_FN(callback)
+
+
+def _verify(
+    root: PathArg,
+    manifest: PathArg,
+    threads: Optional[int],
+    ignore_missing: bool,
+    strict: bool,
+    allow_outside_root: bool,
+    mmap: bool,
+    progress: Optional[Callable[[Progress], Optional[bool]]],
+) -> Report:
+    """``verify`` without the translation of failures into public exceptions."""
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads must be at least 1, not {threads}")
+    root_bytes = os.fsencode(root)
+    options = _Owned(lib.checksig_options_new(), lib.checksig_options_free)
+    cancel = _Owned(lib.checksig_cancel_new(), lib.checksig_cancel_free)
+    lib.checksig_options_set_threads(options.pointer, threads or 0)
+    lib.checksig_options_set_manifest(options.pointer, os.fsencode(manifest))
+    lib.checksig_options_set_ignore_missing(options.pointer, ignore_missing)
+    lib.checksig_options_set_strict(options.pointer, strict)
+    lib.checksig_options_set_allow_outside_root(options.pointer, allow_outside_root)
+    lib.checksig_options_set_mmap(options.pointer, mmap)
+    lib.checksig_options_set_cancel(options.pointer, cancel.pointer)
+    raised: List[BaseException] = []
+    if progress is not None:
+        callback = _progress_callback(progress, raised)
+        lib.checksig_options_set_progress(options.pointer, callback, None)
+        options.keep_alive = callback  # C holds its address while `options` lives
+
+    def call() -> Report:
+        # Runs on the helper thread and refers to `options` (and so to the
+        # callback): they live until the C call has returned, even if the
+        # calling thread stopped waiting (a second Ctrl-C).
+        try:
+            pointer = _call_with_error(
+                lambda error: lib.checksig_verify(root_bytes, options.pointer, error)
+            )
+            report = _Owned(pointer, lib.checksig_report_free)
+            try:
+                return _read_report(report.pointer)  # type: ignore[arg-type]
+            finally:
+                report.close()
+        finally:
+            options.close()
+
+    try:
+        return _run_interruptibly(call, cancel)
+    except _Failure:
+        if raised:
+            raise raised[0] from None
+        raise
+    finally:
+        cancel.close()
+
+
+def verify(
+    root: PathArg,
+    *,
+    manifest: PathArg = "sha1sum.txt",
+    threads: Optional[int] = None,
+    ignore_missing: bool = False,
+    strict: bool = False,
+    allow_outside_root: bool = False,
+    mmap: bool = True,
+    progress: Optional[Callable[[Progress], Optional[bool]]] = None,
+) -> Report:
+    """Verifies every file listed in ``root``'s manifest, in parallel.
+
+    Returns a :class:`Report` even when files fail (check :attr:`Report.ok`
+    or call :meth:`Report.raise_for_failures`).
+
+    :param root: the directory (``str``, ``bytes`` or ``os.PathLike``).
+    :param manifest: the manifest's path, relative to ``root`` unless absolute.
+    :param threads: worker threads; None means one per CPU.
+    :param ignore_missing: a missing file is reported but is not a failure.
+    :param strict: a malformed manifest line is a failure (``sha1sum --strict``).
+    :param allow_outside_root: allow names that leave ``root`` (absolute, ``..``,
+        symbolic links out); by default they are refused without being opened.
+    :param mmap: memory-map large files (False reads them with ``read(2)``).
+    :param progress: called with a :class:`Progress` about every 50 ms and at
+        the end; return False to cancel (raises :class:`Cancelled`). An
+        exception it raises cancels the verification and propagates.
+    :raises FileNotFoundError: (or another ``OSError``) when the manifest or
+        the root cannot be read.
+    :raises KeyboardInterrupt: on Ctrl-C, after cancelling the verification.
+
+    The GIL is released while files are hashed, and the call may be made
+    from many threads at once and in a forked child process.
+
+    >>> report = checksig.verify("/tmp/logs", threads=4)    # doctest: +SKIP
+    >>> for entry in report.failures:                       # doctest: +SKIP
+    ...     print(entry.message)
+    "/tmp/logs/httpd-08.log" - mismatch
+    """
+    try:
+        return _verify(
+            root, manifest, threads, ignore_missing, strict, allow_outside_root, mmap, progress
+        )
+    except _Failure as failure:
+        raise failure.public() from None
+
+
+def check_signatures(root_dir: PathArg) -> None:
+    """The article's API: checks (in parallel) every file listed in
+    ``root_dir/sha1sum.txt``.
+
+    Returns None when every file matches; otherwise raises ``ValueError``
+    whose message is exactly what the article's Go library returns, one
+    failure per line, e.g. ``"/tmp/logs/httpd-08.log" - mismatch``. A missing
+    manifest, a malformed line and a name leaving ``root_dir`` are failures too.
+
+    >>> checksig.check_signatures("/tmp/logs")              # doctest: +SKIP
+    Traceback (most recent call last):
+    ValueError: "/tmp/logs/httpd-08.log" - mismatch
+    """
+    try:
+        report = _verify(root_dir, "sha1sum.txt", None, False, True, False, True, None)
+    except _Failure as failure:
+        raise ValueError(failure.message) from None
+    if report.message is not None:
+        raise ValueError(report.message)
+
+
+def hash_file(path: PathArg) -> str:
+    """The SHA-1 digest of the regular file at ``path``, in lowercase hex, read
+    the same way verification reads it.
+
+    :raises FileNotFoundError: (or another ``OSError``) when it cannot be read.
+    :raises ChecksigError: when it is not a regular file or changed while read.
+
+    >>> checksig.hash_file("/tmp/logs/httpd-00.log")        # doctest: +SKIP
+    '6659cb84ab403dc85962fc77b9156924bbbaab2c'
+    """
+    path_bytes = os.fsencode(path)
+    try:
+        pointer = _call_with_error(lambda error: lib.checksig_hash_file(path_bytes, error))
+    except _Failure as failure:
+        raise failure.public() from None
+    try:
+        return ctypes.string_at(pointer).decode("ascii")
+    finally:
+        lib.checksig_free(pointer)
+
+
+def library_version() -> str:
+    """The version of the loaded shared library, e.g. ``"0.1.0"``."""
+    return lib.checksig_version().decode("ascii")

@@ -1,0 +1,76 @@
+"""Ctrl-C (KeyboardInterrupt) cancels a long verification quickly."""
+
+from __future__ import annotations
+
+import _thread
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import checksig
+
+#: The interrupt must end the call well before the verification would have
+#: (seconds); the design target is about 100 ms.
+MAX_SECONDS_AFTER_INTERRUPT = 1.0
+
+
+def interrupt_after(seconds: float, send) -> "list[float]":
+    sent: "list[float]" = []
+
+    def fire() -> None:
+        time.sleep(seconds)
+        sent.append(time.monotonic())
+        send()
+
+    threading.Thread(target=fire, daemon=True).start()
+    return sent
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        pytest.param(_thread.interrupt_main, id="interrupt_main"),
+        pytest.param(lambda: os.kill(os.getpid(), signal.SIGINT), id="SIGINT"),
+    ],
+)
+def test_keyboard_interrupt_cancels(long_tree: Path, send):
+    sent = interrupt_after(0.3, send)
+    with pytest.raises(KeyboardInterrupt):
+        checksig.verify(long_tree)
+    latency = time.monotonic() - sent[0]
+    assert latency < MAX_SECONDS_AFTER_INTERRUPT, f"took {latency:.3f} s after the interrupt"
+
+
+def test_keyboard_interrupt_cancels_check_signatures(long_tree: Path):
+    sent = interrupt_after(0.3, _thread.interrupt_main)
+    with pytest.raises(KeyboardInterrupt):
+        checksig.check_signatures(long_tree)
+    assert time.monotonic() - sent[0] < MAX_SECONDS_AFTER_INTERRUPT
+
+
+def test_usable_after_an_interrupt(long_tree: Path, logs: Path):
+    interrupt_after(0.2, _thread.interrupt_main)
+    with pytest.raises(KeyboardInterrupt):
+        checksig.verify(long_tree)
+    assert checksig.verify(logs).ok
+
+
+def test_ctrl_c_in_the_command_line(long_tree: Path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "checksig", str(long_tree)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(0.5)
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert b"interrupted" in stderr
+    assert time.monotonic() - sent < MAX_SECONDS_AFTER_INTERRUPT + 1
