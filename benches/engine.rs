@@ -55,7 +55,7 @@ fn dataset(count: usize, size: u64) -> PathBuf {
         return dir;
     }
     std::fs::create_dir_all(&dir).unwrap();
-    let block: Vec<u8> = (0..MIB).map(|i| (i * 2_654_435_761 >> 13) as u8).collect();
+    let block: Vec<u8> = (0..MIB).map(|i| ((i * 2_654_435_761) >> 13) as u8).collect();
     let mut manifest = Vec::new();
     for index in 0..count {
         let name = format!("f{index:06}");
@@ -68,7 +68,7 @@ fn dataset(count: usize, size: u64) -> PathBuf {
             // Every file and every MiB differs, so nothing is deduplicated.
             for (byte, stamp) in chunk
                 .iter_mut()
-                .zip((index as u64 ^ chunk_no << 32).to_le_bytes())
+                .zip((index as u64 ^ (chunk_no << 32)).to_le_bytes())
             {
                 *byte ^= stamp;
             }
