@@ -5,6 +5,7 @@
 //! cargo bench --bench engine                     # default set, a few minutes
 //! CHECKSIG_BENCH_FULL=1 cargo bench --bench engine   # adds 1 GiB and 100,000 files
 //! cargo bench --bench engine -- --test           # smoke run: each case once
+//! cargo test --benches                           # the same, as the test suite does
 //! ```
 //!
 //! Groups (each compares `naive` with one step):
@@ -36,9 +37,11 @@ fn full() -> bool {
     std::env::var_os("CHECKSIG_BENCH_FULL").is_some_and(|v| v != "0")
 }
 
-/// Criterion's `--test` mode runs each case once: keep its data small.
+/// Criterion's test mode (`-- --test`, or `cargo test --benches`, which does
+/// not pass `--bench`) runs each case once: keep its data small.
 fn smoke() -> bool {
-    std::env::args().any(|arg| arg == "--test")
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|arg| arg == "--test") || !args.iter().any(|arg| arg == "--bench")
 }
 
 fn data_dir() -> PathBuf {
@@ -55,7 +58,9 @@ fn dataset(count: usize, size: u64) -> PathBuf {
         return dir;
     }
     std::fs::create_dir_all(&dir).unwrap();
-    let block: Vec<u8> = (0..MIB).map(|i| ((i * 2_654_435_761) >> 13) as u8).collect();
+    let block: Vec<u8> = (0..MIB)
+        .map(|i| ((i * 2_654_435_761) >> 13) as u8)
+        .collect();
     let mut manifest = Vec::new();
     for index in 0..count {
         let name = format!("f{index:06}");
