@@ -3,6 +3,8 @@
 
 use std::ffi::{c_char, CString};
 
+use crate::boundary::catch;
+
 /// Copies `bytes` into a new NUL-terminated string from the C allocator.
 /// Interior NUL bytes (never produced by this library's messages) become
 /// U+FFFD so that the C string is not silently cut short.
@@ -52,10 +54,9 @@ fn without_nul(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 /// `string` is NULL or an owned string returned by this library and not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn checksig_free(string: *mut c_char) {
-    // libc::free cannot panic, so no catch_unwind is needed here.
     // SAFETY: the caller promises a malloc'ed string from this library or NULL,
     // and free(NULL) is a no-op.
-    unsafe { libc::free(string.cast()) }
+    catch(|_| (), || unsafe { libc::free(string.cast()) })
 }
 
 #[cfg(test)]

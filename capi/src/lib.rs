@@ -34,7 +34,10 @@ use std::ffi::c_char;
 /// The library's version, such as `"0.1.0"`: static, never free it.
 #[no_mangle]
 pub extern "C" fn checksig_version() -> *const c_char {
-    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+    boundary::catch(
+        |_| std::ptr::null(),
+        || concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast(),
+    )
 }
 
 #[cfg(test)]

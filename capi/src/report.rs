@@ -464,10 +464,15 @@ pub extern "C" fn checksig_status_name(status: u32) -> *const c_char {
         c"changed",
         c"malformed",
     ];
-    usize::try_from(status)
-        .ok()
-        .and_then(|i| NAMES.get(i))
-        .map_or(std::ptr::null(), |name| name.as_ptr())
+    catch(
+        |_| std::ptr::null(),
+        || {
+            usize::try_from(status)
+                .ok()
+                .and_then(|i| NAMES.get(i))
+                .map_or(std::ptr::null(), |name| name.as_ptr())
+        },
+    )
 }
 
 #[cfg(test)]
