@@ -159,7 +159,7 @@ class Report(Sequence[Entry]):
         """The entries that failed, in manifest order."""
         return [entry for entry in self._entries if entry.failed]
 
-    def count(self, status: Status) -> int:  # type: ignore[override]
+    def count(self, status: Status) -> int:
         """How many entries have ``status``."""
         return sum(1 for entry in self._entries if entry.status == status)
 
@@ -412,8 +412,10 @@ def verify(
         symbolic links out); by default they are refused without being opened.
     :param mmap: memory-map large files (False reads them with ``read(2)``).
     :param progress: called with a :class:`Progress` about every 50 ms and at
-        the end; return False to cancel (raises :class:`Cancelled`). An
-        exception it raises cancels the verification and propagates.
+        the end, on the thread running the verification (a helper thread when
+        ``verify`` is called from the main thread); return False to cancel
+        (raises :class:`Cancelled`). An exception it raises cancels the
+        verification and propagates.
     :raises FileNotFoundError: (or another ``OSError``) when the manifest or
         the root cannot be read.
     :raises KeyboardInterrupt: on Ctrl-C, after cancelling the verification.
@@ -478,4 +480,5 @@ def hash_file(path: PathArg) -> str:
 
 def library_version() -> str:
     """The version of the loaded shared library, e.g. ``"0.1.0"``."""
-    return lib.checksig_version().decode("ascii")
+    version: bytes = lib.checksig_version()
+    return version.decode("ascii")
