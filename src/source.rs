@@ -24,6 +24,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use std::num::NonZeroU64;
+use std::sync::Mutex;
 
 use crate::digest::{Algorithm, Digest};
 use crate::hasher::Hasher;
@@ -94,6 +95,36 @@ pub(crate) struct Reader {
     buffer: Vec<u8>,
 }
 
+/// Buffers of finished readers, so that a program verifying again and again
+/// (the C ABI called in a loop) does not map and fault in fresh pages every
+/// time. Only `try_lock` is used: a lock held by a thread that vanished in a
+/// `fork` makes the child allocate, never wait.
+static SPARE_BUFFERS: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+
+/// At most this many spare buffers are kept (2 MiB in all).
+const SPARE_LIMIT: usize = 8;
+
+fn take_buffer() -> Vec<u8> {
+    SPARE_BUFFERS
+        .try_lock()
+        .ok()
+        .and_then(|mut spare| spare.pop())
+        .unwrap_or_else(|| vec![0; BUFFER_LEN])
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        if self.buffer.is_empty() {
+            return;
+        }
+        if let Ok(mut spare) = SPARE_BUFFERS.try_lock() {
+            if spare.len() < SPARE_LIMIT {
+                spare.push(std::mem::take(&mut self.buffer));
+            }
+        }
+    }
+}
+
 impl Reader {
     /// A reader that maps large files.
     pub fn new(algorithm: Algorithm) -> Reader {
@@ -117,7 +148,7 @@ impl Reader {
             }
         }
         if self.buffer.is_empty() {
-            self.buffer = vec![0; BUFFER_LEN];
+            self.buffer = take_buffer();
         }
         match usize::try_from(open.len) {
             Ok(len) if len < self.buffer.len() => self.hash_whole(open, len),

@@ -265,6 +265,9 @@ const BIG_FILE: u64 = MMAP_THRESHOLD;
 /// would cost a fifth more time on every run.
 const SCHEDULE_BY_SIZE_LIMIT: usize = 4096;
 
+/// Below this many entries, the calling thread stats them all alone.
+const PARALLEL_STAT_MIN: usize = 256;
+
 /// Small files are claimed this many at a time, so that workers do not
 /// contend on the shared counter once per tiny file.
 const SMALL_BATCH: usize = 8;
@@ -357,8 +360,14 @@ impl<'a> Run<'a> {
                 }
             }
         };
+        // A thread costs about as much to start as a few dozen stats.
+        let helpers = if self.items.len() > PARALLEL_STAT_MIN {
+            self.workers() - 1
+        } else {
+            0
+        };
         std::thread::scope(|scope| {
-            for _ in 1..self.workers() {
+            for _ in 0..helpers {
                 scope.spawn(stat_chunks);
             }
             stat_chunks();
