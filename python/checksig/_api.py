@@ -19,6 +19,9 @@ PathArg = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 #: How long the main thread waits between checks for Ctrl-C.
 _POLL_SECONDS = 0.05
 
+#: The name of the thread that runs a verification started on the main thread.
+HELPER_THREAD_NAME = "checksig-verify"
+
 T = TypeVar("T")
 
 
@@ -247,30 +250,34 @@ def _run_interruptibly(call: Callable[[], T], cancel: _Owned) -> T:
     Signals reach Python only on the main thread, and only between bytecodes,
     never inside a foreign call. So on the main thread the call runs on a
     helper thread while this thread waits in short joins; on
-    KeyboardInterrupt it triggers ``cancel``, waits for the call to stop (the
-    library checks the token between files) and re-raises. On other threads
+    KeyboardInterrupt it triggers ``cancel``, waits for the call to return
+    (the library checks the token between files) and re-raises. On other threads
     the call runs directly (the GIL is released during it either way).
     """
     if threading.current_thread() is not threading.main_thread():
         return call()
     outcome: List[Tuple[bool, object]] = []
+    finished = threading.Event()
 
     def run() -> None:
         try:
             outcome.append((True, call()))
         except BaseException as error:  # re-raised on the calling thread
             outcome.append((False, error))
+        finally:
+            finished.set()
 
-    helper = threading.Thread(target=run, name="checksig-verify", daemon=True)
-    helper.start()
+    threading.Thread(target=run, name=HELPER_THREAD_NAME, daemon=True).start()
     try:
-        while helper.is_alive():
-            helper.join(_POLL_SECONDS)
+        while not finished.wait(_POLL_SECONDS):
+            pass
     except BaseException:
         lib.checksig_cancel_trigger(cancel.pointer)
-        # The helper owns what the call uses, so a second Ctrl-C here leaves
-        # nothing dangling.
-        helper.join()
+        # An Event, not Thread.join: on Python 3.11 a join interrupted by
+        # Ctrl-C marks the thread as stopped while it still runs. The helper
+        # owns what the call uses, so a second Ctrl-C here leaves nothing
+        # dangling.
+        finished.wait()
         raise
     succeeded, value = outcome[0]
     if not succeeded:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import checksig
+import checksig._api
 
 #: The interrupt must end the call well before the verification would have
 #: (seconds); the design target is about 100 ms.
@@ -45,6 +46,17 @@ def test_keyboard_interrupt_cancels(long_tree: Path, send):
         checksig.verify(long_tree)
     latency = time.monotonic() - sent[0]
     assert latency < MAX_SECONDS_AFTER_INTERRUPT, f"took {latency:.3f} s after the interrupt"
+    assert_no_verification_left_running()
+
+
+def assert_no_verification_left_running() -> None:
+    """The call returned before KeyboardInterrupt propagated: its helper
+    thread ends at once (a thread still hashing would stay listed)."""
+    for thread in threading.enumerate():
+        if thread.name == checksig._api.HELPER_THREAD_NAME:
+            thread.join(timeout=1)
+    names = [thread.name for thread in threading.enumerate()]
+    assert checksig._api.HELPER_THREAD_NAME not in names
 
 
 def test_keyboard_interrupt_cancels_check_signatures(long_tree: Path):
@@ -52,6 +64,7 @@ def test_keyboard_interrupt_cancels_check_signatures(long_tree: Path):
     with pytest.raises(KeyboardInterrupt):
         checksig.check_signatures(long_tree)
     assert time.monotonic() - sent[0] < MAX_SECONDS_AFTER_INTERRUPT
+    assert_no_verification_left_running()
 
 
 def test_usable_after_an_interrupt(long_tree: Path, logs: Path):
