@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
-# C ABI tests: a C compiler for the example and the ABI tests, valgrind for the leak check.
+# C ABI tests: C and C++ compilers for the example, the ABI tests and the
+# header check; valgrind for the leak check.
 set -euo pipefail
-apt_install gcc libc6-dev valgrind
+apt_install gcc g++ libc6-dev valgrind

@@ -14,6 +14,7 @@ cargo test -q -p checksig-capi --test header
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cflags=(-std=c11 -Wall -Wextra -Werror -pedantic -Iinclude)
+g++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/checksig.h  # usable from C++
 gcc "${cflags[@]}" examples/checksig_verify.c -L"$lib" -lchecksig_capi -o "$work/checksig_verify"
 gcc "${cflags[@]}" capi/tests/c/abi_test.c -L"$lib" -lchecksig_capi -lpthread -o "$work/abi_test"
 gcc "${cflags[@]}" capi/tests/c/abi_test.c "$lib/libchecksig_capi.a" -lpthread -ldl -lm \
