@@ -232,9 +232,17 @@ impl Verifier {
     }
 
     fn thread_count(&self) -> usize {
-        self.threads
-            .or_else(|| std::thread::available_parallelism().ok())
-            .map_or(1, NonZeroUsize::get)
+        // Asked once per process: on Linux the answer reads cgroup files,
+        // which costs more than verifying a few small files.
+        static CPUS: OnceLock<usize> = OnceLock::new();
+        self.threads.map_or_else(
+            || {
+                *CPUS.get_or_init(|| {
+                    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
+                })
+            },
+            NonZeroUsize::get,
+        )
     }
 }
 
@@ -284,6 +292,7 @@ struct Run<'a> {
     order: Vec<usize>,
     /// How many of `order` are big files, claimed one at a time.
     big: usize,
+    workers: usize,
     next: AtomicUsize,
     statuses: Vec<OnceLock<Status>>,
     bytes_total: u64,
@@ -300,6 +309,7 @@ impl<'a> Run<'a> {
             items,
             order: Vec::new(),
             big: 0,
+            workers: verifier.thread_count().min(items.len()).max(1),
             next: AtomicUsize::new(0),
             statuses: std::iter::repeat_with(OnceLock::new)
                 .take(items.len())
@@ -313,7 +323,7 @@ impl<'a> Run<'a> {
     }
 
     fn workers(&self) -> usize {
-        self.verifier.thread_count().min(self.items.len()).max(1)
+        self.workers
     }
 
     /// Big files first, largest first; then the rest in manifest order (which
@@ -419,7 +429,12 @@ impl<'a> Run<'a> {
             if start >= self.order.len() {
                 return None;
             }
-            let batch = if start < self.big { 1 } else { SMALL_BATCH };
+            // Batches shrink towards the end so that the workers finish together.
+            let batch = if start < self.big {
+                1
+            } else {
+                ((self.order.len() - start) / (4 * self.workers)).clamp(1, SMALL_BATCH)
+            };
             let end = self.order.len().min(start + batch);
             match self
                 .next
