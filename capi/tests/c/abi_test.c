@@ -342,7 +342,13 @@ static void test_fork(const char *bad) {
         int same = message != NULL && strcmp(message, want) == 0;
         checksig_free(message);
         free(want);
-        exit(same ? 0 : 3);
+        /* Report by exec'ing true or false rather than exiting: a worker thread
+         * of the parent's last verify() may still have been in its exit path
+         * at fork() time; the child has no such thread, so valgrind's leak
+         * check at the child's exit would count that thread's bookkeeping as
+         * lost. The parent's leak check covers the same calls. */
+        execl(same ? "/bin/true" : "/bin/false", same ? "true" : "false", (char *)NULL);
+        _exit(4);
     }
     int status = 0;
     check(pid > 0 && waitpid(pid, &status, 0) == pid, "fork: child started", NULL);
