@@ -478,7 +478,185 @@ pub extern "C" fn checksig_status_name(status: u32) -> *const c_char {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::CStr;
+    use crate::error::{
+        checksig_error_free, checksig_error_kind, checksig_error_message, checksig_error_new,
+        checksig_error_os_error, CHECKSIG_ERROR_NONE,
+    };
+    use crate::options::{
+        checksig_cancel_free, checksig_cancel_new, checksig_cancel_trigger, checksig_options_free,
+        checksig_options_new, checksig_options_set_allow_outside_root, checksig_options_set_cancel,
+        checksig_options_set_ignore_missing, checksig_options_set_manifest,
+        checksig_options_set_progress, checksig_options_set_strict, checksig_options_set_threads,
+        checksig_progress,
+    };
+    use std::ffi::{c_void, CStr, CString};
+    use std::os::unix::ffi::OsStrExt;
+
+    fn sha1_line(content: &[u8], name: &str) -> String {
+        let digest = checksig::hash_bytes(checksig::Algorithm::Sha1, content);
+        format!("{}  {name}\n", digest.to_hex())
+    }
+
+    /// a.log matches, b.log mismatches, c.log is missing, line 4 is malformed.
+    fn fixture() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.log"), b"a").unwrap();
+        std::fs::write(dir.path().join("b.log"), b"b").unwrap();
+        let manifest = [
+            sha1_line(b"a", "a.log"),
+            sha1_line(b"not b", "b.log"),
+            sha1_line(b"c", "c.log"),
+            "garbage\n".to_string(),
+        ]
+        .concat();
+        std::fs::write(dir.path().join("MANIFEST"), manifest).unwrap();
+        dir
+    }
+
+    fn c_path(path: &std::path::Path) -> CString {
+        CString::new(path.as_os_str().as_bytes()).unwrap()
+    }
+
+    /// # Safety
+    /// `ptr` is NULL or NUL-terminated.
+    unsafe fn text(ptr: *const c_char) -> Option<String> {
+        // SAFETY: passed on from our caller.
+        (!ptr.is_null()).then(|| unsafe { CStr::from_ptr(ptr) }.to_str().unwrap().to_owned())
+    }
+
+    #[test]
+    fn report_accessors_and_options() {
+        let dir = fixture();
+        let root = c_path(dir.path());
+        let r = dir.path().to_str().unwrap();
+        // SAFETY: live handles, used on this thread, each freed once.
+        unsafe {
+            let options = checksig_options_new();
+            let error = checksig_error_new();
+            assert!(checksig_options_set_manifest(options, c"MANIFEST".as_ptr()));
+            assert!(checksig_options_set_threads(options, 2));
+            assert!(checksig_options_set_strict(options, false));
+            let report = checksig_verify(root.as_ptr(), options, error);
+            assert!(!report.is_null());
+            assert_eq!(checksig_error_kind(error), CHECKSIG_ERROR_NONE);
+            assert_eq!(checksig_report_len(report), 4);
+            assert!(!checksig_report_is_ok(report));
+            assert_eq!(checksig_report_failure_count(report), 2);
+            assert_eq!(checksig_report_count(report, CHECKSIG_STATUS_MALFORMED), 1);
+            let statuses: Vec<u32> = (0..5)
+                .map(|i| checksig_report_entry_status(report, i))
+                .collect();
+            assert_eq!(
+                statuses,
+                [
+                    CHECKSIG_STATUS_OK,
+                    CHECKSIG_STATUS_MISMATCH,
+                    CHECKSIG_STATUS_MISSING,
+                    CHECKSIG_STATUS_MALFORMED,
+                    CHECKSIG_STATUS_INVALID
+                ]
+            );
+            assert!(!checksig_report_entry_is_failure(report, 3), "not strict");
+            assert_eq!(checksig_report_entry_line(report, 3), 4);
+            let mut len = 0;
+            let path = checksig_report_entry_path(report, 1, &mut len);
+            let path = std::slice::from_raw_parts(path, len);
+            assert_eq!(path, format!("{r}/b.log").as_bytes());
+            let name = checksig_report_entry_name(report, 1, std::ptr::null_mut());
+            assert_eq!(*name, b'b');
+            let actual = checksig::hash_bytes(checksig::Algorithm::Sha1, b"b").to_hex();
+            assert_eq!(text(checksig_report_entry_actual(report, 1)), Some(actual));
+            assert_eq!(text(checksig_report_entry_actual(report, 2)), None);
+            assert_eq!(text(checksig_report_entry_expected(report, 3)), None);
+            assert_eq!(
+                text(checksig_report_message(report)).unwrap(),
+                format!("\"{r}/b.log\" - mismatch\nopen {r}/c.log: no such file or directory")
+            );
+            assert_eq!(
+                text(checksig_report_entry_message(report, 3)).unwrap(),
+                "4: bad line: \"garbage\""
+            );
+            assert_eq!(
+                text(checksig_report_summary(report)).unwrap(),
+                "1 OK, 1 mismatch, 1 missing, 1 malformed"
+            );
+            checksig_report_free(report);
+
+            assert!(checksig_options_set_ignore_missing(options, true));
+            std::fs::write(dir.path().join("b.log"), b"not b").unwrap();
+            let report = checksig_verify(root.as_ptr(), options, error);
+            assert!(checksig_report_is_ok(report));
+            assert!(checksig_report_message(report).is_null());
+            checksig_report_free(report);
+
+            assert!(checksig_options_set_allow_outside_root(options, true));
+            assert!(checksig_options_set_manifest(
+                options,
+                c"/nonexistent/MANIFEST".as_ptr()
+            ));
+            assert!(checksig_verify(root.as_ptr(), options, error).is_null());
+            assert_eq!(checksig_error_kind(error), CHECKSIG_ERROR_READ_MANIFEST);
+            assert_eq!(checksig_error_os_error(error), libc::ENOENT);
+            assert_eq!(
+                text(checksig_error_message(error)).unwrap(),
+                "open /nonexistent/MANIFEST: no such file or directory"
+            );
+            checksig_options_free(options);
+            checksig_error_free(error);
+        }
+    }
+
+    unsafe extern "C" fn count_calls(
+        progress: *const checksig_progress,
+        seen: *mut c_void,
+    ) -> bool {
+        // SAFETY: `seen` is the test's vector, `progress` valid for the call.
+        unsafe { (*seen.cast::<Vec<checksig_progress>>()).push(*progress) };
+        true
+    }
+
+    unsafe extern "C" fn refuse(_: *const checksig_progress, _: *mut c_void) -> bool {
+        false
+    }
+
+    #[test]
+    fn progress_and_cancellation() {
+        let dir = fixture();
+        let root = c_path(dir.path());
+        let mut seen: Vec<checksig_progress> = Vec::new();
+        // SAFETY: live handles and a live counter, each used on this thread.
+        unsafe {
+            let options = checksig_options_new();
+            let error = checksig_error_new();
+            checksig_options_set_manifest(options, c"MANIFEST".as_ptr());
+            let user_data = (&mut seen as *mut Vec<checksig_progress>).cast();
+            checksig_options_set_progress(options, Some(count_calls), user_data);
+            let report = checksig_verify(root.as_ptr(), options, error);
+            assert!(!report.is_null());
+            checksig_report_free(report);
+            let last = *seen.last().expect("called at least at the end");
+            assert_eq!((last.files_done, last.files_total), (4, 4));
+            assert_eq!((last.bytes_done, last.bytes_total), (2, 2));
+
+            checksig_options_set_progress(options, Some(refuse), std::ptr::null_mut());
+            assert!(checksig_verify(root.as_ptr(), options, error).is_null());
+            assert_eq!(checksig_error_kind(error), CHECKSIG_ERROR_CANCELLED);
+
+            checksig_options_set_progress(options, None, std::ptr::null_mut());
+            let cancel = checksig_cancel_new();
+            checksig_options_set_cancel(options, cancel);
+            checksig_cancel_trigger(cancel);
+            checksig_cancel_free(cancel);
+            assert!(checksig_verify(root.as_ptr(), options, error).is_null());
+            assert_eq!(checksig_error_kind(error), CHECKSIG_ERROR_CANCELLED);
+            assert_eq!(
+                text(checksig_error_message(error)).unwrap(),
+                "verification cancelled"
+            );
+            checksig_options_free(options);
+            checksig_error_free(error);
+        }
+    }
 
     #[test]
     fn status_codes_are_the_core_kinds() {
