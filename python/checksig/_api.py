@@ -267,8 +267,9 @@ def _run_interruptibly(call: Callable[[], T], cancel: _Owned) -> T:
         finally:
             finished.set()
 
-    threading.Thread(target=run, name=HELPER_THREAD_NAME, daemon=True).start()
+    helper = threading.Thread(target=run, name=HELPER_THREAD_NAME, daemon=True)
     try:
+        helper.start()
         while not finished.wait(_POLL_SECONDS):
             pass
     except BaseException:
@@ -276,8 +277,9 @@ def _run_interruptibly(call: Callable[[], T], cancel: _Owned) -> T:
         # An Event, not Thread.join: on Python 3.11 a join interrupted by
         # Ctrl-C marks the thread as stopped while it still runs. The helper
         # owns what the call uses, so a second Ctrl-C here leaves nothing
-        # dangling.
-        finished.wait()
+        # dangling. (A helper interrupted while starting finds the token set.)
+        if helper.ident is not None:
+            finished.wait()
         raise
     succeeded, value = outcome[0]
     if not succeeded:
