@@ -143,6 +143,10 @@ pub(crate) struct Root {
 /// preceded by a failing system call for every file.
 static OPENAT2_MISSING: AtomicBool = AtomicBool::new(false);
 
+/// How many times `openat2` is retried when a rename elsewhere on the system
+/// raced a `..` step (`EAGAIN`).
+const OPENAT2_RETRIES: u32 = 64;
+
 impl Root {
     /// Opens `path` as the root. With `confined`, names may not leave it.
     pub fn open(path: &Path, confined: bool) -> io::Result<Root> {
@@ -189,11 +193,25 @@ impl Root {
         }
         if !OPENAT2_MISSING.load(Ordering::Relaxed) {
             let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS;
-            match rustix::fs::openat2(&self.dir, name, flags, Mode::empty(), resolve) {
-                Ok(fd) => return Ok(File::from(fd)),
-                Err(Errno::XDEV) => return Err(OpenError::OutsideRoot),
-                Err(Errno::NOSYS | Errno::PERM) => OPENAT2_MISSING.store(true, Ordering::Relaxed),
-                Err(errno) => return Err(open_error(errno)),
+            let mut attempts = 0;
+            loop {
+                match rustix::fs::openat2(&self.dir, name, flags, Mode::empty(), resolve) {
+                    Ok(fd) => return Ok(File::from(fd)),
+                    Err(Errno::XDEV) => return Err(OpenError::OutsideRoot),
+                    // A rename or mount anywhere on the system during a `..`
+                    // step: the kernel cannot vouch for the walk and asks the
+                    // caller to try again (openat2(2)). Bounded, and failing
+                    // closed, so that constant renames cannot make us spin.
+                    Err(Errno::AGAIN) if attempts < OPENAT2_RETRIES => {
+                        attempts += 1;
+                        std::thread::yield_now();
+                    }
+                    Err(Errno::NOSYS | Errno::PERM) => {
+                        OPENAT2_MISSING.store(true, Ordering::Relaxed);
+                        break;
+                    }
+                    Err(errno) => return Err(open_error(errno)),
+                }
             }
         }
         self.open_beneath_by_path(Path::new(name), flags)
