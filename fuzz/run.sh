@@ -15,6 +15,8 @@ cd "$(dirname "$0")"
 seconds="${1:-60}"
 shift || true
 export RUSTC_BOOTSTRAP=1
+# A thread-exit race that LeakSanitizer mistakes for a leak (see lsan.supp).
+export LSAN_OPTIONS="suppressions=$PWD/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 if [ "$#" -gt 0 ]; then
     targets=("$@")
