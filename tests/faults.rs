@@ -431,7 +431,7 @@ fn dotdot_names_verify_during_renames_elsewhere() {
         let mut checked = 0u64;
         while start.elapsed() < duration {
             let report = Verifier::new().threads(2).verify_dir(&root).unwrap();
-            for entry in report.failures() {
+            if let Some(entry) = report.failures().next() {
                 panic!(
                     "{} (line {}): {:?}",
                     String::from_utf8_lossy(&entry.name),
