@@ -95,16 +95,19 @@ fn hash_windows(map: &Mmap, guard: &Guard, algorithm: Algorithm) -> Result<Diges
 }
 
 /// What identifies a file's contents cheaply: any write or truncation
-/// changes the modification or status-change time, or the size.
+/// changes the modification or status-change time, or the size. Two changes
+/// within one clock tick are told apart on Linux 6.13 and later, whose
+/// multigrain timestamps make the change after an `fstat` get a finer time;
+/// older kernels leave a same-tick window.
 #[derive(Debug, PartialEq, Eq)]
-struct Identity {
-    len: u64,
+pub(crate) struct Identity {
+    pub len: u64,
     modified: (i64, i64),
     changed: (i64, i64),
 }
 
 impl Identity {
-    fn of(file: &File) -> io::Result<Identity> {
+    pub(crate) fn of(file: &File) -> io::Result<Identity> {
         let stat = rustix::fs::fstat(file)?;
         Ok(Identity {
             len: stat.st_size as u64,

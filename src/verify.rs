@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
 use crate::root::{OpenError, Root};
-use crate::source::{ReadError, Reader, MMAP_THRESHOLD};
+use crate::source::{ReadError, Reader};
 
 /// How often, at most, the progress callback runs.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
@@ -265,7 +265,7 @@ fn entry_report(item: &Item, status: Status) -> EntryReport {
 
 /// Files at least this large are started first, largest first, so that one
 /// big file does not start last and finish long after the others.
-const BIG_FILE: u64 = MMAP_THRESHOLD;
+const BIG_FILE: u64 = 1024 * 1024;
 
 /// Above this many entries, files are hashed in manifest order unless sizes
 /// are needed anyway for progress. A big file late in a long manifest then
@@ -552,7 +552,7 @@ mod tests {
 
     #[test]
     fn big_files_start_first_largest_first_then_manifest_order() {
-        const M: usize = MMAP_THRESHOLD as usize;
+        const M: usize = BIG_FILE as usize;
         let sizes = [10, 2 * M, 20, 3 * M, 0, M];
         assert_eq!(
             order(&Verifier::new().threads(2), &sizes),
@@ -562,7 +562,7 @@ mod tests {
 
     #[test]
     fn one_worker_keeps_manifest_order_and_skips_the_stat_pass() {
-        const M: usize = MMAP_THRESHOLD as usize;
+        const M: usize = BIG_FILE as usize;
         let sizes = [10, 2 * M, 20];
         assert_eq!(order(&Verifier::new().threads(1), &sizes), [0, 1, 2]);
     }
