@@ -3,7 +3,8 @@
 //! * every way bytes reach the hasher (streamed `Hasher` updates in any
 //!   chunking, `hash_file`, verification with mmap on and off and any thread
 //!   count) gives the reference digest (`checksig::reference::sha1`) for
-//!   arbitrary contents and for sizes around every boundary;
+//!   arbitrary contents and for sizes around every boundary (the engine's
+//!   boundaries are mirrored in `tests/common`);
 //! * a manifest line written by `format_line` parses back to the same entry
 //!   for arbitrary byte names;
 //! * the parser never panics and parse → format → parse is stable (the same
@@ -20,43 +21,24 @@ use checksig::{hash_bytes, reference, Algorithm, Digest, Hasher, Status, Verifie
 use common::Tree;
 use proptest::prelude::*;
 
-/// The engine's boundaries, mirrored here because they are private
-/// (`src/source.rs`: `BUFFER_LEN`, `MMAP_THRESHOLD`; `src/mapped.rs`: `WINDOW`).
-/// If they change, these sizes still pass but stop sitting on the edges.
-const BUFFER_LEN: usize = 256 * 1024;
-const MMAP_THRESHOLD: usize = 1024 * 1024;
-const MMAP_WINDOW: usize = 4 * 1024 * 1024;
+use common::{BUFFER_LEN, MMAP_THRESHOLD, MMAP_WINDOW};
 
-/// Sizes on every boundary: SHA-1's 64-byte block and its 55/56-byte padding
-/// edge, pages, the read buffer, the mmap threshold and the mmap window.
+/// Sizes on every boundary below the mmap threshold: SHA-1's 64-byte block
+/// and its 55/56-byte padding edge, pages, the read buffer and the mmap
+/// window (a mapped file is hashed window by window).
 fn boundary_sizes() -> Vec<usize> {
     let mut sizes = vec![
         0, 1, 2, 55, 56, 57, 63, 64, 65, 127, 128, 129, 4095, 4096, 4097,
     ];
-    for edge in [
-        BUFFER_LEN,
-        2 * BUFFER_LEN,
-        MMAP_THRESHOLD,
-        MMAP_WINDOW,
-        MMAP_WINDOW + MMAP_THRESHOLD,
-    ] {
+    for edge in [BUFFER_LEN, 2 * BUFFER_LEN, MMAP_WINDOW] {
         sizes.extend([edge - 1, edge, edge + 1]);
     }
     sizes
 }
 
-/// `len` pseudo-random bytes from `seed` (xorshift: cheap for megabytes,
-/// unlike a proptest-generated vector).
+/// `len` pseudo-random bytes from `seed`.
 fn bytes(seed: u64, len: usize) -> Vec<u8> {
-    let mut state = seed | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 24) as u8
-        })
-        .collect()
+    common::pseudo_random(seed, len)
 }
 
 /// Configurations of the verifier that change how bytes are read: mmap on
@@ -119,6 +101,36 @@ fn check_files_hash_like_the_reference(contents: &[Vec<u8>]) {
                 }
                 ref other => panic!("{what}, {size} bytes: {other:?}"),
             }
+        }
+    }
+}
+
+/// The mmap threshold ± 1 (the last also ends one byte into a new mmap
+/// window): files of 16 MiB, so fewer configurations (one thread, mmap on
+/// and off) to keep a debug build quick.
+#[test]
+fn mmap_threshold_sizes_hash_like_the_reference() {
+    let tree = Tree::new();
+    let mut manifest = Vec::new();
+    let sizes = [MMAP_THRESHOLD - 1, MMAP_THRESHOLD, MMAP_THRESHOLD + 1];
+    let mut digests = Vec::new();
+    for (i, &size) in sizes.iter().enumerate() {
+        let data = bytes(i as u64 + 99, size);
+        let digest = reference::sha1(&data);
+        let path = tree.file(format!("big{i}").as_bytes(), &data);
+        assert_eq!(checksig::hash_file(Algorithm::Sha1, &path).unwrap(), digest);
+        manifest.extend(common::line_with(format!("big{i}").as_bytes(), digest));
+        digests.push(digest);
+    }
+    tree.manifest(&manifest);
+    for mmap in [true, false] {
+        let report = tree.verify_with(Verifier::new().threads(1).mmap(mmap));
+        for (entry, size) in report.entries().iter().zip(sizes) {
+            assert!(
+                matches!(entry.status, Status::Ok),
+                "mmap {mmap}, {size} bytes: {:?}",
+                entry.status
+            );
         }
     }
 }
@@ -263,7 +275,6 @@ proptest! {
             (any::<u64>(), prop_oneof![
                 4 => 0usize..5000,
                 1 => (BUFFER_LEN - 64)..(BUFFER_LEN + 64),
-                1 => (MMAP_THRESHOLD - 64)..(MMAP_THRESHOLD + 64),
             ]),
             1..4,
         ),

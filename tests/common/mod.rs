@@ -16,6 +16,15 @@ use checksig::{reference, Algorithm, Digest, Report, Verifier};
 /// The environment variable that tells a re-executed test binary which role to play.
 pub const CHILD_ROLE: &str = "CHECKSIG_TEST_CHILD_ROLE";
 
+/// The engine's private I/O boundaries, mirrored (src/source.rs `BUFFER_LEN`
+/// and `MMAP_THRESHOLD`, src/mapped.rs `WINDOW`) so that tests put file sizes
+/// on their edges and make files large enough to be memory-mapped. If the
+/// engine's tuning changes, update these: the tests still pass with stale
+/// values, but stop testing the edges (and mmap, if the threshold grows).
+pub const BUFFER_LEN: usize = 256 * 1024;
+pub const MMAP_THRESHOLD: usize = 16 * 1024 * 1024;
+pub const MMAP_WINDOW: usize = 4 * 1024 * 1024;
+
 /// A generous bound for one verification of a small tree: seconds of margin on
 /// a loaded 2-core machine, yet a hang still fails quickly.
 pub const SHORT: Duration = Duration::from_secs(20);
@@ -100,6 +109,36 @@ impl Tree {
     pub fn verify(&self) -> Report {
         self.verify_with(Verifier::new())
     }
+}
+
+/// `len` pseudo-random bytes from `seed`: a 64 KiB xorshift block, repeated
+/// with each copy's first eight bytes replaced by its index, so no two
+/// blocks are equal. Cheap for the megabytes a debug build must hash.
+pub fn pseudo_random(seed: u64, len: usize) -> Vec<u8> {
+    const BLOCK: usize = 64 * 1024;
+    let mut state = seed | 1;
+    let block: Vec<u8> = (0..BLOCK.min(len))
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    let mut bytes = Vec::with_capacity(len);
+    let mut index = 0u64;
+    while bytes.len() < len {
+        let start = bytes.len();
+        let take = BLOCK.min(len - start);
+        bytes.extend_from_slice(&block[..take]);
+        if index > 0 {
+            let tag = index.to_le_bytes();
+            let n = tag.len().min(take);
+            bytes[start..start + n].copy_from_slice(&tag[..n]);
+        }
+        index += 1;
+    }
+    bytes
 }
 
 /// The reference SHA-1 of `contents`.
