@@ -10,13 +10,15 @@ const MAX_DIGEST_LEN: usize = 64;
 
 /// A checksum algorithm a manifest can be written in.
 ///
-/// Only SHA-1 exists today; the enum is the one place other algorithms are
-/// added, with their tag and digest length.
+/// Manifests are read with GNU's rules for the algorithm's tool; see
+/// [`crate::detect`] for how one is chosen.
 ///
 /// ```
 /// use checksig::Algorithm;
 /// assert_eq!(Algorithm::Sha1.tag(), "SHA1");
 /// assert_eq!(Algorithm::Sha1.hex_len(), 40);
+/// assert_eq!(Algorithm::Sha256.tool(), "sha256sum");
+/// assert_eq!("b3".parse::<Algorithm>(), Ok(Algorithm::Blake3));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
@@ -24,13 +26,57 @@ pub enum Algorithm {
     /// SHA-1, as written by GNU `sha1sum`.
     #[default]
     Sha1,
+    /// SHA-256, as written by GNU `sha256sum`.
+    Sha256,
+    /// SHA-512, as written by GNU `sha512sum`.
+    Sha512,
+    /// MD5, as written by GNU `md5sum`.
+    Md5,
+    /// BLAKE3 (256-bit output), as written by `b3sum`.
+    Blake3,
 }
 
 impl Algorithm {
+    /// Every algorithm, SHA-1 first.
+    pub const ALL: [Algorithm; 5] = [
+        Algorithm::Sha1,
+        Algorithm::Sha256,
+        Algorithm::Sha512,
+        Algorithm::Md5,
+        Algorithm::Blake3,
+    ];
+
     /// The name used in BSD-style tagged lines (`SHA1 (name) = ...`) and in GNU's messages.
     pub const fn tag(self) -> &'static str {
         match self {
             Algorithm::Sha1 => "SHA1",
+            Algorithm::Sha256 => "SHA256",
+            Algorithm::Sha512 => "SHA512",
+            Algorithm::Md5 => "MD5",
+            Algorithm::Blake3 => "BLAKE3",
+        }
+    }
+
+    /// The command that writes and checks manifests of this algorithm
+    /// (`sha1sum`, `sha256sum`, `sha512sum`, `md5sum`, `b3sum`).
+    pub const fn tool(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "sha1sum",
+            Algorithm::Sha256 => "sha256sum",
+            Algorithm::Sha512 => "sha512sum",
+            Algorithm::Md5 => "md5sum",
+            Algorithm::Blake3 => "b3sum",
+        }
+    }
+
+    /// The lowercase name `--algo` takes (`sha1`, `sha256`, `sha512`, `md5`, `blake3`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "sha1",
+            Algorithm::Sha256 => "sha256",
+            Algorithm::Sha512 => "sha512",
+            Algorithm::Md5 => "md5",
+            Algorithm::Blake3 => "blake3",
         }
     }
 
@@ -38,12 +84,49 @@ impl Algorithm {
     pub const fn digest_len(self) -> usize {
         match self {
             Algorithm::Sha1 => 20,
+            Algorithm::Sha256 | Algorithm::Blake3 => 32,
+            Algorithm::Sha512 => 64,
+            Algorithm::Md5 => 16,
         }
     }
 
     /// The digest length in hexadecimal digits.
     pub const fn hex_len(self) -> usize {
         self.digest_len() * 2
+    }
+}
+
+/// The error of parsing an unknown algorithm name.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown algorithm {0:?} (expected sha1, sha256, sha512, md5 or blake3)")]
+pub struct UnknownAlgorithm(pub String);
+
+impl std::str::FromStr for Algorithm {
+    type Err = UnknownAlgorithm;
+
+    /// Accepts the name, the tag or the tool, in any case, with or without a
+    /// dash (`sha256`, `SHA-256`, `sha256sum`, `b3`, `b3sum`, `blake3`).
+    fn from_str(name: &str) -> Result<Algorithm, UnknownAlgorithm> {
+        let folded: String = name
+            .chars()
+            .filter(|&c| c != '-' && c != '_')
+            .flat_map(char::to_lowercase)
+            .collect();
+        let base = folded.strip_suffix("sum").unwrap_or(&folded);
+        match base {
+            "sha1" => Ok(Algorithm::Sha1),
+            "sha256" => Ok(Algorithm::Sha256),
+            "sha512" => Ok(Algorithm::Sha512),
+            "md5" => Ok(Algorithm::Md5),
+            "blake3" | "b3" => Ok(Algorithm::Blake3),
+            _ => Err(UnknownAlgorithm(name.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -160,5 +243,21 @@ mod tests {
         let mut bad = [b'0'; 40];
         bad[39] = b'g';
         assert!(Digest::from_hex(Algorithm::Sha1, &bad).is_none());
+    }
+
+    #[test]
+    fn names_round_trip_and_lengths() {
+        for algorithm in Algorithm::ALL {
+            assert_eq!(algorithm.name().parse(), Ok(algorithm));
+            assert_eq!(algorithm.tag().parse(), Ok(algorithm));
+            assert_eq!(algorithm.tool().parse(), Ok(algorithm));
+            let hex = "ab".repeat(algorithm.digest_len());
+            let digest = Digest::from_hex(algorithm, hex.as_bytes()).unwrap();
+            assert_eq!(digest.to_hex(), hex);
+        }
+        assert_eq!("SHA-512".parse(), Ok(Algorithm::Sha512));
+        assert!("sha3".parse::<Algorithm>().is_err());
+        assert_eq!(Algorithm::Md5.hex_len(), 32);
+        assert_eq!(Algorithm::Sha512.hex_len(), 128);
     }
 }

@@ -1,13 +1,17 @@
 //! The hash functions, behind one small streaming interface.
 
+use std::sync::OnceLock;
+
 use sha1::Digest as _;
 
 use crate::digest::{Algorithm, Digest};
 
 /// A streaming hasher for one [`Algorithm`].
 ///
-/// SHA-1 comes from RustCrypto's `sha1` crate, which picks the SHA-NI
-/// instructions at run time where the CPU has them.
+/// SHA-1, SHA-256, SHA-512 and MD5 come from RustCrypto's crates, which pick
+/// the SHA-NI instructions (SHA-1, SHA-256) at run time where the CPU has
+/// them; BLAKE3 from the reference `blake3` crate, which picks its SIMD code
+/// (SSE2 to AVX-512) at run time. Every hasher runs on the calling thread.
 ///
 /// ```
 /// use checksig::{Algorithm, Hasher};
@@ -23,6 +27,11 @@ pub struct Hasher {
 #[derive(Clone)]
 enum Inner {
     Sha1(sha1::Sha1),
+    Sha256(sha2::Sha256),
+    Sha512(sha2::Sha512),
+    Md5(md5::Md5),
+    // Boxed: its chunk stack makes it ten times larger than the others.
+    Blake3(Box<blake3::Hasher>),
 }
 
 impl Hasher {
@@ -30,57 +39,113 @@ impl Hasher {
     pub fn new(algorithm: Algorithm) -> Hasher {
         let inner = match algorithm {
             Algorithm::Sha1 => Inner::Sha1(sha1::Sha1::new()),
+            Algorithm::Sha256 => Inner::Sha256(sha2::Sha256::new()),
+            Algorithm::Sha512 => Inner::Sha512(sha2::Sha512::new()),
+            Algorithm::Md5 => Inner::Md5(md5::Md5::new()),
+            Algorithm::Blake3 => Inner::Blake3(Box::default()),
         };
         Hasher { inner }
+    }
+
+    /// The algorithm this hasher computes.
+    pub fn algorithm(&self) -> Algorithm {
+        match self.inner {
+            Inner::Sha1(_) => Algorithm::Sha1,
+            Inner::Sha256(_) => Algorithm::Sha256,
+            Inner::Sha512(_) => Algorithm::Sha512,
+            Inner::Md5(_) => Algorithm::Md5,
+            Inner::Blake3(_) => Algorithm::Blake3,
+        }
     }
 
     /// Feeds bytes.
     pub fn update(&mut self, bytes: &[u8]) {
         match &mut self.inner {
             Inner::Sha1(hasher) => hasher.update(bytes),
+            Inner::Sha256(hasher) => hasher.update(bytes),
+            Inner::Sha512(hasher) => hasher.update(bytes),
+            Inner::Md5(hasher) => hasher.update(bytes),
+            Inner::Blake3(hasher) => {
+                hasher.update(bytes);
+            }
         }
     }
 
     /// The digest of everything fed so far.
     pub fn finalize(self) -> Digest {
-        match self.inner {
-            Inner::Sha1(hasher) => {
-                let bytes = hasher.finalize();
-                Digest::from_bytes(Algorithm::Sha1, &bytes).expect("SHA-1 is 20 bytes")
-            }
-        }
+        let algorithm = self.algorithm();
+        let digest = match self.inner {
+            Inner::Sha1(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
+            Inner::Sha256(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
+            Inner::Sha512(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
+            Inner::Md5(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
+            Inner::Blake3(hasher) => Digest::from_bytes(algorithm, hasher.finalize().as_bytes()),
+        };
+        digest.expect("each hash's output has its algorithm's digest length")
     }
 }
 
-/// Names the SHA-1 implementation that runs on this CPU, for `--version`
-/// output and benchmark reports.
+/// Names the implementation of every algorithm that runs on this CPU, for
+/// `--version` output and benchmark reports, such as
+/// `sha1: SHA-NI, sha256: SHA-NI, sha512: portable, md5: portable, blake3: AVX2`.
 ///
-/// RustCrypto's `sha1` 0.10 checks the CPU once at run time: with the SHA
-/// extensions (`sha`, plus SSE2, SSSE3 and SSE4.1) it uses the SHA-NI
-/// instructions, several times faster than its portable code, which is the
-/// fallback. (Its `asm` feature, which we enable, is ignored since 0.10.7:
-/// the `sha1-asm` fallback is gone upstream.)
+/// RustCrypto's `sha1` and `sha2` 0.10 check the CPU once at run time: with
+/// the SHA extensions (`sha`, plus SSE2, SSSE3 and SSE4.1) SHA-1 and SHA-256
+/// use the SHA-NI instructions, several times faster than their portable
+/// code, which is the fallback. SHA-512 has no such instructions on x86 (its
+/// `sha512` extension is too new for `sha2` 0.10) and uses AVX2 where present.
+/// MD5 is portable code everywhere. BLAKE3 picks the widest of AVX-512, AVX2,
+/// SSE4.1 and SSE2. (The `asm` feature of `sha1`, which we enable, is ignored
+/// since 0.10.7: the `sha1-asm` fallback is gone upstream.)
 ///
 /// ```
 /// let backend = checksig::backend();
 /// assert!(backend.starts_with("sha1: "), "{backend}");
+/// assert!(backend.contains(", blake3: "), "{backend}");
 /// ```
 pub fn backend() -> &'static str {
+    static BACKEND: OnceLock<String> = OnceLock::new();
+    BACKEND.get_or_init(|| {
+        Algorithm::ALL
+            .iter()
+            .map(|&algorithm| format!("{}: {}", algorithm.name(), backend_of(algorithm)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
+/// The implementation of `algorithm` that runs on this CPU, such as `SHA-NI`.
+///
+/// ```
+/// use checksig::{backend_of, Algorithm};
+/// assert_eq!(backend_of(Algorithm::Md5), "portable");
+/// ```
+pub fn backend_of(algorithm: Algorithm) -> &'static str {
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
     {
-        if std::arch::is_x86_feature_detected!("sha")
-            && std::arch::is_x86_feature_detected!("sse2")
-            && std::arch::is_x86_feature_detected!("ssse3")
-            && std::arch::is_x86_feature_detected!("sse4.1")
-        {
-            "sha1: SHA-NI"
-        } else {
-            "sha1: portable"
+        use std::arch::is_x86_feature_detected as has;
+        let sha_ni = has!("sha") && has!("sse2") && has!("ssse3") && has!("sse4.1");
+        match algorithm {
+            Algorithm::Sha1 | Algorithm::Sha256 if sha_ni => "SHA-NI",
+            Algorithm::Sha512 if has!("avx2") => "AVX2",
+            Algorithm::Blake3 if has!("avx512f") && has!("avx512vl") => "AVX-512",
+            Algorithm::Blake3 if has!("avx2") => "AVX2",
+            Algorithm::Blake3 if has!("sse4.1") => "SSE4.1",
+            Algorithm::Blake3 if has!("sse2") => "SSE2",
+            _ => "portable",
         }
     }
-    #[cfg(not(any(target_arch = "x86", target_arch = "x86_64")))]
+    #[cfg(target_arch = "aarch64")]
     {
-        "sha1: portable"
+        match algorithm {
+            Algorithm::Blake3 => "NEON",
+            _ => "portable",
+        }
+    }
+    #[cfg(not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        let _ = algorithm;
+        "portable"
     }
 }
 
@@ -97,4 +162,29 @@ pub fn hash_bytes(algorithm: Algorithm, bytes: &[u8]) -> Digest {
     let mut hasher = Hasher::new(algorithm);
     hasher.update(bytes);
     hasher.finalize()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Known answers for "abc" (FIPS 180 examples, RFC 1321, BLAKE3's test vectors).
+    #[test]
+    fn known_answers() {
+        let cases = [
+            (Algorithm::Sha1, "a9993e364706816aba3e25717850c26c9cd0d89d"),
+            (Algorithm::Sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            (Algorithm::Sha512, "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"),
+            (Algorithm::Md5, "900150983cd24fb0d6963f7d28e17f72"),
+            (Algorithm::Blake3, "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85"),
+        ];
+        for (algorithm, hex) in cases {
+            assert_eq!(hash_bytes(algorithm, b"abc").to_hex(), hex, "{algorithm}");
+            let mut hasher = Hasher::new(algorithm);
+            hasher.update(b"a");
+            hasher.update(b"bc");
+            assert_eq!(hasher.algorithm(), algorithm);
+            assert_eq!(hasher.finalize().to_hex(), hex, "{algorithm} in pieces");
+        }
+    }
 }

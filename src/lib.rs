@@ -19,7 +19,12 @@
 //!   a bounded number of open files, and report every result in manifest
 //!   order ([`Report`]). By default a name may not leave the root directory,
 //!   and a FIFO or device is refused without being read.
-//! * [`reference`] is the naive implementation that tests and benchmarks
+//! * Manifests of SHA-1, SHA-256, SHA-512, MD5 and BLAKE3 are read with GNU's
+//!   rules for each tool ([`Algorithm`]); [`detect`] says how the algorithm is
+//!   chosen when [`Verifier::algorithm`] does not force it.
+//! * [`Verifier::report_unlisted`] also reports files under the root that the
+//!   manifest does not list.
+//! * [`reference`](mod@reference) is the naive implementation that tests and benchmarks
 //!   compare against.
 //!
 //! Unix only: names are raw bytes, and confinement uses `openat2(2)`.
@@ -27,6 +32,7 @@
 #![cfg(unix)]
 #![warn(missing_docs)]
 
+pub mod detect;
 mod digest;
 mod error;
 mod hasher;
@@ -37,11 +43,12 @@ mod report;
 mod root;
 mod sigbus;
 mod source;
+mod unlisted;
 mod verify;
 
-pub use digest::{Algorithm, Digest};
+pub use digest::{Algorithm, Digest, UnknownAlgorithm};
 pub use error::Error;
-pub use hasher::{backend, hash_bytes, Hasher};
+pub use hasher::{backend, backend_of, hash_bytes, Hasher};
 pub use report::{EntryReport, Report, Status, StatusKind};
 pub use root::FileKind;
 pub use source::{hash_file, HashFileError};

@@ -33,6 +33,9 @@ pub enum Status {
         /// The line, without its line end.
         text: Vec<u8>,
     },
+    /// The file is under the root but the manifest does not list it (only
+    /// reported with [`crate::Verifier::report_unlisted`]).
+    Unlisted,
 }
 
 /// The kind of a [`Status`], without its data: a stable code for other languages.
@@ -55,11 +58,13 @@ pub enum StatusKind {
     Changed = 6,
     /// [`Status::Malformed`]
     Malformed = 7,
+    /// [`Status::Unlisted`]
+    Unlisted = 8,
 }
 
 impl StatusKind {
     /// Every kind, in code order.
-    pub const ALL: [StatusKind; 8] = [
+    pub const ALL: [StatusKind; 9] = [
         StatusKind::Ok,
         StatusKind::Mismatch,
         StatusKind::Missing,
@@ -68,6 +73,7 @@ impl StatusKind {
         StatusKind::OutsideRoot,
         StatusKind::Changed,
         StatusKind::Malformed,
+        StatusKind::Unlisted,
     ];
 
     /// A short lowercase name, such as `"mismatch"` (used by `--json`).
@@ -81,6 +87,7 @@ impl StatusKind {
             StatusKind::OutsideRoot => "outside_root",
             StatusKind::Changed => "changed",
             StatusKind::Malformed => "malformed",
+            StatusKind::Unlisted => "unlisted",
         }
     }
 }
@@ -97,6 +104,7 @@ impl Status {
             Status::OutsideRoot => StatusKind::OutsideRoot,
             Status::Changed => StatusKind::Changed,
             Status::Malformed { .. } => StatusKind::Malformed,
+            Status::Unlisted => StatusKind::Unlisted,
         }
     }
 }
@@ -113,14 +121,17 @@ impl fmt::Display for Status {
             Status::OutsideRoot => f.write_str("outside the root directory"),
             Status::Changed => f.write_str("changed while it was read"),
             Status::Malformed { .. } => f.write_str("improperly formatted line"),
+            Status::Unlisted => f.write_str("not listed in the manifest"),
         }
     }
 }
 
-/// The result for one manifest line.
+/// The result for one manifest line, or for one file the manifest does not list.
 #[derive(Debug)]
 pub struct EntryReport {
-    /// The 1-based line number in the manifest.
+    /// The 1-based line number in the manifest; 0 for a file found under the
+    /// root and not listed ([`Status::Unlisted`], or [`Status::Unreadable`]
+    /// for a directory that could not be listed).
     pub line: u64,
     /// The file name as listed (raw bytes); empty for a malformed line.
     pub name: Vec<u8>,
@@ -170,7 +181,14 @@ impl Report {
         Report { entries, policy }
     }
 
-    /// Every result, in manifest order.
+    /// Adds the results of the completeness check after the manifest's own.
+    pub(crate) fn extend(&mut self, unlisted: Vec<EntryReport>) {
+        self.entries.extend(unlisted);
+    }
+
+    /// Every result, in manifest order; then, with
+    /// [`crate::Verifier::report_unlisted`], the unlisted files in byte order
+    /// of their names.
     pub fn entries(&self) -> &[EntryReport] {
         &self.entries
     }

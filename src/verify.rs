@@ -92,6 +92,9 @@ impl CancelToken {
 #[derive(Clone)]
 pub struct Verifier {
     algorithm: Algorithm,
+    /// Whether `verify_dir` detects the algorithm (see [`crate::detect`]).
+    detect_algorithm: bool,
+    report_unlisted: bool,
     threads: Option<NonZeroUsize>,
     manifest: PathBuf,
     ignore_missing: bool,
@@ -114,6 +117,8 @@ impl Verifier {
     pub fn new() -> Verifier {
         Verifier {
             algorithm: Algorithm::Sha1,
+            detect_algorithm: true,
+            report_unlisted: false,
             threads: None,
             manifest: PathBuf::from(DEFAULT_MANIFEST_NAME),
             ignore_missing: false,
@@ -134,6 +139,50 @@ impl Verifier {
     /// The manifest's path, relative to the root unless absolute (default `sha1sum.txt`).
     pub fn manifest(mut self, path: impl Into<PathBuf>) -> Verifier {
         self.manifest = path.into();
+        self
+    }
+
+    /// Reads the manifest as `algorithm`'s, with GNU's rules for its tool
+    /// (default: detected from the manifest's first line or file name, see
+    /// [`crate::detect`]).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "abc").unwrap();
+    /// # std::fs::write(dir.path().join("sums"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a\n").unwrap();
+    /// use checksig::{Algorithm, Verifier};
+    /// let report = Verifier::new().manifest("sums").algorithm(Algorithm::Sha256).verify_dir(dir.path())?;
+    /// assert!(report.is_ok());
+    /// let report = Verifier::new().manifest("sums").algorithm(Algorithm::Blake3).verify_dir(dir.path())?;
+    /// assert!(!report.is_ok());
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Verifier {
+        self.algorithm = algorithm;
+        self.detect_algorithm = false;
+        self
+    }
+
+    /// Also report every file under the root that the manifest does not
+    /// list, as [`Status::Unlisted`] failures after the manifest's entries,
+    /// sorted by name (default `false`). Every non-directory entry counts
+    /// (regular file, symbolic link, FIFO...); links are not followed; names
+    /// are compared after lexical normalisation (`./a//b` lists `a/b`); the
+    /// manifest itself is not unlisted. A directory that cannot be listed is
+    /// reported as [`Status::Unreadable`], also with line 0.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "hello\n").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"),
+    /// #     "f572d396fae9206628714fb2ce00f72e94f2258f  a\n").unwrap();
+    /// std::fs::write(dir.path().join("added.py"), "import os\n").unwrap();
+    /// let report = checksig::Verifier::new().report_unlisted(true).verify_dir(dir.path())?;
+    /// assert_eq!(report.failures().next().unwrap().name, b"added.py");
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
+    pub fn report_unlisted(mut self, yes: bool) -> Verifier {
+        self.report_unlisted = yes;
         self
     }
 
@@ -199,11 +248,17 @@ impl Verifier {
             path: manifest_path,
             source,
         })?;
-        let manifest = Parser::new(self.algorithm).parse(&bytes);
+        let algorithm = if self.detect_algorithm {
+            crate::detect::detect(Some(&self.manifest), &bytes)
+        } else {
+            self.algorithm
+        };
+        let manifest = Parser::new(algorithm).parse(&bytes);
         self.verify_manifest(root, &manifest)
     }
 
     /// Verifies an already parsed manifest, resolving names against `root`.
+    /// Files are hashed with the algorithm of the manifest's first entry.
     pub fn verify_manifest(
         &self,
         root: impl AsRef<Path>,
@@ -215,20 +270,36 @@ impl Verifier {
                 path: root_path.to_path_buf(),
                 source,
             })?;
-        let statuses = Run::new(self, &root, manifest).execute()?;
+        let algorithm = manifest
+            .entries()
+            .next()
+            .map_or(self.algorithm, |entry| entry.digest.algorithm());
+        let this = &Verifier {
+            algorithm,
+            ..self.clone()
+        };
+        let statuses = Run::new(this, &root, manifest).execute()?;
         let entries = manifest
             .items()
             .iter()
             .zip(statuses)
             .map(|(item, status)| entry_report(item, status))
             .collect();
-        Ok(Report::new(
+        let mut report = Report::new(
             entries,
             Policy {
                 ignore_missing: self.ignore_missing,
                 strict: self.strict,
             },
-        ))
+        );
+        if self.report_unlisted {
+            report.extend(crate::unlisted::unlisted(
+                root_path,
+                manifest,
+                &self.manifest,
+            ));
+        }
+        Ok(report)
     }
 
     fn thread_count(&self) -> usize {

@@ -108,7 +108,7 @@ fn mutate(path: &Path, listed: &[u8], stop: &AtomicBool) -> Faults {
 #[derive(Debug, Default)]
 struct Outcomes {
     verifications: u64,
-    trap: [u64; 8],
+    trap: [u64; StatusKind::ALL.len()],
 }
 
 /// Verifies `root` (a trap file and its twin for every size) again and again

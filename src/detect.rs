@@ -1,0 +1,199 @@
+//! Which algorithm a manifest is written in, when the caller does not say.
+//!
+//! In order, the first rule that decides wins:
+//!
+//! 1. The BSD tag of the first line that is not a comment or empty
+//!    (`SHA256 (name) = ...`, OpenSSL's `MD5(name)= ...`).
+//! 2. The manifest's file name: `sha256sum.txt`, `SHA256SUMS`, `*.sha256`,
+//!    `md5sum.txt`, `MD5SUMS`, `*.md5`, `b3sums`, `*.b3` and the like for
+//!    every algorithm (case does not matter).
+//! 3. The length of the first line's digest: 32 hex digits are MD5, 40
+//!    SHA-1, 64 SHA-256 and 128 SHA-512. (BLAKE3 digests are as long as
+//!    SHA-256 ones, so BLAKE3 is only chosen by name or by the caller.)
+//! 4. SHA-1, the historical default.
+//!
+//! Once chosen, the manifest is read with GNU's rules for that algorithm's
+//! tool: a line of another digest length is malformed, as `sha256sum -c`
+//! calls it "improperly formatted".
+//!
+//! ```
+//! use checksig::{detect, Algorithm};
+//! let line = format!("{}  a.iso\n", "ab".repeat(32));
+//! assert_eq!(detect::detect(None, line.as_bytes()), Algorithm::Sha256);
+//! assert_eq!(detect::detect(Some("B3SUMS".as_ref()), line.as_bytes()), Algorithm::Blake3);
+//! assert_eq!(detect::detect(None, b"MD5 (a) = 00000000000000000000000000000000\n"), Algorithm::Md5);
+//! ```
+
+use std::path::Path;
+
+use crate::digest::Algorithm;
+
+/// The algorithm of a manifest named `path` (if known) holding `bytes`, by
+/// the rules of this module: tag, file name, digest length, then SHA-1.
+pub fn detect(path: Option<&Path>, bytes: &[u8]) -> Algorithm {
+    let first = first_line(bytes);
+    first
+        .and_then(from_tag)
+        .or_else(|| path.and_then(from_file_name))
+        .or_else(|| first.and_then(from_digest_length))
+        .unwrap_or_default()
+}
+
+/// The algorithm a manifest's file name announces, if any.
+///
+/// ```
+/// use checksig::{detect::from_file_name, Algorithm};
+/// assert_eq!(from_file_name("dl/SHA512SUMS".as_ref()), Some(Algorithm::Sha512));
+/// assert_eq!(from_file_name("debian.iso.sha256".as_ref()), Some(Algorithm::Sha256));
+/// assert_eq!(from_file_name("md5sum.txt".as_ref()), Some(Algorithm::Md5));
+/// assert_eq!(from_file_name("checksums.txt".as_ref()), None);
+/// ```
+pub fn from_file_name(path: &Path) -> Option<Algorithm> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let name = name.strip_suffix(".txt").unwrap_or(&name);
+    // `SHA256SUMS`, `sha256sum`, `b3sums`, `blake3sums`.
+    let stem = name.strip_suffix('s').unwrap_or(name);
+    if let Some(algorithm) = stem.strip_suffix("sum").and_then(by_name) {
+        return Some(algorithm);
+    }
+    // `file.iso.sha256`, `file.iso.sha256sum`, `file.md5`, `file.b3`.
+    let (_, extension) = name.rsplit_once('.')?;
+    by_name(extension.strip_suffix("sum").unwrap_or(extension))
+}
+
+/// The algorithm named by a manifest line's BSD tag (`SHA256 (` or `SHA256(`).
+fn from_tag(line: &[u8]) -> Option<Algorithm> {
+    let line = skip_blanks(line);
+    let line = line.strip_prefix(b"\\").unwrap_or(line);
+    Algorithm::ALL.into_iter().find(|algorithm| {
+        line.strip_prefix(algorithm.tag().as_bytes())
+            .is_some_and(|rest| rest.starts_with(b" (") || rest.starts_with(b"("))
+    })
+}
+
+/// The algorithm whose hex digest length the line starts with, followed by a blank.
+fn from_digest_length(line: &[u8]) -> Option<Algorithm> {
+    let line = skip_blanks(line);
+    let line = line.strip_prefix(b"\\").unwrap_or(line);
+    let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    if !matches!(line.get(digits), Some(b' ' | b'\t')) {
+        return None;
+    }
+    [
+        Algorithm::Md5,
+        Algorithm::Sha1,
+        Algorithm::Sha256,
+        Algorithm::Sha512,
+    ]
+    .into_iter()
+    .find(|algorithm| algorithm.hex_len() == digits)
+}
+
+fn by_name(name: &str) -> Option<Algorithm> {
+    match name {
+        "sha1" => Some(Algorithm::Sha1),
+        "sha256" => Some(Algorithm::Sha256),
+        "sha512" => Some(Algorithm::Sha512),
+        "md5" => Some(Algorithm::Md5),
+        "b3" | "blake3" => Some(Algorithm::Blake3),
+        _ => None,
+    }
+}
+
+/// The first line that is neither a comment nor empty, without its line end.
+fn first_line(bytes: &[u8]) -> Option<&[u8]> {
+    bytes
+        .split(|&b| b == b'\n')
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+        .find(|line| !line.is_empty() && line[0] != b'#')
+}
+
+fn skip_blanks(line: &[u8]) -> &[u8] {
+    let blanks = line
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    &line[blanks..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(algorithm: Algorithm) -> String {
+        format!("{}  file\n", "0".repeat(algorithm.hex_len()))
+    }
+
+    #[test]
+    fn every_known_file_name() {
+        let cases = [
+            ("sha1sum.txt", Algorithm::Sha1),
+            ("SHA1SUMS", Algorithm::Sha1),
+            ("x.sha1", Algorithm::Sha1),
+            ("sha256sum.txt", Algorithm::Sha256),
+            ("SHA256SUMS", Algorithm::Sha256),
+            ("sha256sums.txt", Algorithm::Sha256),
+            ("x.iso.sha256", Algorithm::Sha256),
+            ("x.iso.sha256sum", Algorithm::Sha256),
+            ("sha512sum.txt", Algorithm::Sha512),
+            ("SHA512SUMS", Algorithm::Sha512),
+            ("x.sha512", Algorithm::Sha512),
+            ("md5sum.txt", Algorithm::Md5),
+            ("MD5SUMS", Algorithm::Md5),
+            ("x.md5", Algorithm::Md5),
+            ("b3sums", Algorithm::Blake3),
+            ("B3SUMS", Algorithm::Blake3),
+            ("b3sum.txt", Algorithm::Blake3),
+            ("x.b3", Algorithm::Blake3),
+            ("x.blake3", Algorithm::Blake3),
+        ];
+        for (name, algorithm) in cases {
+            assert_eq!(from_file_name(Path::new(name)), Some(algorithm), "{name}");
+        }
+        for name in ["checksums.txt", "sums", "x.txt", "sha3sum.txt", ""] {
+            assert_eq!(from_file_name(Path::new(name)), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn digest_length_decides_without_a_name() {
+        for algorithm in [
+            Algorithm::Md5,
+            Algorithm::Sha1,
+            Algorithm::Sha256,
+            Algorithm::Sha512,
+        ] {
+            assert_eq!(detect(None, line(algorithm).as_bytes()), algorithm);
+        }
+        // Comments and empty lines are passed over; an escaped line counts.
+        let text = format!("# x\n\r\n\\{}", line(Algorithm::Md5));
+        assert_eq!(detect(None, text.as_bytes()), Algorithm::Md5);
+    }
+
+    #[test]
+    fn tag_beats_name_beats_length() {
+        let tagged = format!("SHA512 (f) = {}\n", "0".repeat(128));
+        assert_eq!(
+            detect(Some(Path::new("MD5SUMS")), tagged.as_bytes()),
+            Algorithm::Sha512
+        );
+        let openssl = format!("MD5(f)= {}\n", "0".repeat(32));
+        assert_eq!(detect(None, openssl.as_bytes()), Algorithm::Md5);
+        assert_eq!(
+            detect(Some(Path::new("MD5SUMS")), line(Algorithm::Sha1).as_bytes()),
+            Algorithm::Md5
+        );
+    }
+
+    #[test]
+    fn undecidable_is_sha1() {
+        assert_eq!(detect(None, b""), Algorithm::Sha1);
+        assert_eq!(detect(None, b"garbage\n"), Algorithm::Sha1);
+        assert_eq!(detect(None, &b"0".repeat(33)), Algorithm::Sha1);
+        // A length no algorithm has.
+        assert_eq!(
+            detect(None, format!("{}  f", "0".repeat(30)).as_bytes()),
+            Algorithm::Sha1
+        );
+    }
+}

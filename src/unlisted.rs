@@ -1,0 +1,202 @@
+//! Completeness: the files under the root that the manifest does not list.
+//!
+//! An added file is as dangerous as a changed one when its mere presence
+//! changes behaviour (a `.py` next to listed ones can shadow an import), so
+//! [`crate::Verifier::report_unlisted`] reports every non-directory entry
+//! under the root (regular file, symbolic link, FIFO...) that no manifest
+//! line names, as [`Status::Unlisted`]. Symbolic links are not followed, so
+//! a link to a directory is one unlisted entry and its target is not walked.
+//! The manifest file itself is never unlisted.
+//!
+//! Names are compared after lexical normalisation: `./a//b` lists `a/b`.
+
+use std::collections::HashSet;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use crate::manifest::Manifest;
+use crate::report::{EntryReport, Status};
+
+/// The entries under `root` that `manifest` does not list, sorted by name
+/// (raw bytes, relative to `root`), then one [`Status::Unreadable`] result
+/// per directory that could not be listed.
+pub(crate) fn unlisted(root: &Path, manifest: &Manifest, manifest_path: &Path) -> Vec<EntryReport> {
+    let mut listed: HashSet<Vec<u8>> = manifest
+        .entries()
+        .filter_map(|entry| normalize(&entry.name))
+        .collect();
+    if let Some(own) = relative_to(root, manifest_path) {
+        listed.insert(own);
+    }
+    let mut found = Vec::new();
+    let mut unreadable = Vec::new();
+    walk(root, &mut Vec::new(), &mut found, &mut unreadable);
+    found.retain(|name| !listed.contains(name));
+    found.sort_unstable();
+    unreadable.sort_unstable_by(|a: &(Vec<u8>, _), b| a.0.cmp(&b.0));
+    let report = |name, status| EntryReport {
+        line: 0,
+        name,
+        expected: None,
+        status,
+    };
+    found
+        .into_iter()
+        .map(|name| report(name, Status::Unlisted))
+        .chain(
+            unreadable
+                .into_iter()
+                .map(|(name, error)| report(name, Status::Unreadable(error))),
+        )
+        .collect()
+}
+
+/// Collects every non-directory entry below `root/prefix` into `found`.
+fn walk(
+    root: &Path,
+    prefix: &mut Vec<u8>,
+    found: &mut Vec<Vec<u8>>,
+    unreadable: &mut Vec<(Vec<u8>, std::io::Error)>,
+) {
+    let dir = root.join(OsStr::from_bytes(prefix));
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            let name = if prefix.is_empty() {
+                b".".to_vec()
+            } else {
+                prefix.clone()
+            };
+            unreadable.push((name, error));
+            return;
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                unreadable.push((prefix.clone(), error));
+                return;
+            }
+        };
+        let length = prefix.len();
+        if !prefix.is_empty() {
+            prefix.push(b'/');
+        }
+        prefix.extend_from_slice(entry.file_name().as_bytes());
+        // `file_type` does not follow symbolic links.
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => walk(root, prefix, found, unreadable),
+            _ => found.push(prefix.clone()),
+        }
+        prefix.truncate(length);
+    }
+}
+
+/// `name` without `.` components and repeated slashes; `None` for a name that
+/// is absolute or climbs with `..`, which cannot name a file found by the walk.
+fn normalize(name: &[u8]) -> Option<Vec<u8>> {
+    if name.first() == Some(&b'/') {
+        return None;
+    }
+    let mut normal = Vec::with_capacity(name.len());
+    for component in name.split(|&b| b == b'/') {
+        match component {
+            b"" | b"." => {}
+            b".." => return None,
+            _ => {
+                if !normal.is_empty() {
+                    normal.push(b'/');
+                }
+                normal.extend_from_slice(component);
+            }
+        }
+    }
+    Some(normal)
+}
+
+/// The manifest's name relative to the root, when it lies under the root.
+fn relative_to(root: &Path, manifest_path: &Path) -> Option<Vec<u8>> {
+    let relative: PathBuf = if manifest_path.is_absolute() {
+        let root = std::fs::canonicalize(root).ok()?;
+        let parent = std::fs::canonicalize(manifest_path.parent()?).ok()?;
+        parent
+            .strip_prefix(&root)
+            .ok()?
+            .join(manifest_path.file_name()?)
+    } else {
+        manifest_path.to_path_buf()
+    };
+    normalize(relative.as_os_str().as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::StatusKind;
+
+    fn names(reports: &[EntryReport]) -> Vec<(&[u8], StatusKind)> {
+        reports
+            .iter()
+            .map(|r| (&r.name[..], r.status.kind()))
+            .collect()
+    }
+
+    #[test]
+    fn reports_unlisted_files_sorted_and_skips_the_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("pkg/sub")).unwrap();
+        std::fs::create_dir(root.join("empty")).unwrap();
+        for name in [
+            "a",
+            "z",
+            "pkg/listed.py",
+            "pkg/evil.py",
+            "pkg/sub/x",
+            "SHA256SUMS",
+        ] {
+            std::fs::write(root.join(name), name).unwrap();
+        }
+        std::os::unix::fs::symlink("/etc", root.join("link")).unwrap();
+        let zero = "0".repeat(40);
+        let manifest = Manifest::parse(
+            format!("{zero}  ./a\n{zero}  pkg//listed.py\n{zero}  ../out\n").as_bytes(),
+        );
+        let found = unlisted(root, &manifest, Path::new("SHA256SUMS"));
+        assert_eq!(
+            names(&found),
+            [
+                (&b"link"[..], StatusKind::Unlisted),
+                (b"pkg/evil.py", StatusKind::Unlisted),
+                (b"pkg/sub/x", StatusKind::Unlisted),
+                (b"z", StatusKind::Unlisted),
+            ]
+        );
+        assert!(found.iter().all(|r| r.line == 0 && r.expected.is_none()));
+        // An absolute manifest path under the root is recognised too.
+        let found = unlisted(root, &manifest, &root.join("SHA256SUMS"));
+        assert_eq!(found.len(), 4);
+        // A manifest elsewhere does not hide a file of the same name.
+        let found = unlisted(root, &manifest, Path::new("/nonexistent/SHA256SUMS"));
+        assert_eq!(found.len(), 5);
+    }
+
+    #[test]
+    fn normalizes_names() {
+        assert_eq!(normalize(b"./a//b/./c").unwrap(), b"a/b/c");
+        assert_eq!(normalize(b"/abs"), None);
+        assert_eq!(normalize(b"a/../b"), None);
+    }
+
+    #[test]
+    fn a_missing_root_is_reported_not_a_panic() {
+        let found = unlisted(
+            Path::new("/nonexistent/root"),
+            &Manifest::default(),
+            Path::new("x"),
+        );
+        assert_eq!(names(&found), [(&b"."[..], StatusKind::Unreadable)]);
+    }
+}
