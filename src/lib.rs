@@ -32,6 +32,7 @@
 #![cfg(unix)]
 #![warn(missing_docs)]
 
+pub mod create;
 pub mod detect;
 mod digest;
 mod error;
@@ -41,11 +42,13 @@ mod mapped;
 pub mod reference;
 mod report;
 mod root;
+pub mod sidecar;
 mod sigbus;
 mod source;
 mod unlisted;
 mod verify;
 
+pub use create::hash_files;
 pub use digest::{Algorithm, Digest, UnknownAlgorithm};
 pub use error::Error;
 pub use hasher::{backend, backend_of, hash_bytes, Hasher};

@@ -196,6 +196,11 @@ impl Parser {
         }
     }
 
+    /// The algorithm this parser reads.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
     /// Marks the input as standard input, where GNU refuses an entry named `-`.
     pub fn reading_stdin(mut self, yes: bool) -> Parser {
         self.reading_stdin = yes;

@@ -16,10 +16,26 @@ MODES:
       Names are shown in GNU's escaped form (see below), or shell-quoted when they
       hold another control character.
 
+  checksig hash [--algo ALGO] [--tag] [FILE]...
+      Print a checksum line per FILE, byte-identical to 'sha1sum FILE...' (or
+      'sha256sum', 'sha512sum', 'md5sum', 'b3sum' with --algo); files are hashed
+      in parallel. See 'checksig hash --help'.
+
+  checksig create [--algo ALGO] [-o FILE] [DIR]
+      Write a manifest of every regular file under DIR (sorted, relative names,
+      escaped as GNU escapes; symbolic links are not followed) to
+      DIR/sha1sum.txt (sha256sum.txt...), or to FILE ('-': standard output).
+      (To verify a directory named 'hash' or 'create', write './hash'.)
+
   checksig -c [MANIFEST]...
       A drop-in for GNU 'sha1sum -c': the same output, messages and exit status.
       With no MANIFEST, or when MANIFEST is '-', read standard input. Names are
-      relative to the current directory, as with sha1sum.
+      relative to the current directory, as with sha1sum. The algorithm is
+      --algo's, else the first manifest's BSD tag, name (SHA256SUMS, *.sha256,
+      md5sum.txt, b3sums...) or digest length; lines of another length are
+      improperly formatted, as with GNU's tool for that algorithm. A manifest
+      holding only a digest (a sidecar such as file.iso.sha256, as download
+      pages offer) verifies the file named like it without the extension.
 
 NOTES ON --check:
   * A name holding a backslash, newline or carriage return is printed in GNU's
@@ -79,6 +95,26 @@ pub struct Args {
     /// Worker threads hashing files in parallel (0: one per CPU).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+
+    /// The manifest's algorithm: sha1, sha256, sha512, md5 or blake3 (default:
+    /// from the first line's BSD tag, the manifest's name, or the digest length).
+    #[arg(long, short = 'a', value_name = "ALGO")]
+    pub algo: Option<checksig::Algorithm>,
+
+    /// The manifest to read in DIR (default: sha1sum.txt, else the first of
+    /// SHA256SUMS, sha256sum.txt, SHA512SUMS, sha512sum.txt, MD5SUMS, md5sum.txt,
+    /// B3SUMS, b3sums, b3sum.txt, SHA1SUMS that exists).
+    #[arg(long, short = 'm', value_name = "NAME", conflicts_with = "check")]
+    pub manifest: Option<OsString>,
+
+    /// Also report files under DIR that the manifest does not list, as failures.
+    #[arg(long, visible_alias = "strict-listing", conflicts_with = "check")]
+    pub unlisted: bool,
+
+    /// Never show the progress bar (shown on a terminal's standard error for
+    /// long DIR runs).
+    #[arg(long)]
+    pub no_progress: bool,
 
     /// Print the full report as JSON on standard output instead of text.
     ///

@@ -22,6 +22,9 @@ use std::path::Path;
 use checksig::manifest::DEFAULT_MANIFEST_NAME;
 use checksig::{EntryReport, Report, Status, Verifier};
 
+use crate::args::Args;
+use crate::progress::Bar;
+
 use crate::json;
 use crate::output::{os_error_text, Output};
 use crate::quote::{escaped_name, quotef, Charset};
@@ -37,8 +40,38 @@ pub enum Outcome {
     Error,
 }
 
+/// Manifest names DIR mode looks for, in order, when `sha1sum.txt` is absent
+/// and `--manifest` is not given.
+pub const KNOWN_MANIFEST_NAMES: [&str; 11] = [
+    DEFAULT_MANIFEST_NAME,
+    "SHA256SUMS",
+    "sha256sum.txt",
+    "SHA512SUMS",
+    "sha512sum.txt",
+    "MD5SUMS",
+    "md5sum.txt",
+    "B3SUMS",
+    "b3sums",
+    "b3sum.txt",
+    "SHA1SUMS",
+];
+
+/// The manifest to read in `root`: `--manifest`, else the first known name
+/// that exists, else `sha1sum.txt` (whose absence is then reported).
+fn manifest_name(root: &Path, given: Option<&OsStr>) -> std::path::PathBuf {
+    if let Some(given) = given {
+        return given.into();
+    }
+    KNOWN_MANIFEST_NAMES
+        .iter()
+        .find(|name| root.join(name).exists())
+        .unwrap_or(&DEFAULT_MANIFEST_NAME)
+        .into()
+}
+
 /// Verifies `dir`, printing failures and a summary (or JSON).
-pub fn run(dir: &OsStr, threads: usize, as_json: bool, out: &mut Output) -> Outcome {
+pub fn run(dir: &OsStr, args: &Args, out: &mut Output) -> Outcome {
+    let as_json = args.json;
     let charset = Charset::from_env();
     let root = Path::new(dir);
     match std::fs::metadata(root) {
@@ -53,8 +86,24 @@ pub fn run(dir: &OsStr, threads: usize, as_json: bool, out: &mut Output) -> Outc
             return Outcome::Error;
         }
     }
-    let manifest = root.join(DEFAULT_MANIFEST_NAME);
-    let report = match Verifier::new().threads(threads).verify_dir(root) {
+    let name = manifest_name(root, args.manifest.as_deref());
+    let manifest = root.join(&name);
+    let mut verifier = Verifier::new()
+        .threads(args.threads)
+        .manifest(&name)
+        .report_unlisted(args.unlisted);
+    if let Some(algorithm) = args.algo {
+        verifier = verifier.algorithm(algorithm);
+    }
+    let bar = Bar::for_stderr(!args.no_progress);
+    if let Some(bar) = bar.clone() {
+        verifier = verifier.progress(move |progress| bar.update(progress));
+    }
+    let result = verifier.verify_dir(root);
+    if let Some(bar) = &bar {
+        bar.finish();
+    }
+    let report = match result {
         Ok(report) => report,
         Err(checksig::Error::ReadManifest { path, source }) => {
             let reason = format!("cannot read manifest: {}", os_error_text(&source));
@@ -102,6 +151,9 @@ fn failure_line(entry: &EntryReport, charset: Charset) -> Vec<u8> {
             format!("line {}: FAILED: improperly formatted line: ", entry.line).as_bytes(),
         );
         line.extend_from_slice(&quotef(text, charset));
+    } else if let Status::Unlisted = &entry.status {
+        line.extend_from_slice(&display_name(&entry.name, charset));
+        line.extend_from_slice(b": FAILED: not listed in the manifest");
     } else {
         line.extend_from_slice(&display_name(&entry.name, charset));
         line.extend_from_slice(

@@ -11,8 +11,12 @@ use std::ffi::{OsStr, OsString};
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
 
+use std::path::Path;
+
 use checksig::manifest::{Item, Manifest, Parser};
-use checksig::{Algorithm, Digest, EntryReport, FileKind, Hasher, Status, Verifier};
+use checksig::{
+    detect, sidecar, Algorithm, Digest, EntryReport, FileKind, Hasher, Status, Verifier,
+};
 
 use crate::json;
 use crate::output::{os_error_text, Output};
@@ -35,13 +39,16 @@ pub struct CheckOptions {
     pub threads: usize,
     /// `--json`: a JSON report instead of GNU's text.
     pub json: bool,
+    /// `--algo`: the algorithm, else detected from the first manifest.
+    pub algo: Option<Algorithm>,
 }
 
 /// Checks every manifest; true if all of them verified.
 pub fn run(manifests: &[OsString], options: CheckOptions, out: &mut Output) -> bool {
     let mut checker = Checker {
         options,
-        parser: Parser::new(Algorithm::Sha1),
+        parser: Parser::new(options.algo.unwrap_or_default()),
+        algorithm: options.algo,
         charset: Charset::from_env(),
         out,
         json: Vec::new(),
@@ -64,6 +71,9 @@ pub fn run(manifests: &[OsString], options: CheckOptions, out: &mut Output) -> b
 struct Checker<'a> {
     options: CheckOptions,
     parser: Parser,
+    /// The run's algorithm, fixed by `--algo` or by the first manifest read
+    /// (one run checks one algorithm, as one GNU tool does).
+    algorithm: Option<Algorithm>,
     charset: Charset,
     out: &'a mut Output,
     json: Vec<json::ManifestJson>,
@@ -99,8 +109,18 @@ impl Checker<'_> {
                 return false;
             }
         };
+        let path = (!is_stdin).then_some(Path::new(operand));
+        let algorithm = *self
+            .algorithm
+            .get_or_insert_with(|| detect::detect(path, &bytes));
+        if self.parser.algorithm() != algorithm {
+            self.parser = Parser::new(algorithm);
+        }
         self.parser = self.parser.clone().reading_stdin(is_stdin);
-        let manifest = self.parser.parse(&bytes);
+        let manifest = match path.and_then(|path| sidecar::parse(path, algorithm, &bytes)) {
+            Some(manifest) => manifest,
+            None => self.parser.parse(&bytes),
+        };
         let entries = match self.verify(&manifest) {
             Ok(entries) => entries,
             Err(e) => {
@@ -207,8 +227,12 @@ impl Checker<'_> {
                 if text && self.options.warn {
                     let mut line = quotef(display, self.charset);
                     line.extend_from_slice(
-                        format!(": {}: improperly formatted SHA1 checksum line", entry.line)
-                            .as_bytes(),
+                        format!(
+                            ": {}: improperly formatted {} checksum line",
+                            entry.line,
+                            self.parser.algorithm().tag()
+                        )
+                        .as_bytes(),
                     );
                     self.out.diagnostic(&line);
                 }
@@ -348,7 +372,7 @@ fn read_manifest(operand: &OsStr, is_stdin: bool) -> Result<Vec<u8>, ReadFailure
 /// The status of an entry named `-`: standard input, read to its end (so a
 /// second such entry sees nothing left, as with GNU).
 fn hash_stdin(expected: Digest) -> Status {
-    let mut hasher = Hasher::new(Algorithm::Sha1);
+    let mut hasher = Hasher::new(expected.algorithm());
     let mut buffer = vec![0; 64 * 1024];
     let mut stdin = io::stdin().lock();
     loop {

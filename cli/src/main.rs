@@ -11,18 +11,35 @@ mod args;
 mod dir;
 mod gnu;
 mod json;
+mod make;
 mod output;
+mod progress;
 mod quote;
 mod version;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::{CommandFactory, FromArgMatches, Parser};
 
 use crate::args::{Args, Mode};
 use crate::output::Output;
 
 fn main() -> ExitCode {
+    match std::env::args_os().nth(1).as_ref().and_then(|a| a.to_str()) {
+        Some("hash") => {
+            return make_command(|out| {
+                let args = make::HashArgs::parse_from(std::env::args_os().skip(1));
+                make::hash(&args, out)
+            })
+        }
+        Some("create") => {
+            return make_command(|out| {
+                let args = make::CreateArgs::parse_from(std::env::args_os().skip(1));
+                make::create(&args, out)
+            })
+        }
+        _ => {}
+    }
     let command = Args::command().long_version(version::long_version());
     let args = match Args::from_arg_matches(&command.get_matches()) {
         Ok(args) => args,
@@ -35,7 +52,7 @@ fn main() -> ExitCode {
     let mut out = Output::new();
     let gnu = matches!(mode, Mode::Check(_));
     let status: u8 = match mode {
-        Mode::Dir(dir) => match dir::run(&dir, args.threads, args.json, &mut out) {
+        Mode::Dir(dir) => match dir::run(&dir, &args, &mut out) {
             dir::Outcome::Verified => 0,
             dir::Outcome::Failed => 1,
             dir::Outcome::Error => 2,
@@ -49,10 +66,19 @@ fn main() -> ExitCode {
                 ignore_missing: args.ignore_missing,
                 threads: args.threads,
                 json: args.json,
+                algo: args.algo,
             };
             u8::from(!gnu::run(&manifests, options, &mut out))
         }
     };
     let written = out.finish(gnu);
+    ExitCode::from(if written { status } else { status.max(1) })
+}
+
+/// Runs `checksig hash` or `checksig create`, whose statuses are GNU's.
+fn make_command(run: impl FnOnce(&mut Output) -> u8) -> ExitCode {
+    let mut out = Output::new();
+    let status = run(&mut out);
+    let written = out.finish(true);
     ExitCode::from(if written { status } else { status.max(1) })
 }

@@ -1,0 +1,68 @@
+//! Hash-only sidecar files: `file.iso.sha256` holding just the digest of
+//! `file.iso`, as many download pages offer.
+//!
+//! A sidecar whose line also names a file (`<hex>  file.iso`) is an ordinary
+//! one-line manifest and is read as such; this module handles the bare form.
+//!
+//! ```
+//! use checksig::{sidecar, Algorithm};
+//! let hex = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+//! let manifest = sidecar::parse("dl/file.iso.sha256".as_ref(), Algorithm::Sha256, hex.as_bytes()).unwrap();
+//! let entry = manifest.entries().next().unwrap();
+//! assert_eq!(entry.name, b"dl/file.iso");
+//! assert_eq!(entry.digest.to_hex(), hex);
+//! ```
+
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use crate::digest::{Algorithm, Digest};
+use crate::manifest::{Entry, Item, Manifest, Style};
+
+/// The one-entry manifest of a bare sidecar at `path` (the file it checks is
+/// `path` without its last extension), or `None` if `bytes` is not one
+/// digest of `algorithm` (surrounding blanks and line ends allowed) or
+/// `path` has no extension.
+pub fn parse(path: &Path, algorithm: Algorithm, bytes: &[u8]) -> Option<Manifest> {
+    let digest = Digest::from_hex(algorithm, bytes.trim_ascii())?;
+    let target = target(path)?;
+    Some(Manifest::from_items(vec![Item::Entry(Entry {
+        line: 1,
+        name: target.as_os_str().as_bytes().to_vec(),
+        digest,
+        style: Style::Text,
+    })]))
+}
+
+/// The file a sidecar checks: its path without the last extension
+/// (`file.iso.sha256` checks `file.iso`); `None` without an extension.
+///
+/// ```
+/// use std::path::Path;
+/// assert_eq!(checksig::sidecar::target(Path::new("a/f.iso.md5")), Some(Path::new("a/f.iso").into()));
+/// assert_eq!(checksig::sidecar::target(Path::new("SHA256SUMS")), None);
+/// ```
+pub fn target(path: &Path) -> Option<std::path::PathBuf> {
+    path.extension()?;
+    let stem = path.file_stem()?;
+    Some(path.with_file_name(stem))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_digests_only() {
+        let hex = "d41d8cd98f00b204e9800998ecf8427e";
+        let path = Path::new("x.bin.md5");
+        for text in [hex.to_string(), format!("{hex}\n"), format!("  {hex}\r\n")] {
+            let manifest = parse(path, Algorithm::Md5, text.as_bytes()).unwrap();
+            assert_eq!(manifest.entries().next().unwrap().name, b"x.bin");
+        }
+        assert!(parse(path, Algorithm::Md5, format!("{hex}  x.bin\n").as_bytes()).is_none());
+        assert!(parse(path, Algorithm::Sha1, hex.as_bytes()).is_none());
+        assert!(parse(Path::new("MD5SUMS"), Algorithm::Md5, hex.as_bytes()).is_none());
+        assert!(parse(path, Algorithm::Md5, b"").is_none());
+    }
+}
