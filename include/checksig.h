@@ -50,6 +50,24 @@
 // Any other error.
 #define CHECKSIG_ERROR_OTHER 9
 
+// Detect the algorithm (`checksig_options_set_algorithm` only).
+#define CHECKSIG_ALGORITHM_DETECT 0
+
+// SHA-1 (`sha1sum`).
+#define CHECKSIG_ALGORITHM_SHA1 1
+
+// SHA-256 (`sha256sum`).
+#define CHECKSIG_ALGORITHM_SHA256 2
+
+// SHA-512 (`sha512sum`).
+#define CHECKSIG_ALGORITHM_SHA512 3
+
+// MD5 (`md5sum`).
+#define CHECKSIG_ALGORITHM_MD5 4
+
+// BLAKE3 (`b3sum`).
+#define CHECKSIG_ALGORITHM_BLAKE3 5
+
 // The file matches its digest.
 #define CHECKSIG_STATUS_OK 0
 
@@ -73,6 +91,10 @@
 
 // The manifest line is malformed.
 #define CHECKSIG_STATUS_MALFORMED 7
+
+// A file under the root that the manifest does not list (only with
+// `checksig_options_set_report_unlisted`); its line is 0.
+#define CHECKSIG_STATUS_UNLISTED 8
 
 // Returned for an index out of range or a NULL report.
 #define CHECKSIG_STATUS_INVALID 4294967295
@@ -199,6 +221,22 @@ int32_t checksig_error_os_error(const struct checksig_error *error);
 // `error` is NULL or a live error object.
 const char *checksig_error_message(const struct checksig_error *error);
 
+// The digest of the regular file at `path` in `algorithm` (one of
+// `CHECKSIG_ALGORITHM_*`, not DETECT), as lowercase hex digits (as
+// `sha256sum` and the others print them). Returns NULL on failure, as
+// `checksig_hash_file` does, and for an unknown algorithm
+// (`CHECKSIG_ERROR_INVALID_ARGUMENT`).
+//
+// Ownership: the string is allocated with `malloc`; free it with
+// `checksig_free` (or the C library's `free`).
+//
+// # Safety
+// `path` is NULL or NUL-terminated; `error` is NULL or a live error object
+// not used by another thread.
+char *checksig_hash_file_algorithm(const char *path,
+                                   uint32_t algorithm,
+                                   struct checksig_error *error);
+
 // The SHA-1 digest of the regular file at `path` (any bytes but NUL), as 40
 // lowercase hex digits. Returns NULL on failure (NULL `path`, missing or
 // unreadable file, not a regular file, file changed while read), with the
@@ -270,6 +308,24 @@ bool checksig_options_set_allow_outside_root(struct checksig_options *options, b
 // # Safety
 // `options` is NULL or a live options object not in use by a verification.
 bool checksig_options_set_mmap(struct checksig_options *options, bool yes);
+
+// The manifest's algorithm: `CHECKSIG_ALGORITHM_DETECT` (the default: from
+// the manifest's BSD tag, file name or digest length) or one of
+// `CHECKSIG_ALGORITHM_*`. Returns false (and changes nothing) when `options`
+// is NULL or `algorithm` is unknown.
+//
+// # Safety
+// `options` is NULL or a live options object not in use by a verification.
+bool checksig_options_set_algorithm(struct checksig_options *options, uint32_t algorithm);
+
+// Whether files under the root that the manifest does not list are reported,
+// as `CHECKSIG_STATUS_UNLISTED` failures (line 0) after the manifest's
+// entries, sorted by name; default false. The manifest itself is never
+// unlisted. Returns false when `options` is NULL.
+//
+// # Safety
+// `options` is NULL or a live options object not in use by a verification.
+bool checksig_options_set_report_unlisted(struct checksig_options *options, bool yes);
 
 // Sets (or, with a NULL `callback`, removes) the progress callback; see
 // `checksig_progress_fn`. `user_data` is passed to it unchanged and must stay

@@ -3,7 +3,7 @@
 use std::ffi::{c_char, c_void};
 use std::path::{Path, PathBuf};
 
-use checksig::{CancelToken, Progress, Verifier};
+use checksig::{Algorithm, CancelToken, Progress, Verifier};
 
 use crate::boundary::{catch, free_handle, handle, handle_mut, path_arg};
 
@@ -61,6 +61,8 @@ pub struct checksig_options {
     strict: bool,
     allow_outside_root: bool,
     mmap: bool,
+    algorithm: Option<Algorithm>,
+    report_unlisted: bool,
     progress: Option<ProgressCallback>,
     cancel: Option<CancelToken>,
 }
@@ -97,6 +99,8 @@ impl Default for checksig_options {
             strict: true,
             allow_outside_root: false,
             mmap: true,
+            algorithm: None,
+            report_unlisted: false,
             progress: None,
             cancel: None,
         }
@@ -117,7 +121,11 @@ impl checksig_options {
             .ignore_missing(self.ignore_missing)
             .strict(self.strict)
             .allow_outside_root(self.allow_outside_root)
-            .mmap(self.mmap);
+            .mmap(self.mmap)
+            .report_unlisted(self.report_unlisted);
+        if let Some(algorithm) = self.algorithm {
+            verifier = verifier.algorithm(algorithm);
+        }
         if let Some(token) = &self.cancel {
             verifier = verifier.cancel_token(token.clone());
         }
@@ -260,6 +268,41 @@ pub unsafe extern "C" fn checksig_options_set_mmap(
 ) -> bool {
     // SAFETY: passed on from our caller.
     unsafe { update(options, |o| o.mmap = yes) }
+}
+
+/// The manifest's algorithm: `CHECKSIG_ALGORITHM_DETECT` (the default: from
+/// the manifest's BSD tag, file name or digest length) or one of
+/// `CHECKSIG_ALGORITHM_*`. Returns false (and changes nothing) when `options`
+/// is NULL or `algorithm` is unknown.
+///
+/// # Safety
+/// `options` is NULL or a live options object not in use by a verification.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_options_set_algorithm(
+    options: *mut checksig_options,
+    algorithm: u32,
+) -> bool {
+    let Some(algorithm) = crate::hash::algorithm_arg(algorithm) else {
+        return false;
+    };
+    // SAFETY: passed on from our caller.
+    unsafe { update(options, |o| o.algorithm = algorithm) }
+}
+
+/// Whether files under the root that the manifest does not list are reported,
+/// as `CHECKSIG_STATUS_UNLISTED` failures (line 0) after the manifest's
+/// entries, sorted by name; default false. The manifest itself is never
+/// unlisted. Returns false when `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object not in use by a verification.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_options_set_report_unlisted(
+    options: *mut checksig_options,
+    yes: bool,
+) -> bool {
+    // SAFETY: passed on from our caller.
+    unsafe { update(options, |o| o.report_unlisted = yes) }
 }
 
 /// Sets (or, with a NULL `callback`, removes) the progress callback; see

@@ -30,6 +30,9 @@ pub const CHECKSIG_STATUS_OUTSIDE_ROOT: u32 = 5;
 pub const CHECKSIG_STATUS_CHANGED: u32 = 6;
 /// The manifest line is malformed.
 pub const CHECKSIG_STATUS_MALFORMED: u32 = 7;
+/// A file under the root that the manifest does not list (only with
+/// `checksig_options_set_report_unlisted`); its line is 0.
+pub const CHECKSIG_STATUS_UNLISTED: u32 = 8;
 /// Returned for an index out of range or a NULL report.
 pub const CHECKSIG_STATUS_INVALID: u32 = 0xFFFF_FFFF;
 
@@ -454,7 +457,7 @@ pub unsafe extern "C" fn checksig_report_entry_message(
 /// it); NULL for an unknown code.
 #[no_mangle]
 pub extern "C" fn checksig_status_name(status: u32) -> *const c_char {
-    const NAMES: [&std::ffi::CStr; 8] = [
+    const NAMES: [&std::ffi::CStr; 9] = [
         c"ok",
         c"mismatch",
         c"missing",
@@ -463,6 +466,7 @@ pub extern "C" fn checksig_status_name(status: u32) -> *const c_char {
         c"outside_root",
         c"changed",
         c"malformed",
+        c"unlisted",
     ];
     catch(
         |_| std::ptr::null(),
@@ -484,10 +488,11 @@ mod tests {
     };
     use crate::options::{
         checksig_cancel_free, checksig_cancel_new, checksig_cancel_trigger, checksig_options_free,
-        checksig_options_new, checksig_options_set_allow_outside_root, checksig_options_set_cancel,
+        checksig_options_new, checksig_options_set_algorithm,
+        checksig_options_set_allow_outside_root, checksig_options_set_cancel,
         checksig_options_set_ignore_missing, checksig_options_set_manifest,
-        checksig_options_set_progress, checksig_options_set_strict, checksig_options_set_threads,
-        checksig_progress,
+        checksig_options_set_progress, checksig_options_set_report_unlisted,
+        checksig_options_set_strict, checksig_options_set_threads, checksig_progress,
     };
     use std::ffi::{c_void, CStr, CString};
     use std::os::unix::ffi::OsStrExt;
@@ -522,6 +527,50 @@ mod tests {
     unsafe fn text(ptr: *const c_char) -> Option<String> {
         // SAFETY: passed on from our caller.
         (!ptr.is_null()).then(|| unsafe { CStr::from_ptr(ptr) }.to_str().unwrap().to_owned())
+    }
+
+    #[test]
+    fn algorithm_and_unlisted_options() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a"), b"abc").unwrap();
+        std::fs::write(dir.path().join("added.py"), b"x").unwrap();
+        let digest = checksig::hash_bytes(checksig::Algorithm::Blake3, b"abc");
+        std::fs::write(dir.path().join("sums"), format!("{digest}  a\n")).unwrap();
+        let root = c_path(dir.path());
+        // SAFETY: live handles, used on this thread, each freed once.
+        unsafe {
+            let options = checksig_options_new();
+            assert!(checksig_options_set_manifest(options, c"sums".as_ptr()));
+            // A 64-digit digest is SHA-256 unless told otherwise.
+            let report = checksig_verify(root.as_ptr(), options, std::ptr::null_mut());
+            assert_eq!(
+                checksig_report_entry_status(report, 0),
+                CHECKSIG_STATUS_MISMATCH
+            );
+            checksig_report_free(report);
+            assert!(!checksig_options_set_algorithm(options, 99));
+            assert!(!checksig_options_set_algorithm(std::ptr::null_mut(), 1));
+            assert!(checksig_options_set_algorithm(
+                options,
+                crate::hash::CHECKSIG_ALGORITHM_BLAKE3
+            ));
+            assert!(checksig_options_set_report_unlisted(options, true));
+            assert!(!checksig_options_set_report_unlisted(
+                std::ptr::null_mut(),
+                true
+            ));
+            let report = checksig_verify(root.as_ptr(), options, std::ptr::null_mut());
+            assert_eq!(checksig_report_len(report), 2);
+            assert_eq!(checksig_report_entry_status(report, 0), CHECKSIG_STATUS_OK);
+            assert_eq!(
+                checksig_report_entry_status(report, 1),
+                CHECKSIG_STATUS_UNLISTED
+            );
+            assert_eq!(checksig_report_count(report, CHECKSIG_STATUS_UNLISTED), 1);
+            assert!(!checksig_report_is_ok(report));
+            checksig_report_free(report);
+            checksig_options_free(options);
+        }
     }
 
     #[test]
@@ -669,6 +718,7 @@ mod tests {
             CHECKSIG_STATUS_OUTSIDE_ROOT,
             CHECKSIG_STATUS_CHANGED,
             CHECKSIG_STATUS_MALFORMED,
+            CHECKSIG_STATUS_UNLISTED,
         ];
         for (kind, code) in StatusKind::ALL.iter().zip(codes) {
             assert_eq!(*kind as u32, code);
@@ -676,7 +726,8 @@ mod tests {
             let name = unsafe { CStr::from_ptr(checksig_status_name(code)) };
             assert_eq!(name.to_str().unwrap(), kind.name());
         }
-        assert!(checksig_status_name(8).is_null());
+        assert_eq!(codes.len(), StatusKind::ALL.len());
+        assert!(checksig_status_name(9).is_null());
         assert!(checksig_status_name(CHECKSIG_STATUS_INVALID).is_null());
     }
 

@@ -17,6 +17,7 @@ ValueError: "/tmp/logs/httpd-08.log" - mismatch
 """
 
 from ._api import (
+    ALGORITHMS,
     Cancelled,
     ChecksigError,
     Entry,
@@ -34,6 +35,7 @@ from ._api import (
 __version__ = library_version()
 
 __all__ = [
+    "ALGORITHMS",
     "Cancelled",
     "ChecksigError",
     "Entry",

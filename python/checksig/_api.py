@@ -44,6 +44,23 @@ class Status(enum.IntEnum):
     """The file's size changed while it was read."""
     MALFORMED = 7
     """The manifest line is malformed."""
+    UNLISTED = 8
+    """The file is under the root but not listed (``verify(..., unlisted=True)``)."""
+
+
+ALGORITHMS = {"sha1": 1, "sha256": 2, "sha512": 3, "md5": 4, "blake3": 5}
+"""The algorithms, by name, and their ``CHECKSIG_ALGORITHM_*`` codes."""
+
+
+def _algorithm_code(algorithm: Optional[str]) -> int:
+    if algorithm is None:
+        return 0  # CHECKSIG_ALGORITHM_DETECT
+    code = ALGORITHMS.get(algorithm.lower().replace("-", ""))
+    if code is None:
+        raise ValueError(
+            f"unknown algorithm {algorithm!r} (expected one of {', '.join(ALGORITHMS)})"
+        )
+    return code
 
 
 class ChecksigError(Exception):
@@ -350,10 +367,13 @@ def _verify(
     allow_outside_root: bool,
     mmap: bool,
     progress: Optional[Callable[[Progress], Optional[bool]]],
+    algorithm: Optional[str] = None,
+    unlisted: bool = False,
 ) -> Report:
     """``verify`` without the translation of failures into public exceptions."""
     if threads is not None and threads < 1:
         raise ValueError(f"threads must be at least 1, not {threads}")
+    algorithm_code = _algorithm_code(algorithm)
     root_bytes = os.fsencode(root)
     options = _Owned(lib.checksig_options_new(), lib.checksig_options_free)
     cancel = _Owned(lib.checksig_cancel_new(), lib.checksig_cancel_free)
@@ -363,6 +383,8 @@ def _verify(
     lib.checksig_options_set_strict(options.pointer, strict)
     lib.checksig_options_set_allow_outside_root(options.pointer, allow_outside_root)
     lib.checksig_options_set_mmap(options.pointer, mmap)
+    lib.checksig_options_set_algorithm(options.pointer, algorithm_code)
+    lib.checksig_options_set_report_unlisted(options.pointer, unlisted)
     lib.checksig_options_set_cancel(options.pointer, cancel.pointer)
     raised: List[BaseException] = []
     if progress is not None:
@@ -406,6 +428,8 @@ def verify(
     allow_outside_root: bool = False,
     mmap: bool = True,
     progress: Optional[Callable[[Progress], Optional[bool]]] = None,
+    algorithm: Optional[str] = None,
+    unlisted: bool = False,
 ) -> Report:
     """Verifies every file listed in ``root``'s manifest, in parallel.
 
@@ -425,6 +449,13 @@ def verify(
         ``verify`` is called from the main thread); return False to cancel
         (raises :class:`Cancelled`). An exception it raises cancels the
         verification and propagates.
+    :param algorithm: ``"sha1"``, ``"sha256"``, ``"sha512"``, ``"md5"`` or
+        ``"blake3"``; None (the default) detects it from the manifest's BSD
+        tag, file name (``SHA256SUMS``, ``*.md5``, ``b3sums``...) or digest length.
+    :param unlisted: also report files under ``root`` that the manifest does
+        not list, as :attr:`Status.UNLISTED` failures (line 0) after the
+        manifest's entries, sorted by name.
+    :raises ValueError: for an unknown ``algorithm``.
     :raises FileNotFoundError: (or another ``OSError``) when the manifest or
         the root cannot be read.
     :raises KeyboardInterrupt: on Ctrl-C, after cancelling the verification.
@@ -439,7 +470,16 @@ def verify(
     """
     try:
         return _verify(
-            root, manifest, threads, ignore_missing, strict, allow_outside_root, mmap, progress
+            root,
+            manifest,
+            threads,
+            ignore_missing,
+            strict,
+            allow_outside_root,
+            mmap,
+            progress,
+            algorithm,
+            unlisted,
         )
     except _Failure as failure:
         raise failure.public() from None
@@ -466,9 +506,10 @@ def check_signatures(root_dir: PathArg) -> None:
         raise ValueError(report.message)
 
 
-def hash_file(path: PathArg) -> str:
-    """The SHA-1 digest of the regular file at ``path``, in lowercase hex, read
-    the same way verification reads it.
+def hash_file(path: PathArg, algorithm: str = "sha1") -> str:
+    """The digest of the regular file at ``path`` (SHA-1 unless ``algorithm``
+    says ``"sha256"``, ``"sha512"``, ``"md5"`` or ``"blake3"``), in lowercase
+    hex, read the same way verification reads it.
 
     :raises FileNotFoundError: (or another ``OSError``) when it cannot be read.
     :raises ChecksigError: when it is not a regular file or changed while read.
@@ -476,9 +517,12 @@ def hash_file(path: PathArg) -> str:
     >>> checksig.hash_file("/tmp/logs/httpd-00.log")        # doctest: +SKIP
     '6659cb84ab403dc85962fc77b9156924bbbaab2c'
     """
+    code = _algorithm_code(algorithm)
     path_bytes = os.fsencode(path)
     try:
-        pointer = _call_with_error(lambda error: lib.checksig_hash_file(path_bytes, error))
+        pointer = _call_with_error(
+            lambda error: lib.checksig_hash_file_algorithm(path_bytes, code, error)
+        )
     except _Failure as failure:
         raise failure.public() from None
     try:

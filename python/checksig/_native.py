@@ -82,6 +82,7 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "checksig_version": ([], c_char_p),
         "checksig_status_name": ([c_uint32], c_char_p),
         "checksig_hash_file": ([c_char_p, c_void_p], c_void_p),
+        "checksig_hash_file_algorithm": ([c_char_p, c_uint32, c_void_p], c_void_p),
         # Errors.
         "checksig_error_new": ([], c_void_p),
         "checksig_error_free": ([c_void_p], None),
@@ -97,6 +98,8 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "checksig_options_set_strict": ([c_void_p, c_bool], c_bool),
         "checksig_options_set_allow_outside_root": ([c_void_p, c_bool], c_bool),
         "checksig_options_set_mmap": ([c_void_p, c_bool], c_bool),
+        "checksig_options_set_algorithm": ([c_void_p, c_uint32], c_bool),
+        "checksig_options_set_report_unlisted": ([c_void_p, c_bool], c_bool),
         "checksig_options_set_progress": ([c_void_p, PROGRESS_FN, c_void_p], c_bool),
         "checksig_options_set_cancel": ([c_void_p, c_void_p], c_bool),
         "checksig_cancel_new": ([], c_void_p),

@@ -1,0 +1,293 @@
+//! Issue 6 through the command: `hash` and `create` against the GNU tools and
+//! b3sum, `-c` against `sha256sum -c`, `sha512sum -c`, `md5sum -c` and
+//! `b3sum -c` (differential, where installed), `--algo`, detection, sidecar
+//! files and `--unlisted`.
+
+mod common;
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use common::{checksig, Invocation, Run};
+
+/// The peer tool for each `--algo`, and whether it understands GNU's
+/// `--strict`/`--warn` (b3sum does not).
+const TOOLS: [(&str, &str); 4] = [
+    ("sha256", "sha256sum"),
+    ("sha512", "sha512sum"),
+    ("md5", "md5sum"),
+    ("blake3", "b3sum"),
+];
+
+fn find_tool(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|dir| Path::new(dir).join(name))
+        .find(|path| path.is_file())
+}
+
+fn run(program: &Path, dir: &Path, args: &[&str]) -> Run {
+    let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+    let mut invocation = Invocation::new(program, dir);
+    invocation.args = args;
+    invocation.run()
+}
+
+/// Files with the names GNU treats specially: a space, a backslash, a newline.
+fn tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("sub/deeper")).unwrap();
+    let files: [(&str, &[u8]); 6] = [
+        ("a.txt", b"hello\n"),
+        ("empty", b""),
+        ("with space", b"x"),
+        ("back\\slash", b"y"),
+        ("new\nline", b"z"),
+        ("sub/deeper/big.bin", &[7u8; 300_000]),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(root.join(name), bytes).unwrap();
+    }
+    dir
+}
+
+const NAMES: [&str; 6] = [
+    "a.txt",
+    "empty",
+    "with space",
+    "back\\slash",
+    "new\nline",
+    "sub/deeper/big.bin",
+];
+
+#[test]
+fn hash_prints_what_each_tool_prints() {
+    let dir = tree();
+    for (algo, tool) in [("sha1", "sha1sum")].into_iter().chain(TOOLS) {
+        let Some(tool_path) = find_tool(tool) else {
+            println!("SKIP {tool}: not installed");
+            continue;
+        };
+        let mut args = vec!["hash", "--algo", algo];
+        args.extend(NAMES);
+        let ours = run(&checksig(), dir.path(), &args);
+        let theirs = run(&tool_path, dir.path(), &NAMES);
+        assert_eq!(ours.status, 0, "{algo}: {}", ours.err());
+        assert_eq!(theirs.status, 0, "{tool}: {}", theirs.err());
+        if tool == "b3sum" {
+            // b3sum 1.2 does not escape names; compare the lines of plain names.
+            let plain = |out: &[u8]| -> Vec<String> {
+                String::from_utf8_lossy(out)
+                    .lines()
+                    .filter(|l| !l.starts_with('\\') && !l.contains("line"))
+                    .map(str::to_string)
+                    .collect()
+            };
+            assert_eq!(plain(&ours.stdout), plain(&theirs.stdout), "{algo}");
+            assert_eq!(plain(&ours.stdout).len(), 4);
+        } else {
+            assert_eq!(ours.out(), theirs.out(), "{algo} vs {tool}");
+        }
+    }
+}
+
+#[test]
+fn hash_reports_missing_files_and_keeps_going() {
+    let dir = tree();
+    let ours = run(&checksig(), dir.path(), &["hash", "nope", "a.txt", "sub"]);
+    assert_eq!(ours.status, 1);
+    assert_eq!(
+        ours.out(),
+        "f572d396fae9206628714fb2ce00f72e94f2258f  a.txt\n"
+    );
+    assert!(
+        ours.err()
+            .contains("checksig: nope: No such file or directory"),
+        "{}",
+        ours.err()
+    );
+    assert!(ours.err().contains("checksig: sub: Is a directory"));
+    assert_eq!(
+        run(&checksig(), dir.path(), &["hash", "--algo", "crc"]).status,
+        2
+    );
+}
+
+/// `create` then `tool -c` on the manifest, and `checksig -c` of the same.
+#[test]
+fn created_manifests_verify_with_each_tool_and_with_checksig() {
+    for (algo, tool) in [("sha1", "sha1sum")].into_iter().chain(TOOLS) {
+        let dir = tree();
+        let created = run(&checksig(), dir.path(), &["create", "--algo", algo]);
+        assert_eq!(created.status, 0, "{algo}: {}", created.err());
+        let manifest = format!("{tool}.txt");
+        let text = std::fs::read(dir.path().join(&manifest)).unwrap();
+        assert_eq!(
+            text.iter().filter(|&&b| b == b'\n').count(),
+            NAMES.len(),
+            "{algo}: one line per file (the newline in a name is escaped)"
+        );
+        // Sorted as raw bytes, relative, the manifest itself left out.
+        assert!(String::from_utf8_lossy(&text).starts_with(&format!(
+            "{}  a.txt\n",
+            checksig::hash_bytes(algo.parse().unwrap(), b"hello\n")
+        )));
+        let ours = run(&checksig(), dir.path(), &[]);
+        assert_eq!(ours.status, 0, "{algo}: {}{}", ours.out(), ours.err());
+        assert!(ours.out().starts_with("OK: 6 OK"), "{}", ours.out());
+        let Some(tool_path) = find_tool(tool) else {
+            println!("SKIP {tool} -c: not installed");
+            continue;
+        };
+        if tool == "b3sum" {
+            // b3sum 1.2 cannot read escaped names: check a manifest without them.
+            let plain: Vec<u8> = String::from_utf8_lossy(&text)
+                .lines()
+                .filter(|l| !l.starts_with('\\') && !l.starts_with("line"))
+                .flat_map(|l| format!("{l}\n").into_bytes())
+                .collect();
+            std::fs::write(dir.path().join(&manifest), plain).unwrap();
+        }
+        let theirs = run(&tool_path, dir.path(), &["-c", &manifest]);
+        assert_eq!(theirs.status, 0, "{tool}: {}{}", theirs.out(), theirs.err());
+    }
+}
+
+/// The same manifests, with failures, checked by `checksig -c` and by the tool.
+#[test]
+fn check_mode_matches_each_tool() {
+    for (algo, tool) in TOOLS {
+        let Some(tool_path) = find_tool(tool) else {
+            println!("SKIP {tool} -c: not installed");
+            continue;
+        };
+        let dir = tree();
+        let algorithm: checksig::Algorithm = algo.parse().unwrap();
+        let line = |bytes: &[u8], name: &str| {
+            format!("{}  {name}\n", checksig::hash_bytes(algorithm, bytes))
+        };
+        let mut text = [
+            line(b"hello\n", "a.txt"),
+            line(b"", "empty"),
+            line(b"not x", "with space"),
+            line(b"", "gone"),
+        ]
+        .concat();
+        let gnu = tool != "b3sum";
+        if gnu {
+            // A line of another algorithm's length: improperly formatted.
+            text.push_str(&format!("{}  a.txt\n", "0".repeat(40)));
+        }
+        let manifest = format!("sums-{algo}");
+        std::fs::write(dir.path().join(&manifest), &text).unwrap();
+        let mut args = vec!["-c", manifest.as_str()];
+        if gnu {
+            args.push("--warn");
+        }
+        let theirs = run(&tool_path, dir.path(), &args);
+        let mut ours_args = vec!["-c", "--algo", algo];
+        ours_args.extend(&args[1..]);
+        let ours = run(&checksig(), dir.path(), &ours_args);
+        assert_eq!(
+            ours.status,
+            theirs.status,
+            "{tool}: {}{}",
+            ours.err(),
+            theirs.err()
+        );
+        if gnu {
+            assert_eq!(ours.out(), theirs.out(), "{tool}");
+        } else {
+            // b3sum words an unreadable file its own way; the verdicts on
+            // the files it read must agree.
+            let verdicts = |out: String| -> Vec<String> {
+                out.lines()
+                    .filter(|l| l.ends_with(": OK") || l.ends_with(": FAILED"))
+                    .map(str::to_string)
+                    .collect()
+            };
+            assert_eq!(verdicts(ours.out()), verdicts(theirs.out()), "{tool}");
+            assert_eq!(verdicts(ours.out()).len(), 3);
+            assert!(theirs.out().contains("gone: FAILED"));
+            assert!(ours.out().contains("gone: FAILED open or read"));
+        }
+        if gnu {
+            let tool_prefix = format!("{}: ", tool_path.display());
+            assert_eq!(
+                ours.err().replace("checksig: ", &tool_prefix),
+                theirs.err(),
+                "{tool}"
+            );
+            assert!(ours.err().contains(&format!(
+                "improperly formatted {} checksum line",
+                algorithm.tag()
+            )));
+        }
+        // Without --algo the digest length decides (BLAKE3 needs its name).
+        if algo != "blake3" {
+            let detected = run(&checksig(), dir.path(), &args);
+            assert_eq!(detected.out(), ours.out(), "{algo} detected");
+        }
+    }
+}
+
+#[test]
+fn detection_by_tag_and_file_name() {
+    let dir = tree();
+    let sha512 = checksig::hash_bytes(checksig::Algorithm::Sha512, b"hello\n");
+    std::fs::write(
+        dir.path().join("tagged"),
+        format!("SHA512 (a.txt) = {sha512}\n"),
+    )
+    .unwrap();
+    let tagged = run(&checksig(), dir.path(), &["-c", "tagged"]);
+    assert_eq!((tagged.status, tagged.out().as_str()), (0, "a.txt: OK\n"));
+    let blake3 = checksig::hash_bytes(checksig::Algorithm::Blake3, b"hello\n");
+    std::fs::write(dir.path().join("B3SUMS"), format!("{blake3}  a.txt\n")).unwrap();
+    let named = run(&checksig(), dir.path(), &["-c", "B3SUMS"]);
+    assert_eq!((named.status, named.out().as_str()), (0, "a.txt: OK\n"));
+    // DIR mode finds B3SUMS when sha1sum.txt is absent.
+    let dir_mode = run(&checksig(), dir.path(), &[]);
+    assert_eq!(dir_mode.status, 0, "{}", dir_mode.out());
+    assert!(dir_mode.out().contains("B3SUMS"), "{}", dir_mode.out());
+}
+
+#[test]
+fn sidecar_with_only_a_digest() {
+    let dir = tree();
+    let digest = checksig::hash_bytes(checksig::Algorithm::Sha256, b"hello\n");
+    std::fs::write(dir.path().join("a.txt.sha256"), format!("{digest}\n")).unwrap();
+    let ok = run(&checksig(), dir.path(), &["-c", "a.txt.sha256"]);
+    assert_eq!(
+        (ok.status, ok.out().as_str()),
+        (0, "a.txt: OK\n"),
+        "{}",
+        ok.err()
+    );
+    std::fs::write(dir.path().join("a.txt"), "changed").unwrap();
+    let bad = run(&checksig(), dir.path(), &["-c", "a.txt.sha256"]);
+    assert_eq!((bad.status, bad.out().as_str()), (1, "a.txt: FAILED\n"));
+}
+
+#[test]
+fn unlisted_files_fail_dir_mode() {
+    let dir = tree();
+    assert_eq!(run(&checksig(), dir.path(), &["create"]).status, 0);
+    assert_eq!(run(&checksig(), dir.path(), &["--unlisted"]).status, 0);
+    std::fs::write(dir.path().join("sub/added.py"), "import os\n").unwrap();
+    let plain = run(&checksig(), dir.path(), &[]);
+    assert_eq!(plain.status, 0);
+    let strict = run(&checksig(), dir.path(), &["--strict-listing"]);
+    assert_eq!(strict.status, 1);
+    assert_eq!(
+        strict.out(),
+        "sub/added.py: FAILED: not listed in the manifest\n\
+         FAILED: 6 OK, 1 unlisted (./sha1sum.txt)\n"
+    );
+    let json = run(&checksig(), dir.path(), &["--unlisted", "--json"]);
+    assert!(json.out().contains("\"unlisted\""), "{}", json.out());
+    // No progress bar when standard error is not a terminal.
+    assert_eq!(strict.err(), "");
+}

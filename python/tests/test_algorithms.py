@@ -1,0 +1,68 @@
+"""Other algorithms, detection, unlisted files (issue 6)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+import checksig
+
+BLAKE3_ABC = "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85"
+
+
+def test_hash_file_every_algorithm(tmp_path: Path):
+    path = tmp_path / "abc"
+    path.write_bytes(b"abc")
+    for name in ("sha1", "sha256", "sha512", "md5"):
+        assert checksig.hash_file(path, name) == hashlib.new(name, b"abc").hexdigest()
+    assert checksig.hash_file(path, "blake3") == BLAKE3_ABC
+    assert checksig.hash_file(path, "SHA-256") == hashlib.sha256(b"abc").hexdigest()
+    with pytest.raises(ValueError, match="unknown algorithm"):
+        checksig.hash_file(path, "sha3")
+
+
+@pytest.mark.parametrize("name", ["sha256", "sha512", "md5"])
+def test_detected_from_digest_length(tmp_path: Path, name: str):
+    (tmp_path / "a").write_bytes(b"a")
+    (tmp_path / "b").write_bytes(b"b")
+    digest = hashlib.new(name, b"a").hexdigest()
+    sha1_line = hashlib.sha1(b"b").hexdigest() + "  b\n"
+    (tmp_path / "sums").write_text(f"{digest}  a\n{sha1_line}")
+    report = checksig.verify(tmp_path, manifest="sums")
+    # As GNU's tool for the first line's algorithm: the SHA-1 line is malformed.
+    assert [e.status for e in report] == [checksig.Status.OK, checksig.Status.MALFORMED]
+    forced = checksig.verify(tmp_path, manifest="sums", algorithm="sha1")
+    assert [e.status for e in forced] == [checksig.Status.MALFORMED, checksig.Status.OK]
+
+
+def test_blake3_by_file_name_or_forced(tmp_path: Path):
+    (tmp_path / "abc").write_bytes(b"abc")
+    (tmp_path / "B3SUMS").write_text(f"{BLAKE3_ABC}  abc\n")
+    assert checksig.verify(tmp_path, manifest="B3SUMS").ok
+    (tmp_path / "sums").write_text(f"{BLAKE3_ABC}  abc\n")
+    assert not checksig.verify(tmp_path, manifest="sums").ok  # read as SHA-256
+    assert checksig.verify(tmp_path, manifest="sums", algorithm="blake3").ok
+    with pytest.raises(ValueError, match="unknown algorithm"):
+        checksig.verify(tmp_path, manifest="sums", algorithm="crc32")
+
+
+def test_unlisted(tmp_path: Path):
+    (tmp_path / "a").write_bytes(b"a")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "evil.py").write_bytes(b"import os\n")
+    (tmp_path / "sha1sum.txt").write_text(hashlib.sha1(b"a").hexdigest() + "  a\n")
+    assert checksig.verify(tmp_path).ok
+    figures: list[checksig.Progress] = []
+    report = checksig.verify(tmp_path, unlisted=True, progress=figures.append)
+    assert not report.ok
+    assert [(e.line, e.name, e.status) for e in report] == [
+        (1, "a", checksig.Status.OK),
+        (0, "pkg/evil.py", checksig.Status.UNLISTED),
+    ]
+    assert [e.name for e in report.failures] == ["pkg/evil.py"]
+    assert report.count(checksig.Status.UNLISTED) == 1
+    # Progress counts the manifest's files, the same figures as the C callback.
+    last = figures[-1]
+    assert (last.files_done, last.files_total, last.bytes_done, last.bytes_total) == (1, 1, 1, 1)
