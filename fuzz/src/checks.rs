@@ -23,13 +23,21 @@ fn strip_line_end(raw: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// Target `manifest_parse`: parsing any bytes never panics; every item has the
-/// number of a real line, in order; a malformed item keeps its line's text;
-/// a line without an item is a comment or empty; and writing the entries back
-/// with `format_line` then parsing gives the same entries (parse → format →
-/// parse).
+/// Target `manifest_parse`: for every algorithm, parsing any bytes never
+/// panics; every item has the number of a real line, in order; a malformed
+/// item keeps its line's text; a line without an item is a comment or empty;
+/// and writing the entries back with `format_line` then parsing gives the
+/// same entries (parse → format → parse). Detecting the algorithm of any
+/// bytes never panics either.
 pub fn manifest_parse(data: &[u8]) {
-    let parsed = Manifest::parse(data);
+    for algorithm in Algorithm::ALL {
+        manifest_parse_as(algorithm, data);
+    }
+    let _ = checksig::detect::detect(None, data);
+}
+
+fn manifest_parse_as(algorithm: Algorithm, data: &[u8]) {
+    let parsed = Parser::new(algorithm).parse(data);
     let lines: Vec<&[u8]> = data.split_inclusive(|&b| b == b'\n').collect();
     let mut with_item = vec![false; lines.len()];
     let mut previous = 0;
@@ -52,7 +60,7 @@ pub fn manifest_parse(data: &[u8]) {
             Item::Entry(entry) => {
                 assert!(!text.contains(&0), "a line with NUL is never an entry");
                 assert!(!entry.name.contains(&0));
-                assert_eq!(entry.digest.algorithm(), Algorithm::Sha1);
+                assert_eq!(entry.digest.algorithm(), algorithm);
             }
         }
     }
@@ -87,7 +95,7 @@ pub fn manifest_parse(data: &[u8]) {
             }
         }
     }
-    let reparsed = Manifest::parse(&written);
+    let reparsed = Parser::new(algorithm).parse(&written);
     assert_eq!(reparsed.malformed().count(), 0, "{written:?}");
     let got: Vec<_> = reparsed
         .entries()
@@ -96,7 +104,7 @@ pub fn manifest_parse(data: &[u8]) {
     assert_eq!(got, expected, "parse → format → parse, via {written:?}");
 
     // Standard input only refuses the name `-`; it never panics either.
-    let stdin = Parser::new(Algorithm::Sha1).reading_stdin(true).parse(data);
+    let stdin = Parser::new(algorithm).reading_stdin(true).parse(data);
     assert_eq!(stdin.items().len(), parsed.items().len());
 }
 
