@@ -34,9 +34,11 @@ impl Bar {
         }
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let bar = inner.get_or_insert_with(|| new_bar(progress.bytes_total));
+        // The library counts a file's bytes once it is hashed, so one huge
+        // file shows as a jump at its end; the file count moves meanwhile.
+        bar.set_message(files_message(progress));
         bar.set_length(progress.bytes_total.max(progress.bytes_done));
         bar.set_position(progress.bytes_done);
-        bar.set_message(files_message(progress));
         true
     }
 
