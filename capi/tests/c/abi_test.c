@@ -356,6 +356,53 @@ static void test_fork(const char *bad) {
     free(want);
 }
 
+/* Issue 6: algorithms by code, detection, unlisted files. */
+static void test_algorithms_and_unlisted(const char *base) {
+    char *dir = format("%s/algorithms", base);
+    check(mkdir(dir, 0700) == 0 || errno == EEXIST, "algorithms: mkdir", NULL);
+    write_file(dir, "abc", "abc");
+    write_file(dir, "added.py", "import os\n");
+    write_file(dir, "SHA256SUMS",
+               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\n");
+    char *abc = format("%s/abc", dir);
+    checksig_error *error = checksig_error_new();
+    char *hex = checksig_hash_file_algorithm(abc, CHECKSIG_ALGORITHM_MD5, error);
+    check_str(hex, "900150983cd24fb0d6963f7d28e17f72", "hash_file_algorithm: MD5");
+    checksig_free(hex);
+    hex = checksig_hash_file_algorithm(abc, CHECKSIG_ALGORITHM_BLAKE3, error);
+    check_str(hex, "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85",
+              "hash_file_algorithm: BLAKE3");
+    checksig_free(hex);
+    check(checksig_hash_file_algorithm(abc, 42, error) == NULL
+              && checksig_error_kind(error) == CHECKSIG_ERROR_INVALID_ARGUMENT,
+          "hash_file_algorithm: unknown code", NULL);
+
+    checksig_options *options = checksig_options_new();
+    check(checksig_options_set_manifest(options, "SHA256SUMS"), "algorithms: manifest", NULL);
+    checksig_report *report = checksig_verify(dir, options, error);
+    check(report != NULL && checksig_report_is_ok(report), "SHA256SUMS detected by name", NULL);
+    checksig_report_free(report);
+    check(checksig_options_set_report_unlisted(options, true), "options: set unlisted", NULL);
+    report = checksig_verify(dir, options, error);
+    check(report != NULL && checksig_report_len(report) == 2
+              && checksig_report_entry_status(report, 1) == CHECKSIG_STATUS_UNLISTED
+              && checksig_report_entry_line(report, 1) == 0 && !checksig_report_is_ok(report),
+          "unlisted: added.py reported after the manifest's entries", NULL);
+    check_str(checksig_status_name(CHECKSIG_STATUS_UNLISTED), "unlisted", "status name: unlisted");
+    checksig_report_free(report);
+    check(checksig_options_set_algorithm(options, CHECKSIG_ALGORITHM_SHA512),
+          "options: set algorithm", NULL);
+    check(!checksig_options_set_algorithm(options, 42), "options: unknown algorithm refused", NULL);
+    report = checksig_verify(dir, options, error);
+    check(report != NULL && checksig_report_entry_status(report, 0) == CHECKSIG_STATUS_MALFORMED,
+          "forced SHA-512: a SHA-256 line is malformed", NULL);
+    checksig_report_free(report);
+    checksig_options_free(options);
+    checksig_error_free(error);
+    free(abc);
+    free(dir);
+}
+
 int main(int argc, char **argv) {
     int rounds = argc > 1 ? atoi(argv[1]) : 1;
     char template[] = "/tmp/checksig-abi-XXXXXX";
@@ -374,6 +421,7 @@ int main(int argc, char **argv) {
         test_non_utf8_root(base);
         test_progress_and_cancel(good);
         test_cancel_from_another_thread(good);
+        test_algorithms_and_unlisted(base);
     }
     test_threads(bad);
     test_fork(bad);
