@@ -11,7 +11,7 @@ import os
 import sys
 from typing import List, Optional
 
-from . import Progress, __version__, verify
+from . import ALGORITHMS, Progress, __version__, verify
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,6 +24,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--threads", type=int, default=None, help="worker threads (default: one per CPU)")
     parser.add_argument("--ignore-missing", action="store_true", help="missing files are not failures")
     parser.add_argument("--strict", action="store_true", help="malformed lines are failures")
+    parser.add_argument(
+        "--algo",
+        choices=sorted(ALGORITHMS),
+        default=None,
+        help="the manifest's algorithm (default: from its tag, name or digest length)",
+    )
+    parser.add_argument(
+        "--unlisted", action="store_true", help="files under DIR not in the manifest are failures"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print every entry, not only failures")
     parser.add_argument("--progress", action="store_true", help="show progress on standard error")
     parser.add_argument("--version", action="version", version=f"checksig {__version__}")
@@ -52,6 +61,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             ignore_missing=args.ignore_missing,
             strict=args.strict,
             progress=_show_progress if args.progress else None,
+            algorithm=args.algo,
+            unlisted=args.unlisted,
         )
     except KeyboardInterrupt:
         print("checksig: interrupted", file=sys.stderr)
