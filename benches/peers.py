@@ -353,6 +353,8 @@ def main():
             report["sweep"].append({"size": size, "count": count, "seconds": times})
         if args.plot:
             plot(report["sweep"], args.plot, info, args.cold)
+    report["machine"]["load_at_end"] = os.getloadavg()
+    print(f"\n# load average at end {report['machine']['load_at_end']}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, default=str))
 
