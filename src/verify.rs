@@ -169,7 +169,8 @@ impl Verifier {
     /// (regular file, symbolic link, FIFO...); links are not followed; names
     /// are compared after lexical normalisation (`./a//b` lists `a/b`); the
     /// manifest itself is not unlisted. A directory that cannot be listed is
-    /// reported as [`Status::Unreadable`], also with line 0.
+    /// reported as [`Status::Unreadable`], also with line 0. The walk runs
+    /// after the listed files are hashed; [`Progress`] counts only those.
     ///
     /// ```
     /// # let dir = tempfile::tempdir().unwrap();
