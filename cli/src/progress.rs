@@ -9,13 +9,22 @@ use checksig::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Runs shorter than this never show a bar, so quick checks do not flicker.
+/// (`CHECKSIG_PROGRESS_DELAY_MS` overrides it, for tests on a terminal.)
 const SHOW_AFTER: Duration = Duration::from_millis(300);
+
+fn show_after() -> Duration {
+    std::env::var("CHECKSIG_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(SHOW_AFTER, Duration::from_millis)
+}
 
 /// A bar that appears once a run has lasted [`SHOW_AFTER`].
 #[derive(Clone)]
 pub struct Bar {
     inner: Arc<Mutex<Option<ProgressBar>>>,
     started: Instant,
+    show_after: Duration,
 }
 
 impl Bar {
@@ -24,12 +33,13 @@ impl Bar {
         (wanted && std::io::stderr().is_terminal()).then(|| Bar {
             inner: Arc::default(),
             started: Instant::now(),
+            show_after: show_after(),
         })
     }
 
     /// Shows `progress`; always true (the bar never cancels).
     pub fn update(&self, progress: &Progress) -> bool {
-        if self.started.elapsed() < SHOW_AFTER {
+        if self.started.elapsed() < self.show_after {
             return true;
         }
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());

@@ -291,3 +291,40 @@ fn unlisted_files_fail_dir_mode() {
     // No progress bar when standard error is not a terminal.
     assert_eq!(strict.err(), "");
 }
+
+/// Runs `checksig ARGS` on a pseudo-terminal with `script` (util-linux), so
+/// that standard error is a terminal; returns what the terminal showed.
+fn on_a_terminal(dir: &Path, args: &str) -> Option<String> {
+    let script = find_tool("script")?;
+    let command = format!("{} {args}", checksig().display());
+    let mut invocation = Invocation::new(&script, dir);
+    let log = dir.join("typescript");
+    let log_arg = log.as_os_str().to_owned();
+    let args: Vec<&OsStr> = vec![
+        OsStr::new("-qec"),
+        OsStr::new(command.as_str()),
+        log_arg.as_os_str(),
+    ];
+    invocation.args = args;
+    invocation.env.push(("CHECKSIG_PROGRESS_DELAY_MS", "0"));
+    let run = invocation.run();
+    assert_eq!(run.status, 0, "{}{}", run.out(), run.err());
+    let shown = std::fs::read(&log).ok()?;
+    std::fs::remove_file(&log).unwrap();
+    Some(String::from_utf8_lossy(&shown).into_owned())
+}
+
+#[test]
+fn progress_bar_only_on_a_terminal() {
+    let dir = tree();
+    assert_eq!(run(&checksig(), dir.path(), &["create"]).status, 0);
+    let Some(shown) = on_a_terminal(dir.path(), ".") else {
+        println!("SKIP progress on a terminal: no script(1)");
+        return;
+    };
+    assert!(shown.contains("6/6 files"), "{shown:?}");
+    assert!(shown.contains("OK: 6 OK"), "{shown:?}");
+    let quiet = on_a_terminal(dir.path(), "--no-progress .").unwrap();
+    assert!(!quiet.contains("files,"), "{quiet:?}");
+    assert!(quiet.contains("OK: 6 OK"), "{quiet:?}");
+}
