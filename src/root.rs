@@ -82,6 +82,23 @@ pub(crate) enum OpenError {
     Io(io::Error),
 }
 
+impl From<OpenError> for io::Error {
+    /// The OS error behind an open failure, for callers that report only an
+    /// `io::Error` (such as reading a manifest).
+    fn from(error: OpenError) -> io::Error {
+        match error {
+            OpenError::Missing => Errno::NOENT.into(),
+            OpenError::OutsideRoot => Errno::XDEV.into(),
+            OpenError::NotRegular(FileKind::Directory) => Errno::ISDIR.into(),
+            OpenError::NotRegular(kind) => io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("not a regular file ({kind})"),
+            ),
+            OpenError::Io(error) => error,
+        }
+    }
+}
+
 /// A regular file opened for hashing, with the size it had when opened.
 pub(crate) struct OpenFile {
     pub file: File,

@@ -1,5 +1,6 @@
 //! Verifying the files a manifest lists: the library's main entry points.
 
+use std::io::Read;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -10,7 +11,7 @@ use crate::digest::Algorithm;
 use crate::error::Error;
 use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
-use crate::root::{OpenError, Root};
+use crate::root::{open_regular, OpenError, Root};
 use crate::source::{ReadError, Reader};
 
 /// How often, at most, the progress callback runs.
@@ -245,10 +246,7 @@ impl Verifier {
     pub fn verify_dir(&self, root: impl AsRef<Path>) -> Result<Report, Error> {
         let root = root.as_ref();
         let manifest_path = root.join(&self.manifest);
-        let bytes = std::fs::read(&manifest_path).map_err(|source| Error::ReadManifest {
-            path: manifest_path,
-            source,
-        })?;
+        let bytes = read_manifest(&manifest_path)?;
         let algorithm = if self.detect_algorithm {
             crate::detect::detect(Some(&self.manifest), &bytes)
         } else {
@@ -316,6 +314,21 @@ impl Verifier {
             NonZeroUsize::get,
         )
     }
+}
+
+/// Reads a manifest, which must be a regular file: a FIFO would block and
+/// `/dev/zero` would never end, so both are refused before any read.
+fn read_manifest(path: &Path) -> Result<Vec<u8>, Error> {
+    let read = || -> std::io::Result<Vec<u8>> {
+        let mut open = open_regular(path)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(open.len).unwrap_or(0) + 1);
+        open.file.read_to_end(&mut bytes)?;
+        Ok(bytes)
+    };
+    read().map_err(|source| Error::ReadManifest {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn entry_report(item: &Item, status: Status) -> EntryReport {

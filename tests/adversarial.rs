@@ -492,9 +492,6 @@ fn manifest_that_is_a_directory_is_a_whole_run_error() {
 /// so that reading `/dev/zero` without end fails fast instead of eating the
 /// machine's memory. Either must be refused at once as not a regular file.
 #[test]
-#[ignore = "DEFECT in src/verify.rs (Verifier::verify_dir reads the manifest with \
-            std::fs::read): a FIFO manifest blocks forever, /dev/zero is read until \
-            memory runs out; see RELIABILITY.md. Run with --ignored"]
 fn manifest_that_is_a_fifo_or_device_is_a_whole_run_error() {
     if let Some(role) = child_role() {
         let tree = Tree::new();
