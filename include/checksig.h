@@ -237,6 +237,26 @@ char *checksig_hash_file_algorithm(const char *path,
                                    uint32_t algorithm,
                                    struct checksig_error *error);
 
+// A manifest of every regular file under `dir` (symbolic links neither
+// followed nor listed), sorted by name as raw bytes, relative to `dir`, in
+// GNU's format for `algorithm` (one of `CHECKSIG_ALGORITHM_*`, not DETECT):
+// what `sha256sum` and the others would write, names escaped as GNU escapes
+// them. Files are hashed on `threads` threads (0: one per CPU). Returns NULL
+// on failure: NULL `dir` or unknown algorithm (`CHECKSIG_ERROR_INVALID_ARGUMENT`),
+// `dir` or a directory under it that cannot be listed, or a file that cannot
+// be hashed (`CHECKSIG_ERROR_IO`, `_NOT_REGULAR` or `_CHANGED`, naming the file).
+//
+// Ownership: the NUL-terminated text is allocated with `malloc`; free it
+// with `checksig_free`.
+//
+// # Safety
+// `dir` is NULL or NUL-terminated; `error` is NULL or a live error object
+// not used by another thread.
+char *checksig_create_manifest(const char *dir,
+                               uint32_t algorithm,
+                               size_t threads,
+                               struct checksig_error *error);
+
 // The SHA-1 digest of the regular file at `path` (any bytes but NUL), as 40
 // lowercase hex digits. Returns NULL on failure (NULL `path`, missing or
 // unreadable file, not a regular file, file changed while read), with the

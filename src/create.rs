@@ -114,7 +114,7 @@ pub fn list_dir(
     algorithm: Algorithm,
     threads: usize,
     skip: Option<&Path>,
-) -> io::Result<Vec<Listed>> {
+) -> Result<Vec<Listed>, ListError> {
     let skip = skip.and_then(|skip| std::fs::canonicalize(skip).ok());
     let mut names = Vec::new();
     walk_regular(dir, &mut Vec::new(), &mut names)?;
@@ -139,8 +139,26 @@ pub fn list_dir(
         .collect())
 }
 
-fn walk_regular(root: &Path, prefix: &mut Vec<u8>, found: &mut Vec<Vec<u8>>) -> io::Result<()> {
-    let dir = root.join(OsStr::from_bytes(prefix));
+/// A directory [`list_dir`] could not list.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct ListError {
+    /// The directory.
+    pub path: PathBuf,
+    /// Why (with the OS error number).
+    pub source: io::Error,
+}
+
+fn walk_regular(
+    root: &Path,
+    prefix: &mut Vec<u8>,
+    found: &mut Vec<Vec<u8>>,
+) -> Result<(), ListError> {
+    let dir = if prefix.is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(OsStr::from_bytes(prefix))
+    };
     let entries = std::fs::read_dir(&dir).map_err(|e| with_path(e, &dir))?;
     for entry in entries {
         let entry = entry.map_err(|e| with_path(e, &dir))?;
@@ -161,8 +179,11 @@ fn walk_regular(root: &Path, prefix: &mut Vec<u8>, found: &mut Vec<Vec<u8>>) -> 
     Ok(())
 }
 
-fn with_path(error: io::Error, path: &Path) -> io::Error {
-    io::Error::new(error.kind(), format!("{}: {error}", path.display()))
+fn with_path(source: io::Error, path: &Path) -> ListError {
+    ListError {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +238,8 @@ mod tests {
             listing[2].entry().unwrap().digest,
             hash_bytes(Algorithm::Sha256, b"b/c/x")
         );
-        assert!(list_dir(&root.join("missing"), Algorithm::Sha1, 1, None).is_err());
+        let error = list_dir(&root.join("missing"), Algorithm::Sha1, 1, None).unwrap_err();
+        assert_eq!(error.path, root.join("missing"));
+        assert_eq!(error.source.raw_os_error(), Some(2));
     }
 }

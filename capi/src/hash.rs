@@ -1,6 +1,8 @@
-//! Hashing one file, as verification reads it.
+//! Hashing files as verification reads them, and making manifests.
 
 use std::ffi::c_char;
+
+use std::os::unix::ffi::OsStrExt;
 
 use checksig::{hash_file, Algorithm, HashFileError};
 
@@ -73,6 +75,76 @@ pub unsafe extern "C" fn checksig_hash_file_algorithm(
     hex.map_or(std::ptr::null_mut(), |hex| malloc_string(hex.as_bytes()))
 }
 
+/// A manifest of every regular file under `dir` (symbolic links neither
+/// followed nor listed), sorted by name as raw bytes, relative to `dir`, in
+/// GNU's format for `algorithm` (one of `CHECKSIG_ALGORITHM_*`, not DETECT):
+/// what `sha256sum` and the others would write, names escaped as GNU escapes
+/// them. Files are hashed on `threads` threads (0: one per CPU). Returns NULL
+/// on failure: NULL `dir` or unknown algorithm (`CHECKSIG_ERROR_INVALID_ARGUMENT`),
+/// `dir` or a directory under it that cannot be listed, or a file that cannot
+/// be hashed (`CHECKSIG_ERROR_IO`, `_NOT_REGULAR` or `_CHANGED`, naming the file).
+///
+/// Ownership: the NUL-terminated text is allocated with `malloc`; free it
+/// with `checksig_free`.
+///
+/// # Safety
+/// `dir` is NULL or NUL-terminated; `error` is NULL or a live error object
+/// not used by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_create_manifest(
+    dir: *const c_char,
+    algorithm: u32,
+    threads: usize,
+    error: *mut checksig_error,
+) -> *mut c_char {
+    // SAFETY: the caller promises valid pointers or NULL.
+    let text = unsafe {
+        run(error, || {
+            let Some(Some(algorithm)) = algorithm_arg(algorithm) else {
+                return Err(Failure::new(
+                    CHECKSIG_ERROR_INVALID_ARGUMENT,
+                    format!("checksig_create_manifest: unknown algorithm {algorithm}"),
+                ));
+            };
+            let dir = path_arg(dir)
+                .ok_or_else(|| Failure::null_argument("checksig_create_manifest", "dir"))?;
+            manifest_text(dir, algorithm, threads)
+        })
+    };
+    text.map_or(std::ptr::null_mut(), |text| malloc_string(&text))
+}
+
+fn manifest_text(
+    dir: &std::path::Path,
+    algorithm: Algorithm,
+    threads: usize,
+) -> Result<Vec<u8>, Failure> {
+    let listing = checksig::create::list_dir(dir, algorithm, threads, None).map_err(|e| {
+        let shown = String::from_utf8_lossy(go_style::path_bytes(&e.path)).into_owned();
+        let reason = go_style::os_error_text(&e.source);
+        Failure::with_os_error(
+            CHECKSIG_ERROR_IO,
+            &e.source,
+            format!("open {shown}: {reason}"),
+        )
+    })?;
+    let mut text = Vec::new();
+    for file in listing {
+        let entry = file.entry();
+        let line = match (entry, file.digest) {
+            (Some(entry), _) => checksig::manifest::format_line(&entry),
+            (None, Err(e)) => {
+                let path = dir.join(std::ffi::OsStr::from_bytes(&file.name));
+                return Err(hash_failure(&path, e));
+            }
+            (None, Ok(_)) => unreachable!("a digest makes an entry"),
+        };
+        // A listed name is never empty and never holds a NUL byte.
+        text.extend(line.map_err(|e| Failure::new(CHECKSIG_ERROR_OTHER, e.to_string()))?);
+    }
+    Ok(text)
+}
+
 /// The SHA-1 digest of the regular file at `path` (any bytes but NUL), as 40
 /// lowercase hex digits. Returns NULL on failure (NULL `path`, missing or
 /// unreadable file, not a regular file, file changed while read), with the
@@ -101,23 +173,24 @@ pub unsafe extern "C" fn checksig_hash_file(
 }
 
 fn hash_hex(path: &std::path::Path, algorithm: Algorithm) -> Result<String, Failure> {
+    hash_file(algorithm, path)
+        .map(|digest| digest.to_hex())
+        .map_err(|e| hash_failure(path, e))
+}
+
+fn hash_failure(path: &std::path::Path, error: HashFileError) -> Failure {
     let shown = String::from_utf8_lossy(go_style::path_bytes(path)).into_owned();
-    match hash_file(algorithm, path) {
-        Ok(digest) => Ok(digest.to_hex()),
-        Err(HashFileError::Io(e)) => Err(Failure::with_os_error(
+    match error {
+        HashFileError::Io(e) => Failure::with_os_error(
             CHECKSIG_ERROR_IO,
             &e,
             format!("open {shown}: {}", go_style::os_error_text(&e)),
-        )),
-        Err(e @ HashFileError::NotRegular(_)) => Err(Failure::new(
-            CHECKSIG_ERROR_NOT_REGULAR,
-            format!("{shown}: {e}"),
-        )),
-        Err(e @ HashFileError::Changed) => Err(Failure::new(
-            CHECKSIG_ERROR_CHANGED,
-            format!("{shown}: {e}"),
-        )),
-        Err(e) => Err(Failure::new(CHECKSIG_ERROR_OTHER, format!("{shown}: {e}"))),
+        ),
+        e @ HashFileError::NotRegular(_) => {
+            Failure::new(CHECKSIG_ERROR_NOT_REGULAR, format!("{shown}: {e}"))
+        }
+        e @ HashFileError::Changed => Failure::new(CHECKSIG_ERROR_CHANGED, format!("{shown}: {e}")),
+        e => Failure::new(CHECKSIG_ERROR_OTHER, format!("{shown}: {e}")),
     }
 }
 
@@ -127,6 +200,42 @@ mod tests {
     use crate::c_string::checksig_free;
     use std::ffi::{CStr, CString};
     use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn creates_gnu_manifests() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("sub/b"), b"abc").unwrap();
+        std::fs::write(dir.path().join("a\nz"), b"").unwrap();
+        let c_dir = CString::new(dir.path().as_os_str().as_bytes()).unwrap();
+        // SAFETY: NUL-terminated arguments; the result is freed once.
+        unsafe {
+            let text = checksig_create_manifest(
+                c_dir.as_ptr(),
+                CHECKSIG_ALGORITHM_MD5,
+                2,
+                std::ptr::null_mut(),
+            );
+            assert!(!text.is_null());
+            assert_eq!(
+                CStr::from_ptr(text).to_str().unwrap(),
+                "\\d41d8cd98f00b204e9800998ecf8427e  a\\nz\n\
+                 900150983cd24fb0d6963f7d28e17f72  sub/b\n"
+            );
+            checksig_free(text);
+            let error = crate::error::checksig_error_new();
+            assert!(checksig_create_manifest(c_dir.as_ptr(), 0, 0, error).is_null());
+            assert_eq!(
+                crate::error::checksig_error_kind(error),
+                CHECKSIG_ERROR_INVALID_ARGUMENT
+            );
+            assert!(checksig_create_manifest(std::ptr::null(), 1, 0, error).is_null());
+            let missing = CString::new(dir.path().join("missing").as_os_str().as_bytes()).unwrap();
+            assert!(checksig_create_manifest(missing.as_ptr(), 1, 0, error).is_null());
+            assert_eq!(crate::error::checksig_error_kind(error), CHECKSIG_ERROR_IO);
+            crate::error::checksig_error_free(error);
+        }
+    }
 
     #[test]
     fn every_algorithm_by_code() {

@@ -113,7 +113,9 @@ pub fn create(args: &CreateArgs, out: &mut Output) -> u8 {
         Ok(listing) => listing,
         Err(error) => {
             let mut message = quotef(args.dir.as_bytes(), charset);
-            message.extend_from_slice(format!(": cannot list: {error}").as_bytes());
+            message.extend_from_slice(b": cannot list ");
+            message.extend_from_slice(&quotef(error.path.as_os_str().as_bytes(), charset));
+            message.extend_from_slice(format!(": {}", os_error_text(&error.source)).as_bytes());
             out.diagnostic(&message);
             return 2;
         }

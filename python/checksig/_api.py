@@ -531,6 +531,38 @@ def hash_file(path: PathArg, algorithm: str = "sha1") -> str:
         lib.checksig_free(pointer)
 
 
+def create_manifest(
+    directory: PathArg, algorithm: str = "sha1", *, threads: Optional[int] = None
+) -> bytes:
+    """A manifest of every regular file under ``directory`` (symbolic links
+    neither followed nor listed), sorted by name, relative to it, in GNU's
+    format for ``algorithm`` (what ``sha256sum`` and the others write, names
+    escaped as GNU escapes them). Write it to ``directory / "sha256sum.txt"``
+    (or the like) to verify the directory later.
+
+    :raises FileNotFoundError: (or another ``OSError``) when ``directory``
+        cannot be listed or a file cannot be read.
+    :raises ChecksigError: when a file changed while it was read.
+
+    >>> checksig.create_manifest("/tmp/logs", "sha256")     # doctest: +SKIP
+    b'c2ee...  httpd-00.log\\n...'
+    """
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads must be at least 1, not {threads}")
+    code = _algorithm_code(algorithm)
+    dir_bytes = os.fsencode(directory)
+    try:
+        pointer = _call_with_error(
+            lambda error: lib.checksig_create_manifest(dir_bytes, code, threads or 0, error)
+        )
+    except _Failure as failure:
+        raise failure.public() from None
+    try:
+        return ctypes.string_at(pointer)
+    finally:
+        lib.checksig_free(pointer)
+
+
 def library_version() -> str:
     """The version of the loaded shared library, e.g. ``"0.1.0"``."""
     version: bytes = lib.checksig_version()

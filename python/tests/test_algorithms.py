@@ -78,3 +78,19 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     assert main([str(tmp_path), "--manifest", "sums", "--algo", "blake3", "--unlisted"]) == 1
     out = capsys.readouterr()
     assert f'"{tmp_path}/new" - not listed in the manifest' in out.out
+
+
+def test_create_manifest_round_trip(tmp_path: Path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b").write_bytes(b"abc")
+    (tmp_path / "a\\b").write_bytes(b"")
+    text = checksig.create_manifest(tmp_path, "sha256", threads=2)
+    empty = hashlib.sha256(b"").hexdigest()
+    abc = hashlib.sha256(b"abc").hexdigest()
+    assert text == f"\\{empty}  a\\\\b\n{abc}  sub/b\n".encode()
+    (tmp_path / "SHA256SUMS").write_bytes(text)
+    assert checksig.verify(tmp_path, manifest="SHA256SUMS", unlisted=True).ok
+    with pytest.raises(FileNotFoundError):
+        checksig.create_manifest(tmp_path / "missing")
+    with pytest.raises(ValueError, match="unknown algorithm"):
+        checksig.create_manifest(tmp_path, "crc")
