@@ -398,6 +398,16 @@ static void test_algorithms_and_unlisted(const char *base) {
           "forced SHA-512: a SHA-256 line is malformed", NULL);
     checksig_report_free(report);
     checksig_options_free(options);
+
+    char *manifest = checksig_create_manifest(dir, CHECKSIG_ALGORITHM_SHA256, 2, error);
+    check(manifest != NULL && strstr(manifest, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\n") != NULL
+              && strstr(manifest, "  SHA256SUMS\n") < strstr(manifest, "  abc\n")
+              && strstr(manifest, "  abc\n") < strstr(manifest, "  added.py\n"),
+          "create_manifest: sorted GNU lines", manifest);
+    checksig_free(manifest);
+    check(checksig_create_manifest("/nonexistent-checksig-dir", 1, 0, error) == NULL
+              && checksig_error_kind(error) == CHECKSIG_ERROR_IO && checksig_error_os_error(error) == ENOENT,
+          "create_manifest: missing directory", NULL);
     checksig_error_free(error);
     free(abc);
     free(dir);
