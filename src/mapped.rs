@@ -18,6 +18,7 @@ use memmap2::{Advice, Mmap, MmapOptions};
 
 use crate::digest::{Algorithm, Digest};
 use crate::hasher::Hasher;
+use crate::root::Identity;
 use crate::sigbus::Guard;
 use crate::source::ReadError;
 
@@ -92,29 +93,6 @@ fn hash_windows(map: &Mmap, guard: &Guard, algorithm: Algorithm) -> Result<Diges
         offset = end;
     }
     Ok(hasher.finalize())
-}
-
-/// What identifies a file's contents cheaply: any write or truncation
-/// changes the modification or status-change time, or the size. Two changes
-/// within one clock tick are told apart on Linux 6.13 and later, whose
-/// multigrain timestamps make the change after an `fstat` get a finer time;
-/// older kernels leave a same-tick window.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Identity {
-    pub len: u64,
-    modified: (i64, i64),
-    changed: (i64, i64),
-}
-
-impl Identity {
-    pub(crate) fn of(file: &File) -> io::Result<Identity> {
-        let stat = rustix::fs::fstat(file)?;
-        Ok(Identity {
-            len: stat.st_size as u64,
-            modified: (stat.st_mtime as i64, stat.st_mtime_nsec as i64),
-            changed: (stat.st_ctime as i64, stat.st_ctime_nsec as i64),
-        })
-    }
 }
 
 #[cfg(test)]

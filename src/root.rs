@@ -18,7 +18,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use rustix::fs::{AtFlags, FileType, Mode, OFlags, ResolveFlags};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags, ResolveFlags, Stat};
 use rustix::io::Errno;
 
 /// The kind of a file that is not a regular file.
@@ -103,6 +103,37 @@ impl From<OpenError> for io::Error {
 pub(crate) struct OpenFile {
     pub file: File,
     pub len: u64,
+    /// From the `fstat` that checked the type, so that readers comparing the
+    /// file before and after hashing need not ask again.
+    pub identity: Identity,
+}
+
+/// What identifies a file's contents cheaply: any write or truncation
+/// changes the modification or status-change time, or the size. Two changes
+/// within one clock tick are told apart on Linux 6.13 and later, whose
+/// multigrain timestamps make the change after an `fstat` get a finer time;
+/// older kernels leave a same-tick window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Identity {
+    pub len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+}
+
+impl Identity {
+    pub(crate) fn of(file: &File) -> io::Result<Identity> {
+        Ok(Identity::from_stat(&rustix::fs::fstat(file)?))
+    }
+
+    // The casts matter on targets whose `time_t` or `long` is 32 bits.
+    #[allow(clippy::unnecessary_cast)]
+    fn from_stat(stat: &Stat) -> Identity {
+        Identity {
+            len: stat.st_size as u64,
+            modified: (stat.st_mtime as i64, stat.st_mtime_nsec as i64),
+            changed: (stat.st_ctime as i64, stat.st_ctime_nsec as i64),
+        }
+    }
 }
 
 /// Opens `path` for hashing, refusing anything but a regular file without blocking.
@@ -133,6 +164,7 @@ fn regular(file: File) -> Result<OpenFile, OpenError> {
         FileType::RegularFile => Ok(OpenFile {
             file,
             len: stat.st_size as u64,
+            identity: Identity::from_stat(&stat),
         }),
         other => Err(OpenError::NotRegular(FileKind::of(other))),
     }

@@ -28,8 +28,8 @@ use std::sync::Mutex;
 
 use crate::digest::{Algorithm, Digest};
 use crate::hasher::Hasher;
-use crate::mapped::{hash_mapped, Identity};
-use crate::root::{open_regular, FileKind, OpenError, OpenFile};
+use crate::mapped::hash_mapped;
+use crate::root::{open_regular, FileKind, Identity, OpenError, OpenFile};
 
 /// Why [`hash_file`] failed.
 #[derive(Debug, thiserror::Error)]
@@ -169,7 +169,7 @@ impl Reader {
     /// returns (the stress test below does hit this). So the file's identity
     /// is compared before and after, as for larger files.
     fn hash_whole(&mut self, open: &mut OpenFile, len: usize) -> Result<Digest, ReadError> {
-        let before = Identity::of(&open.file).map_err(ReadError::Io)?;
+        let before = open.identity;
         let wanted = &mut self.buffer[..len + 1];
         let mut filled = 0;
         loop {
@@ -199,7 +199,7 @@ impl Reader {
     /// restore its size, so its identity is compared before and after (two
     /// `fstat`s, nothing next to the reads of a 256 KiB file or more).
     fn hash_streamed(&mut self, open: &mut OpenFile) -> Result<Digest, ReadError> {
-        let before = Identity::of(&open.file).map_err(ReadError::Io)?;
+        let before = open.identity;
         // Only advice: a failure costs speed, never correctness.
         let _ = rustix::fs::fadvise(&open.file, 0, None, rustix::fs::Advice::Sequential);
         let mut hasher = Hasher::new(self.algorithm);
