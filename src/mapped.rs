@@ -13,6 +13,7 @@
 
 use std::fs::File;
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use memmap2::{Advice, Mmap, MmapOptions};
 
@@ -69,10 +70,42 @@ enum Cut {
     Fault,
 }
 
+/// From this size on, a second thread populates the map's page tables ahead
+/// of the hashing thread: for one large file that work (about a fifth of the
+/// hashing time, all in the kernel) then runs on an otherwise idle core.
+const PREFETCH_THREAD_MIN: usize = 64 * 1024 * 1024;
+
 /// The digest of the whole map, unless it stopped being the file's contents.
 fn hash_windows(map: &Mmap, guard: &Guard, algorithm: Algorithm) -> Result<Digest, Cut> {
     // Only advice: a failure costs speed, never correctness.
     let _ = map.advise(Advice::Sequential);
+    if map.len() < PREFETCH_THREAD_MIN {
+        return hash_windows_alone(map, guard, algorithm);
+    }
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        // A thread that cannot start only costs the overlap.
+        let _ = std::thread::Builder::new().spawn_scoped(scope, || populate_ahead(map, &stop));
+        let result = hash_windows_alone(map, guard, algorithm);
+        stop.store(true, Ordering::Relaxed);
+        result
+    })
+}
+
+/// Populates every window in order until told to stop. Purely an
+/// optimisation: errors are left for the hashing thread to meet and report.
+fn populate_ahead(map: &Mmap, stop: &AtomicBool) {
+    let mut offset = 0;
+    while offset < map.len() && !stop.load(Ordering::Relaxed) {
+        let len = WINDOW.min(map.len() - offset);
+        if map.advise_range(Advice::PopulateRead, offset, len).is_err() {
+            return;
+        }
+        offset += len;
+    }
+}
+
+fn hash_windows_alone(map: &Mmap, guard: &Guard, algorithm: Algorithm) -> Result<Digest, Cut> {
     let mut hasher = Hasher::new(algorithm);
     let mut offset = 0;
     while offset < map.len() {
@@ -80,6 +113,7 @@ fn hash_windows(map: &Mmap, guard: &Guard, algorithm: Algorithm) -> Result<Diges
         if end < map.len() {
             let _ = map.advise_range(Advice::WillNeed, end, WINDOW.min(map.len() - end));
         }
+        // Cheap when the prefetch thread got here first: the pages are mapped.
         if let Err(e) = map.advise_range(Advice::PopulateRead, offset, end - offset) {
             // Other errors (EINVAL before Linux 5.14) only lose the batching.
             if e.raw_os_error() == Some(libc::EFAULT) {
@@ -166,5 +200,30 @@ mod tests {
         // And through the entry point, a file truncated before hashing.
         let result = hash_mapped(&file, bytes.len() as u64, Algorithm::Sha1).expect("decided");
         assert!(matches!(result, Err(ReadError::Changed)));
+    }
+
+    #[test]
+    fn a_map_large_enough_for_the_prefetch_thread_hashes_right_and_sees_truncation() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes: Vec<u8> = (0..PREFETCH_THREAD_MIN + 4097)
+            .map(|i| (i % 253) as u8)
+            .collect();
+        let (path, file) = write_file(dir.path(), &bytes);
+        let digest = hash_mapped(&file, bytes.len() as u64, Algorithm::Sha1)
+            .expect("mappable")
+            .expect("hashed");
+        assert_eq!(digest, crate::reference::sha1(&bytes));
+
+        // SAFETY: the file is private to this test; its truncation below is
+        // what the guard is for.
+        let map = unsafe { MmapOptions::new().len(bytes.len()).map(&file) }.unwrap();
+        let guard = Guard::register(map.as_ptr(), map.len()).unwrap();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(WINDOW as u64)
+            .unwrap();
+        assert!(hash_windows(&map, &guard, Algorithm::Sha1).is_err());
     }
 }
