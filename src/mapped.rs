@@ -21,7 +21,7 @@ use crate::digest::{Algorithm, Digest};
 use crate::hasher::Hasher;
 use crate::root::Identity;
 use crate::sigbus::Guard;
-use crate::source::ReadError;
+use crate::source::{Meter, ReadError};
 
 /// Bytes populated and hashed at a time: large enough that the `madvise` calls
 /// vanish, small enough that the read-ahead of the next window starts early.
@@ -33,6 +33,7 @@ pub(crate) fn hash_mapped(
     file: &File,
     len: u64,
     algorithm: Algorithm,
+    meter: Meter,
 ) -> Option<Result<Digest, ReadError>> {
     let len = usize::try_from(len).ok().filter(|&len| len > 0)?;
     let before = Identity::of(file).ok()?;
@@ -45,7 +46,7 @@ pub(crate) fn hash_mapped(
     // re-check below reports the file as changed.
     let map = unsafe { MmapOptions::new().len(len).map(file) }.ok()?;
     let guard = Guard::register(map.as_ptr(), map.len())?;
-    let hashed = hash_windows(&map, &guard, algorithm);
+    let hashed = hash_windows(&map, &guard, algorithm, meter);
     drop(guard);
     drop(map);
     let after = match Identity::of(file) {
@@ -58,12 +59,15 @@ pub(crate) fn hash_mapped(
         // Still the same file: the fault was a disk error under the page cache.
         Err(Cut::Fault) => Err(ReadError::Io(io::Error::from_raw_os_error(libc::EIO))),
         Err(Cut::BeyondEnd) => Err(ReadError::Changed),
+        Err(Cut::Stopped(error)) => Err(error),
     })
 }
 
 /// Why hashing a map stopped early.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 enum Cut {
+    /// The meter said stop (the run was cancelled).
+    Stopped(ReadError),
     /// A page could not be populated: the file is shorter than the map now.
     BeyondEnd,
     /// A `SIGBUS` hit the map; what was hashed includes zeros, not the file.
@@ -76,17 +80,22 @@ enum Cut {
 const PREFETCH_THREAD_MIN: usize = 64 * 1024 * 1024;
 
 /// The digest of the whole map, unless it stopped being the file's contents.
-fn hash_windows(map: &Mmap, guard: &Guard, algorithm: Algorithm) -> Result<Digest, Cut> {
+fn hash_windows(
+    map: &Mmap,
+    guard: &Guard,
+    algorithm: Algorithm,
+    meter: Meter,
+) -> Result<Digest, Cut> {
     // Only advice: a failure costs speed, never correctness.
     let _ = map.advise(Advice::Sequential);
     if map.len() < PREFETCH_THREAD_MIN {
-        return hash_windows_alone(map, guard, algorithm);
+        return hash_windows_alone(map, guard, algorithm, meter);
     }
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         // A thread that cannot start only costs the overlap.
         let _ = std::thread::Builder::new().spawn_scoped(scope, || populate_ahead(map, &stop));
-        let result = hash_windows_alone(map, guard, algorithm);
+        let result = hash_windows_alone(map, guard, algorithm, meter);
         stop.store(true, Ordering::Relaxed);
         result
     })
@@ -105,7 +114,12 @@ fn populate_ahead(map: &Mmap, stop: &AtomicBool) {
     }
 }
 
-fn hash_windows_alone(map: &Mmap, guard: &Guard, algorithm: Algorithm) -> Result<Digest, Cut> {
+fn hash_windows_alone(
+    map: &Mmap,
+    guard: &Guard,
+    algorithm: Algorithm,
+    meter: Meter,
+) -> Result<Digest, Cut> {
     let mut hasher = Hasher::new(algorithm);
     let mut offset = 0;
     while offset < map.len() {
@@ -124,6 +138,7 @@ fn hash_windows_alone(map: &Mmap, guard: &Guard, algorithm: Algorithm) -> Result
         if guard.faulted() {
             return Err(Cut::Fault);
         }
+        meter.tick(end - offset).map_err(Cut::Stopped)?;
         offset = end;
     }
     Ok(hasher.finalize())
@@ -155,7 +170,7 @@ mod tests {
         ] {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
             let (_, file) = write_file(dir.path(), &bytes);
-            let digest = hash_mapped(&file, len as u64, Algorithm::Sha1)
+            let digest = hash_mapped(&file, len as u64, Algorithm::Sha1, Meter::NONE)
                 .expect("mappable")
                 .expect("hashed");
             assert_eq!(digest, crate::reference::sha1(&bytes), "length {len}");
@@ -166,14 +181,14 @@ mod tests {
     fn an_empty_file_is_not_mapped() {
         let dir = tempfile::tempdir().unwrap();
         let (_, file) = write_file(dir.path(), b"");
-        assert!(hash_mapped(&file, 0, Algorithm::Sha1).is_none());
+        assert!(hash_mapped(&file, 0, Algorithm::Sha1, Meter::NONE).is_none());
     }
 
     #[test]
     fn a_size_other_than_the_opened_size_is_a_change() {
         let dir = tempfile::tempdir().unwrap();
         let (_, file) = write_file(dir.path(), &[1; 10_000]);
-        let result = hash_mapped(&file, 20_000, Algorithm::Sha1).expect("decided");
+        let result = hash_mapped(&file, 20_000, Algorithm::Sha1, Meter::NONE).expect("decided");
         assert!(matches!(result, Err(ReadError::Changed)));
     }
 
@@ -191,14 +206,15 @@ mod tests {
         let mut writer = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
         writer.set_len(4096).unwrap();
         writer.flush().unwrap();
-        assert_eq!(
-            hash_windows(&map, &guard, Algorithm::Sha1),
+        assert!(matches!(
+            hash_windows(&map, &guard, Algorithm::Sha1, Meter::NONE),
             Err(Cut::BeyondEnd)
-        );
+        ));
         drop(guard);
         drop(map);
         // And through the entry point, a file truncated before hashing.
-        let result = hash_mapped(&file, bytes.len() as u64, Algorithm::Sha1).expect("decided");
+        let result =
+            hash_mapped(&file, bytes.len() as u64, Algorithm::Sha1, Meter::NONE).expect("decided");
         assert!(matches!(result, Err(ReadError::Changed)));
     }
 
@@ -209,7 +225,7 @@ mod tests {
             .map(|i| (i % 253) as u8)
             .collect();
         let (path, file) = write_file(dir.path(), &bytes);
-        let digest = hash_mapped(&file, bytes.len() as u64, Algorithm::Sha1)
+        let digest = hash_mapped(&file, bytes.len() as u64, Algorithm::Sha1, Meter::NONE)
             .expect("mappable")
             .expect("hashed");
         assert_eq!(digest, crate::reference::sha1(&bytes));
@@ -224,6 +240,6 @@ mod tests {
             .unwrap()
             .set_len(WINDOW as u64)
             .unwrap();
-        assert!(hash_windows(&map, &guard, Algorithm::Sha1).is_err());
+        assert!(hash_windows(&map, &guard, Algorithm::Sha1, Meter::NONE).is_err());
     }
 }

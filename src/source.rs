@@ -24,6 +24,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use std::num::NonZeroU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use crate::digest::{Algorithm, Digest};
@@ -94,6 +95,44 @@ pub(crate) enum ReadError {
     Changed,
 }
 
+/// Where a reader reports while it hashes: the bytes hashed, piece by piece,
+/// and whether to stop. Per piece rather than per file, so that progress
+/// moves and a cancellation takes effect within one large file.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Meter<'a> {
+    bytes: Option<&'a AtomicU64>,
+    cancel: Option<&'a AtomicBool>,
+}
+
+impl<'a> Meter<'a> {
+    /// Reports nothing, never stops.
+    pub const NONE: Meter<'static> = Meter {
+        bytes: None,
+        cancel: None,
+    };
+
+    pub fn new(bytes: Option<&'a AtomicU64>, cancel: &'a AtomicBool) -> Meter<'a> {
+        Meter {
+            bytes,
+            cancel: Some(cancel),
+        }
+    }
+
+    /// Counts `n` more bytes hashed; an error once the run is cancelled.
+    pub fn tick(&self, n: usize) -> Result<(), ReadError> {
+        if let Some(bytes) = self.bytes {
+            bytes.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        match self.cancel {
+            Some(cancel) if cancel.load(Ordering::Relaxed) => Err(ReadError::Io(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "verification cancelled",
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Hashes files, reusing its buffer across them. One per worker thread.
 pub(crate) struct Reader {
     algorithm: Algorithm,
@@ -148,8 +187,13 @@ impl Reader {
 
     /// Hashes all of `open.file`, which must still be `open.len` bytes long.
     pub fn hash(&mut self, open: &mut OpenFile) -> Result<Digest, ReadError> {
+        self.hash_metered(open, Meter::NONE)
+    }
+
+    /// [`Reader::hash`], reporting to `meter` as it goes.
+    pub fn hash_metered(&mut self, open: &mut OpenFile, meter: Meter) -> Result<Digest, ReadError> {
         if self.mmap && open.len >= MMAP_THRESHOLD {
-            if let Some(result) = hash_mapped(&open.file, open.len, self.algorithm) {
+            if let Some(result) = hash_mapped(&open.file, open.len, self.algorithm, meter) {
                 return result;
             }
         }
@@ -157,8 +201,12 @@ impl Reader {
             self.buffer = take_buffer();
         }
         match usize::try_from(open.len) {
-            Ok(len) if len < self.buffer.len() => self.hash_whole(open, len),
-            _ => self.hash_streamed(open),
+            Ok(len) if len < self.buffer.len() => {
+                let digest = self.hash_whole(open, len)?;
+                meter.tick(len)?;
+                Ok(digest)
+            }
+            _ => self.hash_streamed(open, meter),
         }
     }
 
@@ -198,12 +246,12 @@ impl Reader {
     /// A file read in pieces: a writer can change it between two reads and
     /// restore its size, so its identity is compared before and after (two
     /// `fstat`s, nothing next to the reads of a 256 KiB file or more).
-    fn hash_streamed(&mut self, open: &mut OpenFile) -> Result<Digest, ReadError> {
+    fn hash_streamed(&mut self, open: &mut OpenFile, meter: Meter) -> Result<Digest, ReadError> {
         let before = open.identity;
         // Only advice: a failure costs speed, never correctness.
         let _ = rustix::fs::fadvise(&open.file, 0, None, rustix::fs::Advice::Sequential);
         let mut hasher = Hasher::new(self.algorithm);
-        let read = read_into(&mut open.file, &mut self.buffer, &mut hasher)?;
+        let read = read_into(&mut open.file, &mut self.buffer, &mut hasher, meter)?;
         let after = Identity::of(&open.file).map_err(ReadError::Io)?;
         if read != open.len || before.len != open.len || after != before {
             return Err(ReadError::Changed);
@@ -215,7 +263,12 @@ impl Reader {
 /// Feeds `file` to `hasher` until end of file; the number of bytes read.
 /// Every [`READ_AHEAD`] bytes, asks the kernel to read the next stretch in the
 /// background, so the disk works while this thread hashes.
-fn read_into(file: &mut File, buffer: &mut [u8], hasher: &mut Hasher) -> Result<u64, ReadError> {
+fn read_into(
+    file: &mut File,
+    buffer: &mut [u8],
+    hasher: &mut Hasher,
+    meter: Meter,
+) -> Result<u64, ReadError> {
     let mut total = 0u64;
     let mut advised_to = 0u64;
     loop {
@@ -233,6 +286,7 @@ fn read_into(file: &mut File, buffer: &mut [u8], hasher: &mut Hasher) -> Result<
             Ok(n) => {
                 hasher.update(&buffer[..n]);
                 total += n as u64;
+                meter.tick(n)?;
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(ReadError::Io(e)),
@@ -247,11 +301,43 @@ mod tests {
     use std::io::Write;
     use std::os::unix::fs::FileExt;
     use std::path::Path;
-    use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::{Duration, Instant};
 
     /// Deterministic bytes that differ at every offset, so that a digest of
     /// anything but the real prefix cannot match.
+    /// A cancelled run stops within one piece of a large file (a buffer when
+    /// read, a window when mapped), and progress counts pieces as they go.
+    #[test]
+    fn a_cancelled_meter_stops_after_one_piece() {
+        let dir = tempfile::tempdir().unwrap();
+        let len = MMAP_THRESHOLD as usize + 4096;
+        let path = dir.path().join("big");
+        std::fs::write(&path, pattern(len)).unwrap();
+        let cancel = AtomicBool::new(true);
+        for mmap in [false, true] {
+            let bytes = AtomicU64::new(0);
+            let mut open = open_regular(&path).unwrap();
+            let result = Reader::with_mmap(Algorithm::Sha1, mmap)
+                .hash_metered(&mut open, Meter::new(Some(&bytes), &cancel));
+            assert!(
+                matches!(&result, Err(ReadError::Io(e)) if e.kind() == io::ErrorKind::Interrupted),
+                "mmap {mmap}: {result:?}"
+            );
+            let counted = bytes.load(Ordering::Relaxed) as usize;
+            assert!(
+                counted > 0 && counted <= 4 * 1024 * 1024,
+                "mmap {mmap}: {counted}"
+            );
+        }
+        let bytes = AtomicU64::new(0);
+        let mut open = open_regular(&path).unwrap();
+        let running = AtomicBool::new(false);
+        Reader::new(Algorithm::Sha1)
+            .hash_metered(&mut open, Meter::new(Some(&bytes), &running))
+            .unwrap();
+        assert_eq!(bytes.load(Ordering::Relaxed), len as u64);
+    }
+
     fn pattern(len: usize) -> Vec<u8> {
         (0..len).map(|i| (i * 7 + i / 251) as u8).collect()
     }
@@ -386,7 +472,7 @@ mod tests {
                         continue;
                     };
                     let result = if *mapped {
-                        hash_mapped(&open.file, open.len, Algorithm::Sha1)
+                        hash_mapped(&open.file, open.len, Algorithm::Sha1, Meter::NONE)
                             .unwrap_or_else(|| reader.hash(&mut open))
                     } else {
                         reader.hash(&mut open)

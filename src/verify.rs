@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
 use crate::root::{open_regular, OpenError, Root};
-use crate::source::{ReadError, Reader};
+use crate::source::{Meter, ReadError, Reader};
 
 /// How often, at most, the progress callback runs.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
@@ -70,6 +70,10 @@ impl CancelToken {
     /// Asks the verification to stop as soon as possible.
     pub fn cancel(&self) {
         self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub(crate) fn flag(&self) -> &AtomicBool {
+        &self.0
     }
 
     /// Whether [`CancelToken::cancel`] was called.
@@ -563,10 +567,11 @@ impl<'a> Run<'a> {
             Err(OpenError::NotRegular(kind)) => return Status::NotRegular(kind),
             Err(OpenError::Io(e)) => return Status::Unreadable(e),
         };
-        let result = reader.hash(&mut open);
-        if counting {
-            self.bytes_done.fetch_add(open.len, Ordering::Relaxed);
-        }
+        let meter = Meter::new(
+            counting.then_some(&self.bytes_done),
+            self.verifier.cancel.flag(),
+        );
+        let result = reader.hash_metered(&mut open, meter);
         match result {
             Ok(actual) if actual == entry.digest => Status::Ok,
             Ok(actual) => Status::Mismatch { actual },
