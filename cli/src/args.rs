@@ -111,6 +111,11 @@ pub struct Args {
     #[arg(long, visible_alias = "strict-listing", conflicts_with = "check")]
     pub unlisted: bool,
 
+    /// Read every file instead of memory-mapping large ones (mapping is
+    /// faster from the page cache; reading may suit some network file systems).
+    #[arg(long)]
+    pub no_mmap: bool,
+
     /// Never show the progress bar (shown on a terminal's standard error for
     /// long DIR runs).
     #[arg(long)]

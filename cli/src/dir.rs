@@ -90,6 +90,7 @@ pub fn run(dir: &OsStr, args: &Args, out: &mut Output) -> Outcome {
     let manifest = root.join(&name);
     let mut verifier = Verifier::new()
         .threads(args.threads)
+        .mmap(!args.no_mmap)
         .manifest(&name)
         .report_unlisted(args.unlisted);
     if let Some(algorithm) = args.algo {

@@ -37,6 +37,8 @@ pub struct CheckOptions {
     pub ignore_missing: bool,
     /// `--threads`: 0 for one per CPU.
     pub threads: usize,
+    /// `--no-mmap`: read files, never map them.
+    pub no_mmap: bool,
     /// `--json`: a JSON report instead of GNU's text.
     pub json: bool,
     /// `--algo`: the algorithm, else detected from the first manifest.
@@ -173,6 +175,7 @@ impl Checker<'_> {
             |item: &Item| matches!(item, Item::Entry(entry) if entry.name.as_slice() == b"-");
         let verifier = Verifier::new()
             .threads(self.options.threads)
+            .mmap(!self.options.no_mmap)
             .strict(self.options.strict)
             .ignore_missing(self.options.ignore_missing)
             .allow_outside_root(true);

@@ -65,6 +65,7 @@ fn main() -> ExitCode {
                 strict: args.strict,
                 ignore_missing: args.ignore_missing,
                 threads: args.threads,
+                no_mmap: args.no_mmap,
                 json: args.json,
                 algo: args.algo,
             };

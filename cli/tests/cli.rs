@@ -77,6 +77,41 @@ fn thread_counts_agree() {
     assert_eq!(one, auto);
 }
 
+/// A file above the mmap threshold (16 MiB) verifies the same mapped or read.
+#[test]
+fn no_mmap_gives_the_same_verdicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes: Vec<u8> = (0..17 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    std::fs::write(dir.path().join("big.bin"), &bytes).unwrap();
+    let digest = checksig::hash_bytes(checksig::Algorithm::Sha1, &bytes);
+    let manifest =
+        format!("{digest}  big.bin\n0000000000000000000000000000000000000000  big.bin\n");
+    std::fs::write(dir.path().join("sha1sum.txt"), manifest).unwrap();
+    let root = dir.path().to_str().unwrap();
+    let mapped = run(&[root]);
+    let read = run(&["--no-mmap", root]);
+    assert_eq!(mapped.status, 1, "{mapped:?}");
+    assert_eq!(mapped, read);
+    assert!(
+        read.out().contains("FAILED: 1 OK, 1 mismatch"),
+        "{}",
+        read.out()
+    );
+    let checked = run_in(
+        dir.path(),
+        &[
+            OsStr::new("--no-mmap"),
+            OsStr::new("-c"),
+            OsStr::new("sha1sum.txt"),
+        ],
+    );
+    assert_eq!(
+        checked.out(),
+        "big.bin: OK\nbig.bin: FAILED\n",
+        "{checked:?}"
+    );
+}
+
 #[test]
 fn verified_directory_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
