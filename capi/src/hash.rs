@@ -40,6 +40,18 @@ pub(crate) fn algorithm_arg(code: u32) -> Option<Option<Algorithm>> {
     }))
 }
 
+/// The algorithm a hashing call names: a known code other than DETECT, or an
+/// invalid-argument failure naming the function and the code.
+fn concrete_algorithm(function: &str, code: u32) -> Result<Algorithm, Failure> {
+    match algorithm_arg(code) {
+        Some(Some(algorithm)) => Ok(algorithm),
+        _ => Err(Failure::new(
+            CHECKSIG_ERROR_INVALID_ARGUMENT,
+            format!("{function}: unknown algorithm {code}"),
+        )),
+    }
+}
+
 /// The digest of the regular file at `path` in `algorithm` (one of
 /// `CHECKSIG_ALGORITHM_*`, not DETECT), as lowercase hex digits (as
 /// `sha256sum` and the others print them). Returns NULL on failure, as
@@ -61,12 +73,7 @@ pub unsafe extern "C" fn checksig_hash_file_algorithm(
     // SAFETY: the caller promises valid pointers or NULL.
     let hex = unsafe {
         run(error, || {
-            let Some(Some(algorithm)) = algorithm_arg(algorithm) else {
-                return Err(Failure::new(
-                    CHECKSIG_ERROR_INVALID_ARGUMENT,
-                    format!("checksig_hash_file_algorithm: unknown algorithm {algorithm}"),
-                ));
-            };
+            let algorithm = concrete_algorithm("checksig_hash_file_algorithm", algorithm)?;
             let path = path_arg(path)
                 .ok_or_else(|| Failure::null_argument("checksig_hash_file_algorithm", "path"))?;
             hash_hex(path, algorithm)
@@ -100,12 +107,7 @@ pub unsafe extern "C" fn checksig_create_manifest(
     // SAFETY: the caller promises valid pointers or NULL.
     let text = unsafe {
         run(error, || {
-            let Some(Some(algorithm)) = algorithm_arg(algorithm) else {
-                return Err(Failure::new(
-                    CHECKSIG_ERROR_INVALID_ARGUMENT,
-                    format!("checksig_create_manifest: unknown algorithm {algorithm}"),
-                ));
-            };
+            let algorithm = concrete_algorithm("checksig_create_manifest", algorithm)?;
             let dir = path_arg(dir)
                 .ok_or_else(|| Failure::null_argument("checksig_create_manifest", "dir"))?;
             manifest_text(dir, algorithm, threads)
