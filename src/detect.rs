@@ -56,9 +56,20 @@ pub fn from_file_name(path: &Path) -> Option<Algorithm> {
     if let Some(algorithm) = stem.strip_suffix("sum").and_then(by_name) {
         return Some(algorithm);
     }
-    // `file.iso.sha256`, `file.iso.sha256sum`, `file.md5`, `file.b3`.
-    let (_, extension) = name.rsplit_once('.')?;
-    by_name(extension.strip_suffix("sum").unwrap_or(extension))
+    from_extension(path)
+}
+
+/// The algorithm a file's last extension names: `file.iso.sha256`,
+/// `file.iso.sha256sum`, `file.md5`, `file.b3` (case does not matter).
+///
+/// ```
+/// use checksig::{detect::from_extension, Algorithm};
+/// assert_eq!(from_extension("debian.iso.SHA256".as_ref()), Some(Algorithm::Sha256));
+/// assert_eq!(from_extension("sha1sum.txt".as_ref()), None);
+/// ```
+pub fn from_extension(path: &Path) -> Option<Algorithm> {
+    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+    by_name(extension.strip_suffix("sum").unwrap_or(&extension))
 }
 
 /// The algorithm named by a manifest line's BSD tag (`SHA256 (` or `SHA256(`).

@@ -22,7 +22,7 @@ use crate::manifest::{Entry, Item, Manifest, Style};
 /// The one-entry manifest of a bare sidecar at `path` (the file it checks is
 /// `path` without its last extension), or `None` if `bytes` is not one
 /// digest of `algorithm` (surrounding blanks and line ends allowed) or
-/// `path` has no extension.
+/// `path` does not end in an algorithm's extension (see [`target`]).
 pub fn parse(path: &Path, algorithm: Algorithm, bytes: &[u8]) -> Option<Manifest> {
     let digest = Digest::from_hex(algorithm, bytes.trim_ascii())?;
     let target = target(path)?;
@@ -35,15 +35,18 @@ pub fn parse(path: &Path, algorithm: Algorithm, bytes: &[u8]) -> Option<Manifest
 }
 
 /// The file a sidecar checks: its path without the last extension
-/// (`file.iso.sha256` checks `file.iso`); `None` without an extension.
+/// (`file.iso.sha256` checks `file.iso`); `None` unless that extension names
+/// an algorithm ([`crate::detect::from_extension`]), so that a manifest such
+/// as `sha1sum.txt` holding a bare digest stays a malformed manifest.
 ///
 /// ```
 /// use std::path::Path;
 /// assert_eq!(checksig::sidecar::target(Path::new("a/f.iso.md5")), Some(Path::new("a/f.iso").into()));
 /// assert_eq!(checksig::sidecar::target(Path::new("SHA256SUMS")), None);
+/// assert_eq!(checksig::sidecar::target(Path::new("sha1sum.txt")), None);
 /// ```
 pub fn target(path: &Path) -> Option<std::path::PathBuf> {
-    path.extension()?;
+    crate::detect::from_extension(path)?;
     let stem = path.file_stem()?;
     Some(path.with_file_name(stem))
 }
@@ -64,5 +67,8 @@ mod tests {
         assert!(parse(path, Algorithm::Sha1, hex.as_bytes()).is_none());
         assert!(parse(Path::new("MD5SUMS"), Algorithm::Md5, hex.as_bytes()).is_none());
         assert!(parse(path, Algorithm::Md5, b"").is_none());
+        let sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+        assert!(parse(Path::new("sha1sum.txt"), Algorithm::Sha1, sha1.as_bytes()).is_none());
+        assert!(parse(Path::new("x.SHA1"), Algorithm::Sha1, sha1.as_bytes()).is_some());
     }
 }

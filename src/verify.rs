@@ -142,6 +142,23 @@ impl Verifier {
     }
 
     /// The manifest's path, relative to the root unless absolute (default `sha1sum.txt`).
+    ///
+    /// A hash-only sidecar works too: a manifest named after an algorithm's
+    /// extension (`file.iso.sha256`, `file.md5`, `file.b3`) that holds one bare
+    /// digest checks the file it is named after ([`crate::sidecar`]).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// std::fs::write(dir.path().join("file.iso"), "abc")?;
+    /// std::fs::write(
+    ///     dir.path().join("file.iso.sha256"),
+    ///     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n",
+    /// )?;
+    /// let report = checksig::Verifier::new().manifest("file.iso.sha256").verify_dir(dir.path())?;
+    /// assert!(report.is_ok());
+    /// assert_eq!(report.entries()[0].name, b"file.iso");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn manifest(mut self, path: impl Into<PathBuf>) -> Verifier {
         self.manifest = path.into();
         self
@@ -256,7 +273,9 @@ impl Verifier {
         } else {
             self.algorithm
         };
-        let manifest = Parser::new(algorithm).parse(&bytes);
+        // A sidecar (`file.iso.sha256` holding only a digest) checks the file it is named after.
+        let manifest = crate::sidecar::parse(&self.manifest, algorithm, &bytes)
+            .unwrap_or_else(|| Parser::new(algorithm).parse(&bytes));
         self.verify_manifest(root, &manifest)
     }
 
