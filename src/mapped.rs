@@ -4,8 +4,10 @@
 //! cache (about a tenth of the cost of SHA-NI hashing) and lets the kernel
 //! read ahead without a second thread. The map is walked in windows: each
 //! window is populated in one system call (`MADV_POPULATE_READ`, cheaper than
-//! one page fault per 16 pages) while the next one is already being read
-//! ahead (`MADV_WILLNEED`), so disk I/O of a cold file overlaps hashing.
+//! one page fault per 16 pages). For a large file a second thread populates
+//! windows ahead of the hashing thread, so that page-table work and the disk
+//! reads of a cold file overlap hashing (no `MADV_WILLNEED`: see
+//! [`crate::source`] for why read-ahead is left to the kernel).
 //!
 //! A file truncated while it is mapped would raise `SIGBUS`; [`crate::sigbus`]
 //! turns that into zeros plus a flag, and an `fstat` before and after catches
@@ -13,7 +15,7 @@
 
 use std::fs::File;
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use memmap2::{Advice, Mmap, MmapOptions};
 
@@ -75,9 +77,25 @@ enum Cut {
 }
 
 /// From this size on, a second thread populates the map's page tables ahead
-/// of the hashing thread: for one large file that work (about a fifth of the
-/// hashing time, all in the kernel) then runs on an otherwise idle core.
+/// of the hashing thread: for one large file that work, and for a cold file
+/// the disk reads it waits for, then run on an otherwise idle core.
 const PREFETCH_THREAD_MIN: usize = 64 * 1024 * 1024;
+
+/// How far the prefetch thread may run ahead of hashing: far enough to keep
+/// the disk busy, not so far that a file larger than memory evicts its own
+/// pages before they are hashed.
+const PREFETCH_AHEAD: usize = 16 * WINDOW;
+
+/// What the hashing thread and the prefetch thread tell each other.
+#[derive(Default)]
+struct Progress {
+    /// Bytes from the start whose page-table entries the prefetch thread made.
+    populated: AtomicUsize,
+    /// Bytes from the start already hashed.
+    hashed: AtomicUsize,
+    /// Set when hashing ended, early or not.
+    done: AtomicBool,
+}
 
 /// The digest of the whole map, unless it stopped being the file's contents.
 fn hash_windows(
@@ -86,52 +104,69 @@ fn hash_windows(
     algorithm: Algorithm,
     meter: Meter,
 ) -> Result<Digest, Cut> {
-    // Only advice: a failure costs speed, never correctness.
+    // Only advice: a failure costs speed, never correctness. It doubles the
+    // kernel's read-ahead for faults in the map.
     let _ = map.advise(Advice::Sequential);
+    let progress = Progress::default();
     if map.len() < PREFETCH_THREAD_MIN {
-        return hash_windows_alone(map, guard, algorithm, meter);
+        return hash_windows_alone(map, guard, algorithm, meter, &progress, None);
     }
-    let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         // A thread that cannot start only costs the overlap.
-        let _ = std::thread::Builder::new().spawn_scoped(scope, || populate_ahead(map, &stop));
-        let result = hash_windows_alone(map, guard, algorithm, meter);
-        stop.store(true, Ordering::Relaxed);
+        let prefetch = std::thread::Builder::new()
+            .spawn_scoped(scope, || populate_ahead(map, &progress))
+            .ok();
+        let prefetch = prefetch.as_ref().map(|handle| handle.thread());
+        let result = hash_windows_alone(map, guard, algorithm, meter, &progress, prefetch);
+        progress.done.store(true, Ordering::Release);
+        if let Some(thread) = prefetch {
+            thread.unpark();
+        }
         result
     })
 }
 
-/// Populates every window in order until told to stop. Purely an
-/// optimisation: errors are left for the hashing thread to meet and report.
-fn populate_ahead(map: &Mmap, stop: &AtomicBool) {
+/// Populates every window in order, at most [`PREFETCH_AHEAD`] bytes ahead of
+/// hashing, until hashing ends. Purely an optimisation: errors are left for
+/// the hashing thread to meet and report.
+fn populate_ahead(map: &Mmap, progress: &Progress) {
     let mut offset = 0;
-    while offset < map.len() && !stop.load(Ordering::Relaxed) {
+    while offset < map.len() && !progress.done.load(Ordering::Acquire) {
+        if offset >= progress.hashed.load(Ordering::Acquire) + PREFETCH_AHEAD {
+            // Woken by the hashing thread after each window; the timeout
+            // only guards against a lost wake-up.
+            std::thread::park_timeout(std::time::Duration::from_millis(10));
+            continue;
+        }
         let len = WINDOW.min(map.len() - offset);
         if map.advise_range(Advice::PopulateRead, offset, len).is_err() {
             return;
         }
         offset += len;
+        progress.populated.store(offset, Ordering::Release);
     }
 }
 
+/// Hashes the map window by window, populating each window's page tables in
+/// one system call unless the prefetch thread already has.
 fn hash_windows_alone(
     map: &Mmap,
     guard: &Guard,
     algorithm: Algorithm,
     meter: Meter,
+    progress: &Progress,
+    prefetch: Option<&std::thread::Thread>,
 ) -> Result<Digest, Cut> {
     let mut hasher = Hasher::new(algorithm);
     let mut offset = 0;
     while offset < map.len() {
         let end = map.len().min(offset + WINDOW);
-        if end < map.len() {
-            let _ = map.advise_range(Advice::WillNeed, end, WINDOW.min(map.len() - end));
-        }
-        // Cheap when the prefetch thread got here first: the pages are mapped.
-        if let Err(e) = map.advise_range(Advice::PopulateRead, offset, end - offset) {
-            // Other errors (EINVAL before Linux 5.14) only lose the batching.
-            if e.raw_os_error() == Some(libc::EFAULT) {
-                return Err(Cut::BeyondEnd);
+        if progress.populated.load(Ordering::Acquire) < end {
+            if let Err(e) = map.advise_range(Advice::PopulateRead, offset, end - offset) {
+                // Other errors (EINVAL before Linux 5.14) only lose the batching.
+                if e.raw_os_error() == Some(libc::EFAULT) {
+                    return Err(Cut::BeyondEnd);
+                }
             }
         }
         hasher.update(&map[offset..end]);
@@ -140,6 +175,10 @@ fn hash_windows_alone(
         }
         meter.tick(end - offset).map_err(Cut::Stopped)?;
         offset = end;
+        progress.hashed.store(offset, Ordering::Release);
+        if let Some(thread) = prefetch {
+            thread.unpark();
+        }
     }
     Ok(hasher.finalize())
 }
