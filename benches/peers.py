@@ -16,8 +16,9 @@ and the hardware limit, `openssl speed -evp sha1 -bytes 16384` (one core).
 Data sets (made once under --data, default $CARGO_TARGET_DIR or target/,
 then peer-data/): 1 x 1 GiB, 8 x 128 MiB, 20,000 x 4 KiB, 100,000 tiny files
 of 16..800 bytes. --cold evicts every file from the page cache
-(posix_fadvise DONTNEED) before each run; otherwise the first run warms the
-cache and is not counted. Each figure is the median of --runs runs.
+(posix_fadvise DONTNEED) before each run; otherwise each data set is read
+once from a cold cache, as `cat` would, and each tool's first run is not
+counted. Each figure is the median of --runs runs.
 --sweep also times naive, ours-cli and sha1sum over file sizes 0 B..1 GiB
 (for the plot in BENCHMARKS.md).
 """
@@ -124,6 +125,18 @@ def evict(path):
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
         finally:
             os.close(fd)
+
+
+def warm(path):
+    """Evicts, then reads every file start to end as `cat` would, so that every
+    tool meets the same page cache whatever ran before. (How pages entered the
+    cache matters on Linux: sequential reads bring large folios, forced
+    read-ahead single pages, and mapping single pages costs far more.)"""
+    evict(path)
+    for entry in os.scandir(path):
+        with open(entry.path, "rb", buffering=0) as f:
+            while f.read(1 << 20):
+                pass
 
 
 # ------------------------------------------------------------------- tools
@@ -234,6 +247,8 @@ def measure(tools, path, runs, cold, which):
         "floor": lambda: run_process([str(tools["floor"]), str(CPUS), str(path)]),
     }
     results = {}
+    if not cold:
+        warm(path)
     for name in which:
         runner = runners.get(name)
         if runner is None:
