@@ -176,10 +176,15 @@ impl Digest {
             return None;
         }
         let mut bytes = [0; MAX_DIGEST_LEN];
+        // Invalid digits are collected, not branched on: digests are random,
+        // so a branch per digit would mispredict half the time.
+        let mut invalid = 0;
         for (byte, pair) in bytes.iter_mut().zip(hex.chunks_exact(2)) {
-            *byte = (hex_value(pair[0])? << 4) | hex_value(pair[1])?;
+            let (high, low) = (HEX_VALUES[pair[0] as usize], HEX_VALUES[pair[1] as usize]);
+            invalid |= high | low;
+            *byte = (high << 4) | (low & 0x0f);
         }
-        Some(Digest { algorithm, bytes })
+        (invalid & NOT_HEX == 0).then_some(Digest { algorithm, bytes })
     }
 
     /// The algorithm that produced this digest.
@@ -198,14 +203,25 @@ impl Digest {
     }
 }
 
-fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
+/// Marks a byte that is not a hexadecimal digit in [`HEX_VALUES`].
+const NOT_HEX: u8 = 0x80;
+
+/// The value of every hexadecimal digit, either case; [`NOT_HEX`] for other bytes.
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
     }
-}
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
 
 impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
