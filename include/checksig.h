@@ -293,6 +293,21 @@ bool checksig_options_set_threads(struct checksig_options *options, size_t threa
 // absolute; the default is `sha1sum.txt`. The string is copied. Returns
 // false when `options` or `manifest` is NULL.
 //
+// A hash-only sidecar works too: a manifest named `FILE.sha256` (or `.sha1`,
+// `.sha512`, `.md5`, `.b3`, `.blake3`, each optionally ending in `sum`, in
+// any case) that holds one bare digest, as download pages offer, is read as
+// a one-line manifest for `FILE`, next to it: its algorithm comes from the
+// extension (unless `checksig_options_set_algorithm` forces one), the
+// report's only entry is `FILE` on line 1, and a digest of the wrong length
+// is a malformed line 1. `checksig_verify_sidecar` takes the sidecar's own
+// path instead of a root and a name.
+//
+// ```c
+// checksig_options_set_manifest(options, "debian.iso.sha256");
+// checksig_report *report = checksig_verify("/tmp/dl", options, error);
+// /* one entry: "debian.iso", CHECKSIG_STATUS_OK when its SHA-256 matches */
+// ```
+//
 // # Safety
 // `options` is NULL or a live options object not in use by a verification;
 // `manifest` is NULL or NUL-terminated.
@@ -412,6 +427,40 @@ void checksig_cancel_free(struct checksig_cancel *cancel);
 struct checksig_report *checksig_verify(const char *root,
                                         const struct checksig_options *options,
                                         struct checksig_error *error);
+
+// Verifies the file a hash-only sidecar checks, given the sidecar's own
+// path: `dl/file.iso.sha256` (holding one bare digest, or one line
+// `<digest>  file.iso`) checks `dl/file.iso`. The same as `checksig_verify`
+// with the sidecar's directory (`.` when the path has none) as the root and
+// its file name as the manifest; every other option applies (`options` may
+// be NULL), the options' manifest is ignored.
+//
+// The file name must end in an algorithm's extension: `.sha1`, `.sha256`,
+// `.sha512`, `.md5`, `.b3` or `.blake3`, optionally followed by `sum`, in
+// any case; it also chooses the algorithm unless
+// `checksig_options_set_algorithm` forces one. The report has one entry,
+// line 1, for `file.iso`: `CHECKSIG_STATUS_OK`, `_MISMATCH`, `_MISSING`...,
+// or `CHECKSIG_STATUS_MALFORMED` when the sidecar does not hold one digest
+// of the right length (its message says what was expected).
+//
+// Returns NULL (the reason in `error`, if not NULL) for a NULL `sidecar`
+// or a name without an algorithm's extension (`CHECKSIG_ERROR_INVALID_ARGUMENT`),
+// and when the sidecar cannot be read: missing, or a FIFO, device or
+// directory (`CHECKSIG_ERROR_READ_MANIFEST`). Free the report with
+// `checksig_report_free`.
+//
+// ```c
+// checksig_report *report = checksig_verify_sidecar("dl/file.iso.sha256", NULL, error);
+// if (report != NULL && checksig_report_is_ok(report)) { /* dl/file.iso matches */ }
+// checksig_report_free(report);
+// ```
+//
+// # Safety
+// `sidecar` is NULL or NUL-terminated; `options` is NULL or a live options
+// object; `error` is NULL or a live error object not used by another thread.
+struct checksig_report *checksig_verify_sidecar(const char *sidecar,
+                                                const struct checksig_options *options,
+                                                struct checksig_error *error);
 
 // Frees a report and every string borrowed from it; NULL is a no-op.
 //

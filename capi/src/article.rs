@@ -66,7 +66,7 @@ unsafe fn failure_message(root: *const c_char) -> Option<String> {
     let manifest = Path::new(checksig::manifest::DEFAULT_MANIFEST_NAME);
     match Verifier::new().manifest(manifest).verify_dir(root) {
         Err(error) => Some(go_style::error_message(&error)),
-        Ok(report) => checksig_report::new(root, manifest, &report)
+        Ok(report) => checksig_report::new(root, manifest, None, &report)
             .message()
             .map(|message| message.to_string_lossy().into_owned()),
     }

@@ -108,12 +108,17 @@ impl Default for checksig_options {
 }
 
 impl checksig_options {
-    /// The core's builder, configured as these options say.
     /// The manifest's path as given (relative to the root unless absolute).
     pub(crate) fn manifest(&self) -> &Path {
         &self.manifest
     }
 
+    /// The algorithm `checksig_options_set_algorithm` forced, if any.
+    pub(crate) fn algorithm(&self) -> Option<Algorithm> {
+        self.algorithm
+    }
+
+    /// The core's builder, configured as these options say.
     pub(crate) fn verifier(&self) -> Verifier {
         let mut verifier = Verifier::new()
             .threads(self.threads)
@@ -193,6 +198,21 @@ pub unsafe extern "C" fn checksig_options_set_threads(
 /// The manifest's path (any bytes but NUL), relative to the root unless
 /// absolute; the default is `sha1sum.txt`. The string is copied. Returns
 /// false when `options` or `manifest` is NULL.
+///
+/// A hash-only sidecar works too: a manifest named `FILE.sha256` (or `.sha1`,
+/// `.sha512`, `.md5`, `.b3`, `.blake3`, each optionally ending in `sum`, in
+/// any case) that holds one bare digest, as download pages offer, is read as
+/// a one-line manifest for `FILE`, next to it: its algorithm comes from the
+/// extension (unless `checksig_options_set_algorithm` forces one), the
+/// report's only entry is `FILE` on line 1, and a digest of the wrong length
+/// is a malformed line 1. `checksig_verify_sidecar` takes the sidecar's own
+/// path instead of a root and a name.
+///
+/// ```c
+/// checksig_options_set_manifest(options, "debian.iso.sha256");
+/// checksig_report *report = checksig_verify("/tmp/dl", options, error);
+/// /* one entry: "debian.iso", CHECKSIG_STATUS_OK when its SHA-256 matches */
+/// ```
 ///
 /// # Safety
 /// `options` is NULL or a live options object not in use by a verification;

@@ -3,13 +3,13 @@
 use std::ffi::{c_char, CString};
 use std::path::Path;
 
-use checksig::{Error, Report, StatusKind};
+use checksig::{Algorithm, Error, Report, StatusKind};
 
 use crate::boundary::{catch, free_handle, handle, path_arg};
 use crate::c_string::owned_c_string;
 use crate::error::{
-    checksig_error, run, Failure, CHECKSIG_ERROR_CANCELLED, CHECKSIG_ERROR_OPEN_ROOT,
-    CHECKSIG_ERROR_OTHER, CHECKSIG_ERROR_READ_MANIFEST,
+    checksig_error, run, Failure, CHECKSIG_ERROR_CANCELLED, CHECKSIG_ERROR_INVALID_ARGUMENT,
+    CHECKSIG_ERROR_OPEN_ROOT, CHECKSIG_ERROR_OTHER, CHECKSIG_ERROR_READ_MANIFEST,
 };
 use crate::go_style;
 use crate::options::checksig_options;
@@ -65,8 +65,16 @@ impl checksig_report {
     /// Builds the C view of `report`, naming files as Go's `path.Join(root, name)`;
     /// `manifest` is the manifest's path as given, for the message when
     /// nothing was verified.
-    pub(crate) fn new(root: &Path, manifest: &Path, report: &Report) -> checksig_report {
+    /// `algorithm` is the one the caller forced, if any: with `manifest`, it
+    /// explains a malformed line of a sidecar ([`sidecar_hint`]).
+    pub(crate) fn new(
+        root: &Path,
+        manifest: &Path,
+        algorithm: Option<Algorithm>,
+        report: &Report,
+    ) -> checksig_report {
         let root_bytes = go_style::path_bytes(root);
+        let hint = sidecar_hint(manifest, algorithm);
         let mut failure_lines = Vec::new();
         let entries = report
             .entries()
@@ -77,7 +85,10 @@ impl checksig_report {
                 } else {
                     go_style::join(root_bytes, &entry.name)
                 };
-                let message = go_style::entry_message(entry, &path);
+                let mut message = go_style::entry_message(entry, &path);
+                if let (StatusKind::Malformed, Some(hint)) = (entry.status.kind(), &hint) {
+                    message.push_str(hint);
+                }
                 let failure = report.is_failure(entry);
                 if failure {
                     failure_lines.push(message.clone());
@@ -125,6 +136,21 @@ impl checksig_report {
     fn entry(&self, index: usize) -> Option<&EntryView> {
         self.entries.get(index)
     }
+}
+
+/// What follows the message of a malformed line when the manifest is a
+/// hash-only sidecar (`file.iso.sha256`), whose one line is most often a
+/// digest cut short or of another algorithm, e.g.
+/// ` (a SHA-256 sidecar holds one digest of 64 hex digits)`. `None` for a
+/// manifest not named as a sidecar, whose messages stay the Go library's.
+fn sidecar_hint(manifest: &Path, forced: Option<Algorithm>) -> Option<String> {
+    checksig::sidecar::target(manifest)?;
+    let algorithm = forced.or_else(|| checksig::detect::from_extension(manifest))?;
+    Some(format!(
+        " (a {} sidecar holds one digest of {} hex digits)",
+        algorithm.tag().replace("SHA", "SHA-"),
+        algorithm.hex_len()
+    ))
 }
 
 /// What a verification that could not run reports.
@@ -176,11 +202,94 @@ pub unsafe extern "C" fn checksig_verify(
             Ok(Box::new(checksig_report::new(
                 root,
                 options.manifest(),
+                options.algorithm(),
                 &report,
             )))
         })
     };
     report.map_or(std::ptr::null_mut(), Box::into_raw)
+}
+
+/// Verifies the file a hash-only sidecar checks, given the sidecar's own
+/// path: `dl/file.iso.sha256` (holding one bare digest, or one line
+/// `<digest>  file.iso`) checks `dl/file.iso`. The same as `checksig_verify`
+/// with the sidecar's directory (`.` when the path has none) as the root and
+/// its file name as the manifest; every other option applies (`options` may
+/// be NULL), the options' manifest is ignored.
+///
+/// The file name must end in an algorithm's extension: `.sha1`, `.sha256`,
+/// `.sha512`, `.md5`, `.b3` or `.blake3`, optionally followed by `sum`, in
+/// any case; it also chooses the algorithm unless
+/// `checksig_options_set_algorithm` forces one. The report has one entry,
+/// line 1, for `file.iso`: `CHECKSIG_STATUS_OK`, `_MISMATCH`, `_MISSING`...,
+/// or `CHECKSIG_STATUS_MALFORMED` when the sidecar does not hold one digest
+/// of the right length (its message says what was expected).
+///
+/// Returns NULL (the reason in `error`, if not NULL) for a NULL `sidecar`
+/// or a name without an algorithm's extension (`CHECKSIG_ERROR_INVALID_ARGUMENT`),
+/// and when the sidecar cannot be read: missing, or a FIFO, device or
+/// directory (`CHECKSIG_ERROR_READ_MANIFEST`). Free the report with
+/// `checksig_report_free`.
+///
+/// ```c
+/// checksig_report *report = checksig_verify_sidecar("dl/file.iso.sha256", NULL, error);
+/// if (report != NULL && checksig_report_is_ok(report)) { /* dl/file.iso matches */ }
+/// checksig_report_free(report);
+/// ```
+///
+/// # Safety
+/// `sidecar` is NULL or NUL-terminated; `options` is NULL or a live options
+/// object; `error` is NULL or a live error object not used by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_verify_sidecar(
+    sidecar: *const c_char,
+    options: *const checksig_options,
+    error: *mut checksig_error,
+) -> *mut checksig_report {
+    const FUNCTION: &str = "checksig_verify_sidecar";
+    // SAFETY: the caller promises valid pointers or NULL.
+    let report = unsafe {
+        run(error, || {
+            let sidecar =
+                path_arg(sidecar).ok_or_else(|| Failure::null_argument(FUNCTION, "sidecar"))?;
+            let (root, name) = split_sidecar(sidecar).ok_or_else(|| {
+                Failure::new(
+                    CHECKSIG_ERROR_INVALID_ARGUMENT,
+                    format!(
+                        "{FUNCTION}: {} is not named as a sidecar (FILE.sha256, .sha1, .sha512, \
+                         .md5, .b3 or .blake3, optionally ending in \"sum\")",
+                        go_style::quote(go_style::path_bytes(sidecar))
+                    ),
+                )
+            })?;
+            let defaults = checksig_options::default();
+            let options = handle(options).unwrap_or(&defaults);
+            let report = options
+                .verifier()
+                .manifest(name)
+                .verify_dir(root)
+                .map_err(|e| failure_of(&e))?;
+            Ok(Box::new(checksig_report::new(
+                root,
+                name,
+                options.algorithm(),
+                &report,
+            )))
+        })
+    };
+    report.map_or(std::ptr::null_mut(), Box::into_raw)
+}
+
+/// A sidecar's directory (`.` when it has none) and file name; `None` unless
+/// the name ends in an algorithm's extension.
+fn split_sidecar(sidecar: &Path) -> Option<(&Path, &Path)> {
+    let name = Path::new(sidecar.file_name()?);
+    checksig::sidecar::target(name)?;
+    let root = match sidecar.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    Some((root, name))
 }
 
 /// Frees a report and every string borrowed from it; NULL is a no-op.
@@ -571,6 +680,247 @@ mod tests {
             checksig_report_free(report);
             checksig_options_free(options);
         }
+    }
+
+    const ABC_SHA256: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+    /// `dl/file.iso` ("abc") and the sidecars of issue 6 beside it.
+    fn sidecar_fixture() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let dl = dir.path().join("dl");
+        std::fs::create_dir(&dl).unwrap();
+        std::fs::write(dl.join("file.iso"), b"abc").unwrap();
+        let sidecars = [
+            ("file.iso.sha256", format!("{ABC_SHA256}\n")),
+            (
+                "file.iso.SHA256SUM",
+                format!("  {}\r\n", ABC_SHA256.to_uppercase()),
+            ),
+            (
+                "file.iso.md5",
+                "900150983cd24fb0d6963f7d28e17f72".to_string(),
+            ),
+            ("file.iso.sha512", format!("{ABC_SHA256}\n")),
+            ("file.iso.b3", "0".repeat(64)),
+            ("gone.iso.sha256", format!("{ABC_SHA256}\n")),
+            ("short.iso.sha256", format!("{}\n", &ABC_SHA256[1..])),
+        ];
+        for (name, text) in sidecars {
+            std::fs::write(dl.join(name), text).unwrap();
+        }
+        nix_mkfifo(&dl.join("fifo.iso.sha256"));
+        dir
+    }
+
+    fn nix_mkfifo(path: &std::path::Path) {
+        let c = c_path(path);
+        // SAFETY: a NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    }
+
+    /// The one entry of the report of `name` verified as a manifest in
+    /// `root`: status, name, message; or the error's kind and message.
+    fn sidecar_outcome(
+        root: &std::path::Path,
+        name: &std::ffi::CStr,
+    ) -> Result<(u32, Vec<u8>, String), (u32, String)> {
+        let root = c_path(root);
+        // SAFETY: live handles, used on this thread, each freed once.
+        unsafe {
+            let options = checksig_options_new();
+            let error = checksig_error_new();
+            assert!(checksig_options_set_manifest(options, name.as_ptr()));
+            let report = checksig_verify(root.as_ptr(), options, error);
+            let outcome = if report.is_null() {
+                Err((
+                    checksig_error_kind(error),
+                    text(checksig_error_message(error)).unwrap(),
+                ))
+            } else {
+                assert_eq!(checksig_report_len(report), 1);
+                assert_eq!(checksig_report_entry_line(report, 0), 1);
+                let mut len = 0;
+                let name = checksig_report_entry_name(report, 0, &mut len);
+                Ok((
+                    checksig_report_entry_status(report, 0),
+                    std::slice::from_raw_parts(name, len).to_vec(),
+                    text(checksig_report_entry_message(report, 0)).unwrap(),
+                ))
+            };
+            checksig_report_free(report);
+            checksig_options_free(options);
+            checksig_error_free(error);
+            outcome
+        }
+    }
+
+    #[test]
+    fn sidecars_through_set_manifest() {
+        let dir = sidecar_fixture();
+        let dl = dir.path().join("dl");
+        let d = dl.to_str().unwrap();
+        let ok = |name: &std::ffi::CStr| {
+            assert_eq!(
+                sidecar_outcome(&dl, name),
+                Ok((
+                    CHECKSIG_STATUS_OK,
+                    b"file.iso".to_vec(),
+                    format!("\"{d}/file.iso\" - ok")
+                )),
+                "{name:?}"
+            );
+        };
+        ok(c"file.iso.sha256");
+        ok(c"file.iso.SHA256SUM");
+        ok(c"file.iso.md5");
+        let mismatch = Ok((
+            CHECKSIG_STATUS_MISMATCH,
+            b"file.iso".to_vec(),
+            format!("\"{d}/file.iso\" - mismatch"),
+        ));
+        assert_eq!(sidecar_outcome(&dl, c"file.iso.b3"), mismatch);
+        assert_eq!(
+            sidecar_outcome(&dl, c"gone.iso.sha256"),
+            Ok((
+                CHECKSIG_STATUS_MISSING,
+                b"gone.iso".to_vec(),
+                format!("open {d}/gone.iso: no such file or directory")
+            ))
+        );
+        assert_eq!(
+            sidecar_outcome(&dl, c"short.iso.sha256"),
+            Ok((
+                CHECKSIG_STATUS_MALFORMED,
+                Vec::new(),
+                format!(
+                    "1: bad line: \"{}\" (a SHA-256 sidecar holds one digest of 64 hex digits)",
+                    &ABC_SHA256[1..]
+                )
+            ))
+        );
+        // A SHA-256 digest in a .sha512 sidecar is the wrong length too.
+        let (status, _, message) = sidecar_outcome(&dl, c"file.iso.sha512").unwrap();
+        assert_eq!(status, CHECKSIG_STATUS_MALFORMED);
+        assert!(message.ends_with("(a SHA-512 sidecar holds one digest of 128 hex digits)"));
+        // Relative to the root: the sidecar's directory is the target's.
+        let (status, name, _) = sidecar_outcome(dir.path(), c"dl/file.iso.sha256").unwrap();
+        assert_eq!(
+            (status, name),
+            (CHECKSIG_STATUS_OK, b"dl/file.iso".to_vec())
+        );
+        assert_eq!(
+            sidecar_outcome(&dl, c"fifo.iso.sha256"),
+            Err((
+                CHECKSIG_ERROR_READ_MANIFEST,
+                format!("open {d}/fifo.iso.sha256: not a regular file (FIFO)")
+            ))
+        );
+    }
+
+    #[test]
+    fn verify_sidecar_by_its_path() {
+        let dir = sidecar_fixture();
+        let dl = dir.path().join("dl");
+        let d = dl.to_str().unwrap();
+        // SAFETY: live handles, used on this thread, each freed once.
+        unsafe {
+            let error = checksig_error_new();
+            let sidecar = c_path(&dl.join("file.iso.sha256"));
+            let report = checksig_verify_sidecar(sidecar.as_ptr(), std::ptr::null(), error);
+            assert!(checksig_report_is_ok(report));
+            let mut len = 0;
+            let path = checksig_report_entry_path(report, 0, &mut len);
+            assert_eq!(
+                std::slice::from_raw_parts(path, len),
+                format!("{d}/file.iso").as_bytes()
+            );
+            checksig_report_free(report);
+
+            // The options apply, but for their manifest: a forced algorithm
+            // reads the SHA-256 digest as BLAKE3's (same length: a mismatch),
+            // or as SHA-512's (too short: malformed, and the hint says so).
+            let options = checksig_options_new();
+            assert!(checksig_options_set_manifest(
+                options,
+                c"elsewhere".as_ptr()
+            ));
+            assert!(checksig_options_set_algorithm(
+                options,
+                crate::hash::CHECKSIG_ALGORITHM_BLAKE3
+            ));
+            let report = checksig_verify_sidecar(sidecar.as_ptr(), options, error);
+            assert_eq!(
+                checksig_report_entry_status(report, 0),
+                CHECKSIG_STATUS_MISMATCH
+            );
+            checksig_report_free(report);
+            assert!(checksig_options_set_algorithm(
+                options,
+                crate::hash::CHECKSIG_ALGORITHM_SHA512
+            ));
+            let report = checksig_verify_sidecar(sidecar.as_ptr(), options, error);
+            assert_eq!(
+                text(checksig_report_entry_message(report, 0)).unwrap(),
+                format!(
+                    "1: bad line: \"{ABC_SHA256}\" (a SHA-512 sidecar holds one digest of 128 hex digits)"
+                )
+            );
+            checksig_report_free(report);
+            checksig_options_free(options);
+
+            let short = c_path(&dl.join("short.iso.sha256"));
+            let report = checksig_verify_sidecar(short.as_ptr(), std::ptr::null(), error);
+            assert!(!checksig_report_is_ok(report));
+            assert_eq!(checksig_report_failure_count(report), 1);
+            assert_eq!(
+                checksig_report_entry_status(report, 0),
+                CHECKSIG_STATUS_MALFORMED
+            );
+            checksig_report_free(report);
+
+            for (bad, why) in [
+                (c_path(&dl.join("file.iso")), "not named as a sidecar"),
+                (c_path(&dl.join("SHA256SUMS")), "not named as a sidecar"),
+                (c_path(std::path::Path::new("/")), "not named as a sidecar"),
+            ] {
+                assert!(checksig_verify_sidecar(bad.as_ptr(), std::ptr::null(), error).is_null());
+                assert_eq!(checksig_error_kind(error), CHECKSIG_ERROR_INVALID_ARGUMENT);
+                let message = text(checksig_error_message(error)).unwrap();
+                assert!(message.contains(why), "{message}");
+            }
+            assert!(checksig_verify_sidecar(std::ptr::null(), std::ptr::null(), error).is_null());
+            assert_eq!(
+                text(checksig_error_message(error)).unwrap(),
+                "checksig_verify_sidecar: sidecar is NULL"
+            );
+            let fifo = c_path(&dl.join("fifo.iso.sha256"));
+            assert!(checksig_verify_sidecar(fifo.as_ptr(), std::ptr::null(), error).is_null());
+            assert_eq!(checksig_error_kind(error), CHECKSIG_ERROR_READ_MANIFEST);
+            let gone = c_path(&dl.join("none.iso.sha256"));
+            assert!(checksig_verify_sidecar(gone.as_ptr(), std::ptr::null(), error).is_null());
+            assert_eq!(checksig_error_os_error(error), libc::ENOENT);
+            checksig_error_free(error);
+        }
+    }
+
+    #[test]
+    fn sidecar_paths_split() {
+        use std::path::Path;
+        fn split(path: &str) -> Option<(&Path, &Path)> {
+            split_sidecar(Path::new(path))
+        }
+        assert_eq!(
+            split("dl/f.iso.sha256"),
+            Some((Path::new("dl"), Path::new("f.iso.sha256")))
+        );
+        assert_eq!(
+            split("f.iso.MD5SUM"),
+            Some((Path::new("."), Path::new("f.iso.MD5SUM")))
+        );
+        assert_eq!(split("/f.b3"), Some((Path::new("/"), Path::new("f.b3"))));
+        assert_eq!(split("dl/SHA256SUMS"), None);
+        assert_eq!(split("dl/.."), None);
+        assert_eq!(split(""), None);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 /*
  * Tests of the C ABI from C: the article's verify(), the structured API,
- * NULL arguments, progress and cancellation, many threads, and fork().
+ * NULL arguments, progress and cancellation, many threads, and fork(); the
+ * features of issue 6 (algorithms, unlisted files, manifest creation,
+ * hash-only sidecars).
  * Generates its own data under a temporary directory. Run under valgrind by
  * scripts/test.d/30-capi.sh (leak check); `abi_test ROUNDS` repeats the
  * single-threaded part ROUNDS times so that leaks would add up.
@@ -413,6 +415,140 @@ static void test_algorithms_and_unlisted(const char *base) {
     free(dir);
 }
 
+/* Issue 6: hash-only sidecars (dl/file.iso.sha256 holding one bare digest). */
+#define ABC_SHA256 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+/* The status of the one entry of `name` verified as `dir`'s manifest, or
+ * CHECKSIG_STATUS_INVALID (and the error kind in *kind) if it could not run;
+ * the entry's message is copied into `message` (malloc'ed; free it). */
+static uint32_t sidecar_status(const char *dir, const char *name, uint32_t *kind, char **message) {
+    checksig_error *error = checksig_error_new();
+    checksig_options *options = checksig_options_new();
+    checksig_options_set_manifest(options, name);
+    checksig_report *report = checksig_verify(dir, options, error);
+    uint32_t status = CHECKSIG_STATUS_INVALID;
+    *kind = checksig_error_kind(error);
+    if (report != NULL && checksig_report_len(report) == 1 && checksig_report_entry_line(report, 0) == 1) {
+        status = checksig_report_entry_status(report, 0);
+        *message = strdup(checksig_report_entry_message(report, 0));
+    } else {
+        *message = strdup(report == NULL ? checksig_error_message(error) : "(not one entry on line 1)");
+    }
+    checksig_report_free(report);
+    checksig_options_free(options);
+    checksig_error_free(error);
+    return status;
+}
+
+static void test_sidecars(const char *base) {
+    char *dl = format("%s/dl", base);
+    check(mkdir(dl, 0700) == 0 || errno == EEXIST, "sidecars: mkdir", NULL);
+    write_file(dl, "file.iso", "abc");
+    write_file(dl, "file.iso.sha256", ABC_SHA256 "\n");
+    write_file(dl, "file.iso.MD5SUM", "900150983CD24FB0D6963F7D28E17F72\r\n");
+    write_file(dl, "bad.iso", "not abc");
+    write_file(dl, "bad.iso.sha256", ABC_SHA256 "\n");
+    write_file(dl, "gone.iso.sha256", ABC_SHA256 "\n");
+    write_file(dl, "short.iso.sha256", "a7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n");
+    char *fifo = format("%s/fifo.iso.sha256", dl);
+    check(mkfifo(fifo, 0600) == 0 || errno == EEXIST, "sidecars: mkfifo", NULL);
+
+    uint32_t kind = 0;
+    char *message = NULL;
+    char *want = format("\"%s/file.iso\" - ok", dl);
+    check(sidecar_status(dl, "file.iso.sha256", &kind, &message) == CHECKSIG_STATUS_OK,
+          "sidecar: file.iso.sha256 checks file.iso", message);
+    check_str(message, want, "sidecar: the entry names file.iso");
+    free(message);
+    free(want);
+    check(sidecar_status(dl, "file.iso.MD5SUM", &kind, &message) == CHECKSIG_STATUS_OK,
+          "sidecar: .MD5SUM, uppercase digest, CRLF", message);
+    free(message);
+
+    want = format("\"%s/bad.iso\" - mismatch", dl);
+    check(sidecar_status(dl, "bad.iso.sha256", &kind, &message) == CHECKSIG_STATUS_MISMATCH,
+          "sidecar: wrong digest is a mismatch", message);
+    check_str(message, want, "sidecar: the mismatch names bad.iso");
+    free(message);
+    free(want);
+
+    want = format("open %s/gone.iso: no such file or directory", dl);
+    check(sidecar_status(dl, "gone.iso.sha256", &kind, &message) == CHECKSIG_STATUS_MISSING,
+          "sidecar: missing target", message);
+    check_str(message, want, "sidecar: the missing file is named");
+    free(message);
+    free(want);
+
+    check(sidecar_status(dl, "short.iso.sha256", &kind, &message) == CHECKSIG_STATUS_MALFORMED,
+          "sidecar: a digest one digit short is malformed", message);
+    check_str(message,
+              "1: bad line: \"a7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\""
+              " (a SHA-256 sidecar holds one digest of 64 hex digits)",
+              "sidecar: malformed line 1 says what was expected");
+    free(message);
+
+    want = format("open %s: not a regular file (FIFO)", fifo);
+    check(sidecar_status(dl, "fifo.iso.sha256", &kind, &message) == CHECKSIG_STATUS_INVALID
+              && kind == CHECKSIG_ERROR_READ_MANIFEST,
+          "sidecar: a FIFO is refused without blocking", message);
+    check_str(message, want, "sidecar: the FIFO's error");
+    free(message);
+    free(want);
+
+    /* checksig_verify_sidecar: the sidecar's own path. */
+    checksig_error *error = checksig_error_new();
+    char *path = format("%s/file.iso.sha256", dl);
+    checksig_report *report = checksig_verify_sidecar(path, NULL, error);
+    check(report != NULL && checksig_report_is_ok(report) && checksig_report_len(report) == 1,
+          "verify_sidecar: OK", checksig_error_message(error));
+    size_t len = 0;
+    const uint8_t *target = checksig_report_entry_path(report, 0, &len);
+    want = format("%s/file.iso", dl);
+    check(len == strlen(want) && memcmp(target, want, len) == 0, "verify_sidecar: the target's path", NULL);
+    free(want);
+    checksig_report_free(report);
+    free(path);
+
+    path = format("%s/bad.iso.sha256", dl);
+    checksig_options *options = checksig_options_new();
+    checksig_options_set_threads(options, 1);
+    report = checksig_verify_sidecar(path, options, error);
+    check(report != NULL && !checksig_report_is_ok(report)
+              && checksig_report_entry_status(report, 0) == CHECKSIG_STATUS_MISMATCH,
+          "verify_sidecar: mismatch, with options", NULL);
+    checksig_report_free(report);
+    checksig_options_free(options);
+    free(path);
+
+    path = format("%s/short.iso.sha256", dl);
+    report = checksig_verify_sidecar(path, NULL, error);
+    check(report != NULL && checksig_report_failure_count(report) == 1
+              && checksig_report_entry_status(report, 0) == CHECKSIG_STATUS_MALFORMED,
+          "verify_sidecar: malformed is a failure", NULL);
+    checksig_report_free(report);
+    free(path);
+
+    check(checksig_verify_sidecar(fifo, NULL, error) == NULL
+              && checksig_error_kind(error) == CHECKSIG_ERROR_READ_MANIFEST,
+          "verify_sidecar: a FIFO is an error", NULL);
+    path = format("%s/file.iso", dl);
+    check(checksig_verify_sidecar(path, NULL, error) == NULL
+              && checksig_error_kind(error) == CHECKSIG_ERROR_INVALID_ARGUMENT
+              && strstr(checksig_error_message(error), "is not named as a sidecar") != NULL,
+          "verify_sidecar: a name without an algorithm's extension", checksig_error_message(error));
+    free(path);
+    check(checksig_verify_sidecar(NULL, NULL, error) == NULL
+              && checksig_error_kind(error) == CHECKSIG_ERROR_INVALID_ARGUMENT,
+          "verify_sidecar: NULL sidecar", NULL);
+    check_str(checksig_error_message(error), "checksig_verify_sidecar: sidecar is NULL",
+              "verify_sidecar: NULL's message");
+    check(checksig_verify_sidecar(NULL, NULL, NULL) == NULL, "verify_sidecar: NULL everything", NULL);
+    check(!checksig_options_set_manifest(NULL, "file.iso.sha256"), "set_manifest: NULL options", NULL);
+    checksig_error_free(error);
+    free(fifo);
+    free(dl);
+}
+
 int main(int argc, char **argv) {
     int rounds = argc > 1 ? atoi(argv[1]) : 1;
     char template[] = "/tmp/checksig-abi-XXXXXX";
@@ -432,6 +568,7 @@ int main(int argc, char **argv) {
         test_progress_and_cancel(good);
         test_cancel_from_another_thread(good);
         test_algorithms_and_unlisted(base);
+        test_sidecars(base);
     }
     test_threads(bad);
     test_fork(bad);
