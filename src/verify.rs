@@ -300,13 +300,7 @@ impl Verifier {
             algorithm,
             ..self.clone()
         };
-        let statuses = Run::new(this, &root, manifest).execute()?;
-        let entries = manifest
-            .items()
-            .iter()
-            .zip(statuses)
-            .map(|(item, status)| entry_report(item, status))
-            .collect();
+        let entries = Run::new(this, &root, manifest).execute()?;
         let mut report = Report::new(
             entries,
             Policy {
@@ -402,7 +396,9 @@ struct Run<'a> {
     big: usize,
     workers: usize,
     next: AtomicUsize,
-    statuses: Vec<OnceLock<Status>>,
+    /// One slot per item, filled by the worker that checked it: reports are
+    /// built in parallel, and collected in place at the end.
+    reports: Vec<OnceLock<EntryReport>>,
     bytes_total: u64,
     bytes_done: AtomicU64,
     files_done: AtomicU64,
@@ -419,7 +415,7 @@ impl<'a> Run<'a> {
             big: 0,
             workers: verifier.thread_count().min(items.len()).max(1),
             next: AtomicUsize::new(0),
-            statuses: std::iter::repeat_with(OnceLock::new)
+            reports: std::iter::repeat_with(OnceLock::new)
                 .take(items.len())
                 .collect(),
             bytes_total: 0,
@@ -493,7 +489,7 @@ impl<'a> Run<'a> {
         sizes.into_iter().map(AtomicU64::into_inner).collect()
     }
 
-    fn execute(self) -> Result<Vec<Status>, Error> {
+    fn execute(self) -> Result<Vec<EntryReport>, Error> {
         let run = &self;
         let reporting = run.verifier.progress.is_some();
         // Without a progress callback the calling thread is one of the
@@ -522,10 +518,11 @@ impl<'a> Run<'a> {
         if self.verifier.cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
+        // The slots are no smaller than the reports, so this reuses their memory.
         Ok(self
-            .statuses
+            .reports
             .into_iter()
-            .map(|status| status.into_inner().expect("every item gets a status"))
+            .map(|report| report.into_inner().expect("every item gets a report"))
             .collect())
     }
 
@@ -562,14 +559,15 @@ impl<'a> Run<'a> {
                 if self.verifier.cancel.is_cancelled() {
                     return;
                 }
-                let status = match &self.items[index] {
+                let item = &self.items[index];
+                let status = match item {
                     Item::Entry(entry) => self.check(entry, &mut reader, counting),
                     Item::Malformed(malformed) => Status::Malformed {
                         text: malformed.text.clone(),
                     },
                 };
                 // Each index is in `order` once, so the slot is still empty.
-                let _ = self.statuses[index].set(status);
+                let _ = self.reports[index].set(entry_report(item, status));
             }
             if counting {
                 self.files_done
@@ -654,8 +652,8 @@ mod tests {
         let root = Root::open(dir.path(), true).unwrap();
         let run = Run::new(verifier, &root, &manifest);
         let order = run.order.clone();
-        let statuses = run.execute().unwrap();
-        assert!(statuses.iter().all(|s| matches!(s, Status::Ok)));
+        let reports = run.execute().unwrap();
+        assert!(reports.iter().all(|r| matches!(r.status, Status::Ok)));
         order
     }
 
