@@ -141,13 +141,13 @@ impl checksig_report {
 /// What follows the message of a malformed line when the manifest is a
 /// hash-only sidecar (`file.iso.sha256`), whose one line is most often a
 /// digest cut short or of another algorithm, e.g.
-/// ` (a SHA-256 sidecar holds one digest of 64 hex digits)`. `None` for a
+/// ` (the sidecar should hold one SHA-256 digest of 64 hex digits)`. `None` for a
 /// manifest not named as a sidecar, whose messages stay the Go library's.
 fn sidecar_hint(manifest: &Path, forced: Option<Algorithm>) -> Option<String> {
     checksig::sidecar::target(manifest)?;
     let algorithm = forced.or_else(|| checksig::detect::from_extension(manifest))?;
     Some(format!(
-        " (a {} sidecar holds one digest of {} hex digits)",
+        " (the sidecar should hold one {} digest of {} hex digits)",
         algorithm.tag().replace("SHA", "SHA-"),
         algorithm.hex_len()
     ))
@@ -793,7 +793,7 @@ mod tests {
                 CHECKSIG_STATUS_MALFORMED,
                 Vec::new(),
                 format!(
-                    "1: bad line: \"{}\" (a SHA-256 sidecar holds one digest of 64 hex digits)",
+                    "1: bad line: \"{}\" (the sidecar should hold one SHA-256 digest of 64 hex digits)",
                     &ABC_SHA256[1..]
                 )
             ))
@@ -801,7 +801,7 @@ mod tests {
         // A SHA-256 digest in a .sha512 sidecar is the wrong length too.
         let (status, _, message) = sidecar_outcome(&dl, c"file.iso.sha512").unwrap();
         assert_eq!(status, CHECKSIG_STATUS_MALFORMED);
-        assert!(message.ends_with("(a SHA-512 sidecar holds one digest of 128 hex digits)"));
+        assert!(message.ends_with("(the sidecar should hold one SHA-512 digest of 128 hex digits)"));
         // Relative to the root: the sidecar's directory is the target's.
         let (status, name, _) = sidecar_outcome(dir.path(), c"dl/file.iso.sha256").unwrap();
         assert_eq!(
@@ -862,7 +862,7 @@ mod tests {
             assert_eq!(
                 text(checksig_report_entry_message(report, 0)).unwrap(),
                 format!(
-                    "1: bad line: \"{ABC_SHA256}\" (a SHA-512 sidecar holds one digest of 128 hex digits)"
+                    "1: bad line: \"{ABC_SHA256}\" (the sidecar should hold one SHA-512 digest of 128 hex digits)"
                 )
             );
             checksig_report_free(report);

@@ -14,6 +14,8 @@ ValueError: "/tmp/logs/httpd-08.log" - mismatch
 (False, '9 OK, 1 mismatch')
 >>> checksig.hash_file("/tmp/logs/httpd-00.log")            # doctest: +SKIP
 '6659cb84ab403dc85962fc77b9156924bbbaab2c'
+>>> checksig.verify_sidecar("dl/debian.iso.sha256").ok       # doctest: +SKIP
+True
 """
 
 from ._api import (
@@ -31,6 +33,7 @@ from ._api import (
     hash_file,
     library_version,
     verify,
+    verify_sidecar,
 )
 
 __version__ = library_version()
@@ -51,4 +54,5 @@ __all__ = [
     "hash_file",
     "library_version",
     "verify",
+    "verify_sidecar",
 ]

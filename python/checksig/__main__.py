@@ -1,5 +1,8 @@
 """``python -m checksig DIR``: verify DIR against its manifest and print the report.
 
+``python -m checksig dl/file.iso.sha256``: verify the file a hash-only sidecar
+checks (``dl/file.iso``).
+
 Exit status: 0 when every file matches, 1 when some fail, 2 when the
 verification cannot run, 130 when interrupted.
 """
@@ -11,15 +14,21 @@ import os
 import sys
 from typing import List, Optional
 
-from . import ALGORITHMS, Progress, __version__, verify
+from . import ALGORITHMS, ChecksigError, Progress, __version__, verify, verify_sidecar
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m checksig",
-        description="Verify the files of DIR against its sha1sum.txt manifest.",
+        description="Verify the files of DIR against its sha1sum.txt manifest, "
+        "or the file a sidecar such as dl/file.iso.sha256 checks.",
     )
-    parser.add_argument("dir", metavar="DIR", type=os.fsencode, help="the directory to verify")
+    parser.add_argument(
+        "dir",
+        metavar="DIR",
+        type=os.fsencode,
+        help="the directory to verify, or a sidecar file (FILE.sha256, .sha1, .sha512, .md5, .b3)",
+    )
     parser.add_argument("--manifest", default="sha1sum.txt", help="manifest path, relative to DIR")
     parser.add_argument("--threads", type=int, default=None, help="worker threads (default: one per CPU)")
     parser.add_argument("--ignore-missing", action="store_true", help="missing files are not failures")
@@ -54,20 +63,28 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Runs the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        report = verify(
-            args.dir,
-            manifest=args.manifest,
-            threads=args.threads,
-            ignore_missing=args.ignore_missing,
-            strict=args.strict,
-            progress=_show_progress if args.progress else None,
-            algorithm=args.algo,
-            unlisted=args.unlisted,
-        )
+        if os.path.isfile(args.dir):
+            report = verify_sidecar(
+                args.dir,
+                threads=args.threads,
+                progress=_show_progress if args.progress else None,
+                algorithm=args.algo,
+            )
+        else:
+            report = verify(
+                args.dir,
+                manifest=args.manifest,
+                threads=args.threads,
+                ignore_missing=args.ignore_missing,
+                strict=args.strict,
+                progress=_show_progress if args.progress else None,
+                algorithm=args.algo,
+                unlisted=args.unlisted,
+            )
     except KeyboardInterrupt:
         print("checksig: interrupted", file=sys.stderr)
         return 130
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, ChecksigError) as error:
         print(f"checksig: {error.strerror if isinstance(error, OSError) else error}", file=sys.stderr)
         return 2
     if args.progress:

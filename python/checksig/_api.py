@@ -369,12 +369,19 @@ def _verify(
     progress: Optional[Callable[[Progress], Optional[bool]]],
     algorithm: Optional[str] = None,
     unlisted: bool = False,
+    sidecar: Optional[PathArg] = None,
 ) -> Report:
-    """``verify`` without the translation of failures into public exceptions."""
+    """``verify`` without the translation of failures into public exceptions.
+
+    With ``sidecar``, ``checksig_verify_sidecar`` verifies it (``root`` and
+    ``manifest`` are then unused)."""
     if threads is not None and threads < 1:
         raise ValueError(f"threads must be at least 1, not {threads}")
     algorithm_code = _algorithm_code(algorithm)
-    root_bytes = os.fsencode(root)
+    if sidecar is None:
+        verify_function, target = lib.checksig_verify, os.fsencode(root)
+    else:
+        verify_function, target = lib.checksig_verify_sidecar, os.fsencode(sidecar)
     options = _Owned(lib.checksig_options_new(), lib.checksig_options_free)
     cancel = _Owned(lib.checksig_cancel_new(), lib.checksig_cancel_free)
     lib.checksig_options_set_threads(options.pointer, threads or 0)
@@ -398,7 +405,7 @@ def _verify(
         # calling thread stopped waiting (a second Ctrl-C).
         try:
             pointer = _call_with_error(
-                lambda error: lib.checksig_verify(root_bytes, options.pointer, error)
+                lambda error: verify_function(target, options.pointer, error)
             )
             report = _Owned(pointer, lib.checksig_report_free)
             try:
@@ -438,6 +445,10 @@ def verify(
 
     :param root: the directory (``str``, ``bytes`` or ``os.PathLike``).
     :param manifest: the manifest's path, relative to ``root`` unless absolute.
+        A hash-only sidecar works too: ``manifest="file.iso.sha256"`` (or
+        ``.sha1``, ``.sha512``, ``.md5``, ``.b3``, ``.blake3``, optionally
+        ending in ``sum``, any case) holding one bare digest checks
+        ``file.iso`` beside it; see :func:`verify_sidecar`.
     :param threads: worker threads; None means one per CPU.
     :param ignore_missing: a missing file is reported but is not a failure.
     :param strict: a malformed manifest line is a failure (``sha1sum --strict``).
@@ -480,6 +491,56 @@ def verify(
             progress,
             algorithm,
             unlisted,
+        )
+    except _Failure as failure:
+        raise failure.public() from None
+
+
+def verify_sidecar(
+    path: PathArg,
+    *,
+    threads: Optional[int] = None,
+    allow_outside_root: bool = False,
+    mmap: bool = True,
+    progress: Optional[Callable[[Progress], Optional[bool]]] = None,
+    algorithm: Optional[str] = None,
+) -> Report:
+    """Verifies the file a hash-only sidecar checks, given the sidecar's path:
+    ``dl/file.iso.sha256``, holding one bare digest (as download pages offer)
+    or one line ``<digest>  file.iso``, checks ``dl/file.iso``.
+
+    The sidecar's name must end in ``.sha1``, ``.sha256``, ``.sha512``,
+    ``.md5``, ``.b3`` or ``.blake3``, optionally followed by ``sum``, in any
+    case; the extension chooses the algorithm unless ``algorithm`` forces one.
+    The same as ``verify(os.path.dirname(path), manifest=os.path.basename(path),
+    strict=True)``: the :class:`Report` has one :class:`Entry`, line 1, for
+    ``file.iso`` (``Status.OK``, ``MISMATCH``, ``MISSING``...), or a
+    ``Status.MALFORMED`` failure whose message says which digest was
+    expected when the sidecar does not hold one of the right length. The
+    other parameters are :func:`verify`'s.
+
+    :raises ValueError: when the name has no algorithm's extension, or for an
+        unknown ``algorithm``.
+    :raises FileNotFoundError: (or another ``OSError``) when the sidecar
+        cannot be read.
+    :raises ChecksigError: when the sidecar is a FIFO, device or directory.
+
+    >>> report = checksig.verify_sidecar("dl/debian.iso.sha256")   # doctest: +SKIP
+    >>> report.ok, report[0].path                                 # doctest: +SKIP
+    (True, 'dl/debian.iso')
+    """
+    try:
+        return _verify(
+            "",
+            "",
+            threads,
+            False,
+            True,
+            allow_outside_root,
+            mmap,
+            progress,
+            algorithm,
+            sidecar=path,
         )
     except _Failure as failure:
         raise failure.public() from None

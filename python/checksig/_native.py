@@ -109,6 +109,7 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "checksig_cancel_free": ([c_void_p], None),
         # Reports.
         "checksig_verify": ([c_char_p, c_void_p, c_void_p], c_void_p),
+        "checksig_verify_sidecar": ([c_char_p, c_void_p, c_void_p], c_void_p),
         "checksig_report_free": ([c_void_p], None),
         "checksig_report_len": ([c_void_p], c_size_t),
         "checksig_report_is_ok": ([c_void_p], c_bool),

@@ -483,7 +483,7 @@ static void test_sidecars(const char *base) {
           "sidecar: a digest one digit short is malformed", message);
     check_str(message,
               "1: bad line: \"a7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\""
-              " (a SHA-256 sidecar holds one digest of 64 hex digits)",
+              " (the sidecar should hold one SHA-256 digest of 64 hex digits)",
               "sidecar: malformed line 1 says what was expected");
     free(message);
 
