@@ -44,6 +44,7 @@ mod report;
 mod root;
 pub mod sidecar;
 mod sigbus;
+mod slots;
 mod source;
 mod unlisted;
 mod verify;

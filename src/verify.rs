@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
 use crate::root::{open_regular, OpenError, Root};
+use crate::slots::Slots;
 use crate::source::{Meter, ReadError, Reader};
 
 /// How often, at most, the progress callback runs.
@@ -396,9 +397,8 @@ struct Run<'a> {
     big: usize,
     workers: usize,
     next: AtomicUsize,
-    /// One slot per item, filled by the worker that checked it: reports are
-    /// built in parallel, and collected in place at the end.
-    reports: Vec<OnceLock<EntryReport>>,
+    /// One slot per item, filled by the worker that checked it.
+    reports: Slots<EntryReport>,
     bytes_total: u64,
     bytes_done: AtomicU64,
     files_done: AtomicU64,
@@ -415,9 +415,7 @@ impl<'a> Run<'a> {
             big: 0,
             workers: verifier.thread_count().min(items.len()).max(1),
             next: AtomicUsize::new(0),
-            reports: std::iter::repeat_with(OnceLock::new)
-                .take(items.len())
-                .collect(),
+            reports: Slots::new(items.len()),
             bytes_total: 0,
             bytes_done: AtomicU64::new(0),
             files_done: AtomicU64::new(0),
@@ -518,12 +516,7 @@ impl<'a> Run<'a> {
         if self.verifier.cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        // The slots are no smaller than the reports, so this reuses their memory.
-        Ok(self
-            .reports
-            .into_iter()
-            .map(|report| report.into_inner().expect("every item gets a report"))
-            .collect())
+        Ok(self.reports.into_vec().expect("every item gets a report"))
     }
 
     /// The next entries to hash, as a range of `order`: big files one at a
@@ -567,7 +560,7 @@ impl<'a> Run<'a> {
                     },
                 };
                 // Each index is in `order` once, so the slot is still empty.
-                let _ = self.reports[index].set(entry_report(item, status));
+                self.reports.set(index, entry_report(item, status));
             }
             if counting {
                 self.files_done

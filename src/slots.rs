@@ -1,0 +1,143 @@
+//! A vector filled in parallel: one slot per index, written once by whichever
+//! worker claims that index, then handed over as a `Vec` in index order.
+//!
+//! Why not `Vec<OnceLock<T>>`: building one writes every slot up front on the
+//! calling thread, so for a manifest of 100,000 entries the first touch of
+//! some 20 MB (page faults, zeroing) happened there, in sequence, before any
+//! file was opened, and collecting the values afterwards copied them all
+//! again. Here the memory is allocated untouched, the workers fault it in as
+//! they write (in parallel), and the final `Vec` is the same allocation.
+
+use std::mem::ManuallyDrop;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// `len` slots of `T`, each written at most once, from any thread.
+pub(crate) struct Slots<T> {
+    /// The buffer of a `Vec<T>` of length 0 and capacity `capacity`, taken
+    /// apart; slot `i` holds a value exactly when `written[i]` is true.
+    values: *mut T,
+    capacity: usize,
+    written: Box<[AtomicBool]>,
+}
+
+// SAFETY: a `Slots<T>` owns its values like a `Vec<T>` does, so it may move
+// to another thread when `T` may.
+unsafe impl<T: Send> Send for Slots<T> {}
+// SAFETY: the only access through `&Slots<T>` is `set`, which moves a `T` in
+// from the calling thread into a slot no other call can touch (the `swap` on
+// `written` hands each slot to one caller), so sharing needs `T: Send` only.
+unsafe impl<T: Send> Sync for Slots<T> {}
+
+impl<T> Slots<T> {
+    /// `len` empty slots. The memory is allocated, not touched.
+    pub fn new(len: usize) -> Slots<T> {
+        let mut values = ManuallyDrop::new(Vec::with_capacity(len));
+        Slots {
+            values: values.as_mut_ptr(),
+            capacity: values.capacity(),
+            written: (0..len).map(|_| AtomicBool::new(false)).collect(),
+        }
+    }
+
+    /// Writes `value` into slot `index`. Returns false, dropping `value`, if
+    /// the slot was already written or does not exist.
+    pub fn set(&self, index: usize, value: T) -> bool {
+        let Some(written) = self.written.get(index) else {
+            return false;
+        };
+        if written.swap(true, Ordering::AcqRel) {
+            return false;
+        }
+        // SAFETY: `index` is in bounds (`written` has one flag per slot), and
+        // the swap above returned false to this call alone, so nothing else
+        // writes or reads this slot until `into_vec` or `drop`, which take
+        // the `Slots` by value or by `&mut` (after every `set` has returned).
+        unsafe { self.values.add(index).write(value) };
+        true
+    }
+
+    /// The values in index order, or `None` if a slot was never written (the
+    /// values that were are dropped).
+    pub fn into_vec(self) -> Option<Vec<T>> {
+        if !self.written.iter().all(|w| w.load(Ordering::Acquire)) {
+            return None;
+        }
+        let len = self.written.len();
+        let this = ManuallyDrop::new(self);
+        // SAFETY: moved out once, from a value that is never used again.
+        drop(unsafe { std::ptr::read(&this.written) });
+        // SAFETY: the parts of the `Vec` taken apart in `new`, reassembled
+        // once (`this` is never dropped); every flag is set, so the first
+        // `len` slots hold values.
+        Some(unsafe { Vec::from_raw_parts(this.values, len, this.capacity) })
+    }
+}
+
+impl<T> Drop for Slots<T> {
+    fn drop(&mut self) {
+        for (index, written) in self.written.iter().enumerate() {
+            if written.load(Ordering::Acquire) {
+                // SAFETY: the flag says this slot holds a value; dropped once, here.
+                unsafe { self.values.add(index).drop_in_place() };
+            }
+        }
+        // SAFETY: the parts of the `Vec` taken apart in `new`, reassembled
+        // once; length 0, since the values were dropped above.
+        drop(unsafe { Vec::from_raw_parts(self.values, 0, self.capacity) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn filled_from_several_threads_in_any_order() {
+        let slots = Slots::new(1000);
+        std::thread::scope(|scope| {
+            for start in 0..4 {
+                let slots = &slots;
+                scope.spawn(move || {
+                    for i in (start..1000).step_by(4).rev() {
+                        assert!(slots.set(i, i.to_string()));
+                    }
+                });
+            }
+        });
+        let values = slots.into_vec().unwrap();
+        assert!(values.iter().enumerate().all(|(i, v)| *v == i.to_string()));
+    }
+
+    #[test]
+    fn a_slot_is_written_once_and_out_of_range_is_refused() {
+        let slots = Slots::new(2);
+        assert!(slots.set(1, "b".to_string()));
+        assert!(!slots.set(1, "again".to_string()));
+        assert!(!slots.set(2, "out".to_string()));
+        assert!(slots.set(0, "a".to_string()));
+        assert_eq!(slots.into_vec().unwrap(), ["a", "b"]);
+    }
+
+    /// Values written before a run stopped early are dropped, not leaked.
+    #[test]
+    fn incomplete_slots_drop_what_they_hold() {
+        let value = Arc::new(());
+        let slots = Slots::new(3);
+        slots.set(0, Arc::clone(&value));
+        slots.set(2, Arc::clone(&value));
+        assert_eq!(Arc::strong_count(&value), 3);
+        assert!(slots.into_vec().is_none());
+        assert_eq!(Arc::strong_count(&value), 1);
+
+        let slots = Slots::new(2);
+        slots.set(1, Arc::clone(&value));
+        drop(slots);
+        assert_eq!(Arc::strong_count(&value), 1);
+    }
+
+    #[test]
+    fn empty() {
+        assert_eq!(Slots::<u8>::new(0).into_vec().unwrap(), Vec::<u8>::new());
+    }
+}
