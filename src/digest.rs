@@ -94,6 +94,20 @@ impl Algorithm {
     pub const fn hex_len(self) -> usize {
         self.digest_len() * 2
     }
+
+    /// Whether one input can be hashed on several threads
+    /// ([`Hasher::update_parallel`](crate::Hasher::update_parallel)): true
+    /// for BLAKE3, a tree of independent chunks; the others are one chain
+    /// of blocks, each needing the one before.
+    ///
+    /// ```
+    /// use checksig::Algorithm;
+    /// assert!(Algorithm::Blake3.hashes_in_parallel());
+    /// assert!(!Algorithm::Sha256.hashes_in_parallel());
+    /// ```
+    pub const fn hashes_in_parallel(self) -> bool {
+        matches!(self, Algorithm::Blake3)
+    }
 }
 
 /// The error of parsing an unknown algorithm name.
