@@ -110,6 +110,13 @@ typedef struct checksig_cancel checksig_cancel;
 // with `checksig_error_free`. Use one error object per thread.
 typedef struct checksig_error checksig_error;
 
+// The digests of many files, hashed in parallel by `checksig_hash_files`:
+// per file, its digest and the line `sha256sum` (or the algorithm's own
+// tool) would print for it, or why it could not be hashed. Free with
+// `checksig_hashes_free`. Immutable: any number of threads may read it at
+// once. Every string it returns is borrowed and valid until it is freed.
+typedef struct checksig_hashes checksig_hashes;
+
 // Options for `checksig_verify`. Create with `checksig_options_new`, free
 // with `checksig_options_free`. Setting options while a verification uses
 // the same object is a data race; using one object from many concurrent
@@ -241,21 +248,103 @@ char *checksig_hash_file_algorithm(const char *path,
 // followed nor listed), sorted by name as raw bytes, relative to `dir`, in
 // GNU's format for `algorithm` (one of `CHECKSIG_ALGORITHM_*`, not DETECT):
 // what `sha256sum` and the others would write, names escaped as GNU escapes
-// them. Files are hashed on `threads` threads (0: one per CPU). Returns NULL
-// on failure: NULL `dir` or unknown algorithm (`CHECKSIG_ERROR_INVALID_ARGUMENT`),
-// `dir` or a directory under it that cannot be listed, or a file that cannot
-// be hashed (`CHECKSIG_ERROR_IO`, `_NOT_REGULAR` or `_CHANGED`, naming the file).
+// them. Files are hashed on `threads` threads (0: one per CPU). `skip`, if
+// not NULL, is a file to leave out, such as the manifest about to be
+// rewritten: a path as `open` takes it (relative to the working directory,
+// not to `dir`), compared once symbolic links are resolved; a `skip` that does
+// not exist leaves nothing out. Returns NULL on failure: NULL `dir` or unknown
+// algorithm (`CHECKSIG_ERROR_INVALID_ARGUMENT`), `dir` or a directory under
+// it that cannot be listed, or a file that cannot be hashed
+// (`CHECKSIG_ERROR_IO`, `_NOT_REGULAR` or `_CHANGED`, naming the file).
 //
 // Ownership: the NUL-terminated text is allocated with `malloc`; free it
 // with `checksig_free`.
 //
+// ```c
+// char *text = checksig_create_manifest("dl", CHECKSIG_ALGORITHM_SHA256, 0, "dl/SHA256SUMS", error);
+// /* write text to dl/SHA256SUMS, then */ checksig_free(text);
+// ```
+//
 // # Safety
-// `dir` is NULL or NUL-terminated; `error` is NULL or a live error object
-// not used by another thread.
+// `dir` and `skip` are NULL or NUL-terminated; `error` is NULL or a live
+// error object not used by another thread.
 char *checksig_create_manifest(const char *dir,
                                uint32_t algorithm,
                                size_t threads,
+                               const char *skip,
                                struct checksig_error *error);
+
+// Hashes the `count` regular files `paths` (each any bytes but NUL) in
+// `algorithm` (one of `CHECKSIG_ALGORITHM_*`, not DETECT), on at most
+// `threads` threads (0: one per CPU) that end before this returns, each
+// file read as `checksig_hash_file` reads it: what `checksig hash FILE...`
+// does. One file's failure does not stop the others: read each file's
+// outcome with `checksig_hashes_digest` and `checksig_hashes_line`.
+//
+// Returns NULL only when the call itself is wrong (the reason in `error`, if
+// not NULL): unknown algorithm, or `paths` or one of its first `count`
+// pointers NULL (`CHECKSIG_ERROR_INVALID_ARGUMENT`). `paths` may be NULL
+// when `count` is 0. Free the result with `checksig_hashes_free`.
+//
+// ```c
+// const char *files[] = {"a.iso", "b.iso"};
+// checksig_hashes *hashes = checksig_hash_files(files, 2, CHECKSIG_ALGORITHM_SHA256, 0, error);
+// for (size_t i = 0; i < checksig_hashes_len(hashes); i++) {
+//     const char *line = checksig_hashes_line(hashes, i, false);
+//     if (line != NULL) fputs(line, stdout);   /* as sha256sum prints it */
+//     else if (checksig_hashes_digest(hashes, i, error) == NULL)
+//         fprintf(stderr, "%s\n", checksig_error_message(error));
+// }
+// checksig_hashes_free(hashes);
+// ```
+//
+// # Safety
+// `paths` is NULL or points to `count` pointers, each NULL or
+// NUL-terminated; `error` is NULL or a live error object not used by
+// another thread.
+struct checksig_hashes *checksig_hash_files(const char *const *paths,
+                                            size_t count,
+                                            uint32_t algorithm,
+                                            size_t threads,
+                                            struct checksig_error *error);
+
+// The number of files in `hashes` (the `count` given); 0 for NULL.
+//
+// # Safety
+// `hashes` is NULL or a live handle from `checksig_hash_files`.
+size_t checksig_hashes_len(const struct checksig_hashes *hashes);
+
+// File `index`'s digest in lowercase hex, borrowed from `hashes`; or NULL
+// when it could not be hashed, with the reason in `error` (if not NULL) as
+// `checksig_hash_file` reports it (`CHECKSIG_ERROR_IO` with the OS error,
+// `_NOT_REGULAR` or `_CHANGED`, naming the file), or for NULL `hashes` or
+// `index` out of range (`CHECKSIG_ERROR_INVALID_ARGUMENT`). On success
+// `error` is set to `CHECKSIG_ERROR_NONE`.
+//
+// # Safety
+// `hashes` is NULL or a live handle from `checksig_hash_files`; `error` is
+// NULL or a live error object not used by another thread.
+const char *checksig_hashes_digest(const struct checksig_hashes *hashes,
+                                   size_t index,
+                                   struct checksig_error *error);
+
+// The line GNU's tool prints for file `index` (`sha256sum FILE`, or
+// `sha256sum --tag FILE` when `tagged`), newline included, byte for byte:
+// the path as given, escaped as GNU escapes names. Borrowed from `hashes`;
+// NULL when the file could not be hashed (see `checksig_hashes_digest`),
+// for NULL `hashes` or `index` out of range.
+//
+// # Safety
+// `hashes` is NULL or a live handle from `checksig_hash_files`.
+const char *checksig_hashes_line(const struct checksig_hashes *hashes, size_t index, bool tagged);
+
+// Frees the results of `checksig_hash_files` and every string borrowed
+// from them; NULL is a no-op.
+//
+// # Safety
+// `hashes` is NULL or from `checksig_hash_files`, not in use by another
+// thread, and not used afterwards.
+void checksig_hashes_free(struct checksig_hashes *hashes);
 
 // The SHA-1 digest of the regular file at `path` (any bytes but NUL), as 40
 // lowercase hex digits. Returns NULL on failure (NULL `path`, missing or

@@ -38,6 +38,7 @@ pub struct checksig_error {
 }
 
 /// What a failed call reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Failure {
     pub kind: u32,
     pub os_error: i32,

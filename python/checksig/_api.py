@@ -592,14 +592,92 @@ def hash_file(path: PathArg, algorithm: str = "sha1") -> str:
         lib.checksig_free(pointer)
 
 
+def _hashes(paths: Sequence[PathArg], algorithm: str, threads: Optional[int]) -> List[Tuple[str, bytes, bytes]]:
+    """Every file's digest and its two GNU lines (text, tagged), hashed in
+    parallel by ``checksig_hash_files``; raises the first file's failure."""
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads must be at least 1, not {threads}")
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise TypeError("paths must be a sequence of paths, not one path")
+    code = _algorithm_code(algorithm)
+    encoded = [os.fsencode(path) for path in paths]
+    array = (ctypes.c_char_p * len(encoded))(*encoded)
+    try:
+        pointer = _call_with_error(
+            lambda error: lib.checksig_hash_files(array, len(encoded), code, threads or 0, error)
+        )
+        hashes = _Owned(pointer, lib.checksig_hashes_free)
+        try:
+            results = []
+            for index in range(lib.checksig_hashes_len(hashes.pointer)):
+                hex_digest: bytes = _call_with_error(
+                    lambda error: lib.checksig_hashes_digest(hashes.pointer, index, error)
+                )
+                results.append(
+                    (
+                        hex_digest.decode("ascii"),
+                        lib.checksig_hashes_line(hashes.pointer, index, False),
+                        lib.checksig_hashes_line(hashes.pointer, index, True),
+                    )
+                )
+            return results
+        finally:
+            hashes.close()
+    except _Failure as failure:
+        raise failure.public() from None
+
+
+def hash_files(
+    paths: Sequence[PathArg], algorithm: str = "sha1", *, threads: Optional[int] = None
+) -> List[str]:
+    """The digests of ``paths``, in their order, in lowercase hex: what
+    :func:`hash_file` gives for each, but hashed in parallel on ``threads``
+    threads (None: one per CPU).
+
+    :raises FileNotFoundError: (or another ``OSError``) for the first file,
+        in order, that cannot be read (every file is hashed first).
+    :raises ChecksigError: for the first that is not a regular file or
+        changed while read.
+
+    >>> checksig.hash_files(["a.iso", "b.iso"], "sha256")         # doctest: +SKIP
+    ['ba7816bf...', '3a985da7...']
+    """
+    return [digest for digest, _, _ in _hashes(paths, algorithm, threads)]
+
+
+def hash_lines(
+    paths: Sequence[PathArg],
+    algorithm: str = "sha1",
+    *,
+    threads: Optional[int] = None,
+    tag: bool = False,
+) -> bytes:
+    """What ``sha1sum FILE...`` prints for ``paths`` (or ``sha256sum`` and
+    the others for ``algorithm``; ``sha256sum --tag`` with ``tag=True``),
+    byte for byte: one line per path as given, names escaped as GNU escapes
+    them, files hashed in parallel as :func:`hash_files` hashes them. Raises
+    as :func:`hash_files` does.
+
+    >>> checksig.hash_lines(["a.iso"], "sha256")                 # doctest: +SKIP
+    b'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.iso\n'
+    """
+    return b"".join(tagged if tag else text for _, text, tagged in _hashes(paths, algorithm, threads))
+
+
 def create_manifest(
-    directory: PathArg, algorithm: str = "sha1", *, threads: Optional[int] = None
+    directory: PathArg,
+    algorithm: str = "sha1",
+    *,
+    threads: Optional[int] = None,
+    skip: Optional[PathArg] = None,
 ) -> bytes:
     """A manifest of every regular file under ``directory`` (symbolic links
     neither followed nor listed), sorted by name, relative to it, in GNU's
     format for ``algorithm`` (what ``sha256sum`` and the others write, names
     escaped as GNU escapes them). Write it to ``directory / "sha256sum.txt"``
-    (or the like) to verify the directory later.
+    (or the like) to verify the directory later. ``skip`` is a file to leave
+    out, such as that manifest when it is rewritten (a path as ``open`` takes
+    it, not relative to ``directory``).
 
     :raises FileNotFoundError: (or another ``OSError``) when ``directory``
         cannot be listed or a file cannot be read.
@@ -612,9 +690,10 @@ def create_manifest(
         raise ValueError(f"threads must be at least 1, not {threads}")
     code = _algorithm_code(algorithm)
     dir_bytes = os.fsencode(directory)
+    skip_bytes = None if skip is None else os.fsencode(skip)
     try:
         pointer = _call_with_error(
-            lambda error: lib.checksig_create_manifest(dir_bytes, code, threads or 0, error)
+            lambda error: lib.checksig_create_manifest(dir_bytes, code, threads or 0, skip_bytes, error)
         )
     except _Failure as failure:
         raise failure.public() from None

@@ -94,3 +94,23 @@ def test_create_manifest_round_trip(tmp_path: Path):
         checksig.create_manifest(tmp_path / "missing")
     with pytest.raises(ValueError, match="unknown algorithm"):
         checksig.create_manifest(tmp_path, "crc")
+
+
+def test_create_manifest_skips_the_manifest_it_rewrites(tmp_path: Path):
+    (tmp_path / "a").write_bytes(b"abc")
+    first = checksig.create_manifest(tmp_path, "md5", skip=tmp_path / "MD5SUMS")
+    (tmp_path / "MD5SUMS").write_bytes(first)
+    assert checksig.create_manifest(tmp_path, "md5", skip=tmp_path / "MD5SUMS") == first
+    assert b"  MD5SUMS\n" in checksig.create_manifest(tmp_path, "md5")
+    assert checksig.verify(tmp_path, manifest="MD5SUMS", unlisted=True).ok
+
+
+@pytest.mark.parametrize("name", ["sha1", "sha256", "sha512", "md5", "blake3"])
+def test_detected_from_bsd_tag(tmp_path: Path, name: str):
+    (tmp_path / "abc").write_bytes(b"abc")
+    digest = checksig.hash_file(tmp_path / "abc", name)
+    tag = {"sha1": "SHA1", "sha256": "SHA256", "sha512": "SHA512", "md5": "MD5", "blake3": "BLAKE3"}[name]
+    (tmp_path / "sums").write_text(f"{tag} (abc) = {digest}\n")
+    report = checksig.verify(tmp_path, manifest="sums")
+    assert report.ok, report.message
+    assert report[0].expected == digest

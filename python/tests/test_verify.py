@@ -166,3 +166,20 @@ def test_progress_exception_propagates(logs: Path):
 def test_version():
     assert checksig.__version__ == checksig.library_version()
     assert checksig.__version__[0].isdigit()
+
+
+@pytest.mark.parametrize("mmap", [True, False])
+def test_progress_figures_only_grow(tmp_path: Path, mmap: bool):
+    # The figures the CLI's progress bar shows (issue 6): bytes and files
+    # done of total, never decreasing, never above the totals, ending at them.
+    files = {f"f{i}": os.urandom((4 << 20) + i) for i in range(3)}
+    files["empty"] = b""
+    make_tree(tmp_path, files)
+    seen = []
+    assert checksig.verify(tmp_path, threads=2, mmap=mmap, progress=seen.append).ok
+    total = sum(len(data) for data in files.values())
+    for before, after in zip(seen, seen[1:]):
+        assert after.bytes_done >= before.bytes_done and after.files_done >= before.files_done
+    assert all(p.bytes_total == total and p.files_total == 4 for p in seen)
+    assert all(p.bytes_done <= total and p.files_done <= 4 for p in seen)
+    assert (seen[-1].bytes_done, seen[-1].files_done) == (total, 4)

@@ -2,7 +2,7 @@
  * Tests of the C ABI from C: the article's verify(), the structured API,
  * NULL arguments, progress and cancellation, many threads, and fork(); the
  * features of issue 6 (algorithms, unlisted files, manifest creation,
- * hash-only sidecars).
+ * hash_files, hash-only sidecars).
  * Generates its own data under a temporary directory. Run under valgrind by
  * scripts/test.d/30-capi.sh (leak check); `abi_test ROUNDS` repeats the
  * single-threaded part ROUNDS times so that leaks would add up.
@@ -401,13 +401,22 @@ static void test_algorithms_and_unlisted(const char *base) {
     checksig_report_free(report);
     checksig_options_free(options);
 
-    char *manifest = checksig_create_manifest(dir, CHECKSIG_ALGORITHM_SHA256, 2, error);
+    char *manifest = checksig_create_manifest(dir, CHECKSIG_ALGORITHM_SHA256, 2, NULL, error);
     check(manifest != NULL && strstr(manifest, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\n") != NULL
               && strstr(manifest, "  SHA256SUMS\n") < strstr(manifest, "  abc\n")
               && strstr(manifest, "  abc\n") < strstr(manifest, "  added.py\n"),
           "create_manifest: sorted GNU lines", manifest);
     checksig_free(manifest);
-    check(checksig_create_manifest("/nonexistent-checksig-dir", 1, 0, error) == NULL
+    char *skip = format("%s/SHA256SUMS", dir);
+    manifest = checksig_create_manifest(dir, CHECKSIG_ALGORITHM_SHA256, 0, skip, error);
+    check(manifest != NULL && strstr(manifest, "SHA256SUMS") == NULL && strstr(manifest, "  abc\n") != NULL,
+          "create_manifest: skip leaves the manifest out", manifest);
+    checksig_free(manifest);
+    free(skip);
+    check(checksig_create_manifest(NULL, 1, 0, NULL, error) == NULL
+              && checksig_error_kind(error) == CHECKSIG_ERROR_INVALID_ARGUMENT,
+          "create_manifest: NULL dir", NULL);
+    check(checksig_create_manifest("/nonexistent-checksig-dir", 1, 0, NULL, error) == NULL
               && checksig_error_kind(error) == CHECKSIG_ERROR_IO && checksig_error_os_error(error) == ENOENT,
           "create_manifest: missing directory", NULL);
     checksig_error_free(error);
@@ -415,8 +424,70 @@ static void test_algorithms_and_unlisted(const char *base) {
     free(dir);
 }
 
-/* Issue 6: hash-only sidecars (dl/file.iso.sha256 holding one bare digest). */
 #define ABC_SHA256 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+/* Issue 6: `checksig hash FILE...` from C, in parallel, lines as sha256sum prints them. */
+static void test_hash_files(const char *base) {
+    char *dir = format("%s/hashes", base);
+    check(mkdir(dir, 0700) == 0 || errno == EEXIST, "hash_files: mkdir", NULL);
+    write_file(dir, "abc", "abc");
+    write_file(dir, "new\nline", "");
+    char *abc = format("%s/abc", dir);
+    char *missing = format("%s/missing", dir);
+    char *newline = format("%s/new\nline", dir);
+    const char *paths[] = {abc, missing, dir, newline};
+    checksig_error *error = checksig_error_new();
+    checksig_hashes *hashes = checksig_hash_files(paths, 4, CHECKSIG_ALGORITHM_SHA256, 2, error);
+    check(hashes != NULL && checksig_hashes_len(hashes) == 4, "hash_files: four results",
+          checksig_error_message(error));
+    check_str(checksig_hashes_digest(hashes, 0, error), ABC_SHA256, "hash_files: digest");
+    check(checksig_error_kind(error) == CHECKSIG_ERROR_NONE, "hash_files: NONE after a digest", NULL);
+    char *want = format(ABC_SHA256 "  %s\n", abc);
+    check_str(checksig_hashes_line(hashes, 0, false), want, "hash_files: sha256sum's line");
+    free(want);
+    want = format("SHA256 (%s) = " ABC_SHA256 "\n", abc);
+    check_str(checksig_hashes_line(hashes, 0, true), want, "hash_files: sha256sum --tag's line");
+    free(want);
+    check(checksig_hashes_digest(hashes, 1, error) == NULL && checksig_error_kind(error) == CHECKSIG_ERROR_IO
+              && checksig_error_os_error(error) == ENOENT && checksig_hashes_line(hashes, 1, false) == NULL,
+          "hash_files: a missing file fails alone", NULL);
+    want = format("open %s: no such file or directory", missing);
+    check_str(checksig_error_message(error), want, "hash_files: the missing file's message");
+    free(want);
+    check(checksig_hashes_digest(hashes, 2, error) == NULL
+              && checksig_error_kind(error) == CHECKSIG_ERROR_NOT_REGULAR,
+          "hash_files: a directory is not regular", NULL);
+    want = format("\\e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  %s/new\\nline\n", dir);
+    check_str(checksig_hashes_line(hashes, 3, false), want, "hash_files: a newline in a name is escaped as GNU does");
+    free(want);
+    check(checksig_hashes_digest(hashes, 4, error) == NULL
+              && checksig_error_kind(error) == CHECKSIG_ERROR_INVALID_ARGUMENT
+              && checksig_hashes_line(hashes, 4, false) == NULL,
+          "hash_files: index out of range", NULL);
+    checksig_hashes_free(hashes);
+
+    const char *with_null[] = {abc, NULL};
+    check(checksig_hash_files(with_null, 2, CHECKSIG_ALGORITHM_SHA1, 0, error) == NULL
+              && checksig_error_kind(error) == CHECKSIG_ERROR_INVALID_ARGUMENT,
+          "hash_files: a NULL path", NULL);
+    check_str(checksig_error_message(error), "checksig_hash_files: paths[1] is NULL", "hash_files: NULL's message");
+    check(checksig_hash_files(NULL, 1, CHECKSIG_ALGORITHM_SHA1, 0, error) == NULL, "hash_files: NULL paths", NULL);
+    check(checksig_hash_files(paths, 1, 99, 0, NULL) == NULL, "hash_files: unknown algorithm", NULL);
+    hashes = checksig_hash_files(NULL, 0, CHECKSIG_ALGORITHM_MD5, 0, NULL);
+    check(hashes != NULL && checksig_hashes_len(hashes) == 0, "hash_files: no file", NULL);
+    checksig_hashes_free(hashes);
+    check(checksig_hashes_len(NULL) == 0 && checksig_hashes_digest(NULL, 0, NULL) == NULL
+              && checksig_hashes_line(NULL, 0, false) == NULL,
+          "hash_files: NULL handle", NULL);
+    checksig_hashes_free(NULL);
+    checksig_error_free(error);
+    free(abc);
+    free(missing);
+    free(newline);
+    free(dir);
+}
+
+/* Issue 6: hash-only sidecars (dl/file.iso.sha256 holding one bare digest). */
 
 /* The status of the one entry of `name` verified as `dir`'s manifest, or
  * CHECKSIG_STATUS_INVALID (and the error kind in *kind) if it could not run;
@@ -569,6 +640,7 @@ int main(int argc, char **argv) {
         test_cancel_from_another_thread(good);
         test_algorithms_and_unlisted(base);
         test_sidecars(base);
+        test_hash_files(base);
     }
     test_threads(bad);
     test_fork(bad);
