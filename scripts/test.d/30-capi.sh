@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# C ABI: the checked-in header is what cbindgen generates; the C example and
+# C ABI: the checked-in header is what cbindgen generates; the C examples and
 # the ABI tests compile with -Wall -Wextra -Werror against the shared and the
-# static library and pass; under valgrind, many verify() calls (failures
-# included) leak 0 bytes ("definitely lost").
+# static library and pass; the hash example prints what sha1sum...b3sum print;
+# under valgrind, many verify() calls (failures included) leak 0 bytes
+# ("definitely lost").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target="${CARGO_TARGET_DIR:-target}"
-lib="$target/debug"
+lib="$(realpath -m "$target/debug")"  # absolute: the examples also run from other directories
 
 cargo build -p checksig-capi
 cargo test -q -p checksig-capi --test header
@@ -15,7 +16,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cflags=(-std=c11 -Wall -Wextra -Werror -pedantic -Iinclude)
 g++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/checksig.h  # usable from C++
-gcc "${cflags[@]}" examples/checksig_verify.c -L"$lib" -lchecksig_capi -o "$work/checksig_verify"
+for example in checksig_verify checksig_hash checksig_sidecar; do
+    gcc "${cflags[@]}" "examples/$example.c" -L"$lib" -lchecksig_capi -o "$work/$example"
+done
 gcc "${cflags[@]}" capi/tests/c/abi_test.c -L"$lib" -lchecksig_capi -lpthread -o "$work/abi_test"
 gcc "${cflags[@]}" capi/tests/c/abi_test.c "$lib/libchecksig_capi.a" -lpthread -ldl -lm \
     -o "$work/abi_test_static"
@@ -41,6 +44,47 @@ status=0
 cat "$work/bad.out"
 [ "$status" -eq 1 ] || { echo "expected exit status 1, got $status"; exit 1; }
 grep -qxF "verify: \"$work/bad/httpd-08.log\" - mismatch" "$work/bad.out"
+
+echo "--- C hash example: byte for byte what GNU's tools print (names with blanks and newlines too)"
+(
+    cd "$work/logs"
+    printf 'x' >'with space.log'
+    printf 'y' >'new
+line.log'
+    for algo in sha1:sha1sum sha256:sha256sum sha512:sha512sum md5:md5sum blake3:b3sum; do
+        tool="${algo#*:}"
+        command -v "$tool" >/dev/null || { echo "$tool not installed: skipped"; continue; }
+        "$tool" ./*.log >"$work/want.$tool"
+        "$work/checksig_hash" -a "${algo%%:*}" ./*.log >"$work/got.$tool"
+        cmp "$work/want.$tool" "$work/got.$tool"
+        if [ "$tool" != b3sum ]; then
+            "$tool" --tag ./*.log >"$work/want.$tool"
+            "$work/checksig_hash" -a "${algo%%:*}" --tag ./*.log >"$work/got.$tool"
+            cmp "$work/want.$tool" "$work/got.$tool"
+        fi
+        echo "$tool: identical"
+    done
+    rm 'with space.log' 'new
+line.log'
+    status=0
+    "$work/checksig_hash" httpd-00.log missing.log >/dev/null 2>"$work/hash.err" || status=$?
+    [ "$status" -eq 1 ] || { echo "checksig_hash: expected exit status 1, got $status"; exit 1; }
+    grep -qx 'checksig_hash: open missing.log: no such file or directory' "$work/hash.err"
+)
+
+echo "--- C sidecar example: dl/file.iso.sha256 checks dl/file.iso"
+mkdir "$work/dl"
+cp "$work/logs/httpd-00.log" "$work/dl/file.iso"
+(cd "$work/dl" && sha256sum file.iso | cut -c1-64 >file.iso.sha256 && md5sum file.iso | cut -c1-32 >file.iso.MD5)
+echo 0000000000000000000000000000000000000000000000000000000000000000 >"$work/dl/bad.iso.sha256"
+cp "$work/dl/file.iso" "$work/dl/bad.iso"
+"$work/checksig_sidecar" "$work/dl/file.iso.sha256" "$work/dl/file.iso.MD5" | tee "$work/sidecar.out"
+[ "$(grep -cx "$work/dl/file.iso: OK" "$work/sidecar.out")" -eq 2 ]
+status=0
+"$work/checksig_sidecar" "$work/dl/bad.iso.sha256" >"$work/sidecar.out" || status=$?
+cat "$work/sidecar.out"
+[ "$status" -eq 1 ] || { echo "checksig_sidecar: expected exit status 1, got $status"; exit 1; }
+grep -qx "$work/dl/bad.iso: FAILED" "$work/sidecar.out"
 
 echo "--- ABI tests (shared, then static library)"
 "$work/abi_test"

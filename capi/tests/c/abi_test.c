@@ -401,6 +401,31 @@ static void test_algorithms_and_unlisted(const char *base) {
     checksig_report_free(report);
     checksig_options_free(options);
 
+    /* Detection without a telling name: by BSD tag, then by digest length
+     * (in a directory of their own, which the unlisted check above never sees). */
+    char *detect = format("%s/detect", base);
+    check(mkdir(detect, 0700) == 0 || errno == EEXIST, "detect: mkdir", NULL);
+    write_file(detect, "abc", "abc");
+    write_file(detect, "tagged", "MD5 (abc) = 900150983cd24fb0d6963f7d28e17f72\n");
+    write_file(detect, "by-length",
+               "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+               "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f  abc\n"
+               "a9993e364706816aba3e25717850c26c9cd0d89d  abc\n");
+    options = checksig_options_new();
+    checksig_options_set_manifest(options, "tagged");
+    report = checksig_verify(detect, options, error);
+    check(report != NULL && checksig_report_is_ok(report), "MD5 detected by its BSD tag", NULL);
+    checksig_report_free(report);
+    checksig_options_set_manifest(options, "by-length");
+    report = checksig_verify(detect, options, error);
+    check(report != NULL && checksig_report_len(report) == 2
+              && checksig_report_entry_status(report, 0) == CHECKSIG_STATUS_OK
+              && checksig_report_entry_status(report, 1) == CHECKSIG_STATUS_MALFORMED,
+          "SHA-512 detected by length; a SHA-1 line is then malformed, as sha512sum -c says", NULL);
+    checksig_report_free(report);
+    checksig_options_free(options);
+    free(detect);
+
     char *manifest = checksig_create_manifest(dir, CHECKSIG_ALGORITHM_SHA256, 2, NULL, error);
     check(manifest != NULL && strstr(manifest, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc\n") != NULL
               && strstr(manifest, "  SHA256SUMS\n") < strstr(manifest, "  abc\n")
