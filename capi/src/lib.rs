@@ -5,6 +5,12 @@
 //! * A structured API: options, a report handle with per-entry accessors, a
 //!   progress callback, cancellation, error objects in the manner of
 //!   regex-capi, `checksig_hash_file` and `checksig_version`.
+//! * What the core does beyond `sha1sum.txt`: every algorithm
+//!   (`checksig_options_set_algorithm`, `checksig_hash_file_algorithm`),
+//!   unlisted files (`checksig_options_set_report_unlisted`), hash-only
+//!   sidecars (`checksig_verify_sidecar`, or a sidecar given to
+//!   `checksig_options_set_manifest`), `checksig hash FILE...`
+//!   (`checksig_hash_files`) and `checksig create` (`checksig_create_manifest`).
 //!
 //! Rules at the boundary: every pointer is checked for NULL, no panic
 //! unwinds into C (each entry point catches it and reports an error), strings
