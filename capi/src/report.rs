@@ -1058,6 +1058,54 @@ mod tests {
     }
 
     #[test]
+    fn progress_figures_are_the_cores() {
+        let dir = fixture();
+        std::fs::write(dir.path().join("big"), vec![7u8; 3 << 20]).unwrap();
+        let digest = checksig::hash_bytes(checksig::Algorithm::Sha1, &vec![7u8; 3 << 20]);
+        let mut manifest = std::fs::read(dir.path().join("MANIFEST")).unwrap();
+        manifest.extend(format!("{digest}  big\n").bytes());
+        std::fs::write(dir.path().join("MANIFEST"), manifest).unwrap();
+
+        let from_rust = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = from_rust.clone();
+        checksig::Verifier::new()
+            .manifest("MANIFEST")
+            .progress(move |p: &checksig::Progress| {
+                sink.lock().unwrap().push(checksig_progress::from(p));
+                true
+            })
+            .verify_dir(dir.path())
+            .unwrap();
+        let from_rust = from_rust.lock().unwrap().clone();
+
+        let root = c_path(dir.path());
+        let mut from_c: Vec<checksig_progress> = Vec::new();
+        // SAFETY: live handles and a live vector, each used on this thread.
+        unsafe {
+            let options = checksig_options_new();
+            checksig_options_set_manifest(options, c"MANIFEST".as_ptr());
+            let user_data = (&mut from_c as *mut Vec<checksig_progress>).cast();
+            checksig_options_set_progress(options, Some(count_calls), user_data);
+            let report = checksig_verify(root.as_ptr(), options, std::ptr::null_mut());
+            assert!(!report.is_null());
+            checksig_report_free(report);
+            checksig_options_free(options);
+        }
+        // The calls' timing varies; the totals and the final figures do not.
+        let totals = |seen: &[checksig_progress]| {
+            let last = *seen.last().unwrap();
+            (
+                last,
+                seen.iter().map(|p| (p.bytes_total, p.files_total)).max(),
+            )
+        };
+        assert_eq!(totals(&from_c), totals(&from_rust));
+        let (last, _) = totals(&from_c);
+        assert_eq!((last.files_done, last.files_total), (5, 5));
+        assert_eq!(last.bytes_done, 2 + (3 << 20));
+    }
+
+    #[test]
     fn status_codes_are_the_core_kinds() {
         let codes = [
             CHECKSIG_STATUS_OK,
