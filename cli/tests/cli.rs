@@ -77,7 +77,7 @@ fn thread_counts_agree() {
     assert_eq!(one, auto);
 }
 
-/// A file above the mmap threshold (16 MiB) verifies the same mapped or read.
+/// A file of several mmap windows (17 MiB) verifies the same mapped or read.
 #[test]
 fn no_mmap_gives_the_same_verdicts() {
     let dir = tempfile::tempdir().unwrap();
