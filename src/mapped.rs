@@ -29,19 +29,16 @@ use crate::source::{Meter, ReadError};
 /// vanish, small enough that the read-ahead of the next window starts early.
 const WINDOW: usize = 4 * 1024 * 1024;
 
-/// Hashes the `len` bytes of `file` from a memory map, or `None` when the file
-/// cannot be mapped safely (the caller then reads it).
+/// Hashes `file`, whose identity was `before` when it was opened, from a
+/// memory map; `None` when the file cannot be mapped safely (the caller then
+/// reads it). Any change since `before` makes the result [`ReadError::Changed`].
 pub(crate) fn hash_mapped(
     file: &File,
-    len: u64,
+    before: Identity,
     algorithm: Algorithm,
     meter: Meter,
 ) -> Option<Result<Digest, ReadError>> {
-    let len = usize::try_from(len).ok().filter(|&len| len > 0)?;
-    let before = Identity::of(file).ok()?;
-    if before.len != len as u64 {
-        return Some(Err(ReadError::Changed));
-    }
+    let len = usize::try_from(before.len).ok().filter(|&len| len > 0)?;
     // SAFETY: another process may change the file while it is mapped. A
     // truncation is caught by the SIGBUS guard registered before the first
     // access; other changes only change the bytes we hash, and the fstat
@@ -105,8 +102,11 @@ fn hash_windows(
     meter: Meter,
 ) -> Result<Digest, Cut> {
     // Only advice: a failure costs speed, never correctness. It doubles the
-    // kernel's read-ahead for faults in the map.
-    let _ = map.advise(Advice::Sequential);
+    // kernel's read-ahead for faults in the map; a map of one window is
+    // populated in one call, which reads around it anyway.
+    if map.len() > WINDOW {
+        let _ = map.advise(Advice::Sequential);
+    }
     let progress = Progress::default();
     if map.len() < PREFETCH_THREAD_MIN {
         return hash_windows_alone(map, guard, algorithm, meter, &progress, None);
@@ -188,6 +188,10 @@ mod tests {
     use super::*;
     use std::io::Write;
 
+    fn opened(file: &File) -> Identity {
+        Identity::of(file).unwrap()
+    }
+
     fn write_file(dir: &std::path::Path, bytes: &[u8]) -> (std::path::PathBuf, File) {
         let path = dir.join("f");
         std::fs::write(&path, bytes).unwrap();
@@ -209,7 +213,7 @@ mod tests {
         ] {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
             let (_, file) = write_file(dir.path(), &bytes);
-            let digest = hash_mapped(&file, len as u64, Algorithm::Sha1, Meter::NONE)
+            let digest = hash_mapped(&file, opened(&file), Algorithm::Sha1, Meter::NONE)
                 .expect("mappable")
                 .expect("hashed");
             assert_eq!(digest, crate::reference::sha1(&bytes), "length {len}");
@@ -220,14 +224,16 @@ mod tests {
     fn an_empty_file_is_not_mapped() {
         let dir = tempfile::tempdir().unwrap();
         let (_, file) = write_file(dir.path(), b"");
-        assert!(hash_mapped(&file, 0, Algorithm::Sha1, Meter::NONE).is_none());
+        assert!(hash_mapped(&file, opened(&file), Algorithm::Sha1, Meter::NONE).is_none());
     }
 
     #[test]
     fn a_size_other_than_the_opened_size_is_a_change() {
         let dir = tempfile::tempdir().unwrap();
         let (_, file) = write_file(dir.path(), &[1; 10_000]);
-        let result = hash_mapped(&file, 20_000, Algorithm::Sha1, Meter::NONE).expect("decided");
+        let mut claimed = opened(&file);
+        claimed.len = 20_000;
+        let result = hash_mapped(&file, claimed, Algorithm::Sha1, Meter::NONE).expect("decided");
         assert!(matches!(result, Err(ReadError::Changed)));
     }
 
@@ -240,6 +246,7 @@ mod tests {
         bytes[..4096].fill(0xab);
         let (path, _) = write_file(dir.path(), &bytes);
         let file = File::open(&path).unwrap();
+        let before = opened(&file);
         let map = unsafe { MmapOptions::new().len(bytes.len()).map(&file) }.unwrap();
         let guard = Guard::register(map.as_ptr(), map.len()).unwrap();
         let mut writer = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
@@ -252,8 +259,7 @@ mod tests {
         drop(guard);
         drop(map);
         // And through the entry point, a file truncated before hashing.
-        let result =
-            hash_mapped(&file, bytes.len() as u64, Algorithm::Sha1, Meter::NONE).expect("decided");
+        let result = hash_mapped(&file, before, Algorithm::Sha1, Meter::NONE).expect("decided");
         assert!(matches!(result, Err(ReadError::Changed)));
     }
 
@@ -264,7 +270,7 @@ mod tests {
             .map(|i| (i % 253) as u8)
             .collect();
         let (path, file) = write_file(dir.path(), &bytes);
-        let digest = hash_mapped(&file, bytes.len() as u64, Algorithm::Sha1, Meter::NONE)
+        let digest = hash_mapped(&file, opened(&file), Algorithm::Sha1, Meter::NONE)
             .expect("mappable")
             .expect("hashed");
         assert_eq!(digest, crate::reference::sha1(&bytes));

@@ -201,7 +201,7 @@ impl Reader {
     /// [`Reader::hash`], reporting to `meter` as it goes.
     pub fn hash_metered(&mut self, open: &mut OpenFile, meter: Meter) -> Result<Digest, ReadError> {
         if self.mmap && open.len >= MMAP_THRESHOLD {
-            if let Some(result) = hash_mapped(&open.file, open.len, self.algorithm, meter) {
+            if let Some(result) = hash_mapped(&open.file, open.identity, self.algorithm, meter) {
                 return result;
             }
         }
@@ -469,7 +469,7 @@ mod tests {
                         continue;
                     };
                     let result = if *mapped {
-                        hash_mapped(&open.file, open.len, Algorithm::Sha1, Meter::NONE)
+                        hash_mapped(&open.file, open.identity, Algorithm::Sha1, Meter::NONE)
                             .unwrap_or_else(|| reader.hash(&mut open))
                     } else {
                         reader.hash(&mut open)
