@@ -29,13 +29,45 @@ use crate::source::{Meter, ReadError};
 /// vanish, small enough that the read-ahead of the next window starts early.
 const WINDOW: usize = 4 * 1024 * 1024;
 
+/// What to compute over a map, and on how many threads.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HashPlan {
+    pub algorithm: Algorithm,
+    /// Threads one file may be hashed on (only algorithms that
+    /// [hash in parallel](Algorithm::hashes_in_parallel) use more than one).
+    pub threads: usize,
+}
+
+impl HashPlan {
+    #[cfg(test)]
+    pub fn one_thread(algorithm: Algorithm) -> HashPlan {
+        HashPlan {
+            algorithm,
+            threads: 1,
+        }
+    }
+
+    /// Bytes hashed per step: with several threads, pieces large enough
+    /// that starting them costs about 1% ([`Hasher::update_parallel`]).
+    fn step(self) -> usize {
+        if self.threads > 1 && self.algorithm.hashes_in_parallel() {
+            PARALLEL_STEP
+        } else {
+            WINDOW
+        }
+    }
+}
+
+/// The step of a file hashed on several threads.
+const PARALLEL_STEP: usize = 4 * WINDOW;
+
 /// Hashes `file`, whose identity was `before` when it was opened, from a
 /// memory map; `None` when the file cannot be mapped safely (the caller then
 /// reads it). Any change since `before` makes the result [`ReadError::Changed`].
 pub(crate) fn hash_mapped(
     file: &File,
     before: Identity,
-    algorithm: Algorithm,
+    plan: HashPlan,
     meter: Meter,
 ) -> Option<Result<Digest, ReadError>> {
     let len = usize::try_from(before.len).ok().filter(|&len| len > 0)?;
@@ -45,7 +77,7 @@ pub(crate) fn hash_mapped(
     // re-check below reports the file as changed.
     let map = unsafe { MmapOptions::new().len(len).map(file) }.ok()?;
     let guard = Guard::register(map.as_ptr(), map.len())?;
-    let hashed = hash_windows(&map, &guard, algorithm, meter);
+    let hashed = hash_windows(&map, &guard, plan, meter);
     drop(guard);
     drop(map);
     let after = match Identity::of(file) {
@@ -95,12 +127,7 @@ struct Progress {
 }
 
 /// The digest of the whole map, unless it stopped being the file's contents.
-fn hash_windows(
-    map: &Mmap,
-    guard: &Guard,
-    algorithm: Algorithm,
-    meter: Meter,
-) -> Result<Digest, Cut> {
+fn hash_windows(map: &Mmap, guard: &Guard, plan: HashPlan, meter: Meter) -> Result<Digest, Cut> {
     // Only advice: a failure costs speed, never correctness. It doubles the
     // kernel's read-ahead for faults in the map; a map of one window is
     // populated in one call, which reads around it anyway.
@@ -109,7 +136,7 @@ fn hash_windows(
     }
     let progress = Progress::default();
     if map.len() < PREFETCH_THREAD_MIN {
-        return hash_windows_alone(map, guard, algorithm, meter, &progress, None);
+        return hash_windows_alone(map, guard, plan, meter, &progress, None);
     }
     std::thread::scope(|scope| {
         // A thread that cannot start only costs the overlap.
@@ -117,7 +144,7 @@ fn hash_windows(
             .spawn_scoped(scope, || populate_ahead(map, &progress))
             .ok();
         let prefetch = prefetch.as_ref().map(|handle| handle.thread());
-        let result = hash_windows_alone(map, guard, algorithm, meter, &progress, prefetch);
+        let result = hash_windows_alone(map, guard, plan, meter, &progress, prefetch);
         progress.done.store(true, Ordering::Release);
         if let Some(thread) = prefetch {
             thread.unpark();
@@ -147,20 +174,20 @@ fn populate_ahead(map: &Mmap, progress: &Progress) {
     }
 }
 
-/// Hashes the map window by window, populating each window's page tables in
-/// one system call unless the prefetch thread already has.
+/// Hashes the map step by step, populating each step's page tables in one
+/// system call unless the prefetch thread already has.
 fn hash_windows_alone(
     map: &Mmap,
     guard: &Guard,
-    algorithm: Algorithm,
+    plan: HashPlan,
     meter: Meter,
     progress: &Progress,
     prefetch: Option<&std::thread::Thread>,
 ) -> Result<Digest, Cut> {
-    let mut hasher = Hasher::new(algorithm);
+    let mut hasher = Hasher::new(plan.algorithm);
     let mut offset = 0;
     while offset < map.len() {
-        let end = map.len().min(offset + WINDOW);
+        let end = map.len().min(offset + plan.step());
         if progress.populated.load(Ordering::Acquire) < end {
             if let Err(e) = map.advise_range(Advice::PopulateRead, offset, end - offset) {
                 // Other errors (EINVAL before Linux 5.14) only lose the batching.
@@ -169,7 +196,7 @@ fn hash_windows_alone(
                 }
             }
         }
-        hasher.update(&map[offset..end]);
+        hasher.update_parallel(&map[offset..end], plan.threads);
         if guard.faulted() {
             return Err(Cut::Fault);
         }
@@ -213,10 +240,41 @@ mod tests {
         ] {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
             let (_, file) = write_file(dir.path(), &bytes);
-            let digest = hash_mapped(&file, opened(&file), Algorithm::Sha1, Meter::NONE)
+            let digest = hash_mapped(
+                &file,
+                opened(&file),
+                HashPlan::one_thread(Algorithm::Sha1),
+                Meter::NONE,
+            )
+            .expect("mappable")
+            .expect("hashed");
+            assert_eq!(digest, crate::reference::sha1(&bytes), "length {len}");
+        }
+    }
+
+    /// BLAKE3 on two threads, in steps of several windows with a partial
+    /// last step, gives the one-thread digest; other algorithms ignore the
+    /// extra thread.
+    #[test]
+    fn a_file_hashed_on_several_threads_matches_one_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes: Vec<u8> = (0..2 * PARALLEL_STEP + WINDOW + 5)
+            .map(|i| (i * 7 % 251) as u8)
+            .collect();
+        let (_, file) = write_file(dir.path(), &bytes);
+        for algorithm in [Algorithm::Blake3, Algorithm::Sha1] {
+            let plan = HashPlan {
+                algorithm,
+                threads: 2,
+            };
+            let digest = hash_mapped(&file, opened(&file), plan, Meter::NONE)
                 .expect("mappable")
                 .expect("hashed");
-            assert_eq!(digest, crate::reference::sha1(&bytes), "length {len}");
+            assert_eq!(
+                digest,
+                crate::hash_bytes(algorithm, &bytes),
+                "{algorithm:?}"
+            );
         }
     }
 
@@ -224,7 +282,13 @@ mod tests {
     fn an_empty_file_is_not_mapped() {
         let dir = tempfile::tempdir().unwrap();
         let (_, file) = write_file(dir.path(), b"");
-        assert!(hash_mapped(&file, opened(&file), Algorithm::Sha1, Meter::NONE).is_none());
+        assert!(hash_mapped(
+            &file,
+            opened(&file),
+            HashPlan::one_thread(Algorithm::Sha1),
+            Meter::NONE
+        )
+        .is_none());
     }
 
     #[test]
@@ -233,7 +297,13 @@ mod tests {
         let (_, file) = write_file(dir.path(), &[1; 10_000]);
         let mut claimed = opened(&file);
         claimed.len = 20_000;
-        let result = hash_mapped(&file, claimed, Algorithm::Sha1, Meter::NONE).expect("decided");
+        let result = hash_mapped(
+            &file,
+            claimed,
+            HashPlan::one_thread(Algorithm::Sha1),
+            Meter::NONE,
+        )
+        .expect("decided");
         assert!(matches!(result, Err(ReadError::Changed)));
     }
 
@@ -253,13 +323,24 @@ mod tests {
         writer.set_len(4096).unwrap();
         writer.flush().unwrap();
         assert!(matches!(
-            hash_windows(&map, &guard, Algorithm::Sha1, Meter::NONE),
+            hash_windows(
+                &map,
+                &guard,
+                HashPlan::one_thread(Algorithm::Sha1),
+                Meter::NONE
+            ),
             Err(Cut::BeyondEnd)
         ));
         drop(guard);
         drop(map);
         // And through the entry point, a file truncated before hashing.
-        let result = hash_mapped(&file, before, Algorithm::Sha1, Meter::NONE).expect("decided");
+        let result = hash_mapped(
+            &file,
+            before,
+            HashPlan::one_thread(Algorithm::Sha1),
+            Meter::NONE,
+        )
+        .expect("decided");
         assert!(matches!(result, Err(ReadError::Changed)));
     }
 
@@ -270,9 +351,14 @@ mod tests {
             .map(|i| (i % 253) as u8)
             .collect();
         let (path, file) = write_file(dir.path(), &bytes);
-        let digest = hash_mapped(&file, opened(&file), Algorithm::Sha1, Meter::NONE)
-            .expect("mappable")
-            .expect("hashed");
+        let digest = hash_mapped(
+            &file,
+            opened(&file),
+            HashPlan::one_thread(Algorithm::Sha1),
+            Meter::NONE,
+        )
+        .expect("mappable")
+        .expect("hashed");
         assert_eq!(digest, crate::reference::sha1(&bytes));
 
         // SAFETY: the file is private to this test; its truncation below is
@@ -285,6 +371,12 @@ mod tests {
             .unwrap()
             .set_len(WINDOW as u64)
             .unwrap();
-        assert!(hash_windows(&map, &guard, Algorithm::Sha1, Meter::NONE).is_err());
+        assert!(hash_windows(
+            &map,
+            &guard,
+            HashPlan::one_thread(Algorithm::Sha1),
+            Meter::NONE
+        )
+        .is_err());
     }
 }

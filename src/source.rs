@@ -35,7 +35,7 @@ use std::sync::Mutex;
 
 use crate::digest::{Algorithm, Digest};
 use crate::hasher::Hasher;
-use crate::mapped::hash_mapped;
+use crate::mapped::{hash_mapped, HashPlan};
 use crate::root::{open_regular, FileKind, Identity, OpenError, OpenFile};
 
 /// Why [`hash_file`] failed.
@@ -145,6 +145,8 @@ impl<'a> Meter<'a> {
 pub(crate) struct Reader {
     algorithm: Algorithm,
     mmap: bool,
+    /// Threads one mapped file may be hashed on (see [`HashPlan`]).
+    threads_per_file: usize,
     buffer: Vec<u8>,
 }
 
@@ -189,7 +191,22 @@ impl Reader {
         Reader {
             algorithm,
             mmap,
+            threads_per_file: 1,
             buffer: Vec::new(),
+        }
+    }
+
+    /// Lets a mapped file be hashed on up to `threads` threads, when the
+    /// algorithm can (BLAKE3); 1 by default.
+    pub fn threads_per_file(mut self, threads: usize) -> Reader {
+        self.threads_per_file = threads.max(1);
+        self
+    }
+
+    fn plan(&self) -> HashPlan {
+        HashPlan {
+            algorithm: self.algorithm,
+            threads: self.threads_per_file,
         }
     }
 
@@ -201,7 +218,7 @@ impl Reader {
     /// [`Reader::hash`], reporting to `meter` as it goes.
     pub fn hash_metered(&mut self, open: &mut OpenFile, meter: Meter) -> Result<Digest, ReadError> {
         if self.mmap && open.len >= MMAP_THRESHOLD {
-            if let Some(result) = hash_mapped(&open.file, open.identity, self.algorithm, meter) {
+            if let Some(result) = hash_mapped(&open.file, open.identity, self.plan(), meter) {
                 return result;
             }
         }
@@ -469,8 +486,13 @@ mod tests {
                         continue;
                     };
                     let result = if *mapped {
-                        hash_mapped(&open.file, open.identity, Algorithm::Sha1, Meter::NONE)
-                            .unwrap_or_else(|| reader.hash(&mut open))
+                        hash_mapped(
+                            &open.file,
+                            open.identity,
+                            HashPlan::one_thread(Algorithm::Sha1),
+                            Meter::NONE,
+                        )
+                        .unwrap_or_else(|| reader.hash(&mut open))
                     } else {
                         reader.hash(&mut open)
                     };

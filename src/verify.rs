@@ -545,7 +545,10 @@ impl<'a> Run<'a> {
     }
 
     fn work(&self) {
-        let mut reader = Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap);
+        // Threads no worker uses (fewer files than threads) may share a file.
+        let spare = self.verifier.thread_count().saturating_sub(self.workers());
+        let mut reader = Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap)
+            .threads_per_file(1 + spare);
         let counting = self.verifier.progress.is_some();
         while let Some(claimed) = self.claim() {
             for &index in &self.order[claimed.clone()] {
