@@ -26,11 +26,12 @@ use std::sync::OnceLock;
 
 use crate::digest::{Algorithm, Digest};
 use crate::manifest::{Entry, Style};
-use crate::source::{hash_file, HashFileError};
+use crate::source::{hash_file_on, HashFileError};
 
 /// The digests of `paths`, in their order, hashed by at most `threads`
 /// scoped threads (0: one per CPU) that end before this returns. Each file is
 /// read as [`hash_file`] reads it; one file's failure does not stop the others.
+/// With fewer files than threads, a BLAKE3 file may use the spare threads.
 ///
 /// ```
 /// # let dir = tempfile::tempdir().unwrap();
@@ -52,6 +53,10 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
     let slots: Vec<OnceLock<Result<Digest, HashFileError>>> = std::iter::repeat_with(OnceLock::new)
         .take(paths.len())
         .collect();
+    let threads = thread_count(threads);
+    let workers = threads.min(paths.len()).max(1);
+    // Threads no worker uses (fewer files than threads) may share a file.
+    let threads_per_file = 1 + threads.saturating_sub(workers);
     let next = AtomicUsize::new(0);
     let work = || loop {
         let index = next.fetch_add(1, Ordering::Relaxed);
@@ -59,9 +64,9 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
             return;
         };
         // Each index is claimed once, so the slot is still empty.
-        let _ = slots[index].set(hash_file(algorithm, path));
+        let _ = slots[index].set(hash_file_on(algorithm, path.as_ref(), threads_per_file));
     };
-    let workers = thread_count(threads).min(paths.len()).max(1);
+
     std::thread::scope(|scope| {
         for _ in 1..workers {
             scope.spawn(work);

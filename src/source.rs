@@ -63,14 +63,25 @@ pub enum HashFileError {
 /// assert_eq!(digest.to_hex(), "f572d396fae9206628714fb2ce00f72e94f2258f");
 /// ```
 pub fn hash_file(algorithm: Algorithm, path: impl AsRef<Path>) -> Result<Digest, HashFileError> {
-    let mut open = open_regular(path.as_ref()).map_err(|e| match e {
+    hash_file_on(algorithm, path.as_ref(), 1)
+}
+
+/// [`hash_file`], letting a mapped file use up to `threads` threads where the
+/// algorithm can ([`Algorithm::hashes_in_parallel`]).
+pub(crate) fn hash_file_on(
+    algorithm: Algorithm,
+    path: &Path,
+    threads: usize,
+) -> Result<Digest, HashFileError> {
+    let mut open = open_regular(path).map_err(|e| match e {
         OpenError::Missing => HashFileError::Io(rustix::io::Errno::NOENT.into()),
         OpenError::NotRegular(kind) => HashFileError::NotRegular(kind),
         OpenError::Io(e) => HashFileError::Io(e),
         // No root confines hash_file, so this cannot happen; still no panic.
         OpenError::OutsideRoot => HashFileError::Io(rustix::io::Errno::XDEV.into()),
     })?;
-    Reader::new(algorithm).hash(&mut open).map_err(|e| match e {
+    let mut reader = Reader::new(algorithm).threads_per_file(threads);
+    reader.hash(&mut open).map_err(|e| match e {
         ReadError::Io(e) => HashFileError::Io(e),
         ReadError::Changed => HashFileError::Changed,
     })
