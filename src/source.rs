@@ -1,7 +1,7 @@
 //! How the bytes of a file reach the hasher. Every read of file contents in the
 //! library goes through [`Reader`], so the I/O strategy is decided here alone:
 //!
-//! * A file of at least [`MMAP_THRESHOLD`] (64 KiB) is hashed from a memory map
+//! * A file of at least [`MMAP_THRESHOLD`] (256 KiB) is hashed from a memory map
 //!   ([`crate::mapped`]): no copy out of the page cache, one `madvise` per
 //!   4 MiB window instead of page faults, and for large files a second thread
 //!   populating windows ahead, so a cold file's disk I/O overlaps hashing. A
@@ -11,8 +11,8 @@
 //! * A smaller file (or any file when mapping is off or impossible) is read
 //!   into one reused buffer per worker. A file that fits is read with a single
 //!   `read` of its size plus one byte: a short read is the end of file (GNU
-//!   `sha1sum` needs a second `read` to see the end). A larger one is read in
-//!   256 KiB pieces.
+//!   `sha1sum` needs a second `read` to see the end). A larger one (mapping
+//!   off) is read in 256 KiB pieces.
 //!
 //! Read-ahead is left to the kernel's own sequential read-ahead (made
 //! larger by `POSIX_FADV_SEQUENTIAL` / `MADV_SEQUENTIAL`). Forcing it with
@@ -87,19 +87,21 @@ pub(crate) fn hash_file_on(
     })
 }
 
-/// Files at least this large are memory-mapped (when mapping is enabled).
+/// Files at least this large are memory-mapped (when mapping is enabled):
+/// the smallest that does not fit the read buffer in one `read`.
 ///
 /// Measured on whole directories larger than the CPU caches, as a verifier
-/// meets them (256 MiB of files of one size in the page cache, one thread,
-/// CPU time of `checksig --threads 1`, 2026-11-24): reading wins at 4 KiB
-/// (0.29 s against 0.51 s: a map costs four more system calls than the one
-/// `read`) and 16 KiB (0.51 s against 0.58 s); mapping wins from 64 KiB
-/// (0.38 s against 0.32 s), and by a third from 256 KiB up (0.33 s against
-/// 0.22 s), because copying out of the page cache is DRAM traffic that costs
-/// nearly as much as SHA-NI hashing. (The earlier criterion figure, which
-/// favoured reading up to 4 MiB, hashed one file again and again: its pages
-/// stayed in the CPU caches and the copy looked free.)
-pub(crate) const MMAP_THRESHOLD: u64 = 64 * 1024;
+/// meets them (256 MiB of files of one size in the page cache, 2026-11-24).
+/// Copying out of the page cache is DRAM traffic that costs nearly as much as
+/// SHA-NI hashing, so mapping wins for large files: with two threads, 0.10 s
+/// against 0.16 s from 1 MiB up, 0.14 s against 0.17 s at 256 KiB. For small
+/// files the system calls of a map cost more than the copy (on one thread,
+/// CPU time 0.51 s mapped against 0.29 s read at 4 KiB), and with several
+/// threads every `munmap` also stops the other cores to flush their TLBs
+/// (an IPI, expensive in a virtual machine): at 64 KiB two threads took
+/// 0.25-0.39 s mapped against 0.20 s read, and the article's sample (ten
+/// 110 KB files) 0.9 ms mapped against 0.65 ms read per call.
+pub(crate) const MMAP_THRESHOLD: u64 = BUFFER_LEN as u64;
 
 /// Read size: large enough that per-call overhead vanishes, small enough to
 /// stay in the L2 cache while it is hashed.

@@ -27,9 +27,9 @@ use common::*;
 
 const PAGE: u64 = 4096;
 
-/// File sizes that take each reading path with mmap off (one `read`, 256 KiB
-/// pieces) and, with mmap on, a map of one window and maps of several windows
-/// (the last one byte into a fifth).
+/// File sizes that take each reading path: one `read`; 256 KiB pieces with
+/// mmap off, a map of one window with it on; a map of several windows (one
+/// byte into a fifth), or pieces with mmap off.
 const SIZES: [u64; 3] = [100 * 1024 + 3, 600 * 1024 + 5, 4 * MMAP_WINDOW as u64 + 7];
 
 /// The listed contents: random bytes, then a tail of zeros (half the file).
