@@ -289,7 +289,12 @@ impl Reader {
         // Only advice: a failure costs speed, never correctness.
         let _ = rustix::fs::fadvise(&open.file, 0, None, rustix::fs::Advice::Sequential);
         let mut hasher = Hasher::new(self.algorithm);
-        let read = read_into(&mut open.file, aligned(&mut self.buffer), &mut hasher, meter)?;
+        let read = read_into(
+            &mut open.file,
+            aligned(&mut self.buffer),
+            &mut hasher,
+            meter,
+        )?;
         let after = Identity::of(&open.file).map_err(ReadError::Io)?;
         if read != open.len || before.len != open.len || after != before {
             return Err(ReadError::Changed);
