@@ -1,7 +1,7 @@
 //! How the bytes of a file reach the hasher. Every read of file contents in the
 //! library goes through [`Reader`], so the I/O strategy is decided here alone:
 //!
-//! * A file of at least [`MMAP_THRESHOLD`] (256 KiB) is hashed from a memory map
+//! * A file of at least [`MMAP_THRESHOLD`] (16 MiB) is hashed from a memory map
 //!   ([`crate::mapped`]): no copy out of the page cache, one `madvise` per
 //!   4 MiB window instead of page faults, and for large files a second thread
 //!   populating windows ahead, so a cold file's disk I/O overlaps hashing. A
@@ -11,8 +11,8 @@
 //! * A smaller file (or any file when mapping is off or impossible) is read
 //!   into one reused buffer per worker. A file that fits is read with a single
 //!   `read` of its size plus one byte: a short read is the end of file (GNU
-//!   `sha1sum` needs a second `read` to see the end). A larger one (mapping
-//!   off) is read in 256 KiB pieces.
+//!   `sha1sum` needs a second `read` to see the end). A larger one is read in
+//!   256 KiB pieces.
 //!
 //! Read-ahead is left to the kernel's own sequential read-ahead (made
 //! larger by `POSIX_FADV_SEQUENTIAL` / `MADV_SEQUENTIAL`). Forcing it with
@@ -87,21 +87,20 @@ pub(crate) fn hash_file_on(
     })
 }
 
-/// Files at least this large are memory-mapped (when mapping is enabled):
-/// the smallest that does not fit the read buffer in one `read`.
+/// Files at least this large are memory-mapped (when mapping is enabled).
 ///
 /// Measured on whole directories larger than the CPU caches, as a verifier
-/// meets them (256 MiB of files of one size in the page cache, 2026-11-24).
-/// Copying out of the page cache is DRAM traffic that costs nearly as much as
-/// SHA-NI hashing, so mapping wins for large files: with two threads, 0.10 s
-/// against 0.16 s from 1 MiB up, 0.14 s against 0.17 s at 256 KiB. For small
-/// files the system calls of a map cost more than the copy (on one thread,
-/// CPU time 0.51 s mapped against 0.29 s read at 4 KiB), and with several
-/// threads every `munmap` also stops the other cores to flush their TLBs
-/// (an IPI, expensive in a virtual machine): at 64 KiB two threads took
-/// 0.25-0.39 s mapped against 0.20 s read, and the article's sample (ten
-/// 110 KB files) 0.9 ms mapped against 0.65 ms read per call.
-pub(crate) const MMAP_THRESHOLD: u64 = BUFFER_LEN as u64;
+/// meets them (256 MiB of files of one size in the page cache, two threads,
+/// 2026-11-24): with the read buffer page-aligned (see [`BUFFER_ALIGN`]),
+/// reading and mapping take the same time from 256 KiB to 64 MiB (0.09-0.12 s
+/// either way), and for small files the system calls of a map cost more than
+/// the copy (one thread, 4 KiB files: 0.51 s of CPU mapped, 0.29 s read);
+/// with several threads every `munmap` also interrupts the other cores to
+/// flush their TLBs. A large file is where a map wins: one 1 GiB file takes
+/// 0.67 s mapped against 0.79 s read, since the page-table work then runs on
+/// the prefetch thread ([`crate::mapped`]) while the copy of a read would
+/// run on the hashing thread.
+pub(crate) const MMAP_THRESHOLD: u64 = 16 * 1024 * 1024;
 
 /// Read size: large enough that per-call overhead vanishes, small enough to
 /// stay in the L2 cache while it is hashed.

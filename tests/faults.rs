@@ -27,10 +27,9 @@ use common::*;
 
 const PAGE: u64 = 4096;
 
-/// File sizes that take each reading path: one `read`; 256 KiB pieces with
-/// mmap off, a map of one window with it on; a map of several windows (one
-/// byte into a fifth), or pieces with mmap off.
-const SIZES: [u64; 3] = [100 * 1024 + 3, 600 * 1024 + 5, 4 * MMAP_WINDOW as u64 + 7];
+/// File sizes that take each reading path: one `read`, 256 KiB pieces, and
+/// a memory map (just over the threshold: several mmap windows).
+const SIZES: [u64; 3] = [100 * 1024 + 3, 600 * 1024 + 5, MMAP_THRESHOLD as u64 + 7];
 
 /// The listed contents: random bytes, then a tail of zeros (half the file).
 fn listed_contents(len: u64, seed: u64) -> Vec<u8> {

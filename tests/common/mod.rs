@@ -22,7 +22,7 @@ pub const CHILD_ROLE: &str = "CHECKSIG_TEST_CHILD_ROLE";
 /// engine's tuning changes, update these: the tests still pass with stale
 /// values, but stop testing the edges (and mmap, if the threshold grows).
 pub const BUFFER_LEN: usize = 256 * 1024;
-pub const MMAP_THRESHOLD: usize = 256 * 1024;
+pub const MMAP_THRESHOLD: usize = 16 * 1024 * 1024;
 pub const MMAP_WINDOW: usize = 4 * 1024 * 1024;
 
 /// A generous bound for one verification of a small tree: seconds of margin on
