@@ -12,10 +12,12 @@
 //! * `sha1`: hashing bytes in memory: portable `sha1_smol` vs RustCrypto `sha1`
 //!   (SHA-NI where the CPU has it).
 //! * `mmap_vs_read`: warm files, one thread, with and without mapping (files
-//!   from `MMAP_THRESHOLD` up are mapped; this chose it).
+//!   from `MMAP_THRESHOLD` up are mapped; see src/source.rs for how it was
+//!   chosen).
 //! * `parallel_files`: many warm files, naive vs one worker vs all cores.
 //! * `cold`: one evicted file (`posix_fadvise(DONTNEED)` before every run):
-//!   naive vs read-ahead reads vs mapped windows with prefetch.
+//!   naive vs reads (the kernel's sequential read-ahead) vs mapped windows
+//!   populated ahead by a second thread.
 //!
 //! Data sets are made once under `$CHECKSIG_BENCH_DIR` (default
 //! `target/tmp/bench-data`) and reused.
@@ -235,7 +237,7 @@ fn cold(c: &mut Criterion) {
         let name = if mmap {
             "mapped_prefetch"
         } else {
-            "read_ahead"
+            "read"
         };
         group.bench_function(BenchmarkId::new(name, size), |b| {
             b.iter_batched(
