@@ -129,11 +129,15 @@ pub fn run(dir: &OsStr, args: &Args, out: &mut Output) -> Outcome {
         }
         out.out(&summary_line(&report, &manifest, charset));
     }
-    if report.is_ok() {
+    let outcome = if report.is_ok() {
         Outcome::Verified
     } else {
         Outcome::Failed
-    }
+    };
+    // The process exits next: its memory goes back to the system at once,
+    // where freeing a report of 100,000 names one by one takes milliseconds.
+    std::mem::forget(report);
+    outcome
 }
 
 /// `checksig: PATH: REASON` on standard error.
