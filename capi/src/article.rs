@@ -9,7 +9,7 @@ use checksig::Verifier;
 use crate::boundary::{catch, path_arg};
 use crate::c_string::malloc_string;
 use crate::go_style;
-use crate::report::checksig_report;
+use crate::report::failure_message as report_failure_message;
 
 /// Verifies every file listed in `<root>/sha1sum.txt` (in parallel, names
 /// confined to `root`, malformed lines are failures).
@@ -66,9 +66,7 @@ unsafe fn failure_message(root: *const c_char) -> Option<String> {
     let manifest = Path::new(checksig::manifest::DEFAULT_MANIFEST_NAME);
     match Verifier::new().manifest(manifest).verify_dir(root) {
         Err(error) => Some(go_style::error_message(&error)),
-        Ok(report) => checksig_report::new(root, manifest, None, &report)
-            .message()
-            .map(|message| message.to_string_lossy().into_owned()),
+        Ok(report) => report_failure_message(root, manifest, None, &report),
     }
 }
 
