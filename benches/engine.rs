@@ -234,11 +234,7 @@ fn cold(c: &mut Criterion) {
     });
     for mmap in [false, true] {
         let verifier = Verifier::new().threads(1).mmap(mmap);
-        let name = if mmap {
-            "mapped_prefetch"
-        } else {
-            "read"
-        };
+        let name = if mmap { "mapped_prefetch" } else { "read" };
         group.bench_function(BenchmarkId::new(name, size), |b| {
             b.iter_batched(
                 || evict(&dir),

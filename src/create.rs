@@ -30,7 +30,7 @@ use crate::source::{hash_file_on, HashFileError};
 
 /// The digests of `paths`, in their order, hashed by at most `threads`
 /// scoped threads (0: one per CPU) that end before this returns. Each file is
-/// read as [`hash_file`] reads it; one file's failure does not stop the others.
+/// read as [`hash_file`](crate::hash_file) reads it; one file's failure does not stop the others.
 /// With fewer files than threads, a BLAKE3 file may use the spare threads.
 ///
 /// ```
