@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 
 use crate::digest::{Algorithm, Digest};
 use crate::manifest::{Entry, Style};
-use crate::source::{hash_file_on, HashFileError};
+use crate::source::{hash_file_on, threads_per_file, HashFileError};
 
 /// The digests of `paths`, in their order, hashed by at most `threads`
 /// scoped threads (0: one per CPU) that end before this returns. Each file is
@@ -56,7 +56,7 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
     let threads = thread_count(threads);
     let workers = threads.min(paths.len()).max(1);
     // Threads no worker uses (fewer files than threads) may share a file.
-    let threads_per_file = 1 + threads.saturating_sub(workers);
+    let per_file = threads_per_file(threads, workers);
     let next = AtomicUsize::new(0);
     let work = || loop {
         let index = next.fetch_add(1, Ordering::Relaxed);
@@ -64,7 +64,7 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
             return;
         };
         // Each index is claimed once, so the slot is still empty.
-        let _ = slots[index].set(hash_file_on(algorithm, path.as_ref(), threads_per_file));
+        let _ = slots[index].set(hash_file_on(algorithm, path.as_ref(), per_file));
     };
 
     std::thread::scope(|scope| {

@@ -255,6 +255,31 @@ impl fmt::Debug for Digest {
 mod tests {
     use super::*;
 
+    /// Every byte value at the first, second, second-to-last and last digit:
+    /// accepted exactly when it is a hexadecimal digit, either case.
+    #[test]
+    fn from_hex_accepts_exactly_hex_digits_at_every_position() {
+        for algorithm in [Algorithm::Sha1, Algorithm::Sha512] {
+            let len = algorithm.hex_len();
+            for position in [0, 1, len - 2, len - 1] {
+                for byte in 0..=255u8 {
+                    let mut hex = vec![b'7'; len];
+                    hex[position] = byte;
+                    let parsed = Digest::from_hex(algorithm, &hex);
+                    assert_eq!(
+                        parsed.is_some(),
+                        byte.is_ascii_hexdigit(),
+                        "{byte:#x} at {position}"
+                    );
+                    if let Some(digest) = parsed {
+                        let lower = String::from_utf8(hex).unwrap().to_ascii_lowercase();
+                        assert_eq!(digest.to_hex(), lower);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn hex_round_trip_in_either_case() {
         let upper = Digest::from_hex(Algorithm::Sha1, b"F572D396FAE9206628714FB2CE00F72E94F2258F");

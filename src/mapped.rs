@@ -144,13 +144,29 @@ fn hash_windows(map: &Mmap, guard: &Guard, plan: HashPlan, meter: Meter) -> Resu
             .spawn_scoped(scope, || populate_ahead(map, &progress))
             .ok();
         let prefetch = prefetch.as_ref().map(|handle| handle.thread());
-        let result = hash_windows_alone(map, guard, plan, meter, &progress, prefetch);
-        progress.done.store(true, Ordering::Release);
-        if let Some(thread) = prefetch {
+        // Stops the prefetch thread on every way out, a panic included:
+        // the scope waits for it, so a thread left parked would hang the call.
+        let _stop = StopPrefetch {
+            progress: &progress,
+            thread: prefetch,
+        };
+        hash_windows_alone(map, guard, plan, meter, &progress, prefetch)
+    })
+}
+
+/// Tells the prefetch thread that hashing ended, when dropped.
+struct StopPrefetch<'a> {
+    progress: &'a Progress,
+    thread: Option<&'a std::thread::Thread>,
+}
+
+impl Drop for StopPrefetch<'_> {
+    fn drop(&mut self) {
+        self.progress.done.store(true, Ordering::Release);
+        if let Some(thread) = self.thread {
             thread.unpark();
         }
-        result
-    })
+    }
 }
 
 /// Populates every window in order, at most [`PREFETCH_AHEAD`] bytes ahead of
@@ -160,9 +176,8 @@ fn populate_ahead(map: &Mmap, progress: &Progress) {
     let mut offset = 0;
     while offset < map.len() && !progress.done.load(Ordering::Acquire) {
         if offset >= progress.hashed.load(Ordering::Acquire) + PREFETCH_AHEAD {
-            // Woken by the hashing thread after each window; the timeout
-            // only guards against a lost wake-up.
-            std::thread::park_timeout(std::time::Duration::from_millis(10));
+            // Woken by the hashing thread after each step and when it ends.
+            std::thread::park();
             continue;
         }
         let len = WINDOW.min(map.len() - offset);
@@ -342,6 +357,74 @@ mod tests {
         )
         .expect("decided");
         assert!(matches!(result, Err(ReadError::Changed)));
+    }
+
+    /// What skipping the populate call relies on: pages the prefetch thread
+    /// mapped, then truncated away, fault (SIGBUS, caught) instead of being
+    /// hashed as zeros; on one thread and on BLAKE3's worker threads.
+    #[test]
+    fn windows_populated_ahead_then_truncated_fault() {
+        let dir = tempfile::tempdir().unwrap();
+        for algorithm in [Algorithm::Sha1, Algorithm::Blake3] {
+            let bytes = vec![0x5a; 3 * WINDOW];
+            let (path, file) = write_file(dir.path(), &bytes);
+            // SAFETY: the file is private to this test; its truncation below
+            // is what the guard is for.
+            let map = unsafe { MmapOptions::new().len(bytes.len()).map(&file) }.unwrap();
+            let guard = Guard::register(map.as_ptr(), map.len()).unwrap();
+            map.advise_range(Advice::PopulateRead, 0, map.len())
+                .unwrap();
+            let progress = Progress::default();
+            progress.populated.store(map.len(), Ordering::Release);
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_len(WINDOW as u64 + 1)
+                .unwrap();
+            let plan = HashPlan {
+                algorithm,
+                threads: 2,
+            };
+            let result = hash_windows_alone(&map, &guard, plan, Meter::NONE, &progress, None);
+            assert!(
+                matches!(result, Err(Cut::Fault)),
+                "{algorithm:?}: {result:?}"
+            );
+        }
+    }
+
+    /// A panic while hashing still stops the prefetch thread, so the scope
+    /// that waits for it returns (and the panic reaches the caller).
+    #[test]
+    fn the_prefetch_thread_stops_when_hashing_panics() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, file) = write_file(dir.path(), &vec![1; PREFETCH_AHEAD + 2 * WINDOW]);
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            // SAFETY: the file is private to this test and not changed.
+            let map = unsafe { MmapOptions::new().map(&file) }.unwrap();
+            let progress = Progress::default();
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                std::thread::scope(|scope| {
+                    let handle = scope.spawn(|| populate_ahead(&map, &progress));
+                    let _stop = StopPrefetch {
+                        progress: &progress,
+                        thread: Some(handle.thread()),
+                    };
+                    // Let it populate up to its limit and park.
+                    while progress.populated.load(Ordering::Acquire) < PREFETCH_AHEAD {
+                        std::thread::yield_now();
+                    }
+                    panic!("hashing failed");
+                })
+            }));
+            done.send(outcome.is_err()).unwrap();
+        });
+        let panicked = finished
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the scope returned");
+        assert!(panicked);
     }
 
     #[test]

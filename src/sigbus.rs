@@ -182,10 +182,13 @@ fn zero_fill_guarded(address: usize) -> bool {
         let end = slot.end.load(Ordering::Acquire);
         if start <= address && address < end {
             let from = address & !(page - 1);
-            // SAFETY: [from, end) lies inside a live mapping the guarded
-            // thread owns (the guard is dropped before the unmap), and only
-            // that thread reads it; replacing it with private zero pages
-            // cannot affect any other memory.
+            // SAFETY: [from, end) lies inside a live mapping the guard's
+            // owner created (the guard is dropped before the unmap). Every
+            // thread that reads it (the hashing thread, the prefetch thread,
+            // BLAKE3's workers) is joined before the guard is dropped, and
+            // anything hashed after a fault is discarded because the guard
+            // is flagged; replacing the range with private zero pages cannot
+            // affect any other memory.
             let mapped = unsafe {
                 libc::mmap(
                     from as *mut libc::c_void,

@@ -14,7 +14,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// `len` slots of `T`, each written at most once, from any thread.
 pub(crate) struct Slots<T> {
     /// The buffer of a `Vec<T>` of length 0 and capacity `capacity`, taken
-    /// apart; slot `i` holds a value exactly when `written[i]` is true.
+    /// apart. `written[i]` says slot `i` is claimed: once no `set` is running
+    /// (the only time `into_vec` and `drop` can look, since they take the
+    /// `Slots` by value or `&mut`), a claimed slot holds a value. A reader
+    /// through `&self`, if one is ever added, could not rely on the flag.
     values: *mut T,
     capacity: usize,
     written: Box<[AtomicBool]>,

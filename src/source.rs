@@ -106,6 +106,12 @@ pub(crate) const MMAP_THRESHOLD: u64 = 16 * 1024 * 1024;
 /// stay in the L2 cache while it is hashed.
 const BUFFER_LEN: usize = 256 * 1024;
 
+/// The threads each of `workers` workers may hash one file on, out of a
+/// budget of `threads`: the spare ones shared out, never more in all.
+pub(crate) fn threads_per_file(threads: usize, workers: usize) -> usize {
+    (threads / workers.max(1)).max(1)
+}
+
 /// Why a file's contents could not be hashed.
 #[derive(Debug)]
 pub(crate) enum ReadError {
@@ -209,7 +215,7 @@ impl Reader {
     }
 
     /// Lets a mapped file be hashed on up to `threads` threads, when the
-    /// algorithm can (BLAKE3); 1 by default.
+    /// algorithm can (BLAKE3); 1 by default. See [`threads_per_file`].
     pub fn threads_per_file(mut self, threads: usize) -> Reader {
         self.threads_per_file = threads.max(1);
         self
@@ -310,6 +316,8 @@ const BUFFER_ALIGN: usize = 4096;
 
 /// The [`BUFFER_LEN`] bytes of `buffer` that start on a page boundary.
 fn aligned(buffer: &mut [u8]) -> &mut [u8] {
+    // Every buffer comes from `take_buffer`, which makes room for the shift.
+    debug_assert_eq!(buffer.len(), BUFFER_LEN + BUFFER_ALIGN);
     let start = buffer.as_ptr().align_offset(BUFFER_ALIGN).min(BUFFER_ALIGN);
     &mut buffer[start..start + BUFFER_LEN]
 }
@@ -345,8 +353,6 @@ mod tests {
     use std::path::Path;
     use std::time::{Duration, Instant};
 
-    /// Deterministic bytes that differ at every offset, so that a digest of
-    /// anything but the real prefix cannot match.
     /// A cancelled run stops within one piece of a large file (a buffer when
     /// read, a window when mapped), and progress counts pieces as they go.
     #[test]
@@ -381,6 +387,8 @@ mod tests {
         assert_eq!(bytes.load(Ordering::Relaxed), len as u64);
     }
 
+    /// Deterministic bytes that differ at every offset, so that a digest of
+    /// anything but the real prefix cannot match.
     fn pattern(len: usize) -> Vec<u8> {
         (0..len).map(|i| (i * 7 + i / 251) as u8).collect()
     }
@@ -388,6 +396,22 @@ mod tests {
     fn hash_path(reader: &mut Reader, path: &Path) -> Digest {
         let mut open = open_regular(path).unwrap();
         reader.hash(&mut open).unwrap()
+    }
+
+    #[test]
+    fn spare_threads_are_shared_out_within_the_budget() {
+        for (threads, workers, each) in [(4, 2, 2), (3, 2, 1), (2, 1, 2), (8, 3, 2), (1, 1, 1)] {
+            assert_eq!(
+                threads_per_file(threads, workers),
+                each,
+                "{threads} {workers}"
+            );
+        }
+        for threads in 1..=16 {
+            for workers in 1..=threads {
+                assert!(workers * threads_per_file(threads, workers) <= threads);
+            }
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
 use crate::root::{open_regular, OpenError, Root};
 use crate::slots::Slots;
-use crate::source::{Meter, ReadError, Reader};
+use crate::source::{threads_per_file, Meter, ReadError, Reader};
 
 /// How often, at most, the progress callback runs.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
@@ -546,9 +546,9 @@ impl<'a> Run<'a> {
 
     fn work(&self) {
         // Threads no worker uses (fewer files than threads) may share a file.
-        let spare = self.verifier.thread_count().saturating_sub(self.workers());
+        let per_file = threads_per_file(self.verifier.thread_count(), self.workers());
         let mut reader = Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap)
-            .threads_per_file(1 + spare);
+            .threads_per_file(per_file);
         let counting = self.verifier.progress.is_some();
         while let Some(claimed) = self.claim() {
             for &index in &self.order[claimed.clone()] {
