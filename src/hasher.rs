@@ -11,7 +11,8 @@ use crate::digest::{Algorithm, Digest};
 /// SHA-1, SHA-256, SHA-512 and MD5 come from RustCrypto's crates, which pick
 /// the SHA-NI instructions (SHA-1, SHA-256) at run time where the CPU has
 /// them; BLAKE3 from the reference `blake3` crate, which picks its SIMD code
-/// (SSE2 to AVX-512) at run time. Every hasher runs on the calling thread.
+/// (SSE2 to AVX-512) at run time. Every hasher runs on the calling thread,
+/// except that [`Hasher::update_parallel`] shares BLAKE3's tree among threads.
 ///
 /// ```
 /// use checksig::{Algorithm, Hasher};
