@@ -47,10 +47,15 @@ impl HashPlan {
         }
     }
 
+    /// Whether one file is hashed on several threads.
+    fn parallel(self) -> bool {
+        self.threads > 1 && self.algorithm.hashes_in_parallel()
+    }
+
     /// Bytes hashed per step: with several threads, pieces large enough
     /// that starting them costs about 1% ([`Hasher::update_parallel`]).
     fn step(self) -> usize {
-        if self.threads > 1 && self.algorithm.hashes_in_parallel() {
+        if self.parallel() {
             PARALLEL_STEP
         } else {
             WINDOW
@@ -135,7 +140,8 @@ fn hash_windows(map: &Mmap, guard: &Guard, plan: HashPlan, meter: Meter) -> Resu
         let _ = map.advise(Advice::Sequential);
     }
     let progress = Progress::default();
-    if map.len() < PREFETCH_THREAD_MIN {
+    // Hashing on several threads leaves no core idle for a prefetch thread.
+    if map.len() < PREFETCH_THREAD_MIN || plan.parallel() {
         return hash_windows_alone(map, guard, plan, meter, &progress, None);
     }
     std::thread::scope(|scope| {
@@ -203,7 +209,10 @@ fn hash_windows_alone(
     let mut offset = 0;
     while offset < map.len() {
         let end = map.len().min(offset + plan.step());
-        if progress.populated.load(Ordering::Acquire) < end {
+        // Hashed on several threads, a step is faster faulted in by those
+        // threads than populated first by this one; a truncated file then
+        // faults, and the guard reports it.
+        if !plan.parallel() && progress.populated.load(Ordering::Acquire) < end {
             if let Err(e) = map.advise_range(Advice::PopulateRead, offset, end - offset) {
                 // Other errors (EINVAL before Linux 5.14) only lose the batching.
                 if e.raw_os_error() == Some(libc::EFAULT) {
