@@ -39,6 +39,7 @@ mod error;
 mod hasher;
 pub mod manifest;
 mod mapped;
+mod memory;
 pub mod reference;
 mod report;
 mod root;

@@ -334,13 +334,28 @@ impl Verifier {
     }
 }
 
+/// The largest manifest read (about 17 million lines): a larger one, such
+/// as a sparse file claiming terabytes, is an error rather than an attempt
+/// to hold it in memory that would end the process.
+const MANIFEST_MAX_LEN: u64 = 1 << 30;
+
 /// Reads a manifest, which must be a regular file: a FIFO would block and
 /// `/dev/zero` would never end, so both are refused before any read.
 fn read_manifest(path: &Path) -> Result<Vec<u8>, Error> {
     let read = || -> std::io::Result<Vec<u8>> {
-        let mut open = open_regular(path)?;
-        let mut bytes = Vec::with_capacity(usize::try_from(open.len).unwrap_or(0) + 1);
-        open.file.read_to_end(&mut bytes)?;
+        let open = open_regular(path)?;
+        let too_large = || std::io::Error::other("manifest larger than 1 GiB");
+        if open.len > MANIFEST_MAX_LEN {
+            return Err(too_large());
+        }
+        let mut bytes = crate::memory::vec_with_capacity(open.len as usize + 1);
+        // Bounded even if the file grows while it is read.
+        open.file
+            .take(MANIFEST_MAX_LEN + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MANIFEST_MAX_LEN {
+            return Err(too_large());
+        }
         Ok(bytes)
     };
     read().map_err(|source| Error::ReadManifest {

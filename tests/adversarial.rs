@@ -468,6 +468,22 @@ fn missing_manifest_or_root_is_a_whole_run_error() {
     }
 }
 
+/// A sparse manifest claiming 1 TiB is refused with an error, not read into
+/// memory (which would end the process that loaded the library).
+#[test]
+fn a_manifest_too_large_to_hold_is_a_whole_run_error() {
+    let tree = Tree::new();
+    let manifest = std::fs::File::create(tree.root.join("sha1sum.txt")).unwrap();
+    manifest.set_len(1 << 40).unwrap();
+    let root = tree.root.clone();
+    match within(SHORT, "huge manifest", move || checksig::verify_dir(root)) {
+        Err(Error::ReadManifest { source, .. }) => {
+            assert!(source.to_string().contains("larger than 1 GiB"), "{source}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn manifest_that_is_a_directory_is_a_whole_run_error() {
     let tree = Tree::new();
