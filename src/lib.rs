@@ -39,7 +39,6 @@ mod error;
 mod hasher;
 pub mod manifest;
 mod mapped;
-mod memory;
 pub mod reference;
 mod report;
 mod root;

@@ -215,7 +215,7 @@ impl Parser {
         // cannot make this ask for a hundred times its size.
         let line_count = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
         let most_entries = bytes.len() / (self.algorithm.hex_len() + 3) + 1;
-        let mut items = crate::memory::vec_with_capacity(line_count.min(most_entries));
+        let mut items = Vec::with_capacity(line_count.min(most_entries));
         for (index, raw) in lines(bytes).enumerate() {
             let number = index as u64 + 1;
             match self.parse_line(number, raw) {

@@ -34,7 +34,7 @@ unsafe impl<T: Send> Sync for Slots<T> {}
 impl<T> Slots<T> {
     /// `len` empty slots. The memory is allocated, not touched.
     pub fn new(len: usize) -> Slots<T> {
-        let mut values = ManuallyDrop::new(crate::memory::vec_with_capacity(len));
+        let mut values = ManuallyDrop::new(Vec::with_capacity(len));
         Slots {
             values: values.as_mut_ptr(),
             capacity: values.capacity(),

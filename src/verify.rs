@@ -348,7 +348,7 @@ fn read_manifest(path: &Path) -> Result<Vec<u8>, Error> {
         if open.len > MANIFEST_MAX_LEN {
             return Err(too_large());
         }
-        let mut bytes = crate::memory::vec_with_capacity(open.len as usize + 1);
+        let mut bytes = Vec::with_capacity(open.len as usize + 1);
         // Bounded even if the file grows while it is read.
         open.file
             .take(MANIFEST_MAX_LEN + 1)
