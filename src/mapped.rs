@@ -239,6 +239,18 @@ mod tests {
     use super::*;
     use std::io::Write;
 
+    /// The SHA-1 of a file that maps and hashes without trouble.
+    fn mapped_sha1(file: &File) -> Digest {
+        hash_mapped(
+            file,
+            opened(file),
+            HashPlan::one_thread(Algorithm::Sha1),
+            Meter::NONE,
+        )
+        .expect("mappable")
+        .expect("hashed")
+    }
+
     fn opened(file: &File) -> Identity {
         Identity::of(file).unwrap()
     }
@@ -264,14 +276,7 @@ mod tests {
         ] {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
             let (_, file) = write_file(dir.path(), &bytes);
-            let digest = hash_mapped(
-                &file,
-                opened(&file),
-                HashPlan::one_thread(Algorithm::Sha1),
-                Meter::NONE,
-            )
-            .expect("mappable")
-            .expect("hashed");
+            let digest = mapped_sha1(&file);
             assert_eq!(digest, crate::reference::sha1(&bytes), "length {len}");
         }
     }
@@ -443,14 +448,7 @@ mod tests {
             .map(|i| (i % 253) as u8)
             .collect();
         let (path, file) = write_file(dir.path(), &bytes);
-        let digest = hash_mapped(
-            &file,
-            opened(&file),
-            HashPlan::one_thread(Algorithm::Sha1),
-            Meter::NONE,
-        )
-        .expect("mappable")
-        .expect("hashed");
+        let digest = mapped_sha1(&file);
         assert_eq!(digest, crate::reference::sha1(&bytes));
 
         // SAFETY: the file is private to this test; its truncation below is
