@@ -51,6 +51,29 @@ pub fn target(path: &Path) -> Option<std::path::PathBuf> {
     Some(path.with_file_name(stem))
 }
 
+/// What a sidecar named `path` should hold, to explain a line that is not
+/// that (most often a digest cut short, or of another algorithm); `forced` is
+/// the algorithm the caller chose, if any. `None` unless `path` is named like
+/// a sidecar.
+///
+/// ```
+/// use checksig::sidecar::expected_form;
+/// assert_eq!(
+///     expected_form("dl/f.iso.sha256".as_ref(), None).unwrap(),
+///     "one SHA-256 digest of 64 hex digits"
+/// );
+/// assert_eq!(expected_form("SHA256SUMS".as_ref(), None), None);
+/// ```
+pub fn expected_form(path: &Path, forced: Option<Algorithm>) -> Option<String> {
+    let named = crate::detect::from_extension(path)?;
+    let algorithm = forced.unwrap_or(named);
+    Some(format!(
+        "one {} digest of {} hex digits",
+        algorithm.tag().replace("SHA", "SHA-"),
+        algorithm.hex_len()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

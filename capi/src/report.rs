@@ -169,13 +169,8 @@ fn entry_text(
 /// ` (the sidecar should hold one SHA-256 digest of 64 hex digits)`. `None` for a
 /// manifest not named as a sidecar, whose messages stay the Go library's.
 fn sidecar_hint(manifest: &Path, forced: Option<Algorithm>) -> Option<String> {
-    checksig::sidecar::target(manifest)?;
-    let algorithm = forced.or_else(|| checksig::detect::from_extension(manifest))?;
-    Some(format!(
-        " (the sidecar should hold one {} digest of {} hex digits)",
-        algorithm.tag().replace("SHA", "SHA-"),
-        algorithm.hex_len()
-    ))
+    checksig::sidecar::expected_form(manifest, forced)
+        .map(|form| format!(" (the sidecar should hold {form})"))
 }
 
 /// What a verification that could not run reports.

@@ -121,11 +121,13 @@ pub fn run(dir: &OsStr, args: &Args, out: &mut Output) -> Outcome {
             return Outcome::Error;
         }
     };
+    // A malformed line of a sidecar says what the sidecar should hold.
+    let sidecar_form = checksig::sidecar::expected_form(&name, args.algo);
     if as_json {
         out.out(&json::to_document(&document(root, &manifest, &report)));
     } else {
         for failure in report.failures() {
-            out.out(&failure_line(failure, charset));
+            out.out(&failure_line(failure, sidecar_form.as_deref(), charset));
         }
         out.out(&summary_line(&report, &manifest, charset));
     }
@@ -149,13 +151,16 @@ fn fail(out: &mut Output, path: &Path, reason: &str, charset: Charset) {
 }
 
 /// One failure, as one line.
-fn failure_line(entry: &EntryReport, charset: Charset) -> Vec<u8> {
+fn failure_line(entry: &EntryReport, sidecar_form: Option<&str>, charset: Charset) -> Vec<u8> {
     let mut line = Vec::new();
     if let Status::Malformed { text } = &entry.status {
         line.extend_from_slice(
             format!("line {}: FAILED: improperly formatted line: ", entry.line).as_bytes(),
         );
         line.extend_from_slice(&quotef(text, charset));
+        if let Some(form) = sidecar_form {
+            line.extend_from_slice(format!(" (the sidecar should hold {form})").as_bytes());
+        }
     } else if let Status::Unlisted = &entry.status {
         line.extend_from_slice(&display_name(&entry.name, charset));
         line.extend_from_slice(b": FAILED: not listed in the manifest");

@@ -269,6 +269,23 @@ fn sidecar_with_only_a_digest() {
     std::fs::write(dir.path().join("a.txt"), "changed").unwrap();
     let bad = run(&checksig(), dir.path(), &["-c", "a.txt.sha256"]);
     assert_eq!((bad.status, bad.out().as_str()), (1, "a.txt: FAILED\n"));
+
+    // DIR mode says what a malformed sidecar should hold (here a SHA-1
+    // digest in a .sha256 file); `-c` stays GNU's words.
+    let sha1 = checksig::hash_bytes(checksig::Algorithm::Sha1, b"hello\n");
+    std::fs::write(dir.path().join("a.txt.sha256"), format!("{sha1}\n")).unwrap();
+    let malformed = run(&checksig(), dir.path(), &["--manifest", "a.txt.sha256"]);
+    assert_eq!(malformed.status, 1, "{}", malformed.err());
+    assert!(
+        malformed.out().starts_with(&format!(
+            "line 1: FAILED: improperly formatted line: {sha1} \
+             (the sidecar should hold one SHA-256 digest of 64 hex digits)\n"
+        )),
+        "{}",
+        malformed.out()
+    );
+    let gnu = run(&checksig(), dir.path(), &["-c", "a.txt.sha256"]);
+    assert!(!gnu.err().contains("sidecar should hold"), "{}", gnu.err());
 }
 
 #[test]
