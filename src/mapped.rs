@@ -239,16 +239,21 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    /// The SHA-1 of a file that maps and hashes without trouble.
-    fn mapped_sha1(file: &File) -> Digest {
+    /// `hash_mapped` with SHA-1 on one thread, for a file whose identity
+    /// when opened was `before`; panics if the file cannot be mapped.
+    fn mapped_sha1_since(file: &File, before: Identity) -> Result<Digest, ReadError> {
         hash_mapped(
             file,
-            opened(file),
+            before,
             HashPlan::one_thread(Algorithm::Sha1),
             Meter::NONE,
         )
         .expect("mappable")
-        .expect("hashed")
+    }
+
+    /// The SHA-1 of a file that maps and hashes without trouble.
+    fn mapped_sha1(file: &File) -> Digest {
+        mapped_sha1_since(file, opened(file)).expect("hashed")
     }
 
     fn opened(file: &File) -> Identity {
@@ -326,13 +331,7 @@ mod tests {
         let (_, file) = write_file(dir.path(), &[1; 10_000]);
         let mut claimed = opened(&file);
         claimed.len = 20_000;
-        let result = hash_mapped(
-            &file,
-            claimed,
-            HashPlan::one_thread(Algorithm::Sha1),
-            Meter::NONE,
-        )
-        .expect("decided");
+        let result = mapped_sha1_since(&file, claimed);
         assert!(matches!(result, Err(ReadError::Changed)));
     }
 
@@ -363,13 +362,7 @@ mod tests {
         drop(guard);
         drop(map);
         // And through the entry point, a file truncated before hashing.
-        let result = hash_mapped(
-            &file,
-            before,
-            HashPlan::one_thread(Algorithm::Sha1),
-            Meter::NONE,
-        )
-        .expect("decided");
+        let result = mapped_sha1_since(&file, before);
         assert!(matches!(result, Err(ReadError::Changed)));
     }
 
