@@ -536,6 +536,18 @@ static uint32_t sidecar_status(const char *dir, const char *name, uint32_t *kind
     return status;
 }
 
+/* Checks that sidecar `name` in `dl` verifies to `status` and, unless `want`
+ * is NULL, that its entry's message is `want`. */
+static void expect_sidecar(const char *dl, const char *name, uint32_t status, const char *want,
+                           const char *what) {
+    uint32_t kind = 0;
+    char *message = NULL;
+    check(sidecar_status(dl, name, &kind, &message) == status, what, message);
+    if (want != NULL)
+        check_str(message, want, what);
+    free(message);
+}
+
 static void test_sidecars(const char *base) {
     char *dl = format("%s/dl", base);
     check(mkdir(dl, 0700) == 0 || errno == EEXIST, "sidecars: mkdir", NULL);
@@ -549,40 +561,30 @@ static void test_sidecars(const char *base) {
     char *fifo = format("%s/fifo.iso.sha256", dl);
     check(mkfifo(fifo, 0600) == 0 || errno == EEXIST, "sidecars: mkfifo", NULL);
 
-    uint32_t kind = 0;
-    char *message = NULL;
     char *want = format("\"%s/file.iso\" - ok", dl);
-    check(sidecar_status(dl, "file.iso.sha256", &kind, &message) == CHECKSIG_STATUS_OK,
-          "sidecar: file.iso.sha256 checks file.iso", message);
-    check_str(message, want, "sidecar: the entry names file.iso");
-    free(message);
+    expect_sidecar(dl, "file.iso.sha256", CHECKSIG_STATUS_OK, want,
+                   "sidecar: file.iso.sha256 checks file.iso, and the entry names it");
     free(want);
-    check(sidecar_status(dl, "file.iso.MD5SUM", &kind, &message) == CHECKSIG_STATUS_OK,
-          "sidecar: .MD5SUM, uppercase digest, CRLF", message);
-    free(message);
+    expect_sidecar(dl, "file.iso.MD5SUM", CHECKSIG_STATUS_OK, NULL,
+                   "sidecar: .MD5SUM, uppercase digest, CRLF");
 
     want = format("\"%s/bad.iso\" - mismatch", dl);
-    check(sidecar_status(dl, "bad.iso.sha256", &kind, &message) == CHECKSIG_STATUS_MISMATCH,
-          "sidecar: wrong digest is a mismatch", message);
-    check_str(message, want, "sidecar: the mismatch names bad.iso");
-    free(message);
+    expect_sidecar(dl, "bad.iso.sha256", CHECKSIG_STATUS_MISMATCH, want,
+                   "sidecar: wrong digest is a mismatch naming bad.iso");
     free(want);
 
     want = format("open %s/gone.iso: no such file or directory", dl);
-    check(sidecar_status(dl, "gone.iso.sha256", &kind, &message) == CHECKSIG_STATUS_MISSING,
-          "sidecar: missing target", message);
-    check_str(message, want, "sidecar: the missing file is named");
-    free(message);
+    expect_sidecar(dl, "gone.iso.sha256", CHECKSIG_STATUS_MISSING, want,
+                   "sidecar: missing target, named");
     free(want);
 
-    check(sidecar_status(dl, "short.iso.sha256", &kind, &message) == CHECKSIG_STATUS_MALFORMED,
-          "sidecar: a digest one digit short is malformed", message);
-    check_str(message,
-              "1: bad line: \"a7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\""
-              " (the sidecar should hold one SHA-256 digest of 64 hex digits)",
-              "sidecar: malformed line 1 says what was expected");
-    free(message);
+    expect_sidecar(dl, "short.iso.sha256", CHECKSIG_STATUS_MALFORMED,
+                   "1: bad line: \"a7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\""
+                   " (the sidecar should hold one SHA-256 digest of 64 hex digits)",
+                   "sidecar: a digest one digit short is malformed, saying what was expected");
 
+    uint32_t kind = 0;
+    char *message = NULL;
     want = format("open %s: not a regular file (FIFO)", fifo);
     check(sidecar_status(dl, "fifo.iso.sha256", &kind, &message) == CHECKSIG_STATUS_INVALID
               && kind == CHECKSIG_ERROR_READ_MANIFEST,
