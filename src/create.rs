@@ -18,7 +18,6 @@
 
 use std::ffi::OsStr;
 use std::io;
-use std::num::NonZeroUsize;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -27,6 +26,7 @@ use std::sync::OnceLock;
 use crate::digest::{Algorithm, Digest};
 use crate::manifest::{Entry, Style};
 use crate::source::{hash_file_on, threads_per_file, HashFileError};
+use crate::verify::thread_count;
 
 /// The digests of `paths`, in their order, hashed by at most `threads`
 /// scoped threads (0: one per CPU) that end before this returns. Each file is
@@ -77,13 +77,6 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
         .into_iter()
         .map(|slot| slot.into_inner().expect("every path is hashed"))
         .collect()
-}
-
-fn thread_count(threads: usize) -> usize {
-    NonZeroUsize::new(threads).map_or_else(
-        || std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
-        NonZeroUsize::get,
-    )
 }
 
 /// One regular file found by [`list_dir`], with its digest or why it has none.

@@ -320,18 +320,19 @@ impl Verifier {
     }
 
     fn thread_count(&self) -> usize {
-        // Asked once per process: on Linux the answer reads cgroup files,
-        // which costs more than verifying a few small files.
-        static CPUS: OnceLock<usize> = OnceLock::new();
-        self.threads.map_or_else(
-            || {
-                *CPUS.get_or_init(|| {
-                    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
-                })
-            },
-            NonZeroUsize::get,
-        )
+        thread_count(self.threads.map_or(0, NonZeroUsize::get))
     }
+}
+
+/// The threads a call may use when asked for `requested` (0: one per CPU).
+pub(crate) fn thread_count(requested: usize) -> usize {
+    // Asked once per process: on Linux the answer reads cgroup files, which
+    // costs more than verifying a few small files.
+    static CPUS: OnceLock<usize> = OnceLock::new();
+    NonZeroUsize::new(requested).map_or_else(
+        || *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get)),
+        NonZeroUsize::get,
+    )
 }
 
 /// The largest manifest read (about 17 million lines): a larger one, such
