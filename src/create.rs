@@ -1,4 +1,6 @@
 //! Making manifests: hashing many files in parallel, and listing a directory.
+//! [`hash_files_cancellable`] and [`list_dir_cancellable`] do the same and
+//! can be stopped from another thread by a [`CancelToken`].
 //!
 //! ```
 //! # let dir = tempfile::tempdir().unwrap();
@@ -20,18 +22,19 @@ use std::ffi::OsStr;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use crate::digest::{Algorithm, Digest};
 use crate::manifest::{Entry, Style};
-use crate::source::{hash_file_on, threads_per_file, HashFileError};
-use crate::verify::thread_count;
+use crate::source::{hash_file_on, threads_per_file, HashFileError, Meter};
+use crate::verify::{thread_count, CancelToken};
 
 /// The digests of `paths`, in their order, hashed by at most `threads`
 /// scoped threads (0: one per CPU) that end before this returns. Each file is
 /// read as [`hash_file`](crate::hash_file) reads it; one file's failure does not stop the others.
 /// With fewer files than threads, a BLAKE3 file may use the spare threads.
+/// [`hash_files_cancellable`] can be stopped from another thread.
 ///
 /// ```
 /// # let dir = tempfile::tempdir().unwrap();
@@ -50,6 +53,53 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
     algorithm: Algorithm,
     threads: usize,
 ) -> Vec<Result<Digest, HashFileError>> {
+    hash_each(paths, algorithm, threads, None).expect("only a cancel token stops hashing")
+}
+
+/// [`hash_files`], stopped by `cancel` from any thread: once it is cancelled
+/// no thread starts another file, a file being hashed stops within one piece
+/// (a few MiB), and the call returns [`Cancelled`], with no digest at all. A
+/// call that returns `Ok` was never cancelled, so each digest is the whole
+/// file's. The token stays cancelled: use a new one for the next call.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let a = dir.path().join("a");
+/// # std::fs::write(&a, "abc").unwrap();
+/// use checksig::{create, Algorithm, CancelToken};
+/// let cancel = CancelToken::new();
+/// let results = create::hash_files_cancellable(&[&a], Algorithm::Sha1, 0, &cancel)?;
+/// assert_eq!(results[0].as_ref().unwrap().to_hex(), "a9993e364706816aba3e25717850c26c9cd0d89d");
+///
+/// cancel.cancel(); // as another thread would, on Ctrl-C
+/// let stopped = create::hash_files_cancellable(&[&a], Algorithm::Sha1, 0, &cancel);
+/// assert_eq!(stopped.unwrap_err(), create::Cancelled);
+/// # Ok::<(), create::Cancelled>(())
+/// ```
+pub fn hash_files_cancellable<P: AsRef<Path> + Sync>(
+    paths: &[P],
+    algorithm: Algorithm,
+    threads: usize,
+    cancel: &CancelToken,
+) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
+    hash_each(paths, algorithm, threads, Some(cancel.flag()))
+}
+
+/// A cancellable call was cancelled by its [`CancelToken`]; what it had
+/// computed is dropped, not returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cancelled")]
+pub struct Cancelled;
+
+/// The work of [`hash_files`]; `Err` only when `cancel` was set.
+fn hash_each<P: AsRef<Path> + Sync>(
+    paths: &[P],
+    algorithm: Algorithm,
+    threads: usize,
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
+    let cancelled = || cancel.is_some_and(|flag| flag.load(Ordering::Relaxed));
+    let meter = cancel.map_or(Meter::NONE, |flag| Meter::new(None, flag));
     let slots: Vec<OnceLock<Result<Digest, HashFileError>>> = std::iter::repeat_with(OnceLock::new)
         .take(paths.len())
         .collect();
@@ -59,12 +109,15 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
     let per_file = threads_per_file(threads, workers);
     let next = AtomicUsize::new(0);
     let work = || loop {
+        if cancelled() {
+            return;
+        }
         let index = next.fetch_add(1, Ordering::Relaxed);
         let Some(path) = paths.get(index) else {
             return;
         };
         // Each index is claimed once, so the slot is still empty.
-        let _ = slots[index].set(hash_file_on(algorithm, path.as_ref(), per_file));
+        let _ = slots[index].set(hash_file_on(algorithm, path.as_ref(), per_file, meter));
     };
 
     std::thread::scope(|scope| {
@@ -73,9 +126,14 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
         }
         work();
     });
+    // A file the meter stopped holds an error that is not the file's: drop all.
+    if cancelled() {
+        return Err(Cancelled);
+    }
+    // Only a cancelled run leaves a slot empty.
     slots
         .into_iter()
-        .map(|slot| slot.into_inner().expect("every path is hashed"))
+        .map(|slot| slot.into_inner().ok_or(Cancelled))
         .collect()
 }
 
@@ -106,16 +164,83 @@ impl Listed {
 /// listed), sorted by name as raw bytes, with its digest: what
 /// `checksig create` writes. `skip` names one file to leave out, such as the
 /// manifest being written. Fails only if `dir` or a directory under it
-/// cannot be listed.
+/// cannot be listed. [`list_dir_cancellable`] can be stopped from another thread.
 pub fn list_dir(
     dir: &Path,
     algorithm: Algorithm,
     threads: usize,
     skip: Option<&Path>,
 ) -> Result<Vec<Listed>, ListError> {
+    list(dir, algorithm, threads, skip, None).map_err(|e| match e {
+        CreateError::List(e) => e,
+        CreateError::Cancelled => unreachable!("only a cancel token stops listing"),
+    })
+}
+
+/// [`list_dir`], stopped by `cancel` from any thread: once it is cancelled
+/// the walk stops at the next directory entry, no thread starts another
+/// file, a file being hashed stops within one piece (a few MiB), and the call
+/// returns [`CreateError::Cancelled`], with no listing at all. A listing
+/// returned (`Ok`) was never cancelled. The token stays cancelled: use a new
+/// one for the next call.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # std::fs::write(dir.path().join("a"), "abc").unwrap();
+/// use checksig::{create, Algorithm, CancelToken};
+/// let cancel = CancelToken::new();
+/// let listing = create::list_dir_cancellable(dir.path(), Algorithm::Sha1, 0, None, &cancel)?;
+/// assert_eq!(listing[0].name, b"a");
+///
+/// cancel.cancel(); // as another thread would, on Ctrl-C
+/// let stopped = create::list_dir_cancellable(dir.path(), Algorithm::Sha1, 0, None, &cancel);
+/// assert!(matches!(stopped, Err(create::CreateError::Cancelled)));
+/// # Ok::<(), create::CreateError>(())
+/// ```
+pub fn list_dir_cancellable(
+    dir: &Path,
+    algorithm: Algorithm,
+    threads: usize,
+    skip: Option<&Path>,
+    cancel: &CancelToken,
+) -> Result<Vec<Listed>, CreateError> {
+    list(dir, algorithm, threads, skip, Some(cancel.flag()))
+}
+
+/// Why [`list_dir_cancellable`] returned no listing.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CreateError {
+    /// A directory could not be listed.
+    #[error(transparent)]
+    List(#[from] ListError),
+    /// The [`CancelToken`] was cancelled.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl From<Cancelled> for CreateError {
+    fn from(_: Cancelled) -> CreateError {
+        CreateError::Cancelled
+    }
+}
+
+/// The work of [`list_dir`]; `Cancelled` only when `cancel` was set.
+fn list(
+    dir: &Path,
+    algorithm: Algorithm,
+    threads: usize,
+    skip: Option<&Path>,
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<Listed>, CreateError> {
     let skip = skip.and_then(|skip| std::fs::canonicalize(skip).ok());
     let mut names = Vec::new();
-    walk_regular(dir, &mut Vec::new(), &mut names)?;
+    let mut walk = Walk {
+        root: dir,
+        cancel,
+        found: &mut names,
+    };
+    walk.regular_files(&mut Vec::new())?;
     names.sort_unstable();
     if let Some(skip) = &skip {
         names.retain(|name| {
@@ -129,7 +254,7 @@ pub fn list_dir(
         .iter()
         .map(|name| dir.join(OsStr::from_bytes(name)))
         .collect();
-    let digests = hash_files(&paths, algorithm, threads);
+    let digests = hash_each(&paths, algorithm, threads, cancel)?;
     Ok(names
         .into_iter()
         .zip(digests)
@@ -147,34 +272,45 @@ pub struct ListError {
     pub source: io::Error,
 }
 
-fn walk_regular(
-    root: &Path,
-    prefix: &mut Vec<u8>,
-    found: &mut Vec<Vec<u8>>,
-) -> Result<(), ListError> {
-    let dir = if prefix.is_empty() {
-        root.to_path_buf()
-    } else {
-        root.join(OsStr::from_bytes(prefix))
-    };
-    let entries = std::fs::read_dir(&dir).map_err(|e| with_path(e, &dir))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| with_path(e, &dir))?;
-        let length = prefix.len();
-        if !prefix.is_empty() {
-            prefix.push(b'/');
+/// A walk collecting the names of regular files under `root`.
+struct Walk<'a> {
+    root: &'a Path,
+    /// Set: stop walking, with [`CreateError::Cancelled`].
+    cancel: Option<&'a AtomicBool>,
+    found: &'a mut Vec<Vec<u8>>,
+}
+
+impl Walk<'_> {
+    /// Adds the regular files under `root/prefix` (the root for an empty
+    /// prefix), named relative to the root.
+    fn regular_files(&mut self, prefix: &mut Vec<u8>) -> Result<(), CreateError> {
+        let dir = if prefix.is_empty() {
+            self.root.to_path_buf()
+        } else {
+            self.root.join(OsStr::from_bytes(prefix))
+        };
+        let entries = std::fs::read_dir(&dir).map_err(|e| with_path(e, &dir))?;
+        for entry in entries {
+            if self.cancel.is_some_and(|flag| flag.load(Ordering::Relaxed)) {
+                return Err(CreateError::Cancelled);
+            }
+            let entry = entry.map_err(|e| with_path(e, &dir))?;
+            let length = prefix.len();
+            if !prefix.is_empty() {
+                prefix.push(b'/');
+            }
+            prefix.extend_from_slice(entry.file_name().as_bytes());
+            // `file_type` does not follow symbolic links.
+            let kind = entry.file_type().map_err(|e| with_path(e, &entry.path()))?;
+            if kind.is_dir() {
+                self.regular_files(prefix)?;
+            } else if kind.is_file() {
+                self.found.push(prefix.clone());
+            }
+            prefix.truncate(length);
         }
-        prefix.extend_from_slice(entry.file_name().as_bytes());
-        // `file_type` does not follow symbolic links.
-        let kind = entry.file_type().map_err(|e| with_path(e, &entry.path()))?;
-        if kind.is_dir() {
-            walk_regular(root, prefix, found)?;
-        } else if kind.is_file() {
-            found.push(prefix.clone());
-        }
-        prefix.truncate(length);
+        Ok(())
     }
-    Ok(())
 }
 
 fn with_path(source: io::Error, path: &Path) -> ListError {
@@ -188,6 +324,7 @@ fn with_path(source: io::Error, path: &Path) -> ListError {
 mod tests {
     use super::*;
     use crate::hasher::hash_bytes;
+    use std::sync::atomic::AtomicU64;
 
     #[test]
     fn results_keep_input_order_with_any_thread_count() {
@@ -212,6 +349,97 @@ mod tests {
             }
         }
         assert!(hash_files::<PathBuf>(&[], Algorithm::Sha1, 0).is_empty());
+    }
+
+    /// A sparse file of 4 GiB: seconds to hash, no disk space.
+    fn large_sparse_file(dir: &Path) -> PathBuf {
+        let path = dir.join("large");
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(4 << 30)
+            .unwrap();
+        path
+    }
+
+    #[test]
+    fn a_token_cancelled_before_the_call_stops_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("sub/a"), "a").unwrap();
+        let paths = [dir.path().join("sub/a")];
+        let cancel = CancelToken::new();
+        assert_eq!(
+            hash_files_cancellable(&paths, Algorithm::Sha1, 1, &cancel)
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(list_dir_cancellable(dir.path(), Algorithm::Sha1, 1, None, &cancel).is_ok());
+
+        cancel.cancel();
+        assert_eq!(
+            hash_files_cancellable(&paths, Algorithm::Sha1, 1, &cancel).unwrap_err(),
+            Cancelled
+        );
+        let listed = list_dir_cancellable(dir.path(), Algorithm::Sha1, 1, None, &cancel);
+        assert!(matches!(listed, Err(CreateError::Cancelled)), "{listed:?}");
+        assert_eq!(CreateError::from(Cancelled).to_string(), "cancelled");
+        // A directory that cannot be listed is still that error, not a cancel.
+        let missing =
+            list_dir_cancellable(&dir.path().join("no"), Algorithm::Sha1, 1, None, &cancel);
+        assert!(matches!(missing, Err(CreateError::List(_))), "{missing:?}");
+    }
+
+    /// The stop happens inside the file: once the first piece is hashed, a
+    /// cancel from another thread ends the file with an error, not a digest.
+    #[test]
+    fn a_cancel_stops_hashing_inside_a_large_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let large = large_sparse_file(dir.path());
+        for algorithm in [Algorithm::Sha1, Algorithm::Blake3] {
+            let (hashed, cancel, done) = (
+                AtomicU64::new(0),
+                AtomicBool::new(false),
+                AtomicBool::new(false),
+            );
+            let result = std::thread::scope(|scope| {
+                scope.spawn(|| {
+                    while hashed.load(Ordering::Relaxed) == 0 && !done.load(Ordering::Relaxed) {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                    cancel.store(true, Ordering::Relaxed);
+                });
+                let meter = Meter::new(Some(&hashed), &cancel);
+                let result = hash_file_on(algorithm, &large, 2, meter);
+                done.store(true, Ordering::Relaxed);
+                result
+            });
+            match result {
+                Err(HashFileError::Io(e)) => assert_eq!(e.kind(), io::ErrorKind::Interrupted),
+                other => panic!("{algorithm}: {other:?}"),
+            }
+            assert!(hashed.load(Ordering::Relaxed) < 4 << 30, "{algorithm}");
+        }
+    }
+
+    #[test]
+    fn a_cancel_from_another_thread_returns_no_digests() {
+        let dir = tempfile::tempdir().unwrap();
+        let large = large_sparse_file(dir.path());
+        std::fs::write(dir.path().join("small"), "small").unwrap();
+        let paths = [large, dir.path().join("small")];
+        let cancel = CancelToken::new();
+        let (hashed, listed) = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                cancel.cancel();
+            });
+            let hashed = hash_files_cancellable(&paths, Algorithm::Sha256, 1, &cancel);
+            let listed = list_dir_cancellable(dir.path(), Algorithm::Sha256, 2, None, &cancel);
+            (hashed, listed)
+        });
+        assert_eq!(hashed.unwrap_err(), Cancelled);
+        assert!(matches!(listed, Err(CreateError::Cancelled)), "{listed:?}");
     }
 
     #[test]

@@ -63,15 +63,18 @@ pub enum HashFileError {
 /// assert_eq!(digest.to_hex(), "f572d396fae9206628714fb2ce00f72e94f2258f");
 /// ```
 pub fn hash_file(algorithm: Algorithm, path: impl AsRef<Path>) -> Result<Digest, HashFileError> {
-    hash_file_on(algorithm, path.as_ref(), 1)
+    hash_file_on(algorithm, path.as_ref(), 1, Meter::NONE)
 }
 
 /// [`hash_file`], letting a mapped file use up to `threads` threads where the
-/// algorithm can ([`Algorithm::hashes_in_parallel`]).
+/// algorithm can ([`Algorithm::hashes_in_parallel`]), and reporting to
+/// `meter` piece by piece: a cancelled meter stops it within one piece, with
+/// an error ([`io::ErrorKind::Interrupted`]), never a digest.
 pub(crate) fn hash_file_on(
     algorithm: Algorithm,
     path: &Path,
     threads: usize,
+    meter: Meter,
 ) -> Result<Digest, HashFileError> {
     let mut open = open_regular(path).map_err(|e| match e {
         OpenError::Missing => HashFileError::Io(rustix::io::Errno::NOENT.into()),
@@ -81,7 +84,7 @@ pub(crate) fn hash_file_on(
         OpenError::OutsideRoot => HashFileError::Io(rustix::io::Errno::XDEV.into()),
     })?;
     let mut reader = Reader::new(algorithm).threads_per_file(threads);
-    reader.hash(&mut open).map_err(|e| match e {
+    reader.hash_metered(&mut open, meter).map_err(|e| match e {
         ReadError::Io(e) => HashFileError::Io(e),
         ReadError::Changed => HashFileError::Changed,
     })
@@ -229,6 +232,7 @@ impl Reader {
     }
 
     /// Hashes all of `open.file`, which must still be `open.len` bytes long.
+    #[cfg(test)]
     pub fn hash(&mut self, open: &mut OpenFile) -> Result<Digest, ReadError> {
         self.hash_metered(open, Meter::NONE)
     }
