@@ -101,10 +101,12 @@
 // Returned for an index out of range or a NULL report.
 #define CHECKSIG_STATUS_INVALID 4294967295
 
-// A handle that cancels a running verification from any thread. Create with
-// `checksig_cancel_new`, attach with `checksig_options_set_cancel`, trigger
+// A handle that cancels a running verification, or a running
+// `checksig_hash_files_cancellable` or `checksig_create_manifest_cancellable`,
+// from any thread. Create with `checksig_cancel_new`, attach with
+// `checksig_options_set_cancel` (or pass it to those functions), trigger
 // with `checksig_cancel_trigger`, free with `checksig_cancel_free`. Once
-// triggered it stays triggered: use a new one for the next verification.
+// triggered it stays triggered: use a new one for the next call.
 typedef struct checksig_cancel checksig_cancel;
 
 // An error: a kind (`CHECKSIG_ERROR_*`), an OS error number when the OS
@@ -258,6 +260,7 @@ char *checksig_hash_file_algorithm(const char *path,
 // algorithm (`CHECKSIG_ERROR_INVALID_ARGUMENT`), `dir` or a directory under
 // it that cannot be listed, or a file that cannot be hashed
 // (`CHECKSIG_ERROR_IO`, `_NOT_REGULAR` or `_CHANGED`, naming the file).
+// `checksig_create_manifest_cancellable` can be stopped from another thread.
 //
 // Ownership: the NUL-terminated text is allocated with `malloc`; free it
 // with `checksig_free`.
@@ -276,6 +279,32 @@ char *checksig_create_manifest(const char *dir,
                                const char *skip,
                                struct checksig_error *error);
 
+// `checksig_create_manifest`, stopped by `cancel` (if not NULL) from any
+// thread: once `checksig_cancel_trigger(cancel)` is called, the walk stops,
+// no thread starts another file and a file being hashed stops within a few
+// MiB; the call then returns NULL with `CHECKSIG_ERROR_CANCELLED` ("manifest
+// creation cancelled"), never part of a manifest. A NULL `cancel` makes it
+// `checksig_create_manifest`. A handle already triggered fails at once.
+//
+// ```c
+// checksig_cancel *cancel = checksig_cancel_new();   /* triggered by another thread on Ctrl-C */
+// char *text = checksig_create_manifest_cancellable("dl", CHECKSIG_ALGORITHM_SHA256, 0, NULL,
+//                                                   cancel, error);
+// if (text == NULL && checksig_error_kind(error) == CHECKSIG_ERROR_CANCELLED) { /* stopped */ }
+// checksig_free(text);
+// checksig_cancel_free(cancel);   /* once no thread can still trigger it */
+// ```
+//
+// # Safety
+// As `checksig_create_manifest`; `cancel` is NULL or a live cancel handle,
+// not freed before this returns.
+char *checksig_create_manifest_cancellable(const char *dir,
+                                           uint32_t algorithm,
+                                           size_t threads,
+                                           const char *skip,
+                                           const struct checksig_cancel *cancel,
+                                           struct checksig_error *error);
+
 // Hashes the `count` regular files `paths` (each any bytes but NUL) in
 // `algorithm` (one of `CHECKSIG_ALGORITHM_*`, not DETECT), on at most
 // `threads` threads (0: one per CPU) that end before this returns, each
@@ -287,6 +316,7 @@ char *checksig_create_manifest(const char *dir,
 // not NULL): unknown algorithm, or `paths` or one of its first `count`
 // pointers NULL (`CHECKSIG_ERROR_INVALID_ARGUMENT`). `paths` may be NULL
 // when `count` is 0. Free the result with `checksig_hashes_free`.
+// `checksig_hash_files_cancellable` can be stopped from another thread.
 //
 // ```c
 // const char *files[] = {"a.iso", "b.iso"};
@@ -309,6 +339,32 @@ struct checksig_hashes *checksig_hash_files(const char *const *paths,
                                             uint32_t algorithm,
                                             size_t threads,
                                             struct checksig_error *error);
+
+// `checksig_hash_files`, stopped by `cancel` (if not NULL) from any thread:
+// once `checksig_cancel_trigger(cancel)` is called, no thread starts another
+// file and a file being hashed stops within a few MiB; the call then returns
+// NULL with `CHECKSIG_ERROR_CANCELLED` ("hashing cancelled"), never the
+// digests of some files. A NULL `cancel` makes it `checksig_hash_files`. A
+// handle already triggered fails at once.
+//
+// ```c
+// checksig_cancel *cancel = checksig_cancel_new();   /* triggered by another thread on Ctrl-C */
+// checksig_hashes *hashes = checksig_hash_files_cancellable(files, 2, CHECKSIG_ALGORITHM_SHA256,
+//                                                           0, cancel, error);
+// if (hashes == NULL && checksig_error_kind(error) == CHECKSIG_ERROR_CANCELLED) { /* stopped */ }
+// checksig_hashes_free(hashes);
+// checksig_cancel_free(cancel);   /* once no thread can still trigger it */
+// ```
+//
+// # Safety
+// As `checksig_hash_files`; `cancel` is NULL or a live cancel handle, not
+// freed before this returns.
+struct checksig_hashes *checksig_hash_files_cancellable(const char *const *paths,
+                                                        size_t count,
+                                                        uint32_t algorithm,
+                                                        size_t threads,
+                                                        const struct checksig_cancel *cancel,
+                                                        struct checksig_error *error);
 
 // The number of files in `hashes` (the `count` given); 0 for NULL.
 //
@@ -478,8 +534,9 @@ bool checksig_options_set_cancel(struct checksig_options *options,
 // with `checksig_cancel_free`.
 struct checksig_cancel *checksig_cancel_new(void);
 
-// Asks every verification using this handle to stop as soon as possible;
-// they fail with `CHECKSIG_ERROR_CANCELLED`. Safe to call from any thread,
+// Asks every call using this handle (verifications, hashing, manifest
+// creation) to stop as soon as possible; they fail with
+// `CHECKSIG_ERROR_CANCELLED`. Safe to call from any thread,
 // including a signal-handling thread, while a verification runs. NULL is a
 // no-op.
 //

@@ -4,16 +4,19 @@ use std::ffi::{c_char, CString};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
+use checksig::create::{self, CreateError};
 use checksig::manifest::{Entry, Style};
-use checksig::{hash_file, hash_files, Algorithm, Digest, HashFileError};
+use checksig::{hash_file, Algorithm, CancelToken, Digest, HashFileError};
 
 use crate::boundary::{catch, free_handle, handle, path_arg};
 use crate::c_string::{malloc_string, owned_c_string};
 use crate::error::{
-    checksig_error, run, Failure, CHECKSIG_ERROR_CHANGED, CHECKSIG_ERROR_INVALID_ARGUMENT,
-    CHECKSIG_ERROR_IO, CHECKSIG_ERROR_NOT_REGULAR, CHECKSIG_ERROR_OTHER,
+    checksig_error, run, Failure, CHECKSIG_ERROR_CANCELLED, CHECKSIG_ERROR_CHANGED,
+    CHECKSIG_ERROR_INVALID_ARGUMENT, CHECKSIG_ERROR_IO, CHECKSIG_ERROR_NOT_REGULAR,
+    CHECKSIG_ERROR_OTHER,
 };
 use crate::go_style;
+use crate::options::checksig_cancel;
 
 /// Detect the algorithm (`checksig_options_set_algorithm` only).
 pub const CHECKSIG_ALGORITHM_DETECT: u32 = 0;
@@ -95,6 +98,7 @@ pub unsafe extern "C" fn checksig_hash_file_algorithm(
 /// algorithm (`CHECKSIG_ERROR_INVALID_ARGUMENT`), `dir` or a directory under
 /// it that cannot be listed, or a file that cannot be hashed
 /// (`CHECKSIG_ERROR_IO`, `_NOT_REGULAR` or `_CHANGED`, naming the file).
+/// `checksig_create_manifest_cancellable` can be stopped from another thread.
 ///
 /// Ownership: the NUL-terminated text is allocated with `malloc`; free it
 /// with `checksig_free`.
@@ -115,13 +119,83 @@ pub unsafe extern "C" fn checksig_create_manifest(
     skip: *const c_char,
     error: *mut checksig_error,
 ) -> *mut c_char {
+    // SAFETY: passed on from our caller, with no cancel handle.
+    unsafe {
+        create_manifest(
+            "checksig_create_manifest",
+            dir,
+            algorithm,
+            threads,
+            skip,
+            std::ptr::null(),
+            error,
+        )
+    }
+}
+
+/// `checksig_create_manifest`, stopped by `cancel` (if not NULL) from any
+/// thread: once `checksig_cancel_trigger(cancel)` is called, the walk stops,
+/// no thread starts another file and a file being hashed stops within a few
+/// MiB; the call then returns NULL with `CHECKSIG_ERROR_CANCELLED` ("manifest
+/// creation cancelled"), never part of a manifest. A NULL `cancel` makes it
+/// `checksig_create_manifest`. A handle already triggered fails at once.
+///
+/// ```c
+/// checksig_cancel *cancel = checksig_cancel_new();   /* triggered by another thread on Ctrl-C */
+/// char *text = checksig_create_manifest_cancellable("dl", CHECKSIG_ALGORITHM_SHA256, 0, NULL,
+///                                                   cancel, error);
+/// if (text == NULL && checksig_error_kind(error) == CHECKSIG_ERROR_CANCELLED) { /* stopped */ }
+/// checksig_free(text);
+/// checksig_cancel_free(cancel);   /* once no thread can still trigger it */
+/// ```
+///
+/// # Safety
+/// As `checksig_create_manifest`; `cancel` is NULL or a live cancel handle,
+/// not freed before this returns.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_create_manifest_cancellable(
+    dir: *const c_char,
+    algorithm: u32,
+    threads: usize,
+    skip: *const c_char,
+    cancel: *const checksig_cancel,
+    error: *mut checksig_error,
+) -> *mut c_char {
+    // SAFETY: passed on from our caller.
+    unsafe {
+        create_manifest(
+            "checksig_create_manifest_cancellable",
+            dir,
+            algorithm,
+            threads,
+            skip,
+            cancel,
+            error,
+        )
+    }
+}
+
+/// Both manifest-creating entry points, `function` naming the one called.
+///
+/// # Safety
+/// As `checksig_create_manifest_cancellable`.
+unsafe fn create_manifest(
+    function: &str,
+    dir: *const c_char,
+    algorithm: u32,
+    threads: usize,
+    skip: *const c_char,
+    cancel: *const checksig_cancel,
+    error: *mut checksig_error,
+) -> *mut c_char {
     // SAFETY: the caller promises valid pointers or NULL.
     let text = unsafe {
         run(error, || {
-            let algorithm = concrete_algorithm("checksig_create_manifest", algorithm)?;
-            let dir = path_arg(dir)
-                .ok_or_else(|| Failure::null_argument("checksig_create_manifest", "dir"))?;
-            manifest_text(dir, algorithm, threads, path_arg(skip))
+            let algorithm = concrete_algorithm(function, algorithm)?;
+            let dir = path_arg(dir).ok_or_else(|| Failure::null_argument(function, "dir"))?;
+            // SAFETY: a live cancel handle or NULL, as promised.
+            let cancel = handle(cancel).map(checksig_cancel::token);
+            manifest_text(dir, algorithm, threads, path_arg(skip), cancel)
         })
     };
     text.map_or(std::ptr::null_mut(), |text| malloc_string(&text))
@@ -132,15 +206,26 @@ fn manifest_text(
     algorithm: Algorithm,
     threads: usize,
     skip: Option<&Path>,
+    cancel: Option<&CancelToken>,
 ) -> Result<Vec<u8>, Failure> {
-    let listing = checksig::create::list_dir(dir, algorithm, threads, skip).map_err(|e| {
-        let shown = String::from_utf8_lossy(go_style::path_bytes(&e.path)).into_owned();
-        let reason = go_style::os_error_text(&e.source);
-        Failure::with_os_error(
-            CHECKSIG_ERROR_IO,
-            &e.source,
-            format!("open {shown}: {reason}"),
-        )
+    let listed = match cancel {
+        Some(cancel) => create::list_dir_cancellable(dir, algorithm, threads, skip, cancel),
+        None => create::list_dir(dir, algorithm, threads, skip).map_err(CreateError::from),
+    };
+    let listing = listed.map_err(|e| match e {
+        CreateError::List(e) => {
+            let shown = String::from_utf8_lossy(go_style::path_bytes(&e.path)).into_owned();
+            let reason = go_style::os_error_text(&e.source);
+            Failure::with_os_error(
+                CHECKSIG_ERROR_IO,
+                &e.source,
+                format!("open {shown}: {reason}"),
+            )
+        }
+        CreateError::Cancelled => {
+            Failure::new(CHECKSIG_ERROR_CANCELLED, "manifest creation cancelled")
+        }
+        e => Failure::new(CHECKSIG_ERROR_OTHER, e.to_string()),
     })?;
     let mut text = Vec::new();
     for file in listing {
@@ -207,6 +292,7 @@ impl Hashed {
 /// not NULL): unknown algorithm, or `paths` or one of its first `count`
 /// pointers NULL (`CHECKSIG_ERROR_INVALID_ARGUMENT`). `paths` may be NULL
 /// when `count` is 0. Free the result with `checksig_hashes_free`.
+/// `checksig_hash_files_cancellable` can be stopped from another thread.
 ///
 /// ```c
 /// const char *files[] = {"a.iso", "b.iso"};
@@ -232,14 +318,82 @@ pub unsafe extern "C" fn checksig_hash_files(
     threads: usize,
     error: *mut checksig_error,
 ) -> *mut checksig_hashes {
-    const FUNCTION: &str = "checksig_hash_files";
+    // SAFETY: passed on from our caller, with no cancel handle.
+    unsafe {
+        hash_files(
+            "checksig_hash_files",
+            paths,
+            count,
+            algorithm,
+            threads,
+            std::ptr::null(),
+            error,
+        )
+    }
+}
+
+/// `checksig_hash_files`, stopped by `cancel` (if not NULL) from any thread:
+/// once `checksig_cancel_trigger(cancel)` is called, no thread starts another
+/// file and a file being hashed stops within a few MiB; the call then returns
+/// NULL with `CHECKSIG_ERROR_CANCELLED` ("hashing cancelled"), never the
+/// digests of some files. A NULL `cancel` makes it `checksig_hash_files`. A
+/// handle already triggered fails at once.
+///
+/// ```c
+/// checksig_cancel *cancel = checksig_cancel_new();   /* triggered by another thread on Ctrl-C */
+/// checksig_hashes *hashes = checksig_hash_files_cancellable(files, 2, CHECKSIG_ALGORITHM_SHA256,
+///                                                           0, cancel, error);
+/// if (hashes == NULL && checksig_error_kind(error) == CHECKSIG_ERROR_CANCELLED) { /* stopped */ }
+/// checksig_hashes_free(hashes);
+/// checksig_cancel_free(cancel);   /* once no thread can still trigger it */
+/// ```
+///
+/// # Safety
+/// As `checksig_hash_files`; `cancel` is NULL or a live cancel handle, not
+/// freed before this returns.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_hash_files_cancellable(
+    paths: *const *const c_char,
+    count: usize,
+    algorithm: u32,
+    threads: usize,
+    cancel: *const checksig_cancel,
+    error: *mut checksig_error,
+) -> *mut checksig_hashes {
+    // SAFETY: passed on from our caller.
+    unsafe {
+        hash_files(
+            "checksig_hash_files_cancellable",
+            paths,
+            count,
+            algorithm,
+            threads,
+            cancel,
+            error,
+        )
+    }
+}
+
+/// Both many-file hashing entry points, `function` naming the one called.
+///
+/// # Safety
+/// As `checksig_hash_files_cancellable`.
+unsafe fn hash_files(
+    function: &str,
+    paths: *const *const c_char,
+    count: usize,
+    algorithm: u32,
+    threads: usize,
+    cancel: *const checksig_cancel,
+    error: *mut checksig_error,
+) -> *mut checksig_hashes {
     // SAFETY: the caller promises valid pointers or NULL.
     let hashes = unsafe {
         run(error, || {
-            let algorithm = concrete_algorithm(FUNCTION, algorithm)?;
+            let algorithm = concrete_algorithm(function, algorithm)?;
             let paths: &[*const c_char] = match (paths.is_null(), count) {
                 (_, 0) => &[],
-                (true, _) => return Err(Failure::null_argument(FUNCTION, "paths")),
+                (true, _) => return Err(Failure::null_argument(function, "paths")),
                 // SAFETY: the caller promises `count` readable pointers.
                 (false, _) => std::slice::from_raw_parts(paths, count),
             };
@@ -249,10 +403,18 @@ pub unsafe extern "C" fn checksig_hash_files(
                 // SAFETY: each is NULL or NUL-terminated, as promised.
                 .map(|(i, &path)| {
                     path_arg(path)
-                        .ok_or_else(|| Failure::null_argument(FUNCTION, &format!("paths[{i}]")))
+                        .ok_or_else(|| Failure::null_argument(function, &format!("paths[{i}]")))
                 })
                 .collect::<Result<Vec<&Path>, Failure>>()?;
-            let files = hash_files(&paths, algorithm, threads)
+            // SAFETY: a live cancel handle or NULL, as promised.
+            let digests = match handle(cancel) {
+                Some(cancel) => {
+                    create::hash_files_cancellable(&paths, algorithm, threads, cancel.token())
+                        .map_err(|_| Failure::new(CHECKSIG_ERROR_CANCELLED, "hashing cancelled"))?
+                }
+                None => create::hash_files(&paths, algorithm, threads),
+            };
+            let files = digests
                 .into_iter()
                 .zip(&paths)
                 .map(|(digest, path)| match digest {
@@ -586,6 +748,92 @@ mod tests {
             assert!(checksig_hashes_line(std::ptr::null(), 0, true).is_null());
             checksig_hashes_free(std::ptr::null_mut());
             crate::error::checksig_error_free(error);
+        }
+    }
+
+    #[test]
+    fn a_triggered_cancel_handle_stops_hashing_and_creation() {
+        use crate::error::{checksig_error_free, checksig_error_kind, checksig_error_new};
+        use crate::options::{checksig_cancel_free, checksig_cancel_new, checksig_cancel_trigger};
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a"), b"abc").unwrap();
+        let c_dir = CString::new(dir.path().as_os_str().as_bytes()).unwrap();
+        let c_file = CString::new(dir.path().join("a").as_os_str().as_bytes()).unwrap();
+        let files = [c_file.as_ptr()];
+        let message = |error| {
+            // SAFETY: a live error object; the message is copied at once.
+            unsafe { CStr::from_ptr(crate::error::checksig_error_message(error)) }
+                .to_str()
+                .unwrap()
+                .to_owned()
+        };
+        // SAFETY: NUL-terminated arguments and live handles, each freed once.
+        unsafe {
+            let error = checksig_error_new();
+            let cancel = checksig_cancel_new();
+            // Not triggered, or no handle at all: as the plain functions.
+            for handle in [cancel.cast_const(), std::ptr::null()] {
+                let text = checksig_create_manifest_cancellable(
+                    c_dir.as_ptr(),
+                    1,
+                    2,
+                    std::ptr::null(),
+                    handle,
+                    error,
+                );
+                assert_eq!(
+                    CStr::from_ptr(text).to_str().unwrap(),
+                    "a9993e364706816aba3e25717850c26c9cd0d89d  a\n"
+                );
+                checksig_free(text);
+                let hashes =
+                    checksig_hash_files_cancellable(files.as_ptr(), 1, 1, 2, handle, error);
+                assert_eq!(
+                    CStr::from_ptr(checksig_hashes_digest(hashes, 0, error)).to_str(),
+                    Ok("a9993e364706816aba3e25717850c26c9cd0d89d")
+                );
+                checksig_hashes_free(hashes);
+            }
+
+            checksig_cancel_trigger(cancel);
+            let text = checksig_create_manifest_cancellable(
+                c_dir.as_ptr(),
+                1,
+                2,
+                std::ptr::null(),
+                cancel,
+                error,
+            );
+            assert!(text.is_null());
+            assert_eq!(checksig_error_kind(error), CHECKSIG_ERROR_CANCELLED);
+            assert_eq!(message(error), "manifest creation cancelled");
+            let hashes = checksig_hash_files_cancellable(files.as_ptr(), 1, 1, 2, cancel, error);
+            assert!(hashes.is_null());
+            assert_eq!(checksig_error_kind(error), CHECKSIG_ERROR_CANCELLED);
+            assert_eq!(message(error), "hashing cancelled");
+            // Bad arguments are named with the function called.
+            assert!(
+                checksig_hash_files_cancellable(std::ptr::null(), 1, 1, 0, cancel, error).is_null()
+            );
+            assert_eq!(
+                message(error),
+                "checksig_hash_files_cancellable: paths is NULL"
+            );
+            assert!(checksig_create_manifest_cancellable(
+                std::ptr::null(),
+                1,
+                0,
+                std::ptr::null(),
+                cancel,
+                error
+            )
+            .is_null());
+            assert_eq!(
+                message(error),
+                "checksig_create_manifest_cancellable: dir is NULL"
+            );
+            checksig_cancel_free(cancel);
+            checksig_error_free(error);
         }
     }
 

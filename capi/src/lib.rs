@@ -10,7 +10,9 @@
 //!   unlisted files (`checksig_options_set_report_unlisted`), hash-only
 //!   sidecars (`checksig_verify_sidecar`, or a sidecar given to
 //!   `checksig_options_set_manifest`), `checksig hash FILE...`
-//!   (`checksig_hash_files`) and `checksig create` (`checksig_create_manifest`).
+//!   (`checksig_hash_files`) and `checksig create` (`checksig_create_manifest`),
+//!   each also with a cancel handle (`checksig_hash_files_cancellable`,
+//!   `checksig_create_manifest_cancellable`).
 //!
 //! Rules at the boundary: every pointer is checked for NULL, no panic
 //! unwinds into C (each entry point catches it and reports an error), strings

@@ -42,12 +42,21 @@ pub type checksig_progress_fn = Option<
     unsafe extern "C" fn(progress: *const checksig_progress, user_data: *mut c_void) -> bool,
 >;
 
-/// A handle that cancels a running verification from any thread. Create with
-/// `checksig_cancel_new`, attach with `checksig_options_set_cancel`, trigger
+/// A handle that cancels a running verification, or a running
+/// `checksig_hash_files_cancellable` or `checksig_create_manifest_cancellable`,
+/// from any thread. Create with `checksig_cancel_new`, attach with
+/// `checksig_options_set_cancel` (or pass it to those functions), trigger
 /// with `checksig_cancel_trigger`, free with `checksig_cancel_free`. Once
-/// triggered it stays triggered: use a new one for the next verification.
+/// triggered it stays triggered: use a new one for the next call.
 pub struct checksig_cancel {
     token: CancelToken,
+}
+
+impl checksig_cancel {
+    /// The core's token this handle triggers.
+    pub(crate) fn token(&self) -> &CancelToken {
+        &self.token
+    }
 }
 
 /// Options for `checksig_verify`. Create with `checksig_options_new`, free
@@ -378,8 +387,9 @@ pub extern "C" fn checksig_cancel_new() -> *mut checksig_cancel {
     )
 }
 
-/// Asks every verification using this handle to stop as soon as possible;
-/// they fail with `CHECKSIG_ERROR_CANCELLED`. Safe to call from any thread,
+/// Asks every call using this handle (verifications, hashing, manifest
+/// creation) to stop as soon as possible; they fail with
+/// `CHECKSIG_ERROR_CANCELLED`. Safe to call from any thread,
 /// including a signal-handling thread, while a verification runs. NULL is a
 /// no-op.
 ///

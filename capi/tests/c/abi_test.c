@@ -2,7 +2,7 @@
  * Tests of the C ABI from C: the article's verify(), the structured API,
  * NULL arguments, progress and cancellation, many threads, and fork(); the
  * features of issue 6 (algorithms, unlisted files, manifest creation,
- * hash_files, hash-only sidecars).
+ * hash_files, hash-only sidecars, cancelling hashing and creation).
  * Generates its own data under a temporary directory. Run under valgrind by
  * scripts/test.d/30-capi.sh (leak check); `abi_test ROUNDS` repeats the
  * single-threaded part ROUNDS times so that leaks would add up.
@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "checksig.h"
@@ -505,10 +507,91 @@ static void test_hash_files(const char *base) {
               && checksig_hashes_line(NULL, 0, false) == NULL,
           "hash_files: NULL handle", NULL);
     checksig_hashes_free(NULL);
+
+    /* The cancellable variants: as the plain ones until the handle is triggered. */
+    checksig_cancel *cancel = checksig_cancel_new();
+    hashes = checksig_hash_files_cancellable(paths, 1, CHECKSIG_ALGORITHM_SHA256, 2, cancel, error);
+    check_str(checksig_hashes_digest(hashes, 0, error), ABC_SHA256, "hash_files_cancellable: digest");
+    checksig_hashes_free(hashes);
+    hashes = checksig_hash_files_cancellable(paths, 1, CHECKSIG_ALGORITHM_SHA256, 2, NULL, error);
+    check_str(checksig_hashes_digest(hashes, 0, error), ABC_SHA256, "hash_files_cancellable: NULL cancel");
+    checksig_hashes_free(hashes);
+    checksig_cancel_trigger(cancel);
+    check(checksig_hash_files_cancellable(paths, 1, CHECKSIG_ALGORITHM_SHA256, 2, cancel, error) == NULL
+              && checksig_error_kind(error) == CHECKSIG_ERROR_CANCELLED,
+          "hash_files_cancellable: a triggered handle", checksig_error_message(error));
+    check_str(checksig_error_message(error), "hashing cancelled", "hash_files_cancellable: message");
+    check(checksig_create_manifest_cancellable(dir, CHECKSIG_ALGORITHM_SHA1, 0, NULL, cancel, error) == NULL
+              && checksig_error_kind(error) == CHECKSIG_ERROR_CANCELLED,
+          "create_manifest_cancellable: a triggered handle", checksig_error_message(error));
+    check_str(checksig_error_message(error), "manifest creation cancelled",
+              "create_manifest_cancellable: message");
+    checksig_cancel_free(cancel);
     checksig_error_free(error);
     free(abc);
     free(missing);
     free(newline);
+    free(dir);
+}
+
+/* A cancel from another thread stops hashing inside a file far too large to
+ * hash in the time allowed (sparse: no disk space). */
+#define LARGE_SPARSE_BYTES (16LL << 30)
+#define PROMPT_SECONDS 5.0
+
+static void *cancel_soon(void *cancel) {
+    struct timespec pause = {0, 50 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    checksig_cancel_trigger(cancel);
+    return NULL;
+}
+
+static double seconds_since(const struct timespec *start) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void test_cancel_large_file(const char *base) {
+    char *dir = format("%s/large", base);
+    char *large = format("%s/sparse", dir);
+    check(mkdir(dir, 0700) == 0, "cancel large: mkdir", strerror(errno));
+    int fd = open(large, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    check(fd >= 0 && ftruncate(fd, LARGE_SPARSE_BYTES) == 0 && close(fd) == 0,
+          "cancel large: a sparse file", strerror(errno));
+    checksig_error *error = checksig_error_new();
+    const char *paths[] = {large};
+    /* A cancel that failed to stop the hashing must not hang the suite. */
+    alarm(300);
+    for (int create = 0; create <= 1; create++) {
+        const char *name = create ? "cancel large: create_manifest_cancellable"
+                                  : "cancel large: hash_files_cancellable";
+        checksig_cancel *cancel = checksig_cancel_new();
+        struct timespec start;
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        pthread_t thread;
+        check(pthread_create(&thread, NULL, cancel_soon, cancel) == 0, name, "pthread_create");
+        void *result;
+        if (create) {
+            result = checksig_create_manifest_cancellable(dir, CHECKSIG_ALGORITHM_SHA256, 2, NULL, cancel,
+                                                          error);
+        } else {
+            result = checksig_hash_files_cancellable(paths, 1, CHECKSIG_ALGORITHM_SHA256, 2, cancel, error);
+        }
+        double took = seconds_since(&start);
+        pthread_join(thread, NULL);
+        check(result == NULL && checksig_error_kind(error) == CHECKSIG_ERROR_CANCELLED, name,
+              checksig_error_message(error));
+        char *detail = format("%.2f s after the call began", took);
+        check(took < PROMPT_SECONDS, name, detail);
+        printf("%s: cancelled %s\n", name, detail);
+        free(detail);
+        checksig_cancel_free(cancel);
+    }
+    alarm(0);
+    checksig_error_free(error);
+    unlink(large);
+    free(large);
     free(dir);
 }
 
@@ -671,6 +754,7 @@ int main(int argc, char **argv) {
     }
     test_threads(bad);
     test_fork(bad);
+    test_cancel_large_file(base);
 
     char *cleanup = format("rm -rf '%s'", base);
     if (system(cleanup) != 0) {
