@@ -19,7 +19,8 @@ PathArg = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 #: How long the main thread waits between checks for Ctrl-C.
 _POLL_SECONDS = 0.05
 
-#: The name of the thread that runs a verification started on the main thread.
+#: The name of the thread that runs a call started on the main thread (a
+#: verification, ``hash_files``, ``hash_lines`` or ``create_manifest``).
 HELPER_THREAD_NAME = "checksig-verify"
 
 T = TypeVar("T")
@@ -268,7 +269,8 @@ def _run_interruptibly(call: Callable[[], T], cancel: _Owned) -> T:
     never inside a foreign call. So on the main thread the call runs on a
     helper thread while this thread waits in short joins; on
     KeyboardInterrupt it triggers ``cancel``, waits for the call to return
-    (the library checks the token between files) and re-raises. On other threads
+    (the library checks the token between pieces of a file, every few MiB)
+    and re-raises. On other threads
     the call runs directly (the GIL is released during it either way).
     """
     if threading.current_thread() is not threading.main_thread():
@@ -592,9 +594,20 @@ def hash_file(path: PathArg, algorithm: str = "sha1") -> str:
         lib.checksig_free(pointer)
 
 
+def _new_cancel() -> _Owned:
+    """A cancel handle for :func:`_run_interruptibly` and a call that borrows it.
+
+    Never closed explicitly: the call (on the helper thread) borrows it until
+    it returns, which after a second Ctrl-C is later than the caller's
+    return, and the main thread may trigger it until then too. The handle is
+    freed when the last of them drops its reference."""
+    return _Owned(lib.checksig_cancel_new(), lib.checksig_cancel_free)
+
+
 def _hashes(paths: Sequence[PathArg], algorithm: str, threads: Optional[int]) -> List[Tuple[str, bytes, bytes]]:
     """Every file's digest and its two GNU lines (text, tagged), hashed in
-    parallel by ``checksig_hash_files``; raises the first file's failure."""
+    parallel by ``checksig_hash_files_cancellable`` (Ctrl-C cancels it);
+    raises the first file's failure."""
     if threads is not None and threads < 1:
         raise ValueError(f"threads must be at least 1, not {threads}")
     if isinstance(paths, (str, bytes, os.PathLike)):
@@ -602,9 +615,13 @@ def _hashes(paths: Sequence[PathArg], algorithm: str, threads: Optional[int]) ->
     code = _algorithm_code(algorithm)
     encoded = [os.fsencode(path) for path in paths]
     array = (ctypes.c_char_p * len(encoded))(*encoded)
-    try:
+    cancel = _new_cancel()
+
+    def call() -> List[Tuple[str, bytes, bytes]]:
         pointer = _call_with_error(
-            lambda error: lib.checksig_hash_files(array, len(encoded), code, threads or 0, error)
+            lambda error: lib.checksig_hash_files_cancellable(
+                array, len(encoded), code, threads or 0, cancel.pointer, error
+            )
         )
         hashes = _Owned(pointer, lib.checksig_hashes_free)
         try:
@@ -623,6 +640,9 @@ def _hashes(paths: Sequence[PathArg], algorithm: str, threads: Optional[int]) ->
             return results
         finally:
             hashes.close()
+
+    try:
+        return _run_interruptibly(call, cancel)
     except _Failure as failure:
         raise failure.public() from None
 
@@ -638,6 +658,10 @@ def hash_files(
         in order, that cannot be read (every file is hashed first).
     :raises ChecksigError: for the first that is not a regular file or
         changed while read.
+    :raises KeyboardInterrupt: on Ctrl-C, after cancelling the hashing (which
+        stops within a few MiB, even inside one large file).
+
+    The GIL is released while files are hashed.
 
     >>> checksig.hash_files(["a.iso", "b.iso"], "sha256")         # doctest: +SKIP
     ['ba7816bf...', '3a985da7...']
@@ -656,7 +680,7 @@ def hash_lines(
     the others for ``algorithm``; ``sha256sum --tag`` with ``tag=True``),
     byte for byte: one line per path as given, names escaped as GNU escapes
     them, files hashed in parallel as :func:`hash_files` hashes them. Raises
-    as :func:`hash_files` does.
+    as :func:`hash_files` does (``KeyboardInterrupt`` on Ctrl-C included).
 
     >>> checksig.hash_lines(["a.iso"], "sha256")                 # doctest: +SKIP
     b'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.iso\n'
@@ -682,6 +706,10 @@ def create_manifest(
     :raises FileNotFoundError: (or another ``OSError``) when ``directory``
         cannot be listed or a file cannot be read.
     :raises ChecksigError: when a file changed while it was read.
+    :raises KeyboardInterrupt: on Ctrl-C, after cancelling the listing and
+        hashing (which stops within a few MiB, even inside one large file).
+
+    The GIL is released while files are hashed.
 
     >>> checksig.create_manifest("/tmp/logs", "sha256")     # doctest: +SKIP
     b'c2ee...  httpd-00.log\\n...'
@@ -691,16 +719,23 @@ def create_manifest(
     code = _algorithm_code(algorithm)
     dir_bytes = os.fsencode(directory)
     skip_bytes = None if skip is None else os.fsencode(skip)
-    try:
+    cancel = _new_cancel()
+
+    def call() -> bytes:
         pointer = _call_with_error(
-            lambda error: lib.checksig_create_manifest(dir_bytes, code, threads or 0, skip_bytes, error)
+            lambda error: lib.checksig_create_manifest_cancellable(
+                dir_bytes, code, threads or 0, skip_bytes, cancel.pointer, error
+            )
         )
+        try:
+            return ctypes.string_at(pointer)
+        finally:
+            lib.checksig_free(pointer)
+
+    try:
+        return _run_interruptibly(call, cancel)
     except _Failure as failure:
         raise failure.public() from None
-    try:
-        return ctypes.string_at(pointer)
-    finally:
-        lib.checksig_free(pointer)
 
 
 def library_version() -> str:

@@ -85,6 +85,14 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "checksig_hash_file_algorithm": ([c_char_p, c_uint32, c_void_p], c_void_p),
         "checksig_create_manifest": ([c_char_p, c_uint32, c_size_t, c_char_p, c_void_p], c_void_p),
         "checksig_hash_files": ([POINTER(c_char_p), c_size_t, c_uint32, c_size_t, c_void_p], c_void_p),
+        "checksig_create_manifest_cancellable": (
+            [c_char_p, c_uint32, c_size_t, c_char_p, c_void_p, c_void_p],
+            c_void_p,
+        ),
+        "checksig_hash_files_cancellable": (
+            [POINTER(c_char_p), c_size_t, c_uint32, c_size_t, c_void_p, c_void_p],
+            c_void_p,
+        ),
         "checksig_hashes_len": ([c_void_p], c_size_t),
         "checksig_hashes_digest": ([c_void_p, c_size_t, c_void_p], c_char_p),
         "checksig_hashes_line": ([c_void_p, c_size_t, c_bool], c_char_p),
