@@ -422,24 +422,34 @@ mod tests {
         }
     }
 
+    /// Runs `call` while another thread cancels its token soon after it began.
+    fn cancelled_soon<T: Send>(call: impl FnOnce(&CancelToken) -> T + Send) -> T {
+        let cancel = CancelToken::new();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                cancel.cancel();
+            });
+            call(&cancel)
+        })
+    }
+
     #[test]
     fn a_cancel_from_another_thread_returns_no_digests() {
         let dir = tempfile::tempdir().unwrap();
         let large = large_sparse_file(dir.path());
         std::fs::write(dir.path().join("small"), "small").unwrap();
         let paths = [large, dir.path().join("small")];
-        let cancel = CancelToken::new();
-        let (hashed, listed) = std::thread::scope(|scope| {
-            scope.spawn(|| {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-                cancel.cancel();
+        for threads in [1, 2] {
+            let hashed = cancelled_soon(|cancel| {
+                hash_files_cancellable(&paths, Algorithm::Sha256, threads, cancel)
             });
-            let hashed = hash_files_cancellable(&paths, Algorithm::Sha256, 1, &cancel);
-            let listed = list_dir_cancellable(dir.path(), Algorithm::Sha256, 2, None, &cancel);
-            (hashed, listed)
-        });
-        assert_eq!(hashed.unwrap_err(), Cancelled);
-        assert!(matches!(listed, Err(CreateError::Cancelled)), "{listed:?}");
+            assert_eq!(hashed.unwrap_err(), Cancelled);
+            let listed = cancelled_soon(|cancel| {
+                list_dir_cancellable(dir.path(), Algorithm::Sha256, threads, None, cancel)
+            });
+            assert!(matches!(listed, Err(CreateError::Cancelled)), "{listed:?}");
+        }
     }
 
     #[test]
