@@ -49,7 +49,7 @@ mod source;
 mod unlisted;
 mod verify;
 
-pub use create::hash_files;
+pub use create::{hash_files, hash_files_cancellable};
 pub use digest::{Algorithm, Digest, UnknownAlgorithm};
 pub use error::Error;
 pub use hasher::{backend, backend_of, hash_bytes, Hasher};

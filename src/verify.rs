@@ -49,7 +49,9 @@ pub struct Progress {
 /// and once at the end; return `false` to cancel.
 pub type ProgressFn = dyn Fn(&Progress) -> bool + Send + Sync;
 
-/// A handle that cancels a running verification from any thread.
+/// A handle that cancels a running verification, or a hashing or manifest
+/// creation ([`create::hash_files_cancellable`](crate::create::hash_files_cancellable),
+/// [`create::list_dir_cancellable`](crate::create::list_dir_cancellable)), from any thread.
 ///
 /// ```
 /// let cancel = checksig::CancelToken::new();
@@ -68,7 +70,7 @@ impl CancelToken {
         CancelToken::default()
     }
 
-    /// Asks the verification to stop as soon as possible.
+    /// Asks the call that holds this token to stop as soon as possible.
     pub fn cancel(&self) {
         self.0.store(true, Ordering::Relaxed);
     }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Python package: `pip install ./python` in a fresh virtual environment (cargo
 # builds the C ABI crate, in release), then the pytest suite against the
-# installed package; then `python -m build` makes the sdist and the wheel, the
-# wheel must hold the shared library, and the sdist must install in a second
+# installed package and mypy --strict over its sources; then `python -m build`
+# makes the sdist and the wheel, the wheel must hold the shared library, and the sdist must install in a second
 # fresh environment (building from the Rust sources it carries), where the
 # suite runs again. Cargo's target directory is shared to keep this quick.
 set -euo pipefail
@@ -15,12 +15,15 @@ unset CHECKSIG_LIBRARY  # test the library the package carries
 
 echo "--- pip install ./python into a fresh venv"
 python3 -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install -q --disable-pip-version-check ./python pytest build
+"$work/venv/bin/python" -m pip install -q --disable-pip-version-check ./python pytest build mypy
 
 echo "--- pytest against the installed package"
 # The pytest script (not `python -m pytest`) keeps python/ off sys.path, so
 # `import checksig` finds the installed package, not the sources.
 "$work/venv/bin/pytest" -q -p no:cacheprovider python/tests
+
+echo "--- mypy --strict: the package ships py.typed, so its annotations must hold"
+"$work/venv/bin/mypy" --strict --no-incremental --cache-dir=/dev/null python/checksig
 
 echo "--- python -m build: sdist and wheel"
 "$work/venv/bin/python" -m build -q --outdir "$work/dist" python >"$work/build.log" 2>&1 ||
