@@ -2,9 +2,10 @@
 # Python package: `pip install ./python` in a fresh virtual environment (cargo
 # builds the C ABI crate, in release), then the pytest suite against the
 # installed package and mypy --strict over its sources; then `python -m build`
-# makes the sdist and the wheel, the wheel must hold the shared library, and the sdist must install in a second
-# fresh environment (building from the Rust sources it carries), where the
-# suite runs again. Cargo's target directory is shared to keep this quick.
+# makes the sdist and the wheel, the wheel must hold the shared library, and
+# the sdist must install in a second fresh environment (building from the Rust
+# sources it carries), where the suite runs again. Cargo's target directory is
+# shared to keep this quick.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
