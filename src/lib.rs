@@ -37,6 +37,7 @@ pub mod detect;
 mod digest;
 mod error;
 mod hasher;
+mod helpers;
 pub mod manifest;
 mod mapped;
 pub mod reference;

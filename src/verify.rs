@@ -4,8 +4,8 @@ use std::io::Read;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use crate::digest::Algorithm;
 use crate::error::Error;
@@ -401,10 +401,10 @@ const PARALLEL_STAT_MIN: usize = 256;
 /// contend on the shared counter once per tiny file.
 const SMALL_BATCH: usize = 8;
 
-/// One verification in progress: a fixed set of scoped worker threads (made
-/// per call, so nothing outlives it or a `fork`) claims entries in schedule
-/// order, so never more than one file per worker is open; the calling thread
-/// only reports progress.
+/// One verification in progress: a fixed set of workers (the calling thread
+/// and helper threads, see [`crate::helpers`]) claims entries in schedule
+/// order, so never more than one file per worker is open; with a progress
+/// callback the calling thread only reports progress.
 struct Run<'a> {
     verifier: &'a Verifier,
     root: &'a Root,
@@ -515,18 +515,10 @@ impl<'a> Run<'a> {
         } else {
             run.workers() - 1
         };
-        let (done_sender, done) = mpsc::channel::<()>();
-        std::thread::scope(|scope| {
-            for _ in 0..helpers {
-                let done_sender = done_sender.clone();
-                scope.spawn(move || {
-                    run.work();
-                    drop(done_sender);
-                });
-            }
-            drop(done_sender);
+        let work = || run.work();
+        crate::helpers::run(helpers, &work, |pending| {
             if reporting {
-                run.report_until_done(&done);
+                run.report_until_done(pending);
             } else {
                 run.work();
             }
@@ -611,17 +603,11 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Runs on the calling thread until every worker has finished (and so
-    /// dropped its end of `done`), calling the progress callback.
-    fn report_until_done(&self, done: &mpsc::Receiver<()>) {
-        let mut last_report = Instant::now();
-        while let Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) =
-            done.recv_timeout(PROGRESS_INTERVAL)
-        {
-            if last_report.elapsed() >= PROGRESS_INTERVAL {
-                last_report = Instant::now();
-                self.report_progress();
-            }
+    /// Runs on the calling thread until every worker has finished, calling
+    /// the progress callback.
+    fn report_until_done(&self, workers: &crate::helpers::Pending) {
+        while !workers.wait_timeout(PROGRESS_INTERVAL) {
+            self.report_progress();
         }
         if !self.verifier.cancel.is_cancelled() {
             self.report_progress();
