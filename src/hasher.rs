@@ -6,6 +6,7 @@ use sha1::Digest as _;
 
 use crate::digest::{Algorithm, Digest};
 
+mod blocks;
 mod md5;
 mod sha512;
 

@@ -4,9 +4,10 @@
 //! Why our own: the published crates were measured slower than GNU `md5sum`
 //! on this project's machine (in memory, AMD EPYC, 2026-11-24: `md-5` 0.10
 //! with its assembly 508 MiB/s, portable 488, `md-5` 0.11 522, OpenSSL 607;
-//! this code 662-665). MD5 is 150 lines with no `unsafe`; it is checked
-//! against `md-5` (a dev-dependency) on random inputs cut at random points,
-//! against RFC 1321's test suite, and against `md5sum` by the CLI's tests.
+//! this code 662-665). It has no `unsafe`, and its buffering and padding are
+//! shared with SHA-512 (`blocks.rs`). It is checked against `md-5` (a
+//! dev-dependency) on random inputs cut at random points, against RFC 1321's
+//! test suite, and against `md5sum` by the CLI's tests.
 //!
 //! MD5 is one chain of 64 steps per 64-byte block, each needing the one
 //! before, so its speed is the latency of one step. A step adds four terms
@@ -18,6 +19,8 @@
 //! `a + m + k` is summed off the chain, and round 2's function is written
 //! as the sum of its two disjoint halves so that one half leaves the chain
 //! too (as OpenSSL and `md5sum` do).
+
+use super::blocks::Blocks;
 
 /// The initial state (RFC 1321, 3.3).
 const INIT: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
@@ -102,50 +105,28 @@ const SHIFTS: [[u32; 4]; 4] = [
 #[derive(Clone)]
 pub(crate) struct Md5 {
     state: [u32; 4],
-    block: [u8; 64],
-    buffered: usize,
-    len: u64,
+    blocks: Blocks<64>,
 }
 
 impl Md5 {
     pub(crate) fn new() -> Md5 {
         Md5 {
             state: INIT,
-            block: [0; 64],
-            buffered: 0,
-            len: 0,
+            blocks: Blocks::new(),
         }
     }
 
-    pub(crate) fn update(&mut self, mut bytes: &[u8]) {
-        self.len = self.len.wrapping_add(bytes.len() as u64);
-        if self.buffered > 0 {
-            let take = bytes.len().min(64 - self.buffered);
-            self.block[self.buffered..self.buffered + take].copy_from_slice(&bytes[..take]);
-            self.buffered += take;
-            bytes = &bytes[take..];
-            if self.buffered < 64 {
-                return;
-            }
-            compress(&mut self.state, &self.block);
-            self.buffered = 0;
-        }
-        let whole = bytes.len() / 64 * 64;
-        compress(&mut self.state, &bytes[..whole]);
-        let rest = &bytes[whole..];
-        self.block[..rest.len()].copy_from_slice(rest);
-        self.buffered = rest.len();
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        let state = &mut self.state;
+        self.blocks.update(bytes, |blocks| compress(state, blocks));
     }
 
     pub(crate) fn finalize(mut self) -> [u8; 16] {
-        let bits = self.len.wrapping_mul(8);
-        // 0x80, zeros up to 56 bytes mod 64, then the length in bits.
-        let zeros = (119 - self.buffered) % 64;
-        let mut padding = [0u8; 72];
-        padding[0] = 0x80;
-        padding[1 + zeros..9 + zeros].copy_from_slice(&bits.to_le_bytes());
-        self.update(&padding[..9 + zeros]);
-        debug_assert_eq!(self.buffered, 0);
+        // The length in bits modulo 2^64, little-endian (RFC 1321, 3.2).
+        let length = (self.blocks.bits() as u64).to_le_bytes();
+        let state = &mut self.state;
+        self.blocks
+            .finish(&length, |blocks| compress(state, blocks));
         let mut digest = [0u8; 16];
         for (out, word) in digest.chunks_exact_mut(4).zip(self.state) {
             out.copy_from_slice(&word.to_le_bytes());

@@ -22,6 +22,8 @@
 //! random pieces, against FIPS 180's examples, and against `sha512sum` by
 //! the CLI's and Python's differential tests.
 
+use super::blocks::Blocks;
+
 /// The initial hash value (FIPS 180-4, 5.3.5).
 const INIT: [u64; 8] = [
     0x6a09_e667_f3bc_c908,
@@ -38,50 +40,27 @@ const INIT: [u64; 8] = [
 #[derive(Clone)]
 pub(crate) struct Sha512 {
     state: [u64; 8],
-    block: [u8; 128],
-    buffered: usize,
-    len: u128,
+    blocks: Blocks<128>,
 }
 
 impl Sha512 {
     pub(crate) fn new() -> Sha512 {
         Sha512 {
             state: INIT,
-            block: [0; 128],
-            buffered: 0,
-            len: 0,
+            blocks: Blocks::new(),
         }
     }
 
-    pub(crate) fn update(&mut self, mut bytes: &[u8]) {
-        self.len = self.len.wrapping_add(bytes.len() as u128);
-        if self.buffered > 0 {
-            let take = bytes.len().min(128 - self.buffered);
-            self.block[self.buffered..self.buffered + take].copy_from_slice(&bytes[..take]);
-            self.buffered += take;
-            bytes = &bytes[take..];
-            if self.buffered < 128 {
-                return;
-            }
-            compress(&mut self.state, &self.block);
-            self.buffered = 0;
-        }
-        let whole = bytes.len() / 128 * 128;
-        compress(&mut self.state, &bytes[..whole]);
-        let rest = &bytes[whole..];
-        self.block[..rest.len()].copy_from_slice(rest);
-        self.buffered = rest.len();
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        let state = &mut self.state;
+        self.blocks.update(bytes, |blocks| compress(state, blocks));
     }
 
     pub(crate) fn finalize(mut self) -> [u8; 64] {
-        let bits = self.len.wrapping_mul(8);
-        // 0x80, zeros up to 112 bytes mod 128, then the length in bits.
-        let zeros = (239 - self.buffered) % 128;
-        let mut padding = [0u8; 144];
-        padding[0] = 0x80;
-        padding[1 + zeros..17 + zeros].copy_from_slice(&bits.to_be_bytes());
-        self.update(&padding[..17 + zeros]);
-        debug_assert_eq!(self.buffered, 0);
+        let length = self.blocks.bits().to_be_bytes();
+        let state = &mut self.state;
+        self.blocks
+            .finish(&length, |blocks| compress(state, blocks));
         let mut digest = [0u8; 64];
         for (out, word) in digest.chunks_exact_mut(8).zip(self.state) {
             out.copy_from_slice(&word.to_be_bytes());
