@@ -349,7 +349,11 @@ fn record(started: bool) {
     #[cfg(test)]
     {
         let mut history = HISTORY.lock().unwrap();
-        let list = if started { &mut history.0 } else { &mut history.1 };
+        let list = if started {
+            &mut history.0
+        } else {
+            &mut history.1
+        };
         list.push(thread::current().id());
     }
     let _ = started;
@@ -382,7 +386,9 @@ mod tests {
     }
 
     fn helper_of(ids: &[thread::ThreadId]) -> thread::ThreadId {
-        *ids.iter().find(|&&id| id != thread::current().id()).unwrap()
+        *ids.iter()
+            .find(|&&id| id != thread::current().id())
+            .unwrap()
     }
 
     /// Other tests use helpers at the same time and may take the one parked
