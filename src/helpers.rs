@@ -196,6 +196,10 @@ impl Job {
 /// Gives `job` to an idle helper of this process, or to a new one; the job
 /// back if no thread could be started.
 fn hand_out(job: Box<Job>) -> Result<(), Box<Job>> {
+    #[cfg(test)]
+    if REFUSE_THREADS.with(std::cell::Cell::get) {
+        return Err(job);
+    }
     match take_idle() {
         Some(helper) => {
             helper.job.store(Box::into_raw(job), Ordering::Release);
@@ -335,6 +339,13 @@ fn wait_for_job(me: &Helper) -> Box<Job> {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Makes this thread's calls get no helper, as when the system refuses
+    /// to start threads (tests only).
+    pub(crate) static REFUSE_THREADS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Helper threads started and ended in this process so far (tests only).
 #[cfg(test)]
 static HISTORY: Mutex<(Vec<thread::ThreadId>, Vec<thread::ThreadId>)> =
@@ -416,6 +427,14 @@ mod tests {
             assert!(Instant::now() < deadline, "the helper still runs");
             thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    #[test]
+    fn without_threads_the_caller_alone_runs() {
+        REFUSE_THREADS.with(|refuse| refuse.set(true));
+        let ids = threads_of_one_call(3);
+        REFUSE_THREADS.with(|refuse| refuse.set(false));
+        assert_eq!(ids, vec![thread::current().id()]);
     }
 
     #[test]

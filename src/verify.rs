@@ -523,6 +523,12 @@ impl<'a> Run<'a> {
                 run.work();
             }
         });
+        // Nothing is left unclaimed unless no helper thread could be started
+        // while the calling thread only reported progress.
+        run.work();
+        if reporting && !self.verifier.cancel.is_cancelled() {
+            run.report_progress();
+        }
         if self.verifier.cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
@@ -604,12 +610,10 @@ impl<'a> Run<'a> {
     }
 
     /// Runs on the calling thread until every worker has finished, calling
-    /// the progress callback.
+    /// the progress callback every [`PROGRESS_INTERVAL`] (the last call is
+    /// [`Run::execute`]'s).
     fn report_until_done(&self, workers: &crate::helpers::Pending) {
         while !workers.wait_timeout(PROGRESS_INTERVAL) {
-            self.report_progress();
-        }
-        if !self.verifier.cancel.is_cancelled() {
             self.report_progress();
         }
     }
@@ -695,5 +699,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// With a progress callback the calling thread only reports; if no
+    /// helper thread can be started, it still verifies every entry, and
+    /// the last report counts them all.
+    #[test]
+    fn without_helper_threads_a_reporting_call_still_verifies_everything() {
+        let (dir, manifest) = tree(&[10, 20, 30, 40]);
+        let last = Arc::new(std::sync::Mutex::new(None));
+        let seen = Arc::clone(&last);
+        let verifier = Verifier::new().threads(2).progress(move |progress| {
+            *seen.lock().unwrap() = Some(progress.files_done);
+            true
+        });
+        crate::helpers::REFUSE_THREADS.with(|refuse| refuse.set(true));
+        let report = verifier.verify_manifest(dir.path(), &manifest);
+        crate::helpers::REFUSE_THREADS.with(|refuse| refuse.set(false));
+        let report = report.unwrap();
+        assert_eq!(report.count(crate::StatusKind::Ok), 4);
+        assert_eq!(*last.lock().unwrap(), Some(4));
     }
 }
