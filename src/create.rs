@@ -31,8 +31,10 @@ use crate::source::{hash_file_on, threads_per_file, HashFileError, Meter};
 use crate::verify::{thread_count, CancelToken};
 
 /// The digests of `paths`, in their order, hashed by at most `threads`
-/// scoped threads (0: one per CPU) that end before this returns. Each file is
-/// read as [`hash_file`](crate::hash_file) reads it; one file's failure does not stop the others.
+/// threads (0: one per CPU): the calling thread and helpers that are done
+/// with the call when it returns (they park for a moment, as a
+/// verification's do). Each file is read as [`hash_file`](crate::hash_file)
+/// reads it; one file's failure does not stop the others.
 /// With fewer files than threads, a BLAKE3 file may use the spare threads.
 /// [`hash_files_cancellable`] can be stopped from another thread.
 ///
@@ -120,12 +122,7 @@ fn hash_each<P: AsRef<Path> + Sync>(
         let _ = slots[index].set(hash_file_on(algorithm, path.as_ref(), per_file, meter));
     };
 
-    std::thread::scope(|scope| {
-        for _ in 1..workers {
-            scope.spawn(work);
-        }
-        work();
-    });
+    crate::helpers::run(workers - 1, &work, |_| work());
     // A file the meter stopped holds an error that is not the file's: drop all.
     if cancelled() {
         return Err(Cancelled);

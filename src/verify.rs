@@ -496,12 +496,7 @@ impl<'a> Run<'a> {
         } else {
             0
         };
-        std::thread::scope(|scope| {
-            for _ in 0..helpers {
-                scope.spawn(stat_chunks);
-            }
-            stat_chunks();
-        });
+        crate::helpers::run(helpers, &stat_chunks, |_| stat_chunks());
         sizes.into_iter().map(AtomicU64::into_inner).collect()
     }
 
