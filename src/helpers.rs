@@ -100,10 +100,9 @@ pub(crate) fn run<R>(
     for _ in 0..helpers {
         // SAFETY: `pending` waits for this job before `work` goes out of scope.
         let job = unsafe { Job::new(work, &call) };
-        if let Err(job) = hand_out(job) {
-            // No thread for it: it counts as finished, and the others (the
-            // caller at least) do its share.
-            drop(job);
+        if !hand_out(job) {
+            // No thread for it (the job was dropped unrun): it counts as
+            // finished, and the others (the caller at least) do its share.
             call.finished();
         }
     }
@@ -193,18 +192,18 @@ impl Job {
     }
 }
 
-/// Gives `job` to an idle helper of this process, or to a new one; the job
-/// back if no thread could be started.
-fn hand_out(job: Box<Job>) -> Result<(), Box<Job>> {
+/// Gives `job` to an idle helper of this process, or to a new one; `false`
+/// (the job dropped unrun) if no thread could be started.
+fn hand_out(job: Box<Job>) -> bool {
     #[cfg(test)]
     if REFUSE_THREADS.with(std::cell::Cell::get) {
-        return Err(job);
+        return false;
     }
     match take_idle() {
         Some(helper) => {
             helper.job.store(Box::into_raw(job), Ordering::Release);
             helper.thread.unpark();
-            Ok(())
+            true
         }
         None => start_helper(job),
     }
@@ -232,28 +231,13 @@ fn take_idle() -> Option<Arc<Helper>> {
     None
 }
 
-fn start_helper(job: Box<Job>) -> Result<(), Box<Job>> {
-    // The job goes to the thread through this slot, so that a failed spawn
-    // can give it back.
-    let handoff = Arc::new(Mutex::new(Some(job)));
-    let for_thread = Arc::clone(&handoff);
-    let spawned = thread::Builder::new()
+/// Whether a new helper thread took `job`; if the system refused the
+/// thread, the job was dropped without running.
+fn start_helper(job: Box<Job>) -> bool {
+    thread::Builder::new()
         .name("checksig-helper".into())
-        .spawn(move || {
-            let job = for_thread.lock().unwrap_or_else(|e| e.into_inner()).take();
-            drop(for_thread);
-            if let Some(job) = job {
-                helper_main(*job);
-            }
-        });
-    match spawned {
-        Ok(_) => Ok(()),
-        Err(_) => {
-            let job = handoff.lock().unwrap_or_else(|e| e.into_inner()).take();
-            // The thread never ran, so the job is still there.
-            job.map_or(Ok(()), Err)
-        }
-    }
+        .spawn(move || helper_main(*job))
+        .is_ok()
 }
 
 /// A helper thread: runs its first job, then parks in [`IDLE`] for the next

@@ -64,3 +64,21 @@ impl<const N: usize> Blocks<N> {
         debug_assert_eq!(self.buffered, 0);
     }
 }
+
+/// `bytes` cut at the points `cuts` pick, in order (tests only): random
+/// pieces for a streaming hasher, empty ones included.
+#[cfg(test)]
+pub(crate) fn pieces<'a>(bytes: &'a [u8], cuts: &[proptest::sample::Index]) -> Vec<&'a [u8]> {
+    let mut points: Vec<usize> = cuts.iter().map(|c| c.index(bytes.len() + 1)).collect();
+    points.sort_unstable();
+    points.push(bytes.len());
+    let mut from = 0;
+    points
+        .into_iter()
+        .map(|to| {
+            let piece = &bytes[from..to];
+            from = to;
+            piece
+        })
+        .collect()
+}

@@ -474,13 +474,9 @@ mod tests {
             bytes in proptest::collection::vec(any::<u8>(), 0..100_000),
             cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..6),
         ) {
-            let mut points: Vec<usize> = cuts.iter().map(|c| c.index(bytes.len() + 1)).collect();
-            points.sort_unstable();
             let mut sha512 = Sha512::new();
-            let mut from = 0;
-            for point in points.into_iter().chain([bytes.len()]) {
-                sha512.update(&bytes[from..point]);
-                from = point;
+            for piece in crate::hasher::blocks::pieces(&bytes, &cuts) {
+                sha512.update(piece);
             }
             prop_assert_eq!(sha512.finalize(), reference(&bytes));
         }
