@@ -24,7 +24,9 @@
 //! A file whose size differs from the size it had when opened (truncated or
 //! extended while it was read), or whose modification or status-change time
 //! moved while it was read (`fstat` before and after), is reported as
-//! changed, never as hashed.
+//! changed, never as hashed. (One exception, where no check is needed: a
+//! small file read in one `read` that matches the digest it is verified
+//! against; see [`Reader::hash_whole`].)
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -239,6 +241,27 @@ impl Reader {
 
     /// [`Reader::hash`], reporting to `meter` as it goes.
     pub fn hash_metered(&mut self, open: &mut OpenFile, meter: Meter) -> Result<Digest, ReadError> {
+        self.hash_expecting(open, None, meter)
+    }
+
+    /// [`Reader::hash_metered`] for a check against `expected`. The one
+    /// difference: a file read whole in one `read` whose digest is `expected`
+    /// is not `fstat`ed again afterwards (see [`Reader::hash_whole`]).
+    pub fn verify_metered(
+        &mut self,
+        open: &mut OpenFile,
+        expected: &Digest,
+        meter: Meter,
+    ) -> Result<Digest, ReadError> {
+        self.hash_expecting(open, Some(expected), meter)
+    }
+
+    fn hash_expecting(
+        &mut self,
+        open: &mut OpenFile,
+        expected: Option<&Digest>,
+        meter: Meter,
+    ) -> Result<Digest, ReadError> {
         if self.mmap && open.len >= MMAP_THRESHOLD {
             if let Some(result) = hash_mapped(&open.file, open.identity, self.plan(), meter) {
                 return result;
@@ -249,7 +272,7 @@ impl Reader {
         }
         match usize::try_from(open.len) {
             Ok(len) if len < BUFFER_LEN => {
-                let digest = self.hash_whole(open, len)?;
+                let digest = self.hash_whole(open, len, expected)?;
                 meter.tick(len)?;
                 Ok(digest)
             }
@@ -262,8 +285,19 @@ impl Reader {
     /// Even one `read` is not atomic: a truncation racing it zeroes part of a
     /// page being copied, and a writer may restore the size before the read
     /// returns (the stress test below does hit this). So the file's identity
-    /// is compared before and after, as for larger files.
-    fn hash_whole(&mut self, open: &mut OpenFile, len: usize) -> Result<Digest, ReadError> {
+    /// is compared before and after, as for larger files, with one exception:
+    /// when the digest is the `expected` one. The bytes read were then the
+    /// expected bytes, at the expected length (the spare byte saw the end of
+    /// file), so no change during the read can have made a wrong file pass,
+    /// and a change after it is beyond any check. That skips one of the five
+    /// system calls a small matching file costs; a torn read still shows as a
+    /// mismatch, and is then told apart as a change.
+    fn hash_whole(
+        &mut self,
+        open: &mut OpenFile,
+        len: usize,
+        expected: Option<&Digest>,
+    ) -> Result<Digest, ReadError> {
         let before = open.identity;
         let wanted = &mut aligned(&mut self.buffer)[..len + 1];
         let mut filled = 0;
@@ -282,12 +316,13 @@ impl Reader {
         if filled != len || before.len != len as u64 {
             return Err(ReadError::Changed);
         }
-        if Identity::of(&open.file).map_err(ReadError::Io)? != before {
-            return Err(ReadError::Changed);
-        }
         let mut hasher = Hasher::new(self.algorithm);
         hasher.update(&wanted[..len]);
-        Ok(hasher.finalize())
+        let digest = hasher.finalize();
+        if expected != Some(&digest) && Identity::of(&open.file).map_err(ReadError::Io)? != before {
+            return Err(ReadError::Changed);
+        }
+        Ok(digest)
     }
 
     /// A file read in pieces: a writer can change it between two reads and
@@ -480,11 +515,40 @@ mod tests {
         }
     }
 
+    /// A small file rewritten (same size) between opening and reading: when
+    /// verified against its old digest it is reported as changed, not as a
+    /// mismatch; against what it now holds, it matches without a second look.
+    #[test]
+    fn a_small_file_rewritten_after_opening_is_changed_unless_it_matches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let (old, new) = (pattern(100), vec![7u8; 100]);
+        let (old_digest, new_digest) = (crate::reference::sha1(&old), crate::reference::sha1(&new));
+        for (expected, outcome) in [(old_digest, Err(())), (new_digest, Ok(new_digest))] {
+            std::fs::write(&path, &old).unwrap();
+            let mut open = open_regular(&path).unwrap();
+            std::fs::write(&path, &new).unwrap();
+            // A time no clock granularity can hide.
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(std::time::SystemTime::UNIX_EPOCH)
+                .unwrap();
+            let result =
+                Reader::new(Algorithm::Sha1).verify_metered(&mut open, &expected, Meter::NONE);
+            match (result, outcome) {
+                (Ok(digest), Ok(wanted)) => assert_eq!(digest, wanted),
+                (Err(ReadError::Changed), Err(())) => {}
+                (result, _) => panic!("expected {expected:?}: {result:?}"),
+            }
+        }
+    }
+
     /// A writer truncates files to random lengths and restores them, over and
     /// over, while they are hashed by every path. The process must survive
     /// (no SIGBUS), and a digest reported must be that of exactly the bytes
     /// the file held when opened: the contents only ever are a prefix of
     /// `pattern`, so zeros from a vanished page or a torn read cannot match.
+    /// Every other round verifies against that digest instead, where a torn
+    /// read must come out as a change, never as a mismatch.
     /// (Files are small so that hundreds of rounds fit in a debug build's
     /// seconds; the mapped ones go to `hash_mapped` directly.)
     #[test]
@@ -542,6 +606,8 @@ mod tests {
                     let Ok(mut open) = open_regular(path) else {
                         continue;
                     };
+                    let truth = crate::reference::sha1(&bytes[..open.len as usize]);
+                    let verifying = rounds % 2 == 0;
                     let result = if *mapped {
                         hash_mapped(
                             &open.file,
@@ -550,13 +616,17 @@ mod tests {
                             Meter::NONE,
                         )
                         .unwrap_or_else(|| reader.hash(&mut open))
+                    } else if verifying {
+                        reader.verify_metered(&mut open, &truth, Meter::NONE)
                     } else {
                         reader.hash(&mut open)
                     };
                     match result {
                         Ok(digest) => {
-                            let truth = crate::reference::sha1(&bytes[..open.len as usize]);
-                            assert_eq!(digest, truth, "file {i}: a digest of bytes it never held");
+                            assert_eq!(
+                                digest, truth,
+                                "file {i} (verifying: {verifying}): a digest of bytes it never held"
+                            );
                             ok += 1;
                         }
                         Err(ReadError::Changed) => changed += 1,

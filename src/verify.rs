@@ -595,7 +595,7 @@ impl<'a> Run<'a> {
             counting.then_some(&self.bytes_done),
             self.verifier.cancel.flag(),
         );
-        let result = reader.hash_metered(&mut open, meter);
+        let result = reader.verify_metered(&mut open, &entry.digest, meter);
         match result {
             Ok(actual) if actual == entry.digest => Status::Ok,
             Ok(actual) => Status::Mismatch { actual },
