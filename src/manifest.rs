@@ -125,6 +125,19 @@ impl Manifest {
         &self.items
     }
 
+    /// Takes the items out, in file order.
+    ///
+    /// ```
+    /// use checksig::manifest::{Item, Manifest};
+    /// let manifest = Manifest::parse(b"f572d396fae9206628714fb2ce00f72e94f2258f  a\nnot a line\n");
+    /// let items = manifest.into_items();
+    /// assert!(matches!(&items[0], Item::Entry(entry) if entry.name == b"a"));
+    /// assert!(matches!(&items[1], Item::Malformed(bad) if bad.line == 2));
+    /// ```
+    pub fn into_items(self) -> Vec<Item> {
+        self.items
+    }
+
     /// The well-formed entries, in file order.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.items.iter().filter_map(|item| match item {
@@ -139,11 +152,6 @@ impl Manifest {
             Item::Malformed(malformed) => Some(malformed),
             Item::Entry(_) => None,
         })
-    }
-
-    /// Takes the items out.
-    pub fn into_items(self) -> Vec<Item> {
-        self.items
     }
 }
 

@@ -4,6 +4,7 @@ use std::fmt;
 use std::io;
 
 use crate::digest::Digest;
+use crate::manifest::{Item, Manifest};
 use crate::root::FileKind;
 
 /// What happened to one manifest line.
@@ -179,6 +180,16 @@ pub struct Report {
 impl Report {
     pub(crate) fn new(entries: Vec<EntryReport>, policy: Policy) -> Report {
         Report { entries, policy }
+    }
+
+    /// Gives the manifest's entries their names, from the manifest that was
+    /// verified (item `i` made entry `i`), when the run left them empty.
+    pub(crate) fn move_names_from(&mut self, manifest: Manifest) {
+        for (entry, item) in self.entries.iter_mut().zip(manifest.into_items()) {
+            if let Item::Entry(listed) = item {
+                entry.name = listed.name;
+            }
+        }
     }
 
     /// Adds the results of the completeness check after the manifest's own.

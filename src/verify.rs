@@ -279,7 +279,9 @@ impl Verifier {
         // A sidecar (`file.iso.sha256` holding only a digest) checks the file it is named after.
         let manifest = crate::sidecar::parse(&self.manifest, algorithm, &bytes)
             .unwrap_or_else(|| Parser::new(algorithm).parse(&bytes));
-        self.verify_manifest(root, &manifest)
+        let mut report = self.verify_parsed(root, &manifest, Names::Later)?;
+        report.move_names_from(manifest);
+        Ok(report)
     }
 
     /// Verifies an already parsed manifest, resolving names against `root`.
@@ -289,7 +291,17 @@ impl Verifier {
         root: impl AsRef<Path>,
         manifest: &Manifest,
     ) -> Result<Report, Error> {
-        let root_path = root.as_ref();
+        self.verify_parsed(root.as_ref(), manifest, Names::Cloned)
+    }
+
+    /// [`Verifier::verify_manifest`], leaving the entries' names empty with
+    /// [`Names::Later`].
+    fn verify_parsed(
+        &self,
+        root_path: &Path,
+        manifest: &Manifest,
+        names: Names,
+    ) -> Result<Report, Error> {
         let root =
             Root::open(root_path, !self.allow_outside_root).map_err(|source| Error::OpenRoot {
                 path: root_path.to_path_buf(),
@@ -303,7 +315,7 @@ impl Verifier {
             algorithm,
             ..self.clone()
         };
-        let entries = Run::new(this, &root, manifest).execute()?;
+        let entries = Run::new(this, &root, manifest, names).execute()?;
         let mut report = Report::new(
             entries,
             Policy {
@@ -367,11 +379,25 @@ fn read_manifest(path: &Path) -> Result<Vec<u8>, Error> {
     })
 }
 
-fn entry_report(item: &Item, status: Status) -> EntryReport {
+/// Where the names of a run's reports come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Names {
+    /// Copied from the manifest by the worker that checks the entry.
+    Cloned,
+    /// Left empty, for the caller to move in from a manifest it owns
+    /// ([`Report::move_names_from`]): a copy of every name cost 6% of the
+    /// time to verify 100,000 tiny files.
+    Later,
+}
+
+fn entry_report(item: &Item, status: Status, names: Names) -> EntryReport {
     match item {
         Item::Entry(entry) => EntryReport {
             line: entry.line,
-            name: entry.name.clone(),
+            name: match names {
+                Names::Cloned => entry.name.clone(),
+                Names::Later => Vec::new(),
+            },
             expected: Some(entry.digest),
             status,
         },
@@ -414,6 +440,7 @@ struct Run<'a> {
     /// How many of `order` are big files, claimed one at a time.
     big: usize,
     workers: usize,
+    names: Names,
     next: AtomicUsize,
     /// One slot per item, filled by the worker that checked it.
     reports: Slots<EntryReport>,
@@ -423,7 +450,12 @@ struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    fn new(verifier: &'a Verifier, root: &'a Root, manifest: &'a Manifest) -> Run<'a> {
+    fn new(
+        verifier: &'a Verifier,
+        root: &'a Root,
+        manifest: &'a Manifest,
+        names: Names,
+    ) -> Run<'a> {
         let items = manifest.items();
         let mut run = Run {
             verifier,
@@ -432,6 +464,7 @@ impl<'a> Run<'a> {
             order: Vec::new(),
             big: 0,
             workers: verifier.thread_count().min(items.len()).max(1),
+            names,
             next: AtomicUsize::new(0),
             reports: Slots::new(items.len()),
             bytes_total: 0,
@@ -574,7 +607,8 @@ impl<'a> Run<'a> {
                     },
                 };
                 // Each index is in `order` once, so the slot is still empty.
-                self.reports.set(index, entry_report(item, status));
+                self.reports
+                    .set(index, entry_report(item, status, self.names));
             }
             if counting {
                 self.files_done
@@ -649,7 +683,7 @@ mod tests {
     fn order(verifier: &Verifier, sizes: &[usize]) -> Vec<usize> {
         let (dir, manifest) = tree(sizes);
         let root = Root::open(dir.path(), true).unwrap();
-        let run = Run::new(verifier, &root, &manifest);
+        let run = Run::new(verifier, &root, &manifest, Names::Cloned);
         let order = run.order.clone();
         let reports = run.execute().unwrap();
         assert!(reports.iter().all(|r| matches!(r.status, Status::Ok)));
