@@ -8,6 +8,7 @@ use crate::digest::{Algorithm, Digest};
 
 mod blocks;
 mod md5;
+mod sha1_pair;
 mod sha512;
 
 /// A streaming hasher for one [`Algorithm`].
@@ -122,6 +123,21 @@ impl Hasher {
         };
         digest.expect("each hash's output has its algorithm's digest length")
     }
+}
+
+/// The SHA-1 digests of `a` and `b`, computed together: faster than one
+/// after the other where [`hashes_pairs_faster`] (see `hasher::sha1_pair`).
+pub(crate) fn sha1_pair(a: &[u8], b: &[u8]) -> (Digest, Digest) {
+    let (digest_a, digest_b) = sha1_pair::digests(a, b);
+    let digest = |bytes: [u8; 20]| {
+        Digest::from_bytes(Algorithm::Sha1, &bytes).expect("SHA-1 digests are 20 bytes")
+    };
+    (digest(digest_a), digest(digest_b))
+}
+
+/// Whether [`sha1_pair`] beats two single digests on this CPU (it has SHA-NI).
+pub(crate) fn hashes_pairs_faster() -> bool {
+    sha1_pair::is_accelerated()
 }
 
 /// The least share of [`Hasher::update_parallel`]'s input that is worth a

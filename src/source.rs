@@ -298,7 +298,20 @@ impl Reader {
         len: usize,
         expected: Option<&Digest>,
     ) -> Result<Digest, ReadError> {
+        let algorithm = self.algorithm;
+        let bytes = self.read_whole(open, len)?;
+        let mut hasher = Hasher::new(algorithm);
+        hasher.update(bytes);
+        conclude(open, hasher.finalize(), expected)
+    }
+
+    /// The bytes of a file of `len` bytes that fits in the buffer with a
+    /// byte to spare, after checking that `len` is all it holds.
+    fn read_whole(&mut self, open: &mut OpenFile, len: usize) -> Result<&[u8], ReadError> {
         let before = open.identity;
+        if self.buffer.is_empty() {
+            self.buffer = take_buffer();
+        }
         let wanted = &mut aligned(&mut self.buffer)[..len + 1];
         let mut filled = 0;
         loop {
@@ -316,13 +329,58 @@ impl Reader {
         if filled != len || before.len != len as u64 {
             return Err(ReadError::Changed);
         }
-        let mut hasher = Hasher::new(self.algorithm);
-        hasher.update(&wanted[..len]);
-        let digest = hasher.finalize();
-        if expected != Some(&digest) && Identity::of(&open.file).map_err(ReadError::Io)? != before {
-            return Err(ReadError::Changed);
+        Ok(&wanted[..len])
+    }
+
+    /// The length of `open` if [`Reader::verify_pair`] may read it whole.
+    fn whole_len(&self, open: &OpenFile) -> Option<usize> {
+        let len = usize::try_from(open.len).ok()?;
+        (len < BUFFER_LEN && !(self.mmap && open.len >= MMAP_THRESHOLD)).then_some(len)
+    }
+
+    /// Verifies two SHA-1 files at once, each read by its own reader, when
+    /// both are read whole in one `read` and the CPU hashes pairs faster
+    /// ([`crate::hasher::sha1_pair`]): [`Reader::verify_metered`] for each,
+    /// in less time. `None`, having read nothing, when that does not apply.
+    pub fn verify_pair(
+        (reader_a, open_a, expected_a): (&mut Reader, &mut OpenFile, &Digest),
+        (reader_b, open_b, expected_b): (&mut Reader, &mut OpenFile, &Digest),
+        meter: Meter,
+    ) -> Option<(Result<Digest, ReadError>, Result<Digest, ReadError>)> {
+        let sha1 = |reader: &Reader| reader.algorithm == Algorithm::Sha1;
+        if !(sha1(reader_a) && sha1(reader_b) && crate::hasher::hashes_pairs_faster()) {
+            return None;
         }
-        Ok(digest)
+        let len_a = reader_a.whole_len(open_a)?;
+        let len_b = reader_b.whole_len(open_b)?;
+        if len_a.min(len_b) < PAIR_MIN_LEN {
+            return None;
+        }
+        let (bytes_a, bytes_b) = match (
+            reader_a.read_whole(open_a, len_a),
+            reader_b.read_whole(open_b, len_b),
+        ) {
+            (Ok(a), Ok(b)) => (a, b),
+            (a, b) => {
+                // One could not be read: each gets its own outcome, the
+                // other hashed on its own.
+                let single = |bytes: &[u8], open: &OpenFile, expected| {
+                    conclude(
+                        open,
+                        crate::hasher::hash_bytes(Algorithm::Sha1, bytes),
+                        Some(expected),
+                    )
+                };
+                let a = a.and_then(|bytes| single(bytes, open_a, expected_a));
+                let b = b.and_then(|bytes| single(bytes, open_b, expected_b));
+                return Some((tick(a, len_a, meter), tick(b, len_b, meter)));
+            }
+        };
+        let (digest_a, digest_b) = crate::hasher::sha1_pair(bytes_a, bytes_b);
+        Some((
+            tick(conclude(open_a, digest_a, Some(expected_a)), len_a, meter),
+            tick(conclude(open_b, digest_b, Some(expected_b)), len_b, meter),
+        ))
     }
 
     /// A file read in pieces: a writer can change it between two reads and
@@ -346,6 +404,35 @@ impl Reader {
         Ok(hasher.finalize())
     }
 }
+
+/// A whole file's `digest`, unless it differs from `expected` (or nothing is
+/// expected) and the file's identity moved since it was opened: see
+/// [`Reader::hash_whole`].
+fn conclude(
+    open: &OpenFile,
+    digest: Digest,
+    expected: Option<&Digest>,
+) -> Result<Digest, ReadError> {
+    if expected != Some(&digest)
+        && Identity::of(&open.file).map_err(ReadError::Io)? != open.identity
+    {
+        return Err(ReadError::Changed);
+    }
+    Ok(digest)
+}
+
+/// Counts a whole file of `len` bytes as hashed once it is, and turns its
+/// outcome into the run's cancellation if the run was cancelled meanwhile.
+fn tick(outcome: Result<Digest, ReadError>, len: usize, meter: Meter) -> Result<Digest, ReadError> {
+    let digest = outcome?;
+    meter.tick(len)?;
+    Ok(digest)
+}
+
+/// Files shorter than this are not hashed in pairs: their few blocks gain
+/// less from interleaving than the pair's bookkeeping costs (100,000 files
+/// of 16-800 bytes were 5% slower paired).
+const PAIR_MIN_LEN: usize = 1024;
 
 /// Where [`aligned`] starts the buffer: the page cache copies into it a page
 /// at a time, and on AMD Zen the kernel's `rep movsb` copy runs at a fraction
@@ -539,6 +626,95 @@ mod tests {
                 (Err(ReadError::Changed), Err(())) => {}
                 (result, _) => panic!("expected {expected:?}: {result:?}"),
             }
+        }
+    }
+
+    /// Two files verified together get the outcome each would get alone:
+    /// a match, a mismatch, a change (rewritten or grown after opening).
+    #[test]
+    fn a_pair_gets_the_outcomes_of_its_files() {
+        if !crate::hasher::hashes_pairs_faster() {
+            return; // `verify_pair` declines; `check_pair` then checks one by one.
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+        let (good, other) = (pattern(5000), pattern(1500));
+        let good_digest = crate::reference::sha1(&good);
+        let wrong_digest = crate::reference::sha1(b"something else");
+        let mut readers = (Reader::new(Algorithm::Sha1), Reader::new(Algorithm::Sha1));
+        let mut verify =
+            |a: &Path, expected_a: &Digest, b: &Path, expected_b: &Digest, change: &dyn Fn()| {
+                let (mut open_a, mut open_b) = (open_regular(a).unwrap(), open_regular(b).unwrap());
+                change();
+                Reader::verify_pair(
+                    (&mut readers.0, &mut open_a, expected_a),
+                    (&mut readers.1, &mut open_b, expected_b),
+                    Meter::NONE,
+                )
+                .expect("two small SHA-1 files are verified together")
+            };
+        let a = write("a", &good);
+        let b = write("b", &other);
+        let (first, second) = verify(&a, &good_digest, &b, &wrong_digest, &|| {});
+        assert_eq!(first.unwrap(), good_digest);
+        assert_eq!(second.unwrap(), crate::reference::sha1(&other));
+
+        let rewrite = || {
+            std::fs::write(&b, vec![9u8; 1500]).unwrap();
+            let file = std::fs::File::options().write(true).open(&b).unwrap();
+            file.set_modified(std::time::SystemTime::UNIX_EPOCH)
+                .unwrap();
+        };
+        let other_digest = crate::reference::sha1(&other);
+        let (first, second) = verify(&a, &good_digest, &b, &other_digest, &rewrite);
+        assert_eq!(first.unwrap(), good_digest);
+        assert!(matches!(second, Err(ReadError::Changed)), "{second:?}");
+
+        let grow = || {
+            let mut file = std::fs::OpenOptions::new().append(true).open(&a).unwrap();
+            file.write_all(b"more").unwrap();
+        };
+        let b_digest = crate::reference::sha1(&[9u8; 1500]);
+        let (first, second) = verify(&a, &good_digest, &b, &b_digest, &grow);
+        assert!(matches!(first, Err(ReadError::Changed)), "{first:?}");
+        assert_eq!(second.unwrap(), b_digest);
+    }
+
+    /// A pair is declined, before anything is read, unless both files are
+    /// read whole, not tiny, and the algorithm is SHA-1.
+    #[test]
+    fn a_pair_is_declined_for_large_files_and_other_algorithms() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("small");
+        let large = dir.path().join("large");
+        let tiny = dir.path().join("tiny");
+        std::fs::write(&small, pattern(PAIR_MIN_LEN)).unwrap();
+        std::fs::write(&large, pattern(BUFFER_LEN)).unwrap();
+        std::fs::write(&tiny, pattern(PAIR_MIN_LEN - 1)).unwrap();
+        let digest = crate::reference::sha1(&pattern(PAIR_MIN_LEN));
+        let cases = [
+            (Algorithm::Sha1, &large),
+            (Algorithm::Sha1, &tiny),
+            (Algorithm::Sha256, &small),
+        ];
+        for (algorithm, second) in cases {
+            let (mut reader_a, mut reader_b) = (Reader::new(algorithm), Reader::new(algorithm));
+            let (mut open_a, mut open_b) =
+                (open_regular(&small).unwrap(), open_regular(second).unwrap());
+            let paired = Reader::verify_pair(
+                (&mut reader_a, &mut open_a, &digest),
+                (&mut reader_b, &mut open_b, &digest),
+                Meter::NONE,
+            );
+            assert!(paired.is_none(), "{algorithm:?} {second:?}");
+            assert!(
+                reader_a.buffer.is_empty() && reader_b.buffer.is_empty(),
+                "nothing read"
+            );
         }
     }
 

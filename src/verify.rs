@@ -7,11 +7,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use crate::digest::Algorithm;
+use crate::digest::{Algorithm, Digest};
 use crate::error::Error;
+use crate::hasher::hashes_pairs_faster;
 use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
-use crate::root::{open_regular, OpenError, Root};
+use crate::root::{open_regular, OpenError, OpenFile, Root};
 use crate::slots::Slots;
 use crate::source::{threads_per_file, Meter, ReadError, Reader};
 
@@ -379,6 +380,16 @@ fn read_manifest(path: &Path) -> Result<Vec<u8>, Error> {
     })
 }
 
+/// The status of `entry` whose file was hashed with this outcome.
+fn status_of(entry: &Entry, outcome: Result<Digest, ReadError>) -> Status {
+    match outcome {
+        Ok(actual) if actual == entry.digest => Status::Ok,
+        Ok(actual) => Status::Mismatch { actual },
+        Err(ReadError::Changed) => Status::Changed,
+        Err(ReadError::Io(e)) => Status::Unreadable(e),
+    }
+}
+
 /// Where the names of a run's reports come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Names {
@@ -440,6 +451,9 @@ struct Run<'a> {
     /// How many of `order` are big files, claimed one at a time.
     big: usize,
     workers: usize,
+    /// Whether two small files claimed together are hashed together
+    /// ([`Reader::verify_pair`]): SHA-1 on a CPU with SHA-NI.
+    pairing: bool,
     names: Names,
     next: AtomicUsize,
     /// One slot per item, filled by the worker that checked it.
@@ -464,6 +478,7 @@ impl<'a> Run<'a> {
             order: Vec::new(),
             big: 0,
             workers: verifier.thread_count().min(items.len()).max(1),
+            pairing: verifier.algorithm == Algorithm::Sha1 && hashes_pairs_faster(),
             names,
             next: AtomicUsize::new(0),
             reports: Slots::new(items.len()),
@@ -571,11 +586,13 @@ impl<'a> Run<'a> {
             if start >= self.order.len() {
                 return None;
             }
-            // Batches shrink towards the end so that the workers finish together.
+            // Batches shrink towards the end so that the workers finish
+            // together, to two files when files are hashed in pairs.
             let batch = if start < self.big {
                 1
             } else {
-                ((self.order.len() - start) / (4 * self.workers)).clamp(1, SMALL_BATCH)
+                let smallest = if self.pairing { 2 } else { 1 };
+                ((self.order.len() - start) / (4 * self.workers)).clamp(smallest, SMALL_BATCH)
             };
             let end = self.order.len().min(start + batch);
             match self
@@ -593,15 +610,33 @@ impl<'a> Run<'a> {
         let per_file = threads_per_file(self.verifier.thread_count(), self.workers());
         let mut reader = Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap)
             .threads_per_file(per_file);
+        // Two small SHA-1 files in a row are hashed together, by two readers.
+        let pairing = self.pairing;
+        let mut partner = Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap);
         let counting = self.verifier.progress.is_some();
         while let Some(claimed) = self.claim() {
-            for &index in &self.order[claimed.clone()] {
+            let mut pending = self.order[claimed.clone()].iter().copied().peekable();
+            while let Some(index) = pending.next() {
                 if self.verifier.cancel.is_cancelled() {
                     return;
                 }
                 let item = &self.items[index];
                 let status = match item {
-                    Item::Entry(entry) => self.check(entry, &mut reader, counting),
+                    Item::Entry(entry) => match pending.peek().map(|&next| &self.items[next]) {
+                        Some(Item::Entry(next_entry)) if pairing => {
+                            let next = pending.next().expect("peeked");
+                            let [status, next_status] = self.check_pair(
+                                [entry, next_entry],
+                                [&mut reader, &mut partner],
+                                counting,
+                            );
+                            let next_report =
+                                entry_report(&self.items[next], next_status, self.names);
+                            self.reports.set(next, next_report);
+                            status
+                        }
+                        _ => self.check(entry, &mut reader, counting),
+                    },
                     Item::Malformed(malformed) => Status::Malformed {
                         text: malformed.text.clone(),
                     },
@@ -618,24 +653,75 @@ impl<'a> Run<'a> {
     }
 
     fn check(&self, entry: &Entry, reader: &mut Reader, counting: bool) -> Status {
-        let mut open = match self.root.open_file(&entry.name) {
+        match self.open(entry) {
+            Ok(mut open) => self.check_open(entry, &mut open, reader, counting),
+            Err(status) => status,
+        }
+    }
+
+    /// Two entries, hashed together when both are small enough to be read
+    /// whole ([`Reader::verify_pair`]), else one after the other.
+    fn check_pair(
+        &self,
+        [first, second]: [&Entry; 2],
+        [reader, partner]: [&mut Reader; 2],
+        counting: bool,
+    ) -> [Status; 2] {
+        let mut open_first = match self.open(first) {
             Ok(open) => open,
-            Err(OpenError::Missing) => return Status::Missing,
-            Err(OpenError::OutsideRoot) => return Status::OutsideRoot,
-            Err(OpenError::NotRegular(kind)) => return Status::NotRegular(kind),
-            Err(OpenError::Io(e)) => return Status::Unreadable(e),
+            Err(status) => return [status, self.check(second, partner, counting)],
         };
-        let meter = Meter::new(
+        let mut open_second = match self.open(second) {
+            Ok(open) => open,
+            Err(status) => {
+                let first_status = self.check_open(first, &mut open_first, reader, counting);
+                return [first_status, status];
+            }
+        };
+        let paired = Reader::verify_pair(
+            (&mut *reader, &mut open_first, &first.digest),
+            (&mut *partner, &mut open_second, &second.digest),
+            self.meter(counting),
+        );
+        match paired {
+            Some((outcome_first, outcome_second)) => [
+                status_of(first, outcome_first),
+                status_of(second, outcome_second),
+            ],
+            None => [
+                self.check_open(first, &mut open_first, reader, counting),
+                self.check_open(second, &mut open_second, partner, counting),
+            ],
+        }
+    }
+
+    fn open(&self, entry: &Entry) -> Result<OpenFile, Status> {
+        self.root.open_file(&entry.name).map_err(|e| match e {
+            OpenError::Missing => Status::Missing,
+            OpenError::OutsideRoot => Status::OutsideRoot,
+            OpenError::NotRegular(kind) => Status::NotRegular(kind),
+            OpenError::Io(e) => Status::Unreadable(e),
+        })
+    }
+
+    fn check_open(
+        &self,
+        entry: &Entry,
+        open: &mut OpenFile,
+        reader: &mut Reader,
+        counting: bool,
+    ) -> Status {
+        status_of(
+            entry,
+            reader.verify_metered(open, &entry.digest, self.meter(counting)),
+        )
+    }
+
+    fn meter(&self, counting: bool) -> Meter<'_> {
+        Meter::new(
             counting.then_some(&self.bytes_done),
             self.verifier.cancel.flag(),
-        );
-        let result = reader.verify_metered(&mut open, &entry.digest, meter);
-        match result {
-            Ok(actual) if actual == entry.digest => Status::Ok,
-            Ok(actual) => Status::Mismatch { actual },
-            Err(ReadError::Changed) => Status::Changed,
-            Err(ReadError::Io(e)) => Status::Unreadable(e),
-        }
+        )
     }
 
     /// Runs on the calling thread until every worker has finished, calling
