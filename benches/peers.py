@@ -18,7 +18,8 @@ then peer-data/): 1 x 1 GiB, 8 x 128 MiB, 20,000 x 4 KiB, 100,000 tiny files
 of 16..800 bytes. --cold evicts every file from the page cache
 (posix_fadvise DONTNEED) before each run; otherwise each data set is read
 once from a cold cache, as `cat` would, and each tool's first run is not
-counted. Each figure is the median of --runs runs.
+counted. Each figure is the median of --runs runs, taken in rounds: every
+tool once per round, so that the machine's drift touches all tools alike.
 --sweep also times naive, ours-cli and sha1sum over file sizes 0 B..1 GiB
 (for the plot in BENCHMARKS.md).
 """
@@ -246,23 +247,25 @@ def measure(tools, path, runs, cold, which):
         "naive": lambda: run_process([str(tools["naive"]), str(path)]),
         "floor": lambda: run_process([str(tools["floor"]), str(CPUS), str(path)]),
     }
-    results = {}
+    names = [name for name in which if runners.get(name) is not None]
+    times = {name: [] for name in names}
     if not cold:
         warm(path)
-    for name in which:
-        runner = runners.get(name)
-        if runner is None:
-            continue
-        times = []
-        for attempt in range(runs + (0 if cold else 1)):
+    # Round after round, each tool once per round: the speed of this shared
+    # virtual machine drifts over seconds, and a ratio between two tools
+    # timed in separate blocks measured the drift as much as the tools.
+    for attempt in range(runs + (0 if cold else 1)):
+        for name in names:
             if cold:
                 evict(path)
-            elapsed = runner()
+            elapsed = runners[name]()
             if cold or attempt > 0:
-                times.append(elapsed)
-        results[name] = statistics.median(times)
-        print(f"    {name:10} {results[name]:9.4f} s  (runs: {', '.join(f'{t:.4f}' for t in times)})",
-              flush=True)
+                times[name].append(elapsed)
+    results = {}
+    for name in names:
+        results[name] = statistics.median(times[name])
+        print(f"    {name:10} {results[name]:9.4f} s  "
+              f"(runs: {', '.join(f'{t:.4f}' for t in times[name])})", flush=True)
     return results
 
 
