@@ -718,13 +718,48 @@ mod tests {
         }
     }
 
+    /// For the stress test: the file at `path` (only ever a prefix of
+    /// `bytes`) opened twice and verified as a pair, each opening against the
+    /// digest of the length it had. How many matched, how many changed; a
+    /// digest of anything else fails.
+    fn verify_a_pair(path: &Path, bytes: &[u8], [reader, partner]: [&mut Reader; 2]) -> (u32, u32) {
+        let (Ok(mut first), Ok(mut second)) = (open_regular(path), open_regular(path)) else {
+            return (0, 0);
+        };
+        let truth = |open: &OpenFile| crate::reference::sha1(&bytes[..open.len as usize]);
+        let truths = [truth(&first), truth(&second)];
+        let Some((outcome_first, outcome_second)) = Reader::verify_pair(
+            (reader, &mut first, &truths[0]),
+            (partner, &mut second, &truths[1]),
+            Meter::NONE,
+        ) else {
+            return (0, 0); // cut below the pairing size when opened
+        };
+        let (mut ok, mut changed) = (0, 0);
+        for (outcome, truth) in [outcome_first, outcome_second].into_iter().zip(truths) {
+            match outcome {
+                Ok(digest) => {
+                    assert_eq!(
+                        digest, truth,
+                        "a pair: a digest of bytes the file never held"
+                    );
+                    ok += 1;
+                }
+                Err(ReadError::Changed) => changed += 1,
+                Err(ReadError::Io(e)) => panic!("a pair: {e}"),
+            }
+        }
+        (ok, changed)
+    }
+
     /// A writer truncates files to random lengths and restores them, over and
     /// over, while they are hashed by every path. The process must survive
     /// (no SIGBUS), and a digest reported must be that of exactly the bytes
     /// the file held when opened: the contents only ever are a prefix of
     /// `pattern`, so zeros from a vanished page or a torn read cannot match.
     /// Every other round verifies against that digest instead, where a torn
-    /// read must come out as a change, never as a mismatch.
+    /// read must come out as a change, never as a mismatch, and verifies the
+    /// read-whole file opened twice as a pair ([`Reader::verify_pair`]).
     /// (Files are small so that hundreds of rounds fit in a debug build's
     /// seconds; the mapped ones go to `hash_mapped` directly.)
     #[test]
@@ -776,8 +811,15 @@ mod tests {
             });
             let _stop_writer = StopOnDrop(&stop);
             let mut reader = Reader::with_mmap(Algorithm::Sha1, false);
+            let mut partner = Reader::with_mmap(Algorithm::Sha1, false);
             while rounds < 400 && Instant::now() < deadline {
                 rounds += 1;
+                if rounds % 2 == 0 {
+                    let (pair_ok, pair_changed) =
+                        verify_a_pair(&files[3].0, &files[3].1, [&mut reader, &mut partner]);
+                    ok += pair_ok;
+                    changed += pair_changed;
+                }
                 for (i, (path, bytes, mapped)) in files.iter().enumerate() {
                     let Ok(mut open) = open_regular(path) else {
                         continue;
