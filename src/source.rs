@@ -718,38 +718,51 @@ mod tests {
         }
     }
 
+    /// For the stress test: outcomes counted, and any digest but the truth
+    /// (of the length the file had when opened) failing the test.
+    #[derive(Default)]
+    struct Tally {
+        ok: u32,
+        changed: u32,
+    }
+
+    impl Tally {
+        fn count(&mut self, outcome: Result<Digest, ReadError>, truth: Digest, what: &str) {
+            match outcome {
+                Ok(digest) => {
+                    assert_eq!(digest, truth, "{what}: a digest of bytes it never held");
+                    self.ok += 1;
+                }
+                Err(ReadError::Changed) => self.changed += 1,
+                Err(ReadError::Io(e)) => panic!("{what}: {e}"),
+            }
+        }
+    }
+
     /// For the stress test: the file at `path` (only ever a prefix of
     /// `bytes`) opened twice and verified as a pair, each opening against the
-    /// digest of the length it had. How many matched, how many changed; a
-    /// digest of anything else fails.
-    fn verify_a_pair(path: &Path, bytes: &[u8], [reader, partner]: [&mut Reader; 2]) -> (u32, u32) {
+    /// digest of the length it had.
+    fn verify_a_pair(
+        path: &Path,
+        bytes: &[u8],
+        [reader, partner]: [&mut Reader; 2],
+        tally: &mut Tally,
+    ) {
         let (Ok(mut first), Ok(mut second)) = (open_regular(path), open_regular(path)) else {
-            return (0, 0);
+            return;
         };
         let truth = |open: &OpenFile| crate::reference::sha1(&bytes[..open.len as usize]);
         let truths = [truth(&first), truth(&second)];
-        let Some((outcome_first, outcome_second)) = Reader::verify_pair(
+        let paired = Reader::verify_pair(
             (reader, &mut first, &truths[0]),
             (partner, &mut second, &truths[1]),
             Meter::NONE,
-        ) else {
-            return (0, 0); // cut below the pairing size when opened
-        };
-        let (mut ok, mut changed) = (0, 0);
-        for (outcome, truth) in [outcome_first, outcome_second].into_iter().zip(truths) {
-            match outcome {
-                Ok(digest) => {
-                    assert_eq!(
-                        digest, truth,
-                        "a pair: a digest of bytes the file never held"
-                    );
-                    ok += 1;
-                }
-                Err(ReadError::Changed) => changed += 1,
-                Err(ReadError::Io(e)) => panic!("a pair: {e}"),
-            }
+        );
+        // None: cut below the pairing size when opened.
+        if let Some((outcome_first, outcome_second)) = paired {
+            tally.count(outcome_first, truths[0], "a pair, first");
+            tally.count(outcome_second, truths[1], "a pair, second");
         }
-        (ok, changed)
     }
 
     /// A writer truncates files to random lengths and restores them, over and
@@ -792,7 +805,8 @@ mod tests {
             }
         }
         let deadline = Instant::now() + Duration::from_secs(3);
-        let (mut rounds, mut ok, mut changed) = (0u32, 0u32, 0u32);
+        let mut rounds = 0u32;
+        let mut tally = Tally::default();
         std::thread::scope(|scope| {
             scope.spawn(|| {
                 let mut seed = 0x2545_f491_u64;
@@ -815,10 +829,8 @@ mod tests {
             while rounds < 400 && Instant::now() < deadline {
                 rounds += 1;
                 if rounds % 2 == 0 {
-                    let (pair_ok, pair_changed) =
-                        verify_a_pair(&files[3].0, &files[3].1, [&mut reader, &mut partner]);
-                    ok += pair_ok;
-                    changed += pair_changed;
+                    let (path, bytes, _) = &files[3];
+                    verify_a_pair(path, bytes, [&mut reader, &mut partner], &mut tally);
                 }
                 for (i, (path, bytes, mapped)) in files.iter().enumerate() {
                     let Ok(mut open) = open_regular(path) else {
@@ -839,26 +851,18 @@ mod tests {
                     } else {
                         reader.hash(&mut open)
                     };
-                    match result {
-                        Ok(digest) => {
-                            assert_eq!(
-                                digest, truth,
-                                "file {i} (verifying: {verifying}): a digest of bytes it never held"
-                            );
-                            ok += 1;
-                        }
-                        Err(ReadError::Changed) => changed += 1,
-                        Err(ReadError::Io(e)) => panic!("file {i}: {e}"),
-                    }
+                    tally.count(result, truth, &format!("file {i} (verifying: {verifying})"));
                 }
             }
         });
         eprintln!(
-            "stress: {rounds} rounds, {ok} hashed, {changed} changed, {} SIGBUS faults absorbed",
+            "stress: {rounds} rounds, {} hashed, {} changed, {} SIGBUS faults absorbed",
+            tally.ok,
+            tally.changed,
             crate::sigbus::faults_absorbed()
         );
         assert!(
-            changed > 0,
+            tally.changed > 0,
             "the writer never raced a hash: the test proved nothing"
         );
     }
