@@ -611,8 +611,8 @@ impl<'a> Run<'a> {
         let mut reader = Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap)
             .threads_per_file(per_file);
         // Two small SHA-1 files in a row are hashed together, by two readers.
-        let pairing = self.pairing;
-        let mut partner = Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap);
+        let mut partner = Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap)
+            .threads_per_file(per_file);
         let counting = self.verifier.progress.is_some();
         while let Some(claimed) = self.claim() {
             let mut pending = self.order[claimed.clone()].iter().copied().peekable();
@@ -623,7 +623,7 @@ impl<'a> Run<'a> {
                 let item = &self.items[index];
                 let status = match item {
                     Item::Entry(entry) => match pending.peek().map(|&next| &self.items[next]) {
-                        Some(Item::Entry(next_entry)) if pairing => {
+                        Some(Item::Entry(next_entry)) if self.pairing => {
                             let next = pending.next().expect("peeked");
                             let [status, next_status] = self.check_pair(
                                 [entry, next_entry],
