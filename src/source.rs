@@ -267,9 +267,6 @@ impl Reader {
                 return result;
             }
         }
-        if self.buffer.is_empty() {
-            self.buffer = take_buffer();
-        }
         match usize::try_from(open.len) {
             Ok(len) if len < BUFFER_LEN => {
                 let digest = self.hash_whole(open, len, expected)?;
@@ -309,10 +306,7 @@ impl Reader {
     /// byte to spare, after checking that `len` is all it holds.
     fn read_whole(&mut self, open: &mut OpenFile, len: usize) -> Result<&[u8], ReadError> {
         let before = open.identity;
-        if self.buffer.is_empty() {
-            self.buffer = take_buffer();
-        }
-        let wanted = &mut aligned(&mut self.buffer)[..len + 1];
+        let wanted = &mut self.buffer()[..len + 1];
         let mut filled = 0;
         loop {
             match open.file.read(&mut wanted[filled..]) {
@@ -383,6 +377,15 @@ impl Reader {
         ))
     }
 
+    /// The page-aligned read buffer, taken from the pool on first use (a
+    /// reader that only maps files never takes one).
+    fn buffer(&mut self) -> &mut [u8] {
+        if self.buffer.is_empty() {
+            self.buffer = take_buffer();
+        }
+        aligned(&mut self.buffer)
+    }
+
     /// A file read in pieces: a writer can change it between two reads and
     /// restore its size, so its identity is compared before and after (two
     /// `fstat`s, nothing next to the reads of a 256 KiB file or more).
@@ -391,12 +394,7 @@ impl Reader {
         // Only advice: a failure costs speed, never correctness.
         let _ = rustix::fs::fadvise(&open.file, 0, None, rustix::fs::Advice::Sequential);
         let mut hasher = Hasher::new(self.algorithm);
-        let read = read_into(
-            &mut open.file,
-            aligned(&mut self.buffer),
-            &mut hasher,
-            meter,
-        )?;
+        let read = read_into(&mut open.file, self.buffer(), &mut hasher, meter)?;
         let after = Identity::of(&open.file).map_err(ReadError::Io)?;
         if read != open.len || before.len != open.len || after != before {
             return Err(ReadError::Changed);
