@@ -7,7 +7,11 @@
 //! one page fault per 16 pages). For a large file a second thread populates
 //! windows ahead of the hashing thread, so that page-table work and the disk
 //! reads of a cold file overlap hashing (no `MADV_WILLNEED`: see
-//! [`crate::source`] for why read-ahead is left to the kernel).
+//! [`crate::source`] for why read-ahead is left to the kernel). That thread
+//! also reads one byte of every page it populated: on a virtual machine
+//! whose host backs guest memory lazily, the first touch of a page freshly
+//! read from disk can cost microseconds (measured here: up to a second per
+//! GiB, more than hashing it), and it had better be paid on the idle core.
 //!
 //! A file truncated while it is mapped would raise `SIGBUS`; [`crate::sigbus`]
 //! turns that into zeros plus a flag, and an `fstat` before and after catches
@@ -125,6 +129,9 @@ const PREFETCH_AHEAD: usize = 16 * WINDOW;
 struct Progress {
     /// Bytes from the start whose page-table entries the prefetch thread made.
     populated: AtomicUsize,
+    /// The end of the step the hashing thread is on (it faults in whatever
+    /// of that step the prefetch thread has not touched yet).
+    started: AtomicUsize,
     /// Bytes from the start already hashed.
     hashed: AtomicUsize,
     /// Set when hashing ended, early or not.
@@ -176,11 +183,19 @@ impl Drop for StopPrefetch<'_> {
 }
 
 /// Populates every window in order, at most [`PREFETCH_AHEAD`] bytes ahead of
-/// hashing, until hashing ends. Purely an optimisation: errors are left for
-/// the hashing thread to meet and report.
+/// hashing, and touches its pages, until hashing ends. Windows the hashing
+/// thread has already started are skipped: when touching is the slower of
+/// the two, the threads share it instead of both waiting on the same pages.
+/// Purely an optimisation: errors are left for the hashing thread to meet and
+/// report (a page truncated away faults here as it would there, and the
+/// guard absorbs it on any thread).
 fn populate_ahead(map: &Mmap, progress: &Progress) {
     let mut offset = 0;
-    while offset < map.len() && !progress.done.load(Ordering::Acquire) {
+    while !progress.done.load(Ordering::Acquire) {
+        offset = offset.max(progress.started.load(Ordering::Acquire));
+        if offset >= map.len() {
+            return;
+        }
         if offset >= progress.hashed.load(Ordering::Acquire) + PREFETCH_AHEAD {
             // Woken by the hashing thread after each step and when it ends.
             std::thread::park();
@@ -190,9 +205,23 @@ fn populate_ahead(map: &Mmap, progress: &Progress) {
         if map.advise_range(Advice::PopulateRead, offset, len).is_err() {
             return;
         }
+        progress.populated.store(offset + len, Ordering::Release);
+        touch_pages(&map[offset..offset + len]);
         offset += len;
-        progress.populated.store(offset, Ordering::Release);
     }
+}
+
+/// Bytes between two touches: the smallest page size there is.
+const TOUCH_STRIDE: usize = 4096;
+
+/// Reads one byte of every page of `window`, so that whatever the first
+/// access to a page costs (below the guest kernel too) is paid by this thread.
+fn touch_pages(window: &[u8]) {
+    let sum = window
+        .iter()
+        .step_by(TOUCH_STRIDE)
+        .fold(0u8, |sum, &byte| sum.wrapping_add(byte));
+    std::hint::black_box(sum);
 }
 
 /// Hashes the map step by step, populating each step's page tables in one
@@ -209,6 +238,7 @@ fn hash_windows_alone(
     let mut offset = 0;
     while offset < map.len() {
         let end = map.len().min(offset + plan.step());
+        progress.started.store(end, Ordering::Release);
         // Hashed on several threads, a step is faster faulted in by those
         // threads than populated first by this one; a truncated file then
         // faults, and the guard reports it.
@@ -399,6 +429,32 @@ mod tests {
                 "{algorithm:?}: {result:?}"
             );
         }
+    }
+
+    /// The prefetch thread's touches read the file too: a page truncated
+    /// away after it was populated faults there, and the guard absorbs it
+    /// on that thread as on the hashing one, flagging the map.
+    #[test]
+    fn a_touch_beyond_a_truncated_end_is_absorbed_and_flagged() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = vec![0x3c; 2 * WINDOW];
+        let (path, file) = write_file(dir.path(), &bytes);
+        // SAFETY: the file is private to this test; its truncation below is
+        // what the guard is for.
+        let map = unsafe { MmapOptions::new().len(bytes.len()).map(&file) }.unwrap();
+        let guard = Guard::register(map.as_ptr(), map.len()).unwrap();
+        map.advise_range(Advice::PopulateRead, 0, map.len())
+            .unwrap();
+        touch_pages(&map[WINDOW..]);
+        assert!(!guard.faulted());
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(WINDOW as u64)
+            .unwrap();
+        std::thread::scope(|scope| scope.spawn(|| touch_pages(&map[WINDOW..])).join()).unwrap();
+        assert!(guard.faulted());
     }
 
     /// A panic while hashing still stops the prefetch thread, so the scope
