@@ -8,7 +8,7 @@ use crate::digest::{Algorithm, Digest};
 
 mod blocks;
 mod md5;
-mod sha1_pair;
+pub(crate) mod sha1_pair;
 mod sha512;
 
 /// A streaming hasher for one [`Algorithm`].
@@ -129,10 +129,12 @@ impl Hasher {
 /// after the other where [`hashes_pairs_faster`] (see `hasher::sha1_pair`).
 pub(crate) fn sha1_pair(a: &[u8], b: &[u8]) -> (Digest, Digest) {
     let (digest_a, digest_b) = sha1_pair::digests(a, b);
-    let digest = |bytes: [u8; 20]| {
-        Digest::from_bytes(Algorithm::Sha1, &bytes).expect("SHA-1 digests are 20 bytes")
-    };
-    (digest(digest_a), digest(digest_b))
+    (sha1_digest(digest_a), sha1_digest(digest_b))
+}
+
+/// The [`Digest`] of a SHA-1 computed by [`sha1_pair`]'s lanes.
+pub(crate) fn sha1_digest(bytes: [u8; 20]) -> Digest {
+    Digest::from_bytes(Algorithm::Sha1, &bytes).expect("SHA-1 digests are 20 bytes")
 }
 
 /// Whether [`sha1_pair`] beats two single digests on this CPU (it has SHA-NI).

@@ -13,6 +13,11 @@
 //!   `read` of its size plus one byte: a short read is the end of file (GNU
 //!   `sha1sum` needs a second `read` to see the end). A larger one is read in
 //!   256 KiB pieces.
+//! * With SHA-1 on a CPU with SHA-NI, two files read the same way (both
+//!   whole, or both in pieces, each by its own reader) are hashed together,
+//!   their rounds interleaved ([`Reader::verify_pair`]): one core then hashes
+//!   about one and a half times as fast. Mapped files are not paired: from a
+//!   map one file goes about as fast as two read side by side.
 //!
 //! Read-ahead is left to the kernel's own sequential read-ahead (made
 //! larger by `POSIX_FADV_SEQUENTIAL` / `MADV_SEQUENTIAL`). Forcing it with
@@ -36,6 +41,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use crate::digest::{Algorithm, Digest};
+use crate::hasher::sha1_pair::{update_pair, Lane};
 use crate::hasher::Hasher;
 use crate::mapped::{hash_mapped, HashPlan};
 use crate::root::{open_regular, FileKind, Identity, OpenError, OpenFile};
@@ -155,13 +161,18 @@ impl<'a> Meter<'a> {
             bytes.fetch_add(n as u64, Ordering::Relaxed);
         }
         match self.cancel {
-            Some(cancel) if cancel.load(Ordering::Relaxed) => Err(ReadError::Io(io::Error::new(
-                io::ErrorKind::Interrupted,
-                "verification cancelled",
-            ))),
+            Some(cancel) if cancel.load(Ordering::Relaxed) => Err(cancelled()),
             _ => Ok(()),
         }
     }
+}
+
+/// The error of a read stopped because the run was cancelled.
+fn cancelled() -> ReadError {
+    ReadError::Io(io::Error::new(
+        io::ErrorKind::Interrupted,
+        "verification cancelled",
+    ))
 }
 
 /// Hashes files, reusing its buffer across them. One per worker thread.
@@ -326,6 +337,11 @@ impl Reader {
         Ok(&wanted[..len])
     }
 
+    /// Whether `open` is read in pieces: neither whole nor mapped.
+    fn streams(&self, open: &OpenFile) -> bool {
+        open.len >= BUFFER_LEN as u64 && !(self.mmap && open.len >= MMAP_THRESHOLD)
+    }
+
     /// The length of `open` if [`Reader::verify_pair`] may read it whole.
     fn whole_len(&self, open: &OpenFile) -> Option<usize> {
         let len = usize::try_from(open.len).ok()?;
@@ -333,9 +349,11 @@ impl Reader {
     }
 
     /// Verifies two SHA-1 files at once, each read by its own reader, when
-    /// both are read whole in one `read` and the CPU hashes pairs faster
-    /// ([`crate::hasher::sha1_pair`]): [`Reader::verify_metered`] for each,
-    /// in less time. `None`, having read nothing, when that does not apply.
+    /// the CPU hashes pairs faster ([`crate::hasher::sha1_pair`]):
+    /// [`Reader::verify_metered`] for each, in less time. Two files read
+    /// whole in one `read` each are hashed together; so are two larger
+    /// files read in pieces, side by side. `None`, having read nothing, when
+    /// the two are not read the same way or either is mapped.
     pub fn verify_pair(
         (reader_a, open_a, expected_a): (&mut Reader, &mut OpenFile, &Digest),
         (reader_b, open_b, expected_b): (&mut Reader, &mut OpenFile, &Digest),
@@ -344,6 +362,13 @@ impl Reader {
         let sha1 = |reader: &Reader| reader.algorithm == Algorithm::Sha1;
         if !(sha1(reader_a) && sha1(reader_b) && crate::hasher::hashes_pairs_faster()) {
             return None;
+        }
+        if reader_a.streams(open_a) && reader_b.streams(open_b) {
+            return Some(hash_streamed_pair(
+                Side::new(open_a, reader_a.buffer()),
+                Side::new(open_b, reader_b.buffer()),
+                meter,
+            ));
         }
         let len_a = reader_a.whole_len(open_a)?;
         let len_b = reader_b.whole_len(open_b)?;
@@ -400,6 +425,121 @@ impl Reader {
             return Err(ReadError::Changed);
         }
         Ok(hasher.finalize())
+    }
+}
+
+/// Two files read in pieces side by side, each into its own buffer: the
+/// whole blocks both pieces hold are hashed together, the rest of the
+/// longer piece alone; a file that ends first is concluded, and the other
+/// goes on alone. Each file is checked for changes as
+/// [`Reader::hash_streamed`] checks one.
+fn hash_streamed_pair<'a>(
+    mut a: Side<'a>,
+    mut b: Side<'a>,
+    meter: Meter,
+) -> (Result<Digest, ReadError>, Result<Digest, ReadError>) {
+    for side in [&mut a, &mut b] {
+        // Only advice: a failure costs speed, never correctness.
+        let _ = rustix::fs::fadvise(&side.open.file, 0, None, rustix::fs::Advice::Sequential);
+    }
+    while a.outcome.is_none() || b.outcome.is_none() {
+        a.fill();
+        b.fill();
+        let together = match (&a.outcome, &b.outcome) {
+            (None, None) => a.filled.min(b.filled) / 64 * 64,
+            _ => 0,
+        };
+        update_pair(
+            &mut a.lane,
+            &a.buffer[..together],
+            &mut b.lane,
+            &b.buffer[..together],
+        );
+        a.hash_rest(together);
+        b.hash_rest(together);
+        if meter.tick(a.filled + b.filled).is_err() {
+            a.stop();
+            b.stop();
+        }
+    }
+    (a.into_outcome(), b.into_outcome())
+}
+
+/// One file of [`hash_streamed_pair`]: its buffer, its SHA-1 lane, and its
+/// outcome once it has one.
+struct Side<'a> {
+    open: &'a mut OpenFile,
+    buffer: &'a mut [u8],
+    lane: Lane,
+    /// Bytes read so far, and of them in the buffer now.
+    read: u64,
+    filled: usize,
+    outcome: Option<Result<Digest, ReadError>>,
+}
+
+impl<'a> Side<'a> {
+    fn new(open: &'a mut OpenFile, buffer: &'a mut [u8]) -> Side<'a> {
+        Side {
+            open,
+            buffer,
+            lane: Lane::new(),
+            read: 0,
+            filled: 0,
+            outcome: None,
+        }
+    }
+
+    /// Reads the next piece, until the buffer is full or the file ends
+    /// (nothing once the file has its outcome).
+    fn fill(&mut self) {
+        self.filled = 0;
+        while self.outcome.is_none() && self.filled < self.buffer.len() {
+            match self.open.file.read(&mut self.buffer[self.filled..]) {
+                Ok(0) => break,
+                Ok(n) => self.filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.filled = 0;
+                    self.outcome = Some(Err(ReadError::Io(e)));
+                }
+            }
+        }
+        self.read += self.filled as u64;
+    }
+
+    /// Hashes the piece from `from` on, whole blocks since a full buffer
+    /// is whole blocks, and concludes at the end of the file.
+    fn hash_rest(&mut self, from: usize) {
+        if self.outcome.is_some() {
+            return;
+        }
+        let rest = &self.buffer[from..self.filled];
+        if self.filled == self.buffer.len() {
+            self.lane.update_blocks(rest);
+            return;
+        }
+        let digest = crate::hasher::sha1_digest(self.lane.clone().finish(rest));
+        self.outcome = Some(self.unchanged().map(|()| digest));
+    }
+
+    /// `Ok` if the file is as it was when opened and all of it was read.
+    fn unchanged(&self) -> Result<(), ReadError> {
+        let before = self.open.identity;
+        let after = Identity::of(&self.open.file).map_err(ReadError::Io)?;
+        if self.read != self.open.len || before.len != self.open.len || after != before {
+            return Err(ReadError::Changed);
+        }
+        Ok(())
+    }
+
+    /// Ends a file not yet concluded: the run was cancelled.
+    fn stop(&mut self) {
+        self.outcome.get_or_insert_with(|| Err(cancelled()));
+    }
+
+    fn into_outcome(self) -> Result<Digest, ReadError> {
+        self.outcome
+            .expect("the loop ends when both sides have their outcome")
     }
 }
 
@@ -682,10 +822,102 @@ mod tests {
         assert_eq!(second.unwrap(), b_digest);
     }
 
-    /// A pair is declined, before anything is read, unless both files are
-    /// read whole, not tiny, and the algorithm is SHA-1.
+    /// Two files of a streamed pair, of lengths around the buffer's and
+    /// far apart (one that would be mapped if mapping were on), each get
+    /// their own digest, mismatch or change.
     #[test]
-    fn a_pair_is_declined_for_large_files_and_other_algorithms() {
+    fn a_streamed_pair_gets_the_outcomes_of_its_files() {
+        if !crate::hasher::hashes_pairs_faster() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let lengths = [
+            (BUFFER_LEN, BUFFER_LEN),
+            (BUFFER_LEN + 1, 3 * BUFFER_LEN + 100),
+            (2 * BUFFER_LEN, 2 * BUFFER_LEN - 64),
+            (MMAP_THRESHOLD as usize + 4097, BUFFER_LEN + 7),
+        ];
+        let mut readers = (
+            Reader::with_mmap(Algorithm::Sha1, false),
+            Reader::with_mmap(Algorithm::Sha1, false),
+        );
+        for (len_a, len_b) in lengths {
+            let (bytes_a, bytes_b) = (pattern(len_a), pattern(len_b + 1)[1..].to_vec());
+            let (path_a, path_b) = (dir.path().join("a"), dir.path().join("b"));
+            let mut verify = |change: &dyn Fn()| {
+                std::fs::write(&path_a, &bytes_a).unwrap();
+                std::fs::write(&path_b, &bytes_b).unwrap();
+                let (mut open_a, mut open_b) = (
+                    open_regular(&path_a).unwrap(),
+                    open_regular(&path_b).unwrap(),
+                );
+                change();
+                let wrong = crate::reference::sha1(b"not this");
+                Reader::verify_pair(
+                    (&mut readers.0, &mut open_a, &wrong),
+                    (&mut readers.1, &mut open_b, &wrong),
+                    Meter::NONE,
+                )
+                .expect("two large SHA-1 files are verified together")
+            };
+            let what = format!("lengths {len_a} and {len_b}");
+            let (a, b) = verify(&|| {});
+            assert_eq!(a.unwrap(), crate::reference::sha1(&bytes_a), "{what}");
+            assert_eq!(b.unwrap(), crate::reference::sha1(&bytes_b), "{what}");
+
+            let truncate_a = || {
+                let file = std::fs::File::options().write(true).open(&path_a).unwrap();
+                file.set_len(len_a as u64 - 1).unwrap();
+            };
+            let (a, b) = verify(&truncate_a);
+            assert!(matches!(a, Err(ReadError::Changed)), "{what}: {a:?}");
+            assert_eq!(b.unwrap(), crate::reference::sha1(&bytes_b), "{what}");
+
+            let grow_b = || {
+                let mut file = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(&path_b)
+                    .unwrap();
+                file.write_all(b"more").unwrap();
+            };
+            let (a, b) = verify(&grow_b);
+            assert_eq!(a.unwrap(), crate::reference::sha1(&bytes_a), "{what}");
+            assert!(matches!(b, Err(ReadError::Changed)), "{what}: {b:?}");
+        }
+    }
+
+    /// A cancelled run stops a streamed pair after one piece of each file.
+    #[test]
+    fn a_cancelled_streamed_pair_stops() {
+        if !crate::hasher::hashes_pairs_faster() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("large");
+        std::fs::write(&path, pattern(4 * BUFFER_LEN)).unwrap();
+        let (bytes, cancel) = (AtomicU64::new(0), AtomicBool::new(true));
+        let digest = crate::reference::sha1(b"");
+        let (mut open_a, mut open_b) = (open_regular(&path).unwrap(), open_regular(&path).unwrap());
+        let (a, b) = Reader::verify_pair(
+            (&mut Reader::new(Algorithm::Sha1), &mut open_a, &digest),
+            (&mut Reader::new(Algorithm::Sha1), &mut open_b, &digest),
+            Meter::new(Some(&bytes), &cancel),
+        )
+        .expect("paired");
+        for outcome in [a, b] {
+            assert!(
+                matches!(&outcome, Err(ReadError::Io(e)) if e.kind() == io::ErrorKind::Interrupted),
+                "{outcome:?}"
+            );
+        }
+        assert_eq!(bytes.load(Ordering::Relaxed), 2 * BUFFER_LEN as u64);
+    }
+
+    /// A pair is declined, before anything is read, unless both files are
+    /// read whole and not tiny, or both are read in pieces, and the
+    /// algorithm is SHA-1.
+    #[test]
+    fn a_pair_is_declined_for_mixed_or_tiny_files_and_other_algorithms() {
         let dir = tempfile::tempdir().unwrap();
         let small = dir.path().join("small");
         let large = dir.path().join("large");
@@ -714,6 +946,30 @@ mod tests {
                 "nothing read"
             );
         }
+        let (mut open_a, mut open_b) =
+            (open_regular(&large).unwrap(), open_regular(&large).unwrap());
+        let paired = Reader::verify_pair(
+            (&mut Reader::new(Algorithm::Sha256), &mut open_a, &digest),
+            (&mut Reader::new(Algorithm::Sha256), &mut open_b, &digest),
+            Meter::NONE,
+        );
+        assert!(paired.is_none(), "SHA-256, two large files");
+
+        let mapped = dir.path().join("mapped");
+        std::fs::File::create(&mapped)
+            .unwrap()
+            .set_len(MMAP_THRESHOLD)
+            .unwrap();
+        let (mut open_a, mut open_b) = (
+            open_regular(&large).unwrap(),
+            open_regular(&mapped).unwrap(),
+        );
+        let paired = Reader::verify_pair(
+            (&mut Reader::new(Algorithm::Sha1), &mut open_a, &digest),
+            (&mut Reader::new(Algorithm::Sha1), &mut open_b, &digest),
+            Meter::NONE,
+        );
+        assert!(paired.is_none(), "a file that is mapped");
     }
 
     /// For the stress test: outcomes counted, and any digest but the truth
@@ -770,7 +1026,8 @@ mod tests {
     /// `pattern`, so zeros from a vanished page or a torn read cannot match.
     /// Every other round verifies against that digest instead, where a torn
     /// read must come out as a change, never as a mismatch, and verifies the
-    /// read-whole file opened twice as a pair ([`Reader::verify_pair`]).
+    /// streamed file and the read-whole one, each opened twice, as pairs
+    /// ([`Reader::verify_pair`]).
     /// (Files are small so that hundreds of rounds fit in a debug build's
     /// seconds; the mapped ones go to `hash_mapped` directly.)
     #[test]
@@ -827,8 +1084,10 @@ mod tests {
             while rounds < 400 && Instant::now() < deadline {
                 rounds += 1;
                 if rounds % 2 == 0 {
-                    let (path, bytes, _) = &files[3];
-                    verify_a_pair(path, bytes, [&mut reader, &mut partner], &mut tally);
+                    // The streamed file, then the read-whole one.
+                    for (path, bytes, _) in &files[2..] {
+                        verify_a_pair(path, bytes, [&mut reader, &mut partner], &mut tally);
+                    }
                 }
                 for (i, (path, bytes, mapped)) in files.iter().enumerate() {
                     let Ok(mut open) = open_regular(path) else {

@@ -14,7 +14,7 @@ use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
 use crate::root::{open_regular, OpenError, OpenFile, Root};
 use crate::slots::Slots;
-use crate::source::{threads_per_file, Meter, ReadError, Reader};
+use crate::source::{threads_per_file, Meter, ReadError, Reader, MMAP_THRESHOLD};
 
 /// How often, at most, the progress callback runs.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
@@ -448,14 +448,20 @@ struct Run<'a> {
     items: &'a [Item],
     /// Item indices in the order they are hashed.
     order: Vec<usize>,
-    /// How many of `order` are big files, claimed one at a time.
+    /// How many of `order` are big files, claimed one or two at a time.
     big: usize,
+    /// How many of the big files are mapped ([`MMAP_THRESHOLD`]), and so
+    /// claimed one at a time: from a map one file hashes about as fast as
+    /// two read side by side, and the map's prefetch thread needs a core.
+    mapped: usize,
     workers: usize,
-    /// Whether two small files claimed together are hashed together
+    /// Whether two files claimed together are hashed together
     /// ([`Reader::verify_pair`]): SHA-1 on a CPU with SHA-NI.
     pairing: bool,
     names: Names,
     next: AtomicUsize,
+    /// Workers hashing a claim of big files right now.
+    on_big: AtomicUsize,
     /// One slot per item, filled by the worker that checked it.
     reports: Slots<EntryReport>,
     bytes_total: u64,
@@ -477,10 +483,12 @@ impl<'a> Run<'a> {
             items,
             order: Vec::new(),
             big: 0,
+            mapped: 0,
             workers: verifier.thread_count().min(items.len()).max(1),
             pairing: verifier.algorithm == Algorithm::Sha1 && hashes_pairs_faster(),
             names,
             next: AtomicUsize::new(0),
+            on_big: AtomicUsize::new(0),
             reports: Slots::new(items.len()),
             bytes_total: 0,
             bytes_done: AtomicU64::new(0),
@@ -510,6 +518,11 @@ impl<'a> Run<'a> {
         let mut big: Vec<usize> = (0..sizes.len()).filter(|&i| sizes[i] >= BIG_FILE).collect();
         big.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
         self.big = big.len();
+        self.mapped = if self.verifier.mmap {
+            big.iter().filter(|&&i| sizes[i] >= MMAP_THRESHOLD).count()
+        } else {
+            0
+        };
         self.order = big;
         self.order.reserve(self.items.len() - self.big);
         self.order.extend(
@@ -579,7 +592,7 @@ impl<'a> Run<'a> {
     }
 
     /// The next entries to hash, as a range of `order`: big files one at a
-    /// time, small ones in batches.
+    /// time or two to hash together, small ones in batches.
     fn claim(&self) -> Option<std::ops::Range<usize>> {
         let mut start = self.next.load(Ordering::Relaxed);
         loop {
@@ -588,8 +601,10 @@ impl<'a> Run<'a> {
             }
             // Batches shrink towards the end so that the workers finish
             // together, to two files when files are hashed in pairs.
-            let batch = if start < self.big {
+            let batch = if start < self.mapped {
                 1
+            } else if start < self.big {
+                self.big_batch(self.big - start)
             } else {
                 let smallest = if self.pairing { 2 } else { 1 };
                 ((self.order.len() - start) / (4 * self.workers)).clamp(smallest, SMALL_BATCH)
@@ -599,9 +614,27 @@ impl<'a> Run<'a> {
                 .next
                 .compare_exchange_weak(start, end, Ordering::Relaxed, Ordering::Relaxed)
             {
-                Ok(_) => return Some(start..end),
+                Ok(_) => {
+                    if start < self.big {
+                        self.on_big.fetch_add(1, Ordering::Relaxed);
+                    }
+                    return Some(start..end);
+                }
                 Err(current) => start = current,
             }
+        }
+    }
+
+    /// How many of the `left` unclaimed big files to claim: two, to hash
+    /// together at one and a half times the speed of one, while there are
+    /// more of them than idle workers; else one, so that the last files
+    /// run side by side on their own cores rather than paired on one.
+    fn big_batch(&self, left: usize) -> usize {
+        let idle = self.workers - self.on_big.load(Ordering::Relaxed).min(self.workers - 1);
+        if self.pairing && left >= 2 && left > idle {
+            2
+        } else {
+            1
         }
     }
 
@@ -648,6 +681,9 @@ impl<'a> Run<'a> {
             if counting {
                 self.files_done
                     .fetch_add(claimed.len() as u64, Ordering::Relaxed);
+            }
+            if claimed.start < self.big {
+                self.on_big.fetch_sub(1, Ordering::Relaxed);
             }
         }
     }
@@ -791,6 +827,101 @@ mod tests {
         const M: usize = BIG_FILE as usize;
         let sizes = [10, 2 * M, 20];
         assert_eq!(order(&Verifier::new().threads(1), &sizes), [0, 1, 2]);
+    }
+
+    /// The claims of a run over sparse files of `sizes` (no digest
+    /// matters: nothing is hashed), taken in turn by one worker after
+    /// another, each still holding its last claim.
+    fn claims(threads: usize, mmap: bool, sizes: &[u64]) -> Vec<std::ops::Range<usize>> {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::new();
+        for (i, &size) in sizes.iter().enumerate() {
+            let file = std::fs::File::create(dir.path().join(format!("f{i}"))).unwrap();
+            file.set_len(size).unwrap();
+            text.push_str(&format!("{}  f{i}\n", "0".repeat(40)));
+        }
+        let manifest = Manifest::parse(text.as_bytes());
+        let root = Root::open(dir.path(), true).unwrap();
+        let verifier = Verifier::new().threads(threads).mmap(mmap);
+        let run = Run::new(&verifier, &root, &manifest, Names::Cloned);
+        std::iter::from_fn(|| run.claim()).collect()
+    }
+
+    /// Big files read in pieces are claimed two at a time, to be hashed
+    /// together, while there are more of them than idle workers; the last
+    /// ones one at a time, side by side. Mapped files are claimed alone.
+    #[test]
+    fn big_files_are_claimed_in_pairs_unless_mapped_or_the_last() {
+        if !crate::hasher::hashes_pairs_faster() {
+            return;
+        }
+        const M: u64 = BIG_FILE;
+        // Two workers, four files: a pair each (the first worker is busy
+        // when the second claims).
+        assert_eq!(claims(2, true, &[M; 4]), [0..2, 2..4]);
+        // Two files for two workers: one each.
+        assert_eq!(claims(2, true, &[M; 2]), [0..1, 1..2]);
+        // Three: a pair, then the last alone.
+        assert_eq!(claims(2, true, &[M; 3]), [0..2, 2..3]);
+        // One worker pairs all it can.
+        assert_eq!(claims(1, true, &[M; 3]), [0..2, 2..3]);
+        // Mapped files one by one, then the rest in pairs.
+        let mapped = MMAP_THRESHOLD;
+        assert_eq!(
+            claims(2, true, &[mapped, M, mapped, M, M, M]),
+            [0..1, 1..2, 2..4, 4..6]
+        );
+        // Without maps, the same files all pair up.
+        assert_eq!(
+            claims(2, false, &[mapped, M, mapped, M, M, M]),
+            [0..2, 2..4, 4..6]
+        );
+    }
+
+    /// Big and middling files, paired or not, mapped or not, each get
+    /// their own status.
+    #[test]
+    fn every_large_entry_gets_its_own_status() {
+        const M: usize = BIG_FILE as usize;
+        let sizes = [
+            3 * M,
+            2 * M + 5,
+            M,
+            M + 64,
+            5 * M,
+            300_000,
+            400_000,
+            M + 1,
+            262_144,
+        ];
+        let (dir, manifest) = tree(&sizes);
+        for i in [1, 4, 6] {
+            let bytes = vec![0xee; sizes[i]];
+            std::fs::write(dir.path().join(format!("f{i}")), bytes).unwrap();
+        }
+        for threads in [1, 2, 3] {
+            for mmap in [true, false] {
+                let report = Verifier::new()
+                    .threads(threads)
+                    .mmap(mmap)
+                    .verify_manifest(dir.path(), &manifest)
+                    .unwrap();
+                for (i, entry) in report.entries().iter().enumerate() {
+                    let mismatch = matches!(entry.status, Status::Mismatch { .. });
+                    assert_eq!(
+                        mismatch,
+                        [1, 4, 6].contains(&i),
+                        "entry {i}: {}",
+                        entry.status
+                    );
+                    assert!(
+                        mismatch || matches!(entry.status, Status::Ok),
+                        "entry {i}: {}",
+                        entry.status
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! SHA-1 of two messages at once, for verifying many small files.
+//! SHA-1 of two messages at once, for verifying many files.
 //!
 //! With SHA-NI, one message's compression is a chain of 20 `sha1rnds4`
 //! instructions per block, each waiting for the one before: on this
@@ -6,12 +6,13 @@
 //! (1.6 GB/s, `openssl speed`'s figure too), while the core could start a
 //! new `sha1rnds4` before the last one finished. Two messages whose rounds
 //! are interleaved keep it busier: 2.4-2.5 GB/s for the pair in a
-//! microbenchmark (BENCHMARKS.md, session 4). So a worker with two small
-//! files in hand hashes them together; the part of the longer message past
-//! the shorter one's whole blocks, and the padding, go one at a time
-//! through the `sha1` crate's compression function.
+//! microbenchmark (BENCHMARKS.md, session 4). So a worker with two files in
+//! hand hashes them together, whole ([`digests`]) or piece by piece
+//! ([`Lane`], [`update_pair`]); the part of the longer message past the
+//! shorter one's whole blocks, and the padding, go one at a time through
+//! the `sha1` crate's compression function.
 
-use sha1::digest::generic_array::GenericArray;
+use sha1::digest::generic_array::{typenum::U64, GenericArray};
 
 use super::blocks::Blocks;
 
@@ -35,13 +36,45 @@ pub(crate) fn is_accelerated() -> bool {
 
 /// The SHA-1 digests of `a` and of `b`.
 pub(crate) fn digests(a: &[u8], b: &[u8]) -> ([u8; 20], [u8; 20]) {
-    let (mut state_a, mut state_b) = (H0, H0);
+    let (mut lane_a, mut lane_b) = (Lane::new(), Lane::new());
     let together = a.len().min(b.len()) / 64 * 64;
-    compress_pair(&mut state_a, &a[..together], &mut state_b, &b[..together]);
-    (
-        finish(state_a, a.len(), &a[together..]),
-        finish(state_b, b.len(), &b[together..]),
-    )
+    update_pair(&mut lane_a, &a[..together], &mut lane_b, &b[..together]);
+    (lane_a.finish(&a[together..]), lane_b.finish(&b[together..]))
+}
+
+/// One message hashed in pieces of whole blocks, beside another one
+/// ([`update_pair`]) or alone, for files too large to read whole.
+#[derive(Clone, Debug)]
+pub(crate) struct Lane {
+    state: [u32; 5],
+    /// Bytes compressed so far.
+    len: u64,
+}
+
+impl Lane {
+    pub(crate) fn new() -> Lane {
+        Lane { state: H0, len: 0 }
+    }
+
+    /// Compresses `blocks`, whole blocks of this message, on their own.
+    pub(crate) fn update_blocks(&mut self, blocks: &[u8]) {
+        compress(&mut self.state, blocks);
+        self.len += blocks.len() as u64;
+    }
+
+    /// The digest of the message whose last bytes, after the blocks
+    /// compressed so far, are `rest`.
+    pub(crate) fn finish(self, rest: &[u8]) -> [u8; 20] {
+        finish(self.state, self.len + rest.len() as u64, rest)
+    }
+}
+
+/// Compresses `a`, whole blocks of `lane_a`'s message, and `b`, as many
+/// whole blocks of `lane_b`'s, together.
+pub(crate) fn update_pair(lane_a: &mut Lane, a: &[u8], lane_b: &mut Lane, b: &[u8]) {
+    compress_pair(&mut lane_a.state, a, &mut lane_b.state, b);
+    lane_a.len += a.len() as u64;
+    lane_b.len += b.len() as u64;
 }
 
 /// Compresses `a` into `state_a` and `b` into `state_b`, two runs of whole
@@ -60,19 +93,27 @@ fn compress_pair(state_a: &mut [u32; 5], a: &[u8], state_b: &mut [u32; 5], b: &[
 }
 
 /// Compresses whole blocks one message at a time (the `sha1` crate picks
-/// SHA-NI when the CPU has it).
+/// SHA-NI when the CPU has it), in one call.
 fn compress(state: &mut [u32; 5], blocks: &[u8]) {
-    for block in blocks.chunks_exact(64) {
-        sha1::compress(state, &[*GenericArray::from_slice(block)]);
-    }
+    debug_assert!(blocks.len() % 64 == 0);
+    // SAFETY: `GenericArray<u8, U64>` is `repr(transparent)` over
+    // `[u8; 64]` (size 64, alignment 1, every byte pattern valid), and the
+    // slice made covers `blocks.len() / 64` of them, all within `blocks`.
+    let blocks = unsafe {
+        std::slice::from_raw_parts(
+            blocks.as_ptr().cast::<GenericArray<u8, U64>>(),
+            blocks.len() / 64,
+        )
+    };
+    sha1::compress(state, blocks);
 }
 
 /// The digest of a message of `len` bytes whose state after its first
 /// `len - rest.len()` bytes (whole blocks) is `state`.
-fn finish(mut state: [u32; 5], len: usize, rest: &[u8]) -> [u8; 20] {
+fn finish(mut state: [u32; 5], len: u64, rest: &[u8]) -> [u8; 20] {
     let mut blocks = Blocks::<64>::new();
     blocks.update(rest, |whole| compress(&mut state, whole));
-    let bits = (len as u64).wrapping_mul(8);
+    let bits = len.wrapping_mul(8);
     blocks.finish(&bits.to_be_bytes(), |last| compress(&mut state, last));
     let mut digest = [0u8; 20];
     for (word, out) in state.iter().zip(digest.chunks_exact_mut(4)) {
@@ -266,6 +307,65 @@ mod tests {
 
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Two messages fed in pieces as a streamed pair is: whole blocks of
+    /// both together while both last, then the longer one alone.
+    fn streamed(a: &[u8], b: &[u8], piece: usize) -> ([u8; 20], [u8; 20]) {
+        let (mut lane_a, mut lane_b) = (Lane::new(), Lane::new());
+        let (mut pieces_a, mut pieces_b) = (a.chunks(piece), b.chunks(piece));
+        let (mut rest_a, mut rest_b): (Option<&[u8]>, Option<&[u8]>) = (None, None);
+        loop {
+            let (next_a, next_b) = (pieces_a.next(), pieces_b.next());
+            match (next_a, next_b) {
+                (Some(x), Some(y)) if x.len() == piece && y.len() == piece => {
+                    update_pair(&mut lane_a, x, &mut lane_b, y)
+                }
+                (None, None) => break,
+                (x, y) => {
+                    for (lane, piece_of, rest) in
+                        [(&mut lane_a, x, &mut rest_a), (&mut lane_b, y, &mut rest_b)]
+                    {
+                        match piece_of {
+                            Some(p) if p.len() == piece => lane.update_blocks(p),
+                            Some(p) => *rest = Some(p),
+                            None => {}
+                        }
+                    }
+                }
+            }
+        }
+        (
+            lane_a.finish(rest_a.unwrap_or_default()),
+            lane_b.finish(rest_b.unwrap_or_default()),
+        )
+    }
+
+    #[test]
+    fn lanes_fed_in_pieces_match_the_reference() {
+        for (len_a, len_b) in [
+            (0, 0),
+            (64, 640),
+            (1000, 1000),
+            (4096, 4095),
+            (4097, 12_345),
+            (30_000, 64),
+        ] {
+            let (a, b) = (pattern(len_a, 3), pattern(len_b, 4));
+            for piece in [64, 128, 4096] {
+                let (digest_a, digest_b) = streamed(&a, &b, piece);
+                assert_eq!(
+                    digest_a,
+                    reference(&a),
+                    "a: {len_a}, b: {len_b}, piece {piece}"
+                );
+                assert_eq!(
+                    digest_b,
+                    reference(&b),
+                    "b: {len_b}, a: {len_a}, piece {piece}"
+                );
+            }
+        }
     }
 
     proptest::proptest! {
