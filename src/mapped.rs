@@ -267,7 +267,6 @@ fn hash_windows_alone(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     /// `hash_mapped` with SHA-1 on one thread, for a file whose identity
     /// when opened was `before`; panics if the file cannot be mapped.
@@ -295,6 +294,20 @@ mod tests {
         std::fs::write(&path, bytes).unwrap();
         let file = File::open(&path).unwrap();
         (path, file)
+    }
+
+    /// The first `len` bytes of `file` mapped, and guarded.
+    fn map_guarded(file: &File, len: usize) -> (Mmap, Guard) {
+        // SAFETY: the tests' files are private to them; their truncation
+        // is what the guard is for.
+        let map = unsafe { MmapOptions::new().len(len).map(file) }.unwrap();
+        let guard = Guard::register(map.as_ptr(), map.len()).unwrap();
+        (map, guard)
+    }
+
+    fn truncate(path: &std::path::Path, len: usize) {
+        let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        file.set_len(len as u64).unwrap();
     }
 
     #[test]
@@ -375,11 +388,8 @@ mod tests {
         let (path, _) = write_file(dir.path(), &bytes);
         let file = File::open(&path).unwrap();
         let before = opened(&file);
-        let map = unsafe { MmapOptions::new().len(bytes.len()).map(&file) }.unwrap();
-        let guard = Guard::register(map.as_ptr(), map.len()).unwrap();
-        let mut writer = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
-        writer.set_len(4096).unwrap();
-        writer.flush().unwrap();
+        let (map, guard) = map_guarded(&file, bytes.len());
+        truncate(&path, 4096);
         assert!(matches!(
             hash_windows(
                 &map,
@@ -405,20 +415,12 @@ mod tests {
         for algorithm in [Algorithm::Sha1, Algorithm::Blake3] {
             let bytes = vec![0x5a; 3 * WINDOW];
             let (path, file) = write_file(dir.path(), &bytes);
-            // SAFETY: the file is private to this test; its truncation below
-            // is what the guard is for.
-            let map = unsafe { MmapOptions::new().len(bytes.len()).map(&file) }.unwrap();
-            let guard = Guard::register(map.as_ptr(), map.len()).unwrap();
+            let (map, guard) = map_guarded(&file, bytes.len());
             map.advise_range(Advice::PopulateRead, 0, map.len())
                 .unwrap();
             let progress = Progress::default();
             progress.populated.store(map.len(), Ordering::Release);
-            std::fs::OpenOptions::new()
-                .write(true)
-                .open(&path)
-                .unwrap()
-                .set_len(WINDOW as u64 + 1)
-                .unwrap();
+            truncate(&path, WINDOW + 1);
             let plan = HashPlan {
                 algorithm,
                 threads: 2,
@@ -439,20 +441,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let bytes = vec![0x3c; 2 * WINDOW];
         let (path, file) = write_file(dir.path(), &bytes);
-        // SAFETY: the file is private to this test; its truncation below is
-        // what the guard is for.
-        let map = unsafe { MmapOptions::new().len(bytes.len()).map(&file) }.unwrap();
-        let guard = Guard::register(map.as_ptr(), map.len()).unwrap();
+        let (map, guard) = map_guarded(&file, bytes.len());
         map.advise_range(Advice::PopulateRead, 0, map.len())
             .unwrap();
         touch_pages(&map[WINDOW..]);
         assert!(!guard.faulted());
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_len(WINDOW as u64)
-            .unwrap();
+        truncate(&path, WINDOW);
         std::thread::scope(|scope| scope.spawn(|| touch_pages(&map[WINDOW..])).join()).unwrap();
         assert!(guard.faulted());
     }
@@ -500,16 +494,8 @@ mod tests {
         let digest = mapped_sha1(&file);
         assert_eq!(digest, crate::reference::sha1(&bytes));
 
-        // SAFETY: the file is private to this test; its truncation below is
-        // what the guard is for.
-        let map = unsafe { MmapOptions::new().len(bytes.len()).map(&file) }.unwrap();
-        let guard = Guard::register(map.as_ptr(), map.len()).unwrap();
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_len(WINDOW as u64)
-            .unwrap();
+        let (map, guard) = map_guarded(&file, bytes.len());
+        truncate(&path, WINDOW);
         assert!(hash_windows(
             &map,
             &guard,

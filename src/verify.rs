@@ -899,24 +899,32 @@ mod tests {
             let bytes = vec![0xee; sizes[i]];
             std::fs::write(dir.path().join(format!("f{i}")), bytes).unwrap();
         }
-        for threads in [1, 2, 3] {
+        assert_only_mismatches(dir.path(), &manifest, [1, 2, 3], |i| [1, 4, 6].contains(&i));
+    }
+
+    /// Every entry is OK but those `mismatched` says, with any of `threads`
+    /// and with mapping on and off.
+    fn assert_only_mismatches<const N: usize>(
+        dir: &std::path::Path,
+        manifest: &Manifest,
+        threads: [usize; N],
+        mismatched: impl Fn(usize) -> bool,
+    ) {
+        for threads in threads {
             for mmap in [true, false] {
                 let report = Verifier::new()
                     .threads(threads)
                     .mmap(mmap)
-                    .verify_manifest(dir.path(), &manifest)
+                    .verify_manifest(dir, manifest)
                     .unwrap();
+                assert_eq!(report.entries().len(), manifest.items().len());
                 for (i, entry) in report.entries().iter().enumerate() {
+                    let expected = if mismatched(i) { "mismatch" } else { "OK" };
+                    let ok = matches!(entry.status, Status::Ok);
                     let mismatch = matches!(entry.status, Status::Mismatch { .. });
-                    assert_eq!(
-                        mismatch,
-                        [1, 4, 6].contains(&i),
-                        "entry {i}: {}",
-                        entry.status
-                    );
                     assert!(
-                        mismatch || matches!(entry.status, Status::Ok),
-                        "entry {i}: {}",
+                        if mismatched(i) { mismatch } else { ok },
+                        "entry {i}: {} instead of {expected} ({threads} threads, mmap {mmap})",
                         entry.status
                     );
                 }
@@ -931,20 +939,7 @@ mod tests {
         for i in (0..300).step_by(7) {
             std::fs::write(dir.path().join(format!("f{i}")), b"corrupt").unwrap();
         }
-        for threads in [1, 2, 7] {
-            for mmap in [true, false] {
-                let report = Verifier::new()
-                    .threads(threads)
-                    .mmap(mmap)
-                    .verify_manifest(dir.path(), &manifest)
-                    .unwrap();
-                assert_eq!(report.entries().len(), 300);
-                for (i, entry) in report.entries().iter().enumerate() {
-                    let mismatch = matches!(entry.status, Status::Mismatch { .. });
-                    assert_eq!(mismatch, i % 7 == 0, "entry {i}: {}", entry.status);
-                }
-            }
-        }
+        assert_only_mismatches(dir.path(), &manifest, [1, 2, 7], |i| i % 7 == 0);
     }
 
     /// With a progress callback the calling thread only reports; if no
