@@ -86,7 +86,13 @@ pub(crate) fn hash_mapped(
     // re-check below reports the file as changed.
     let map = unsafe { MmapOptions::new().len(len).map(file) }.ok()?;
     let guard = Guard::register(map.as_ptr(), map.len())?;
-    let hashed = hash_windows(&map, &guard, plan, meter);
+    let hashed = match hash_windows(&map, &guard, plan, meter) {
+        // A fault taken by the prefetch thread may flag the guard just after
+        // the hashing thread last looked; that thread is joined now, so the
+        // flag is final.
+        Ok(_) if guard.faulted() => Err(Cut::Fault),
+        hashed => hashed,
+    };
     drop(guard);
     drop(map);
     let after = match Identity::of(file) {
@@ -127,7 +133,8 @@ const PREFETCH_AHEAD: usize = 16 * WINDOW;
 /// What the hashing thread and the prefetch thread tell each other.
 #[derive(Default)]
 struct Progress {
-    /// Bytes from the start whose page-table entries the prefetch thread made.
+    /// The end of the last window the prefetch thread populated; every
+    /// window before it was populated by one thread or the other.
     populated: AtomicUsize,
     /// The end of the step the hashing thread is on (it faults in whatever
     /// of that step the prefetch thread has not touched yet).
@@ -202,8 +209,13 @@ fn populate_ahead(map: &Mmap, progress: &Progress) {
             continue;
         }
         let len = WINDOW.min(map.len() - offset);
-        if map.advise_range(Advice::PopulateRead, offset, len).is_err() {
-            return;
+        if let Err(e) = map.advise_range(Advice::PopulateRead, offset, len) {
+            // Before Linux 5.14 there is no such call, and the touches below
+            // fault the pages in instead; any other failure (a file cut
+            // short) is for the hashing thread to meet.
+            if e.raw_os_error() != Some(libc::EINVAL) {
+                return;
+            }
         }
         progress.populated.store(offset + len, Ordering::Release);
         touch_pages(&map[offset..offset + len]);

@@ -187,8 +187,10 @@ fn zero_fill_guarded(address: usize) -> bool {
             // thread that reads it (the hashing thread, the prefetch thread,
             // BLAKE3's workers) is joined before the guard is dropped, and
             // anything hashed after a fault is discarded because the guard
-            // is flagged; replacing the range with private zero pages cannot
-            // affect any other memory.
+            // is flagged (checked again once every thread is joined, since
+            // the flag is set after the zero pages are in place); replacing
+            // the range with private zero pages cannot affect any other
+            // memory.
             let mapped = unsafe {
                 libc::mmap(
                     from as *mut libc::c_void,

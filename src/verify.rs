@@ -440,8 +440,9 @@ const SMALL_BATCH: usize = 8;
 
 /// One verification in progress: a fixed set of workers (the calling thread
 /// and helper threads, see [`crate::helpers`]) claims entries in schedule
-/// order, so never more than one file per worker is open; with a progress
-/// callback the calling thread only reports progress.
+/// order, so never more than two files per worker are open (a pair hashed
+/// together); with a progress callback the calling thread only reports
+/// progress.
 struct Run<'a> {
     verifier: &'a Verifier,
     root: &'a Root,
@@ -643,7 +644,8 @@ impl<'a> Run<'a> {
         let per_file = threads_per_file(self.verifier.thread_count(), self.workers());
         let mut reader = Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap)
             .threads_per_file(per_file);
-        // Two small SHA-1 files in a row are hashed together, by two readers.
+        // Two SHA-1 files in a row, read the same way and not mapped, are
+        // hashed together, by two readers.
         let mut partner = Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap)
             .threads_per_file(per_file);
         let counting = self.verifier.progress.is_some();
@@ -695,8 +697,9 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Two entries, hashed together when both are small enough to be read
-    /// whole ([`Reader::verify_pair`]), else one after the other.
+    /// Two entries, hashed together when both are read the same way (whole,
+    /// or in pieces) and not mapped ([`Reader::verify_pair`]), else one
+    /// after the other.
     fn check_pair(
         &self,
         [first, second]: [&Entry; 2],

@@ -96,9 +96,10 @@ fn compress_pair(state_a: &mut [u32; 5], a: &[u8], state_b: &mut [u32; 5], b: &[
 /// SHA-NI when the CPU has it), in one call.
 fn compress(state: &mut [u32; 5], blocks: &[u8]) {
     debug_assert!(blocks.len() % 64 == 0);
-    // SAFETY: `GenericArray<u8, U64>` is `repr(transparent)` over
-    // `[u8; 64]` (size 64, alignment 1, every byte pattern valid), and the
-    // slice made covers `blocks.len() / 64` of them, all within `blocks`.
+    // SAFETY: `GenericArray<u8, U64>` is `repr(transparent)` over 64 `u8`s
+    // with no padding (size 64, alignment 1, every byte pattern valid; its
+    // own `from_slice` makes the same cast), and the slice made covers
+    // `blocks.len() / 64` of them, all within `blocks`.
     let blocks = unsafe {
         std::slice::from_raw_parts(
             blocks.as_ptr().cast::<GenericArray<u8, U64>>(),
