@@ -415,17 +415,29 @@ impl Reader {
     /// restore its size, so its identity is compared before and after (two
     /// `fstat`s, nothing next to the reads of a 256 KiB file or more).
     fn hash_streamed(&mut self, open: &mut OpenFile, meter: Meter) -> Result<Digest, ReadError> {
-        let before = open.identity;
-        // Only advice: a failure costs speed, never correctness.
-        let _ = rustix::fs::fadvise(&open.file, 0, None, rustix::fs::Advice::Sequential);
+        advise_sequential(open);
         let mut hasher = Hasher::new(self.algorithm);
         let read = read_into(&mut open.file, self.buffer(), &mut hasher, meter)?;
-        let after = Identity::of(&open.file).map_err(ReadError::Io)?;
-        if read != open.len || before.len != open.len || after != before {
-            return Err(ReadError::Changed);
-        }
+        unchanged_after_reading(open, read)?;
         Ok(hasher.finalize())
     }
+}
+
+/// Tells the kernel `open` will be read from start to end.
+fn advise_sequential(open: &OpenFile) {
+    // Only advice: a failure costs speed, never correctness.
+    let _ = rustix::fs::fadvise(&open.file, 0, None, rustix::fs::Advice::Sequential);
+}
+
+/// `Ok` if `open`, of which `read` bytes were read to its end, is the file
+/// it was when opened: same size, all of it read, same identity now.
+fn unchanged_after_reading(open: &OpenFile, read: u64) -> Result<(), ReadError> {
+    let before = open.identity;
+    let after = Identity::of(&open.file).map_err(ReadError::Io)?;
+    if read != open.len || before.len != open.len || after != before {
+        return Err(ReadError::Changed);
+    }
+    Ok(())
 }
 
 /// Two files read in pieces side by side, each into its own buffer: the
@@ -438,10 +450,8 @@ fn hash_streamed_pair<'a>(
     mut b: Side<'a>,
     meter: Meter,
 ) -> (Result<Digest, ReadError>, Result<Digest, ReadError>) {
-    for side in [&mut a, &mut b] {
-        // Only advice: a failure costs speed, never correctness.
-        let _ = rustix::fs::fadvise(&side.open.file, 0, None, rustix::fs::Advice::Sequential);
-    }
+    advise_sequential(a.open);
+    advise_sequential(b.open);
     while a.outcome.is_none() || b.outcome.is_none() {
         a.fill();
         b.fill();
@@ -519,17 +529,7 @@ impl<'a> Side<'a> {
             return;
         }
         let digest = crate::hasher::sha1_digest(self.lane.clone().finish(rest));
-        self.outcome = Some(self.unchanged().map(|()| digest));
-    }
-
-    /// `Ok` if the file is as it was when opened and all of it was read.
-    fn unchanged(&self) -> Result<(), ReadError> {
-        let before = self.open.identity;
-        let after = Identity::of(&self.open.file).map_err(ReadError::Io)?;
-        if self.read != self.open.len || before.len != self.open.len || after != before {
-            return Err(ReadError::Changed);
-        }
-        Ok(())
+        self.outcome = Some(unchanged_after_reading(self.open, self.read).map(|()| digest));
     }
 
     /// Ends a file not yet concluded: the run was cancelled.
