@@ -113,6 +113,23 @@ pub(crate) fn hash_file_on(
 /// run on the hashing thread.
 pub(crate) const MMAP_THRESHOLD: u64 = 16 * 1024 * 1024;
 
+/// Whether a file of `len` bytes is mapped when mapping is on (`mmap`): the
+/// one place that decides it ([`MMAP_THRESHOLD`] says why).
+pub(crate) fn is_mapped(mmap: bool, len: u64) -> bool {
+    mmap && len >= MMAP_THRESHOLD
+}
+
+/// How a [`Reader`] gets a file's bytes ([`Reader::access`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    /// In one `read` of this many bytes, plus a spare byte.
+    Whole(usize),
+    /// In buffer-sized pieces.
+    Pieces,
+    /// From a memory map, or in pieces where it cannot be mapped.
+    Mapped,
+}
+
 /// Read size: large enough that per-call overhead vanishes, small enough to
 /// stay in the L2 cache while it is hashed.
 const BUFFER_LEN: usize = 256 * 1024;
@@ -267,24 +284,34 @@ impl Reader {
         self.hash_expecting(open, Some(expected), meter)
     }
 
+    /// How this reader gets the bytes of a file of `len` bytes.
+    fn access(&self, len: u64) -> Access {
+        if is_mapped(self.mmap, len) {
+            return Access::Mapped;
+        }
+        match usize::try_from(len) {
+            Ok(len) if len < BUFFER_LEN => Access::Whole(len),
+            _ => Access::Pieces,
+        }
+    }
+
     fn hash_expecting(
         &mut self,
         open: &mut OpenFile,
         expected: Option<&Digest>,
         meter: Meter,
     ) -> Result<Digest, ReadError> {
-        if self.mmap && open.len >= MMAP_THRESHOLD {
-            if let Some(result) = hash_mapped(&open.file, open.identity, self.plan(), meter) {
-                return result;
-            }
-        }
-        match usize::try_from(open.len) {
-            Ok(len) if len < BUFFER_LEN => {
+        match self.access(open.len) {
+            Access::Whole(len) => {
                 let digest = self.hash_whole(open, len, expected)?;
                 meter.tick(len)?;
                 Ok(digest)
             }
-            _ => self.hash_streamed(open, meter),
+            Access::Mapped => match hash_mapped(&open.file, open.identity, self.plan(), meter) {
+                Some(result) => result,
+                None => self.hash_streamed(open, meter),
+            },
+            Access::Pieces => self.hash_streamed(open, meter),
         }
     }
 
@@ -337,17 +364,6 @@ impl Reader {
         Ok(&wanted[..len])
     }
 
-    /// Whether `open` is read in pieces: neither whole nor mapped.
-    fn streams(&self, open: &OpenFile) -> bool {
-        open.len >= BUFFER_LEN as u64 && !(self.mmap && open.len >= MMAP_THRESHOLD)
-    }
-
-    /// The length of `open` if [`Reader::verify_pair`] may read it whole.
-    fn whole_len(&self, open: &OpenFile) -> Option<usize> {
-        let len = usize::try_from(open.len).ok()?;
-        (len < BUFFER_LEN && !(self.mmap && open.len >= MMAP_THRESHOLD)).then_some(len)
-    }
-
     /// Verifies two SHA-1 files at once, each read by its own reader, when
     /// the CPU hashes pairs faster ([`crate::hasher::sha1_pair`]):
     /// [`Reader::verify_metered`] for each, in less time. Two files read
@@ -363,18 +379,17 @@ impl Reader {
         if !(sha1(reader_a) && sha1(reader_b) && crate::hasher::hashes_pairs_faster()) {
             return None;
         }
-        if reader_a.streams(open_a) && reader_b.streams(open_b) {
-            return Some(hash_streamed_pair(
-                Side::new(open_a, reader_a.buffer()),
-                Side::new(open_b, reader_b.buffer()),
-                meter,
-            ));
-        }
-        let len_a = reader_a.whole_len(open_a)?;
-        let len_b = reader_b.whole_len(open_b)?;
-        if len_a.min(len_b) < PAIR_MIN_LEN {
-            return None;
-        }
+        let (len_a, len_b) = match (reader_a.access(open_a.len), reader_b.access(open_b.len)) {
+            (Access::Pieces, Access::Pieces) => {
+                return Some(hash_streamed_pair(
+                    Side::new(open_a, reader_a.buffer()),
+                    Side::new(open_b, reader_b.buffer()),
+                    meter,
+                ))
+            }
+            (Access::Whole(a), Access::Whole(b)) if a.min(b) >= PAIR_MIN_LEN => (a, b),
+            _ => return None,
+        };
         let (bytes_a, bytes_b) = match (
             reader_a.read_whole(open_a, len_a),
             reader_b.read_whole(open_b, len_b),

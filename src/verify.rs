@@ -14,7 +14,7 @@ use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
 use crate::root::{open_regular, OpenError, OpenFile, Root};
 use crate::slots::Slots;
-use crate::source::{threads_per_file, Meter, ReadError, Reader, MMAP_THRESHOLD};
+use crate::source::{is_mapped, threads_per_file, Meter, ReadError, Reader};
 
 /// How often, at most, the progress callback runs.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
@@ -451,7 +451,7 @@ struct Run<'a> {
     order: Vec<usize>,
     /// How many of `order` are big files, claimed one or two at a time.
     big: usize,
-    /// How many of the big files are mapped ([`MMAP_THRESHOLD`]), and so
+    /// How many of the big files are mapped ([`is_mapped`]), and so
     /// claimed one at a time: from a map one file hashes about as fast as
     /// two read side by side, and the map's prefetch thread needs a core.
     mapped: usize,
@@ -519,11 +519,10 @@ impl<'a> Run<'a> {
         let mut big: Vec<usize> = (0..sizes.len()).filter(|&i| sizes[i] >= BIG_FILE).collect();
         big.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
         self.big = big.len();
-        self.mapped = if self.verifier.mmap {
-            big.iter().filter(|&&i| sizes[i] >= MMAP_THRESHOLD).count()
-        } else {
-            0
-        };
+        self.mapped = big
+            .iter()
+            .filter(|&&i| is_mapped(self.verifier.mmap, sizes[i]))
+            .count();
         self.order = big;
         self.order.reserve(self.items.len() - self.big);
         self.order.extend(
@@ -869,7 +868,7 @@ mod tests {
         // One worker pairs all it can.
         assert_eq!(claims(1, true, &[M; 3]), [0..2, 2..3]);
         // Mapped files one by one, then the rest in pairs.
-        let mapped = MMAP_THRESHOLD;
+        let mapped = crate::source::MMAP_THRESHOLD;
         assert_eq!(
             claims(2, true, &[mapped, M, mapped, M, M, M]),
             [0..1, 1..2, 2..4, 4..6]
