@@ -205,7 +205,7 @@ fn hand_out(job: Box<Job>) -> bool {
             helper.thread.unpark();
             true
         }
-        None => start_helper(job),
+        None => start_helper(Some(job)),
     }
 }
 
@@ -233,23 +233,54 @@ fn take_idle() -> Option<Arc<Helper>> {
 
 /// Whether a new helper thread took `job`; if the system refused the
 /// thread, the job was dropped without running.
-fn start_helper(job: Box<Job>) -> bool {
+fn start_helper(job: Option<Box<Job>>) -> bool {
     thread::Builder::new()
         .name("checksig-helper".into())
-        .spawn(move || helper_main(*job))
+        .spawn(move || helper_main(job.map(|job| *job)))
         .is_ok()
 }
 
-/// A helper thread: runs its first job, then parks in [`IDLE`] for the next
-/// until [`LINGER`] passes without one.
-fn helper_main(first: Job) {
+/// Starts helper threads, without work, until at least `helpers` wait in
+/// [`IDLE`] (or are about to), for a caller with other work to do first;
+/// returns how many it started.
+///
+/// Why: a thread started while its parent keeps its core busy was often
+/// placed on that core and first ran 1-3 ms later, once the scheduler moved
+/// it (this project's machine, 2026-11-25); a verification reading a large
+/// manifest then hashed on one core for that long. Started before the
+/// manifest is parsed, the helpers are placed by the time the files are.
+pub(crate) fn prestart(helpers: usize) -> usize {
+    #[cfg(test)]
+    if REFUSE_THREADS.with(std::cell::Cell::get) {
+        return 0;
+    }
+    let missing = helpers.saturating_sub(idle_helpers());
+    // If the system refuses a thread, the calls will do with fewer.
+    (0..missing).take_while(|_| start_helper(None)).count()
+}
+
+fn idle_helpers() -> usize {
+    IDLE.iter()
+        .filter(|slot| !slot.load(Ordering::Relaxed).is_null())
+        .count()
+}
+
+/// A helper thread: runs its first job, if any, then parks in [`IDLE`] for
+/// the next until [`LINGER`] passes without one.
+fn helper_main(first: Option<Job>) {
     record(true);
     let me = Arc::new(Helper {
         pid: std::process::id(),
         thread: thread::current(),
         job: AtomicPtr::new(ptr::null_mut()),
     });
-    first.run();
+    match first {
+        Some(job) => job.run(),
+        #[cfg(test)]
+        None => PRESTARTED.lock().unwrap().push(thread::current().id()),
+        #[cfg(not(test))]
+        None => {}
+    }
     while let Some(job) = next_job(&me) {
         (*job).run();
     }
@@ -329,6 +360,10 @@ thread_local! {
     /// to start threads (tests only).
     pub(crate) static REFUSE_THREADS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
+
+/// Helper threads started without a job, by [`prestart`] (tests only).
+#[cfg(test)]
+static PRESTARTED: Mutex<Vec<thread::ThreadId>> = Mutex::new(Vec::new());
 
 /// Helper threads started and ended in this process so far (tests only).
 #[cfg(test)]
@@ -411,6 +446,30 @@ mod tests {
             assert!(Instant::now() < deadline, "the helper still runs");
             thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Other tests' helpers park and leave at any time, so the count this
+    /// test asks for may already be met: a few attempts are allowed.
+    #[test]
+    fn prestart_starts_helpers_without_a_job() {
+        for _ in 0..5 {
+            let before = history().0;
+            if prestart(idle_helpers() + 1) == 0 {
+                continue;
+            }
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while !PRESTARTED
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|id| !before.contains(id))
+            {
+                assert!(Instant::now() < deadline, "the started helper never ran");
+                thread::sleep(Duration::from_millis(1));
+            }
+            return;
+        }
+        panic!("prestart started no helper");
     }
 
     #[test]

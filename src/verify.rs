@@ -272,6 +272,9 @@ impl Verifier {
         let root = root.as_ref();
         let manifest_path = root.join(&self.manifest);
         let bytes = read_manifest(&manifest_path)?;
+        if bytes.len() >= PRESTART_MIN {
+            crate::helpers::prestart(self.thread_count() - 1);
+        }
         let algorithm = if self.detect_algorithm {
             crate::detect::detect(Some(&self.manifest), &bytes)
         } else {
@@ -349,6 +352,10 @@ pub(crate) fn thread_count(requested: usize) -> usize {
         NonZeroUsize::get,
     )
 }
+
+/// From this size of manifest (some 1,300 lines), the helper threads are
+/// started before it is parsed ([`crate::helpers::prestart`]).
+const PRESTART_MIN: usize = 64 * 1024;
 
 /// The largest manifest read (about 17 million lines): a larger one, such
 /// as a sparse file claiming terabytes, is an error rather than an attempt
