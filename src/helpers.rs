@@ -231,8 +231,8 @@ fn take_idle() -> Option<Arc<Helper>> {
     None
 }
 
-/// Whether a new helper thread took `job`; if the system refused the
-/// thread, the job was dropped without running.
+/// Whether a new helper thread started, with `job` (if any) as its first;
+/// if the system refused the thread, the job was dropped without running.
 fn start_helper(job: Option<Box<Job>>) -> bool {
     thread::Builder::new()
         .name("checksig-helper".into())
