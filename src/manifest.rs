@@ -217,6 +217,14 @@ impl Parser {
 
     /// Parses a whole manifest, numbering lines from 1.
     pub fn parse(&mut self, bytes: &[u8]) -> Manifest {
+        Manifest {
+            items: self.parse_lines(bytes, 1),
+        }
+    }
+
+    /// The items of `bytes`, whole lines, the first of them numbered
+    /// `first_line`.
+    pub(crate) fn parse_lines(&mut self, bytes: &[u8], first_line: u64) -> Vec<Item> {
         // Sized once: growing by doubling would copy a large manifest's items
         // several times, into freshly faulted memory each time. Never more
         // than the bytes can hold entries, so that a file of blank lines
@@ -224,8 +232,7 @@ impl Parser {
         let line_count = memchr::memchr_iter(b'\n', bytes).count() + 1;
         let most_entries = bytes.len() / (self.algorithm.hex_len() + 3) + 1;
         let mut items = Vec::with_capacity(line_count.min(most_entries));
-        for (index, raw) in lines(bytes).enumerate() {
-            let number = index as u64 + 1;
+        for (number, raw) in (first_line..).zip(lines(bytes)) {
             match self.parse_line(number, raw) {
                 Line::Skipped => {}
                 Line::Entry(entry) => items.push(Item::Entry(entry)),
@@ -235,7 +242,13 @@ impl Parser {
                 })),
             }
         }
-        Manifest { items }
+        items
+    }
+
+    /// Whether single-blank mode is decided: from then on every line
+    /// parses alike whatever came before it.
+    pub(crate) fn mode_is_fixed(&self) -> bool {
+        self.single_blank.is_some()
     }
 
     /// Parses one line (with or without its trailing `\n`).

@@ -76,6 +76,38 @@ impl<T> Slots<T> {
     }
 }
 
+impl<T> Slots<T> {
+    /// The written values in index order, the slots never written left out.
+    pub fn into_written(self) -> Vec<T> {
+        let this = ManuallyDrop::new(self);
+        let mut len = 0;
+        for (index, written) in this.written.iter().enumerate() {
+            if written.load(Ordering::Acquire) {
+                if index != len {
+                    // SAFETY: slot `index` holds a value (its flag is set)
+                    // and slot `len < index` does not any more (it was
+                    // empty, or its value was moved lower): the value moves
+                    // down, once, and slot `index` is left as moved-from.
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(
+                            this.values.add(index),
+                            this.values.add(len),
+                            1,
+                        )
+                    };
+                }
+                len += 1;
+            }
+        }
+        // SAFETY: moved out once, from a value that is never used again.
+        drop(unsafe { std::ptr::read(&this.written) });
+        // SAFETY: the parts of the `Vec` taken apart in `new`, reassembled
+        // once (`this` is never dropped); the first `len` slots hold the
+        // written values, the rest nothing that needs dropping.
+        unsafe { Vec::from_raw_parts(this.values, len, this.capacity) }
+    }
+}
+
 impl<T> Drop for Slots<T> {
     fn drop(&mut self) {
         for (index, written) in self.written.iter().enumerate() {
@@ -137,6 +169,24 @@ mod tests {
         slots.set(1, Arc::clone(&value));
         drop(slots);
         assert_eq!(Arc::strong_count(&value), 1);
+    }
+
+    #[test]
+    fn written_values_close_up_over_empty_slots() {
+        let value = Arc::new(());
+        let slots = Slots::new(6);
+        for index in [1, 2, 4] {
+            slots.set(index, (index, Arc::clone(&value)));
+        }
+        let written = slots.into_written();
+        assert_eq!(
+            written.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+            [1, 2, 4]
+        );
+        assert_eq!(Arc::strong_count(&value), 4);
+        drop(written);
+        assert_eq!(Arc::strong_count(&value), 1);
+        assert!(Slots::<u8>::new(3).into_written().is_empty());
     }
 
     #[test]

@@ -16,6 +16,8 @@ use crate::root::{open_regular, OpenError, OpenFile, Root};
 use crate::slots::Slots;
 use crate::source::{is_mapped, threads_per_file, Meter, ReadError, Reader};
 
+mod chunked;
+
 /// How often, at most, the progress callback runs.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
 
@@ -281,8 +283,15 @@ impl Verifier {
             self.algorithm
         };
         // A sidecar (`file.iso.sha256` holding only a digest) checks the file it is named after.
-        let manifest = crate::sidecar::parse(&self.manifest, algorithm, &bytes)
-            .unwrap_or_else(|| Parser::new(algorithm).parse(&bytes));
+        let manifest = match crate::sidecar::parse(&self.manifest, algorithm, &bytes) {
+            Some(manifest) => manifest,
+            None => {
+                if let Some(result) = chunked::verify(self, root, algorithm, &bytes) {
+                    return result;
+                }
+                Parser::new(algorithm).parse(&bytes)
+            }
+        };
         let mut report = self.verify_parsed(root, &manifest, Names::Later)?;
         report.move_names_from(manifest);
         Ok(report)
@@ -445,6 +454,100 @@ const PARALLEL_STAT_MIN: usize = 256;
 /// contend on the shared counter once per tiny file.
 const SMALL_BATCH: usize = 8;
 
+/// How entries are opened under the root and hashed, one at a time or two
+/// together: for a [`Run`] and for [`chunked`] verification alike.
+struct Checker<'a> {
+    verifier: &'a Verifier,
+    root: &'a Root,
+    /// Whether two files in a row are hashed together
+    /// ([`Reader::verify_pair`]): SHA-1 on a CPU with SHA-NI.
+    pairing: bool,
+}
+
+impl<'a> Checker<'a> {
+    fn new(verifier: &'a Verifier, root: &'a Root) -> Checker<'a> {
+        Checker {
+            verifier,
+            root,
+            pairing: verifier.algorithm == Algorithm::Sha1 && hashes_pairs_faster(),
+        }
+    }
+
+    /// A worker's two readers: two SHA-1 files in a row, read the same way
+    /// and not mapped, are hashed together, one by each.
+    fn readers(&self, workers: usize) -> [Reader; 2] {
+        // Threads no worker uses (fewer files than threads) may share a file.
+        let per_file = threads_per_file(self.verifier.thread_count(), workers);
+        std::array::from_fn(|_| {
+            Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap)
+                .threads_per_file(per_file)
+        })
+    }
+
+    fn check(&self, entry: &Entry, reader: &mut Reader, meter: Meter) -> Status {
+        match self.open(entry) {
+            Ok(mut open) => self.check_open(entry, &mut open, reader, meter),
+            Err(status) => status,
+        }
+    }
+
+    /// Two entries, hashed together when both are read the same way (whole,
+    /// or in pieces) and not mapped ([`Reader::verify_pair`]), else one
+    /// after the other.
+    fn check_pair(
+        &self,
+        [first, second]: [&Entry; 2],
+        [reader, partner]: [&mut Reader; 2],
+        meter: Meter,
+    ) -> [Status; 2] {
+        let mut open_first = match self.open(first) {
+            Ok(open) => open,
+            Err(status) => return [status, self.check(second, partner, meter)],
+        };
+        let mut open_second = match self.open(second) {
+            Ok(open) => open,
+            Err(status) => {
+                let first_status = self.check_open(first, &mut open_first, reader, meter);
+                return [first_status, status];
+            }
+        };
+        let paired = Reader::verify_pair(
+            (&mut *reader, &mut open_first, &first.digest),
+            (&mut *partner, &mut open_second, &second.digest),
+            meter,
+        );
+        match paired {
+            Some((outcome_first, outcome_second)) => [
+                status_of(first, outcome_first),
+                status_of(second, outcome_second),
+            ],
+            None => [
+                self.check_open(first, &mut open_first, reader, meter),
+                self.check_open(second, &mut open_second, partner, meter),
+            ],
+        }
+    }
+
+    fn open(&self, entry: &Entry) -> Result<OpenFile, Status> {
+        self.root.open_file(&entry.name).map_err(|e| match e {
+            OpenError::Missing => Status::Missing,
+            OpenError::OutsideRoot => Status::OutsideRoot,
+            OpenError::NotRegular(kind) => Status::NotRegular(kind),
+            OpenError::Io(e) => Status::Unreadable(e),
+        })
+    }
+
+    fn check_open(
+        &self,
+        entry: &Entry,
+        open: &mut OpenFile,
+        reader: &mut Reader,
+        meter: Meter,
+    ) -> Status {
+        status_of(entry, reader.verify_metered(open, &entry.digest, meter))
+    }
+}
+
 /// One verification in progress: a fixed set of workers (the calling thread
 /// and helper threads, see [`crate::helpers`]) claims entries in schedule
 /// order, so never more than two files per worker are open (a pair hashed
@@ -463,9 +566,7 @@ struct Run<'a> {
     /// two read side by side, and the map's prefetch thread needs a core.
     mapped: usize,
     workers: usize,
-    /// Whether two files claimed together are hashed together
-    /// ([`Reader::verify_pair`]): SHA-1 on a CPU with SHA-NI.
-    pairing: bool,
+    checker: Checker<'a>,
     names: Names,
     next: AtomicUsize,
     /// Workers hashing a claim of big files right now.
@@ -493,7 +594,7 @@ impl<'a> Run<'a> {
             big: 0,
             mapped: 0,
             workers: verifier.thread_count().min(items.len()).max(1),
-            pairing: verifier.algorithm == Algorithm::Sha1 && hashes_pairs_faster(),
+            checker: Checker::new(verifier, root),
             names,
             next: AtomicUsize::new(0),
             on_big: AtomicUsize::new(0),
@@ -613,7 +714,7 @@ impl<'a> Run<'a> {
             } else if start < self.big {
                 self.big_batch(self.big - start)
             } else {
-                let smallest = if self.pairing { 2 } else { 1 };
+                let smallest = if self.checker.pairing { 2 } else { 1 };
                 ((self.order.len() - start) / (4 * self.workers)).clamp(smallest, SMALL_BATCH)
             };
             let end = self.order.len().min(start + batch);
@@ -638,7 +739,7 @@ impl<'a> Run<'a> {
     /// run side by side on their own cores rather than paired on one.
     fn big_batch(&self, left: usize) -> usize {
         let idle = self.workers - self.on_big.load(Ordering::Relaxed).min(self.workers - 1);
-        if self.pairing && left >= 2 && left > idle {
+        if self.checker.pairing && left >= 2 && left > idle {
             2
         } else {
             1
@@ -646,15 +747,8 @@ impl<'a> Run<'a> {
     }
 
     fn work(&self) {
-        // Threads no worker uses (fewer files than threads) may share a file.
-        let per_file = threads_per_file(self.verifier.thread_count(), self.workers());
-        let mut reader = Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap)
-            .threads_per_file(per_file);
-        // Two SHA-1 files in a row, read the same way and not mapped, are
-        // hashed together, by two readers.
-        let mut partner = Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap)
-            .threads_per_file(per_file);
-        let counting = self.verifier.progress.is_some();
+        let [mut reader, mut partner] = self.checker.readers(self.workers());
+        let meter = self.meter(self.verifier.progress.is_some());
         while let Some(claimed) = self.claim() {
             let mut pending = self.order[claimed.clone()].iter().copied().peekable();
             while let Some(index) = pending.next() {
@@ -664,19 +758,19 @@ impl<'a> Run<'a> {
                 let item = &self.items[index];
                 let status = match item {
                     Item::Entry(entry) => match pending.peek().map(|&next| &self.items[next]) {
-                        Some(Item::Entry(next_entry)) if self.pairing => {
+                        Some(Item::Entry(next_entry)) if self.checker.pairing => {
                             let next = pending.next().expect("peeked");
-                            let [status, next_status] = self.check_pair(
+                            let [status, next_status] = self.checker.check_pair(
                                 [entry, next_entry],
                                 [&mut reader, &mut partner],
-                                counting,
+                                meter,
                             );
                             let next_report =
                                 entry_report(&self.items[next], next_status, self.names);
                             self.reports.set(next, next_report);
                             status
                         }
-                        _ => self.check(entry, &mut reader, counting),
+                        _ => self.checker.check(entry, &mut reader, meter),
                     },
                     Item::Malformed(malformed) => Status::Malformed {
                         text: malformed.text.clone(),
@@ -686,7 +780,7 @@ impl<'a> Run<'a> {
                 self.reports
                     .set(index, entry_report(item, status, self.names));
             }
-            if counting {
+            if self.verifier.progress.is_some() {
                 self.files_done
                     .fetch_add(claimed.len() as u64, Ordering::Relaxed);
             }
@@ -694,72 +788,6 @@ impl<'a> Run<'a> {
                 self.on_big.fetch_sub(1, Ordering::Relaxed);
             }
         }
-    }
-
-    fn check(&self, entry: &Entry, reader: &mut Reader, counting: bool) -> Status {
-        match self.open(entry) {
-            Ok(mut open) => self.check_open(entry, &mut open, reader, counting),
-            Err(status) => status,
-        }
-    }
-
-    /// Two entries, hashed together when both are read the same way (whole,
-    /// or in pieces) and not mapped ([`Reader::verify_pair`]), else one
-    /// after the other.
-    fn check_pair(
-        &self,
-        [first, second]: [&Entry; 2],
-        [reader, partner]: [&mut Reader; 2],
-        counting: bool,
-    ) -> [Status; 2] {
-        let mut open_first = match self.open(first) {
-            Ok(open) => open,
-            Err(status) => return [status, self.check(second, partner, counting)],
-        };
-        let mut open_second = match self.open(second) {
-            Ok(open) => open,
-            Err(status) => {
-                let first_status = self.check_open(first, &mut open_first, reader, counting);
-                return [first_status, status];
-            }
-        };
-        let paired = Reader::verify_pair(
-            (&mut *reader, &mut open_first, &first.digest),
-            (&mut *partner, &mut open_second, &second.digest),
-            self.meter(counting),
-        );
-        match paired {
-            Some((outcome_first, outcome_second)) => [
-                status_of(first, outcome_first),
-                status_of(second, outcome_second),
-            ],
-            None => [
-                self.check_open(first, &mut open_first, reader, counting),
-                self.check_open(second, &mut open_second, partner, counting),
-            ],
-        }
-    }
-
-    fn open(&self, entry: &Entry) -> Result<OpenFile, Status> {
-        self.root.open_file(&entry.name).map_err(|e| match e {
-            OpenError::Missing => Status::Missing,
-            OpenError::OutsideRoot => Status::OutsideRoot,
-            OpenError::NotRegular(kind) => Status::NotRegular(kind),
-            OpenError::Io(e) => Status::Unreadable(e),
-        })
-    }
-
-    fn check_open(
-        &self,
-        entry: &Entry,
-        open: &mut OpenFile,
-        reader: &mut Reader,
-        counting: bool,
-    ) -> Status {
-        status_of(
-            entry,
-            reader.verify_metered(open, &entry.digest, self.meter(counting)),
-        )
     }
 
     fn meter(&self, counting: bool) -> Meter<'_> {

@@ -1,0 +1,362 @@
+//! A large manifest verified as it is parsed: each worker claims a chunk of
+//! lines, parses it and checks its entries at once.
+//!
+//! Why: parsed first, on the calling thread alone, 20,000 lines took 5 ms
+//! in a fresh process before any file was opened, about a twentieth of the
+//! run, and the list of entries took 2 MB of fresh pages, which cost
+//! 2.5-3.6 µs each on this project's machine (BENCHMARKS.md, session 6).
+//! Here parsing runs on every worker, interleaved with hashing, and no list
+//! of the whole manifest is built: each chunk's entries move into their
+//! reports.
+//!
+//! Used only where a [`Run`] would check the manifest in its own order
+//! anyway: more than [`SCHEDULE_BY_SIZE_LIMIT`] lines, several workers, and
+//! no progress callback or completeness check, which need the whole list.
+//! The report is the same as a [`Run`]'s; the tests compare the two.
+
+use super::*;
+use std::sync::Mutex;
+
+/// Lines per chunk, a worker's claim: few enough that the workers finish
+/// together (16 files of 4 KiB are 60 µs of work), enough that claiming
+/// costs nothing next to them.
+const CHUNK_LINES: usize = 16;
+
+/// At most this many lines are parsed in order first, until one decides
+/// single-blank mode ([`Parser`]); a manifest that has not decided it by
+/// then (all tagged lines, say) is verified the usual way.
+const HEAD_MAX_LINES: usize = 64;
+
+/// Verifies `bytes`, a manifest of `algorithm`, chunk by chunk, if it suits
+/// (see the module's documentation); `None` if it does not.
+pub(super) fn verify(
+    verifier: &Verifier,
+    root: &Path,
+    algorithm: Algorithm,
+    bytes: &[u8],
+) -> Option<Result<Report, Error>> {
+    if !suits(verifier, bytes) {
+        return None;
+    }
+    verify_chunks(verifier, root, algorithm, bytes)
+}
+
+fn suits(verifier: &Verifier, bytes: &[u8]) -> bool {
+    verifier.progress.is_none()
+        && !verifier.report_unlisted
+        && verifier.thread_count() > 1
+        && memchr::memchr_iter(b'\n', bytes).count() > SCHEDULE_BY_SIZE_LIMIT
+}
+
+/// [`verify`] without the size and option checks; `None` if single-blank
+/// mode is not decided within [`HEAD_MAX_LINES`] lines, or if the lines
+/// are too short for a slot per line to stay small.
+fn verify_chunks(
+    verifier: &Verifier,
+    root_path: &Path,
+    algorithm: Algorithm,
+    bytes: &[u8],
+) -> Option<Result<Report, Error>> {
+    let mut parser = Parser::new(algorithm);
+    let (head, rest, rest_first_line) = parse_head(&mut parser, bytes)?;
+    let (chunks, rest_lines) = chunks_of(rest, rest_first_line);
+    // A slot per line, blank or comment lines included: at most twice as
+    // many as the bytes can hold entries (a parsed manifest's bound), so
+    // that a file of short lines cannot ask for many times its size.
+    let most_entries = rest.len() / (algorithm.hex_len() + 3) + 1;
+    if rest_lines > 2 * most_entries + chunks.len() {
+        return None;
+    }
+    let root = match Root::open(root_path, !verifier.allow_outside_root) {
+        Ok(root) => root,
+        Err(source) => {
+            return Some(Err(Error::OpenRoot {
+                path: root_path.to_path_buf(),
+                source,
+            }))
+        }
+    };
+    let this = &Verifier {
+        algorithm,
+        ..verifier.clone()
+    };
+    let workers = this.thread_count();
+    let checker = Checker::new(this, &root);
+    let head_len = head.len();
+    let slots = Slots::new(head_len + rest_lines);
+    let head = Mutex::new(Some(head));
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let [mut reader, mut partner] = checker.readers(workers);
+        let meter = Meter::new(None, this.cancel.flag());
+        while !this.cancel.is_cancelled() {
+            // Claim 0 is the head, parsed already; claim i the chunk i - 1.
+            let claim = next.fetch_add(1, Ordering::Relaxed);
+            let items = match claim.checked_sub(1) {
+                None => head.lock().unwrap_or_else(|e| e.into_inner()).take(),
+                Some(index) => chunks
+                    .get(index)
+                    .map(|&(chunk, first_line)| parser.clone().parse_lines(chunk, first_line)),
+            };
+            let Some(items) = items else {
+                return;
+            };
+            let slot_of = |line: u64, position: usize| match claim {
+                0 => position,
+                _ => head_len + (line - rest_first_line) as usize,
+            };
+            let mut items = items.into_iter().enumerate().peekable();
+            while let Some((position, item)) = items.next() {
+                if this.cancel.is_cancelled() {
+                    return;
+                }
+                let entry = match item {
+                    Item::Entry(entry) => entry,
+                    Item::Malformed(malformed) => {
+                        slots.set(
+                            slot_of(malformed.line, position),
+                            malformed_report(malformed),
+                        );
+                        continue;
+                    }
+                };
+                let slot = slot_of(entry.line, position);
+                let next_is_entry = matches!(items.peek(), Some((_, Item::Entry(_))));
+                if !(checker.pairing && next_is_entry) {
+                    let status = checker.check(&entry, &mut reader, meter);
+                    slots.set(slot, report_of(entry, status));
+                    continue;
+                }
+                let Some((next_position, Item::Entry(next))) = items.next() else {
+                    unreachable!("the next item was peeked as an entry");
+                };
+                let next_slot = slot_of(next.line, next_position);
+                let [status, next_status] =
+                    checker.check_pair([&entry, &next], [&mut reader, &mut partner], meter);
+                slots.set(slot, report_of(entry, status));
+                slots.set(next_slot, report_of(next, next_status));
+            }
+        }
+    };
+    crate::helpers::run(workers - 1, &work, |_| work());
+    if this.cancel.is_cancelled() {
+        return Some(Err(Error::Cancelled));
+    }
+    let policy = Policy {
+        ignore_missing: verifier.ignore_missing,
+        strict: verifier.strict,
+    };
+    Some(Ok(Report::new(slots.into_written(), policy)))
+}
+
+/// Parses lines of `bytes` in order until single-blank mode is decided:
+/// their items, the bytes after them and the number of the first line
+/// there. `None` if [`HEAD_MAX_LINES`] lines do not decide it.
+fn parse_head<'b>(parser: &mut Parser, bytes: &'b [u8]) -> Option<(Vec<Item>, &'b [u8], u64)> {
+    let mut items = Vec::new();
+    let mut rest = bytes;
+    let mut line = 1;
+    while !parser.mode_is_fixed() && !rest.is_empty() {
+        if line > HEAD_MAX_LINES as u64 {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |newline| newline + 1);
+        items.extend(parser.parse_lines(&rest[..end], line));
+        rest = &rest[end..];
+        line += 1;
+    }
+    Some((items, rest, line))
+}
+
+/// `bytes` cut after every [`CHUNK_LINES`]-th line, each piece with the
+/// number of its first line (the first is `first_line`); and how many lines
+/// there are in all.
+fn chunks_of(bytes: &[u8], first_line: u64) -> (Vec<(&[u8], u64)>, usize) {
+    let mut chunks = Vec::with_capacity(bytes.len() / (CHUNK_LINES * 40) + 1);
+    let (mut start, mut line, mut lines) = (0, first_line, 0);
+    for newline in memchr::memchr_iter(b'\n', bytes) {
+        lines += 1;
+        if lines % CHUNK_LINES == 0 {
+            chunks.push((&bytes[start..=newline], line));
+            (start, line) = (newline + 1, line + CHUNK_LINES as u64);
+        }
+    }
+    if start < bytes.len() {
+        chunks.push((&bytes[start..], line));
+        lines += usize::from(!bytes.ends_with(b"\n"));
+    }
+    (chunks, lines)
+}
+
+fn report_of(entry: Entry, status: Status) -> EntryReport {
+    EntryReport {
+        line: entry.line,
+        name: entry.name,
+        expected: Some(entry.digest),
+        status,
+    }
+}
+
+fn malformed_report(malformed: crate::manifest::Malformed) -> EntryReport {
+    EntryReport {
+        line: malformed.line,
+        name: Vec::new(),
+        expected: None,
+        status: Status::Malformed {
+            text: malformed.text,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A line's number and name, expected and actual digests, and status.
+    type Said = (u64, Vec<u8>, Option<Digest>, Option<Digest>, String);
+
+    /// What a report says of each line, comparable across the two paths.
+    fn summary(report: &Report) -> Vec<Said> {
+        report
+            .entries()
+            .iter()
+            .map(|e| {
+                let status = format!("{:?}", e.status.kind());
+                (e.line, e.name.clone(), e.expected, e.actual(), status)
+            })
+            .collect()
+    }
+
+    /// The report of a [`Run`] over the parsed manifest, for comparison.
+    fn run_report(verifier: &Verifier, dir: &Path, bytes: &[u8]) -> Report {
+        let manifest = Parser::new(Algorithm::Sha1).parse(bytes);
+        verifier.verify_manifest(dir, &manifest).unwrap()
+    }
+
+    /// One manifest line of a kind, naming file `index` of the tree.
+    fn line(kind: u8, index: usize) -> String {
+        let content = format!("file {index}\n");
+        let good = crate::hasher::hash_bytes(Algorithm::Sha1, content.as_bytes());
+        let other = crate::hasher::hash_bytes(Algorithm::Sha1, b"something else");
+        match kind {
+            0 => format!("{good}  f{index}\n"),
+            1 => format!("{other}  f{index}\n"),
+            2 => format!("{good}  missing{index}\n"),
+            3 => "# a comment\n".to_string(),
+            4 => "\n".to_string(),
+            5 => "not a manifest line\n".to_string(),
+            6 => format!("SHA1 (f{index}) = {good}\n"),
+            7 => format!("{good} *f{index}\r\n"),
+            8 => format!("{good} f{index}\n"), // single blank: malformed after text lines
+            _ => format!("{good}  ../outside{index}\n"),
+        }
+    }
+
+    fn tree(files: usize) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for index in 0..files {
+            std::fs::write(
+                dir.path().join(format!("f{index}")),
+                format!("file {index}\n"),
+            )
+            .unwrap();
+        }
+        dir
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+        /// Chunk by chunk, every line gets the report a [`Run`] gives it,
+        /// in the same order, whatever the mix of lines and chunk edges.
+        #[test]
+        fn chunked_reports_match_a_run(
+            head in proptest::collection::vec(prop_oneof![Just(3u8), Just(4), Just(5), Just(6)], 0..4),
+            kinds in proptest::collection::vec(
+                prop_oneof![4 => Just(0u8), 8 => 1u8..10], 0..120),
+            last_newline in any::<bool>(),
+        ) {
+            let dir = tree(kinds.len() + 1);
+            let mut text: String = head.iter().enumerate().map(|(i, &k)| line(k, i)).collect();
+            text.push_str(&line(0, kinds.len()));
+            text.extend(kinds.iter().enumerate().map(|(i, &k)| line(k, i)));
+            if !last_newline {
+                text.pop();
+            }
+            let verifier = Verifier::new().threads(2);
+            let expected = summary(&run_report(&verifier, dir.path(), text.as_bytes()));
+            // Mostly short lines are left to a run (tested below).
+            let chunked = verify_chunks(&verifier, dir.path(), Algorithm::Sha1, text.as_bytes());
+            prop_assume!(chunked.is_some());
+            prop_assert_eq!(summary(&chunked.unwrap().unwrap()), expected);
+        }
+    }
+
+    #[test]
+    fn chunks_end_after_every_sixteenth_line_and_count_them_all() {
+        let text: String = (1..=40).map(|i| format!("{i}\n")).collect();
+        let (chunks, lines) = chunks_of(text.as_bytes(), 5);
+        assert_eq!(lines, 40);
+        let firsts: Vec<u64> = chunks.iter().map(|&(_, first)| first).collect();
+        assert_eq!(firsts, [5, 21, 37]);
+        assert!(chunks[0].0.starts_with(b"1\n") && chunks[0].0.ends_with(b"\n16\n"));
+        assert_eq!(chunks[2].0, b"33\n34\n35\n36\n37\n38\n39\n40\n");
+        let (chunks, lines) = chunks_of(b"a\nb", 1);
+        assert_eq!((chunks.len(), lines), (1, 2));
+        assert_eq!(chunks_of(b"", 1).1, 0);
+    }
+
+    #[test]
+    fn a_mode_undecided_after_the_head_is_left_to_a_run() {
+        let dir = tree(1);
+        let tagged = line(6, 0).repeat(HEAD_MAX_LINES + 1);
+        let verifier = Verifier::new().threads(2);
+        assert!(verify_chunks(&verifier, dir.path(), Algorithm::Sha1, tagged.as_bytes()).is_none());
+        let decided = line(6, 0).repeat(HEAD_MAX_LINES - 1) + &line(0, 0);
+        assert!(
+            verify_chunks(&verifier, dir.path(), Algorithm::Sha1, decided.as_bytes()).is_some()
+        );
+    }
+
+    #[test]
+    fn only_large_manifests_checked_in_manifest_order_are_chunked() {
+        let small = line(0, 0).repeat(SCHEDULE_BY_SIZE_LIMIT);
+        let large = line(0, 0).repeat(SCHEDULE_BY_SIZE_LIMIT + 1);
+        let two = Verifier::new().threads(2);
+        assert!(suits(&two, large.as_bytes()));
+        assert!(!suits(&two, small.as_bytes()));
+        assert!(!suits(&Verifier::new().threads(1), large.as_bytes()));
+        assert!(!suits(&two.clone().report_unlisted(true), large.as_bytes()));
+        assert!(!suits(&two.clone().progress(|_| true), large.as_bytes()));
+    }
+
+    #[test]
+    fn short_lines_are_left_to_a_run() {
+        let dir = tree(1);
+        let text = line(0, 0) + &"x\n".repeat(200);
+        let verifier = Verifier::new().threads(2);
+        assert!(verify_chunks(&verifier, dir.path(), Algorithm::Sha1, text.as_bytes()).is_none());
+    }
+
+    #[test]
+    fn a_cancelled_run_is_an_error() {
+        let dir = tree(40);
+        let text: String = (0..40).map(|i| line(0, i)).collect();
+        let token = CancelToken::new();
+        token.cancel();
+        let verifier = Verifier::new().threads(2).cancel_token(token);
+        let result =
+            verify_chunks(&verifier, dir.path(), Algorithm::Sha1, text.as_bytes()).unwrap();
+        assert!(matches!(result, Err(Error::Cancelled)));
+    }
+
+    #[test]
+    fn a_missing_root_is_an_error() {
+        let dir = tree(0);
+        let gone = dir.path().join("gone");
+        let text = line(0, 0);
+        let verifier = Verifier::new().threads(2);
+        let result = verify_chunks(&verifier, &gone, Algorithm::Sha1, text.as_bytes()).unwrap();
+        assert!(matches!(result, Err(Error::OpenRoot { .. })));
+    }
+}
