@@ -240,21 +240,23 @@ fn start_helper(job: Option<Box<Job>>) -> bool {
         .is_ok()
 }
 
-/// Starts helper threads, without work, until at least `helpers` wait in
-/// [`IDLE`] (or are about to), for a caller with other work to do first;
-/// returns how many it started.
+/// Starts helper threads without work, for a caller with other work to do
+/// first: `helpers` (at most [`MAX_IDLE`]) minus those already waiting in
+/// [`IDLE`]; threads started but not yet waiting are not counted. Returns
+/// how many it started.
 ///
-/// Why: a thread started while its parent keeps its core busy was often
+/// Why: a thread started while its parent keeps its core busy was at times
 /// placed on that core and first ran 1-3 ms later, once the scheduler moved
 /// it (this project's machine, 2026-11-25); a verification reading a large
 /// manifest then hashed on one core for that long. Started before the
-/// manifest is parsed, the helpers are placed by the time the files are.
+/// manifest is parsed, the helpers are usually placed by the time the files
+/// are hashed; if one is not waiting yet, the call starts another.
 pub(crate) fn prestart(helpers: usize) -> usize {
     #[cfg(test)]
     if REFUSE_THREADS.with(std::cell::Cell::get) {
         return 0;
     }
-    let missing = helpers.saturating_sub(idle_helpers());
+    let missing = helpers.min(MAX_IDLE).saturating_sub(idle_helpers());
     // If the system refuses a thread, the calls will do with fewer.
     (0..missing).take_while(|_| start_helper(None)).count()
 }

@@ -253,13 +253,10 @@ impl Parser {
 
     /// Parses one line (with or without its trailing `\n`).
     pub fn parse_line(&mut self, number: u64, raw: &[u8]) -> Line {
-        if raw.first() == Some(&b'#') {
+        if is_skipped(raw) {
             return Line::Skipped;
         }
         let line = strip_line_end(raw);
-        if line.is_empty() {
-            return Line::Skipped;
-        }
         if memchr::memchr(0, line).is_some() {
             return Line::Malformed;
         }
@@ -348,6 +345,12 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
         rest = after;
         Some(line)
     })
+}
+
+/// Whether a line (with or without its `\n`) is a comment or empty, and so
+/// no item: a comment only when `#` is its very first byte, as in GNU.
+pub(crate) fn is_skipped(raw: &[u8]) -> bool {
+    raw.first() == Some(&b'#') || strip_line_end(raw).is_empty()
 }
 
 /// Strips one trailing `\n`, then one trailing `\r`.

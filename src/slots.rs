@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub(crate) struct Slots<T> {
     /// The buffer of a `Vec<T>` of length 0 and capacity `capacity`, taken
     /// apart. `written[i]` says slot `i` is claimed: once no `set` is running
-    /// (the only time `into_vec` and `drop` can look, since they take the
+    /// (the only time `into_vec`, `into_written` and `drop` can look, since they take the
     /// `Slots` by value or `&mut`), a claimed slot holds a value. A reader
     /// through `&self`, if one is ever added, could not rely on the flag.
     values: *mut T,
@@ -53,7 +53,7 @@ impl<T> Slots<T> {
         }
         // SAFETY: `index` is in bounds (`written` has one flag per slot), and
         // the swap above returned false to this call alone, so nothing else
-        // writes or reads this slot until `into_vec` or `drop`, which take
+        // writes or reads this slot until `into_vec`, `into_written` or `drop`, which take
         // the `Slots` by value or by `&mut` (after every `set` has returned).
         unsafe { self.values.add(index).write(value) };
         true

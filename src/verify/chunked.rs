@@ -10,11 +10,13 @@
 //! reports.
 //!
 //! Used only where a [`Run`] would check the manifest in its own order
-//! anyway: more than [`SCHEDULE_BY_SIZE_LIMIT`] lines, several workers, and
-//! no progress callback or completeness check, which need the whole list.
-//! The report is the same as a [`Run`]'s; the tests compare the two.
+//! anyway: more than [`SCHEDULE_BY_SIZE_LIMIT`] items (lines that are
+//! neither comments nor empty, counted before parsing), several workers,
+//! and no progress callback or completeness check, which need the whole
+//! list. The report is the same as a [`Run`]'s; the tests compare the two.
 
 use super::*;
+use crate::manifest::is_skipped;
 use std::sync::Mutex;
 
 /// Lines per chunk, a worker's claim: few enough that the workers finish
@@ -35,36 +37,37 @@ pub(super) fn verify(
     algorithm: Algorithm,
     bytes: &[u8],
 ) -> Option<Result<Report, Error>> {
-    if !suits(verifier, bytes) {
+    if !options_suit(verifier) {
         return None;
     }
-    verify_chunks(verifier, root, algorithm, bytes)
+    verify_chunks(verifier, root, algorithm, bytes, SCHEDULE_BY_SIZE_LIMIT + 1)
 }
 
-fn suits(verifier: &Verifier, bytes: &[u8]) -> bool {
-    verifier.progress.is_none()
-        && !verifier.report_unlisted
-        && verifier.thread_count() > 1
-        && memchr::memchr_iter(b'\n', bytes).count() > SCHEDULE_BY_SIZE_LIMIT
+/// Whether nothing the verifier is asked for needs the whole list first.
+fn options_suit(verifier: &Verifier) -> bool {
+    verifier.progress.is_none() && !verifier.report_unlisted && verifier.thread_count() > 1
 }
 
-/// [`verify`] without the size and option checks; `None` if single-blank
-/// mode is not decided within [`HEAD_MAX_LINES`] lines, or if the lines
-/// are too short for a slot per line to stay small.
+/// [`verify`] without the option checks; `None` if `bytes` has fewer than
+/// `min_items` items, if more of its lines are comments or empty than not
+/// (each line has a slot), or if single-blank mode is not decided within
+/// [`HEAD_MAX_LINES`] lines.
 fn verify_chunks(
     verifier: &Verifier,
     root_path: &Path,
     algorithm: Algorithm,
     bytes: &[u8],
+    min_items: usize,
 ) -> Option<Result<Report, Error>> {
     let mut parser = Parser::new(algorithm);
     let (head, rest, rest_first_line) = parse_head(&mut parser, bytes)?;
-    let (chunks, rest_lines) = chunks_of(rest, rest_first_line);
-    // A slot per line, blank or comment lines included: at most twice as
-    // many as the bytes can hold entries (a parsed manifest's bound), so
-    // that a file of short lines cannot ask for many times its size.
-    let most_entries = rest.len() / (algorithm.hex_len() + 3) + 1;
-    if rest_lines > 2 * most_entries + chunks.len() {
+    let Lines {
+        chunks,
+        count: rest_lines,
+        skipped,
+    } = lines_of(rest, rest_first_line);
+    let rest_items = rest_lines - skipped;
+    if head.len() + rest_items < min_items || skipped > rest_items {
         return None;
     }
     let root = match Root::open(root_path, !verifier.allow_outside_root) {
@@ -168,24 +171,42 @@ fn parse_head<'b>(parser: &mut Parser, bytes: &'b [u8]) -> Option<(Vec<Item>, &'
     Some((items, rest, line))
 }
 
-/// `bytes` cut after every [`CHUNK_LINES`]-th line, each piece with the
-/// number of its first line (the first is `first_line`); and how many lines
-/// there are in all.
-fn chunks_of(bytes: &[u8], first_line: u64) -> (Vec<(&[u8], u64)>, usize) {
-    let mut chunks = Vec::with_capacity(bytes.len() / (CHUNK_LINES * 40) + 1);
-    let (mut start, mut line, mut lines) = (0, first_line, 0);
+/// The lines of a manifest, cut into chunks.
+struct Lines<'b> {
+    /// Pieces of [`CHUNK_LINES`] lines (the last may have fewer), each with
+    /// the number of its first line.
+    chunks: Vec<(&'b [u8], u64)>,
+    /// Lines in all.
+    count: usize,
+    /// Comment and empty lines among them ([`crate::manifest::is_skipped`]).
+    skipped: usize,
+}
+
+/// The lines of `bytes`, the first of them numbered `first_line`.
+fn lines_of(bytes: &[u8], first_line: u64) -> Lines<'_> {
+    let mut lines = Lines {
+        chunks: Vec::with_capacity(bytes.len() / (CHUNK_LINES * 40) + 1),
+        count: 0,
+        skipped: 0,
+    };
+    let (mut chunk_start, mut line_start, mut line) = (0, 0, first_line);
     for newline in memchr::memchr_iter(b'\n', bytes) {
-        lines += 1;
-        if lines % CHUNK_LINES == 0 {
-            chunks.push((&bytes[start..=newline], line));
-            (start, line) = (newline + 1, line + CHUNK_LINES as u64);
+        lines.count += 1;
+        lines.skipped += usize::from(is_skipped(&bytes[line_start..=newline]));
+        line_start = newline + 1;
+        if lines.count % CHUNK_LINES == 0 {
+            lines.chunks.push((&bytes[chunk_start..line_start], line));
+            (chunk_start, line) = (line_start, line + CHUNK_LINES as u64);
         }
     }
-    if start < bytes.len() {
-        chunks.push((&bytes[start..], line));
-        lines += usize::from(!bytes.ends_with(b"\n"));
+    if line_start < bytes.len() {
+        lines.count += 1;
+        lines.skipped += usize::from(is_skipped(&bytes[line_start..]));
     }
-    (chunks, lines)
+    if chunk_start < bytes.len() {
+        lines.chunks.push((&bytes[chunk_start..], line));
+    }
+    lines
 }
 
 fn report_of(entry: Entry, status: Status) -> EntryReport {
@@ -222,7 +243,7 @@ mod tests {
             .entries()
             .iter()
             .map(|e| {
-                let status = format!("{:?}", e.status.kind());
+                let status = format!("{:?}", e.status);
                 (e.line, e.name.clone(), e.expected, e.actual(), status)
             })
             .collect()
@@ -232,6 +253,10 @@ mod tests {
     fn run_report(verifier: &Verifier, dir: &Path, bytes: &[u8]) -> Report {
         let manifest = Parser::new(Algorithm::Sha1).parse(bytes);
         verifier.verify_manifest(dir, &manifest).unwrap()
+    }
+
+    fn chunked(verifier: &Verifier, dir: &Path, text: &str) -> Option<Result<Report, Error>> {
+        verify_chunks(verifier, dir, Algorithm::Sha1, text.as_bytes(), 0)
     }
 
     /// One manifest line of a kind, naming file `index` of the tree.
@@ -248,45 +273,49 @@ mod tests {
             5 => "not a manifest line\n".to_string(),
             6 => format!("SHA1 (f{index}) = {good}\n"),
             7 => format!("{good} *f{index}\r\n"),
-            8 => format!("{good} f{index}\n"), // single blank: malformed after text lines
-            _ => format!("{good}  ../outside{index}\n"),
+            // One blank: single-blank mode if it decides, else malformed.
+            8 => format!("{good} f{index}\n"),
+            9 => format!("{good}  ../outside{index}\n"),
+            10 => format!("\\{good}  f\\n{index}\n"), // escaped: a newline in the name
+            11 => format!("{good}  f{index}\0\n"),
+            _ => format!("  {good}  f{index}\n"), // leading blanks
         }
     }
 
     fn tree(files: usize) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         for index in 0..files {
-            std::fs::write(
-                dir.path().join(format!("f{index}")),
-                format!("file {index}\n"),
-            )
-            .unwrap();
+            let contents = format!("file {index}\n");
+            std::fs::write(dir.path().join(format!("f{index}")), &contents).unwrap();
+            std::fs::write(dir.path().join(format!("f\n{index}")), &contents).unwrap();
         }
         dir
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
+        #![proptest_config(ProptestConfig::with_cases(48))]
         /// Chunk by chunk, every line gets the report a [`Run`] gives it,
-        /// in the same order, whatever the mix of lines and chunk edges.
+        /// in the same order, whatever the mix of lines, the line that
+        /// decides single-blank mode and where it falls among the chunks.
         #[test]
         fn chunked_reports_match_a_run(
-            head in proptest::collection::vec(prop_oneof![Just(3u8), Just(4), Just(5), Just(6)], 0..4),
-            kinds in proptest::collection::vec(
-                prop_oneof![4 => Just(0u8), 8 => 1u8..10], 0..120),
+            head in proptest::collection::vec(prop_oneof![Just(3u8), Just(4), Just(5), Just(6)], 0..40),
+            decider in prop_oneof![Just(0u8), Just(7), Just(8), Just(10)],
+            kinds in proptest::collection::vec(prop_oneof![3 => Just(0u8), 9 => 1u8..13], 0..120),
             last_newline in any::<bool>(),
         ) {
             let dir = tree(kinds.len() + 1);
             let mut text: String = head.iter().enumerate().map(|(i, &k)| line(k, i)).collect();
-            text.push_str(&line(0, kinds.len()));
+            text.push_str(&line(decider, kinds.len()));
             text.extend(kinds.iter().enumerate().map(|(i, &k)| line(k, i)));
             if !last_newline {
                 text.pop();
             }
             let verifier = Verifier::new().threads(2);
             let expected = summary(&run_report(&verifier, dir.path(), text.as_bytes()));
-            // Mostly short lines are left to a run (tested below).
-            let chunked = verify_chunks(&verifier, dir.path(), Algorithm::Sha1, text.as_bytes());
+            // More comment and empty lines than others are left to a run
+            // (tested below).
+            let chunked = chunked(&verifier, dir.path(), &text);
             prop_assume!(chunked.is_some());
             prop_assert_eq!(summary(&chunked.unwrap().unwrap()), expected);
         }
@@ -295,47 +324,44 @@ mod tests {
     #[test]
     fn chunks_end_after_every_sixteenth_line_and_count_them_all() {
         let text: String = (1..=40).map(|i| format!("{i}\n")).collect();
-        let (chunks, lines) = chunks_of(text.as_bytes(), 5);
-        assert_eq!(lines, 40);
-        let firsts: Vec<u64> = chunks.iter().map(|&(_, first)| first).collect();
+        let lines = lines_of(text.as_bytes(), 5);
+        assert_eq!((lines.count, lines.skipped), (40, 0));
+        let firsts: Vec<u64> = lines.chunks.iter().map(|&(_, first)| first).collect();
         assert_eq!(firsts, [5, 21, 37]);
-        assert!(chunks[0].0.starts_with(b"1\n") && chunks[0].0.ends_with(b"\n16\n"));
-        assert_eq!(chunks[2].0, b"33\n34\n35\n36\n37\n38\n39\n40\n");
-        let (chunks, lines) = chunks_of(b"a\nb", 1);
-        assert_eq!((chunks.len(), lines), (1, 2));
-        assert_eq!(chunks_of(b"", 1).1, 0);
+        let first = lines.chunks[0].0;
+        assert!(first.starts_with(b"1\n") && first.ends_with(b"\n16\n"));
+        assert_eq!(lines.chunks[2].0, b"33\n34\n35\n36\n37\n38\n39\n40\n");
+        let lines = lines_of(b"a\n# b\n\r\n\n \n#", 1);
+        assert_eq!((lines.chunks.len(), lines.count, lines.skipped), (1, 6, 4));
+        assert_eq!(lines_of(b"", 1).count, 0);
     }
 
     #[test]
     fn a_mode_undecided_after_the_head_is_left_to_a_run() {
         let dir = tree(1);
+        let verifier = Verifier::new().threads(2);
         let tagged = line(6, 0).repeat(HEAD_MAX_LINES + 1);
-        let verifier = Verifier::new().threads(2);
-        assert!(verify_chunks(&verifier, dir.path(), Algorithm::Sha1, tagged.as_bytes()).is_none());
+        assert!(chunked(&verifier, dir.path(), &tagged).is_none());
         let decided = line(6, 0).repeat(HEAD_MAX_LINES - 1) + &line(0, 0);
-        assert!(
-            verify_chunks(&verifier, dir.path(), Algorithm::Sha1, decided.as_bytes()).is_some()
-        );
+        assert!(chunked(&verifier, dir.path(), &decided).is_some());
     }
 
     #[test]
-    fn only_large_manifests_checked_in_manifest_order_are_chunked() {
-        let small = line(0, 0).repeat(SCHEDULE_BY_SIZE_LIMIT);
-        let large = line(0, 0).repeat(SCHEDULE_BY_SIZE_LIMIT + 1);
+    fn only_manifests_of_many_items_without_whole_list_options_are_chunked() {
+        let dir = tree(0);
         let two = Verifier::new().threads(2);
-        assert!(suits(&two, large.as_bytes()));
-        assert!(!suits(&two, small.as_bytes()));
-        assert!(!suits(&Verifier::new().threads(1), large.as_bytes()));
-        assert!(!suits(&two.clone().report_unlisted(true), large.as_bytes()));
-        assert!(!suits(&two.clone().progress(|_| true), large.as_bytes()));
-    }
-
-    #[test]
-    fn short_lines_are_left_to_a_run() {
-        let dir = tree(1);
-        let text = line(0, 0) + &"x\n".repeat(200);
-        let verifier = Verifier::new().threads(2);
-        assert!(verify_chunks(&verifier, dir.path(), Algorithm::Sha1, text.as_bytes()).is_none());
+        assert!(options_suit(&two));
+        assert!(!options_suit(&Verifier::new().threads(1)));
+        assert!(!options_suit(&two.clone().report_unlisted(true)));
+        assert!(!options_suit(&two.clone().progress(|_| true)));
+        let items = |text: &str, min| {
+            verify_chunks(&two, dir.path(), Algorithm::Sha1, text.as_bytes(), min).is_some()
+        };
+        let entries = line(2, 0).repeat(100);
+        assert!(items(&entries, 100));
+        assert!(!items(&entries, 101));
+        let commented = line(2, 0) + &line(3, 0).repeat(99);
+        assert!(!items(&commented, 0), "more comments than items");
     }
 
     #[test]
@@ -345,18 +371,15 @@ mod tests {
         let token = CancelToken::new();
         token.cancel();
         let verifier = Verifier::new().threads(2).cancel_token(token);
-        let result =
-            verify_chunks(&verifier, dir.path(), Algorithm::Sha1, text.as_bytes()).unwrap();
+        let result = chunked(&verifier, dir.path(), &text).unwrap();
         assert!(matches!(result, Err(Error::Cancelled)));
     }
 
     #[test]
     fn a_missing_root_is_an_error() {
         let dir = tree(0);
-        let gone = dir.path().join("gone");
-        let text = line(0, 0);
         let verifier = Verifier::new().threads(2);
-        let result = verify_chunks(&verifier, &gone, Algorithm::Sha1, text.as_bytes()).unwrap();
+        let result = chunked(&verifier, &dir.path().join("gone"), &line(0, 0)).unwrap();
         assert!(matches!(result, Err(Error::OpenRoot { .. })));
     }
 }
