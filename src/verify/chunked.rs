@@ -364,6 +364,22 @@ mod tests {
         assert!(!items(&commented, 0), "more comments than items");
     }
 
+    /// With no helper thread to be had, the calling thread parses and
+    /// checks every chunk itself.
+    #[test]
+    fn without_helper_threads_the_caller_checks_every_chunk() {
+        let dir = tree(100);
+        let text: String = (0..100).map(|i| line(0, i)).collect();
+        let verifier = Verifier::new().threads(4);
+        crate::helpers::REFUSE_THREADS.with(|refuse| refuse.set(true));
+        let result = chunked(&verifier, dir.path(), &text);
+        crate::helpers::REFUSE_THREADS.with(|refuse| refuse.set(false));
+        let report = result.unwrap().unwrap();
+        assert_eq!(report.count(crate::StatusKind::Ok), 100);
+        let lines: Vec<u64> = report.entries().iter().map(|e| e.line).collect();
+        assert_eq!(lines, (1..=100).collect::<Vec<u64>>());
+    }
+
     #[test]
     fn a_cancelled_run_is_an_error() {
         let dir = tree(40);
