@@ -315,11 +315,7 @@ impl Verifier {
         manifest: &Manifest,
         names: Names,
     ) -> Result<Report, Error> {
-        let root =
-            Root::open(root_path, !self.allow_outside_root).map_err(|source| Error::OpenRoot {
-                path: root_path.to_path_buf(),
-                source,
-            })?;
+        let root = self.open_root(root_path)?;
         let algorithm = manifest
             .entries()
             .next()
@@ -344,6 +340,14 @@ impl Verifier {
             ));
         }
         Ok(report)
+    }
+
+    /// The root directory, confined unless [`Verifier::allow_outside_root`].
+    fn open_root(&self, path: &Path) -> Result<Root, Error> {
+        Root::open(path, !self.allow_outside_root).map_err(|source| Error::OpenRoot {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     fn thread_count(&self) -> usize {

@@ -70,14 +70,9 @@ fn verify_chunks(
     if head.len() + rest_items < min_items || skipped > rest_items {
         return None;
     }
-    let root = match Root::open(root_path, !verifier.allow_outside_root) {
+    let root = match verifier.open_root(root_path) {
         Ok(root) => root,
-        Err(source) => {
-            return Some(Err(Error::OpenRoot {
-                path: root_path.to_path_buf(),
-                source,
-            }))
-        }
+        Err(e) => return Some(Err(e)),
     };
     let this = &Verifier {
         algorithm,
