@@ -35,6 +35,7 @@
 pub mod create;
 pub mod detect;
 mod digest;
+mod direct;
 mod error;
 mod hasher;
 mod helpers;

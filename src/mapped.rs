@@ -52,7 +52,7 @@ impl HashPlan {
     }
 
     /// Whether one file is hashed on several threads.
-    fn parallel(self) -> bool {
+    pub fn parallel(self) -> bool {
         self.threads > 1 && self.algorithm.hashes_in_parallel()
     }
 

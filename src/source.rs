@@ -8,6 +8,13 @@
 //!   file truncated under the map is caught ([`crate::sigbus`]) and reported
 //!   as changed. Below the threshold the system calls of a map cost more than
 //!   the copy they save (measured: see [`MMAP_THRESHOLD`]).
+//! * A file of at least [`DIRECT_MIN`] (64 MiB) that is mostly not in the
+//!   page cache (one `cachestat(2)`) is read with `O_DIRECT` instead, by a
+//!   reader thread a few 1 MiB buffers ahead of the hashing thread
+//!   ([`crate::direct`]), mapping on or off: on a virtual machine whose host
+//!   reclaims freed guest memory, first touching the fresh page-cache pages
+//!   of a cold read costs more CPU than hashing them. (BLAKE3 hashed on
+//!   several threads keeps the map, which feeds them faster than one disk.)
 //! * A smaller file (or any file when mapping is off or impossible) is read
 //!   into one reused buffer per worker. A file that fits is read with a single
 //!   `read` of its size plus one byte: a short read is the end of file (GNU
@@ -41,6 +48,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use crate::digest::{Algorithm, Digest};
+use crate::direct::{hash_direct, is_cold, DIRECT_MIN};
 use crate::hasher::sha1_pair::{update_pair, Lane};
 use crate::hasher::Hasher;
 use crate::mapped::{hash_mapped, HashPlan};
@@ -307,12 +315,30 @@ impl Reader {
                 meter.tick(len)?;
                 Ok(digest)
             }
-            Access::Mapped => match hash_mapped(&open.file, open.identity, self.plan(), meter) {
-                Some(result) => result,
-                None => self.hash_streamed(open, meter),
-            },
-            Access::Pieces => self.hash_streamed(open, meter),
+            Access::Mapped | Access::Pieces if self.reads_direct(open) => {
+                match hash_direct(&open.file, open.identity, self.algorithm, meter) {
+                    Some(result) => result,
+                    None => self.hash_usual(open, meter),
+                }
+            }
+            Access::Mapped | Access::Pieces => self.hash_usual(open, meter),
         }
+    }
+
+    /// Whether `open` is read with `O_DIRECT` ([`crate::direct`]): a large
+    /// file mostly not in the page cache, hashed on one thread.
+    fn reads_direct(&self, open: &OpenFile) -> bool {
+        open.len >= DIRECT_MIN && !self.plan().parallel() && is_cold(&open.file, open.len)
+    }
+
+    /// A file too large to read whole, from a map or in pieces.
+    fn hash_usual(&mut self, open: &mut OpenFile, meter: Meter) -> Result<Digest, ReadError> {
+        if self.access(open.len) == Access::Mapped {
+            if let Some(result) = hash_mapped(&open.file, open.identity, self.plan(), meter) {
+                return result;
+            }
+        }
+        self.hash_streamed(open, meter)
     }
 
     /// A file that fits in the buffer with a byte to spare: usually one `read`.
@@ -691,6 +717,46 @@ mod tests {
                 assert!(workers * threads_per_file(threads, workers) <= threads);
             }
         }
+    }
+
+    /// A large file that is not in the page cache is read directly, with
+    /// mapping on or off, and stays out of the cache; once cached, it is
+    /// mapped (or read in pieces) as before. BLAKE3 on two threads hashes
+    /// from the map, cold or not.
+    #[test]
+    fn a_large_cold_file_is_read_directly_and_left_uncached() {
+        let dir = tempfile::tempdir().unwrap();
+        let len = DIRECT_MIN as usize + 4097;
+        let bytes = pattern(len);
+        let path = dir.path().join("cold");
+        std::fs::write(&path, &bytes).unwrap();
+        let evict = || {
+            let file = File::open(&path).unwrap();
+            file.sync_all().unwrap();
+            rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
+        };
+        let cold = || is_cold(&File::open(&path).unwrap(), len as u64);
+        if !crate::direct::tests::kernel_has_cachestat() {
+            // Before Linux 6.5 no file counts as cold: nothing is read directly.
+            return;
+        }
+        evict();
+        assert!(cold());
+        for mmap in [true, false] {
+            let digest = hash_path(&mut Reader::with_mmap(Algorithm::Sha1, mmap), &path);
+            assert_eq!(digest, crate::reference::sha1(&bytes), "mmap {mmap}");
+            assert!(cold(), "mmap {mmap}: the direct read filled the page cache");
+        }
+        let mut blake3 = Reader::new(Algorithm::Blake3).threads_per_file(2);
+        assert_eq!(
+            hash_path(&mut blake3, &path),
+            crate::hash_bytes(Algorithm::Blake3, &bytes)
+        );
+        assert!(!cold(), "BLAKE3 on two threads hashes from the map");
+        assert_eq!(
+            hash_path(&mut Reader::new(Algorithm::Sha1), &path),
+            crate::reference::sha1(&bytes)
+        );
     }
 
     #[test]
