@@ -1,24 +1,33 @@
 //! Hashing a large file that is not in the page cache: read with `O_DIRECT`
-//! by a reader thread into a few recycled buffers, hashed as they arrive.
+//! by two reader threads into a few recycled buffers, hashed in order as
+//! they arrive.
 //!
 //! Why not the page cache, as for every other file: on a virtual machine
 //! whose host reclaims the memory the guest frees (free page reporting, as
 //! here), a page the guest reuses costs a fault in the host on its first
 //! touch. A cold file read through the page cache lands in such pages, and
-//! touching them cost more than hashing them (1 GiB after the memory had been
-//! free a few seconds: 1.6-1.8 s of system time for `dd`, against 0.15 s
-//! right after it was freed). Direct reads land in the same few buffers every
-//! time, already touched, so the disk is the only cost, and a verification
-//! of a large cold download leaves the page cache as it found it.
+//! touching them can cost more than hashing them: 1 GiB read by `read(2)`
+//! took 1.2-1.8 s of system time in such runs, against 0.15 s in others
+//! (BENCHMARKS.md, session 7). Direct reads land in the same few buffers
+//! every time, already touched, so the disk is the only cost, and a
+//! verification of a large cold download leaves the page cache as it found
+//! it.
 //!
-//! Only files that are mostly not cached take this path ([`is_cold`], one
-//! `cachestat(2)` call): a cached file is faster from a map. Where the kernel
-//! or the file system refuses either call, the file takes the usual path.
+//! Only files that are mostly not cached take this path ([`is_cold`]: one
+//! `fstatfs` and one `cachestat(2)`): a cached file is faster from a map.
+//! Where the file system is not known to keep its files in the page cache,
+//! or the kernel refuses either call, the file takes the usual path.
 //!
-//! The reader thread and the hashing thread pass buffers over two bounded
-//! channels (std's `mpsc`, crossbeam's channels since Rust 1.72): filled
-//! ones one way, empty ones back. The file's identity is compared before and
-//! after, as for any file read in pieces, so a change is reported as such.
+//! Two readers keep two reads in flight (this virtual disk gave 2.1-2.5
+//! GB/s to two 2 MiB reads at a time, 1.6-2.0 GB/s to one, `fio`,
+//! 2026-12-05): reader `r` reads chunks `r`, `r + 2`, ... Each passes
+//! buffers to the hashing thread over two bounded channels of its own
+//! (std's `mpsc`, crossbeam's channels inside std since Rust 1.67): filled
+//! ones one way, empty ones back. Reading stops at the chunk that holds the
+//! byte after the length the file had when opened, so a file that grows
+//! while it is read cannot keep a reader busy. The file's identity is
+//! compared before and after, as for any file read in pieces, so a change
+//! is reported as such.
 
 use std::fs::File;
 use std::io;
@@ -33,21 +42,24 @@ use crate::root::Identity;
 use crate::source::{Meter, ReadError};
 
 /// From this size on, a file that is not cached is read directly: the
-/// reader thread and its buffers pay for themselves (the size from which
-/// [`crate::mapped`] starts its prefetch thread, for the same reason).
-pub(crate) const DIRECT_MIN: u64 = 64 * 1024 * 1024;
+/// reader threads and their buffers pay for themselves, as the prefetch
+/// thread of a mapped file does from the same size.
+pub(crate) const DIRECT_MIN: u64 = crate::mapped::PREFETCH_THREAD_MIN as u64;
 
-/// Bytes per direct read. The disk here delivered 1.6-1.9 GB/s to 1 MiB
-/// reads, against 1.3 GB/s to 256 KiB and 1.5 GB/s to 2-8 MiB (`dd
-/// iflag=direct`, 2026-12-05).
-const CHUNK: usize = 1024 * 1024;
+/// Bytes per direct read.
+const CHUNK: usize = 2 * 1024 * 1024;
 
-/// Buffers per file: reads in flight or waiting to be hashed, so that a
-/// stall of a few milliseconds on either side does not stop the other.
-const BUFFERS: usize = 8;
+/// Reader threads per file, hence reads in flight.
+const READERS: usize = 2;
+
+/// Buffers per reader: one being read, one waiting to be hashed, one being
+/// hashed, so that a stall of a few milliseconds on either side does not
+/// stop the other.
+const BUFFERS_PER_READER: usize = 3;
 
 /// Files read directly at once, whatever the number of workers: with
-/// [`BUFFERS`] of [`CHUNK`] each, at most 32 MiB of buffers.
+/// [`READERS`] x [`BUFFERS_PER_READER`] buffers of [`CHUNK`] each, at most
+/// 48 MiB of buffers. Further files take the usual path.
 const MAX_FILES: usize = 4;
 
 /// Alignment of buffers, offsets and lengths for `O_DIRECT`: the largest
@@ -55,7 +67,7 @@ const MAX_FILES: usize = 4;
 const ALIGN: usize = 4096;
 
 /// Whether most of the first `len` bytes of `file` are not in the page
-/// cache; `false` when the kernel cannot say (before Linux 6.5).
+/// cache; `false` when that cannot be known (see [`cached_bytes`]).
 pub(crate) fn is_cold(file: &File, len: u64) -> bool {
     match cached_bytes(file, len) {
         Some(cached) => cached < len / 2,
@@ -63,7 +75,11 @@ pub(crate) fn is_cold(file: &File, len: u64) -> bool {
     }
 }
 
-/// The bytes of the first `len` bytes of `file` that the page cache holds.
+/// The bytes of the first `len` bytes of `file` that the page cache holds;
+/// `None` on a file system whose own cache is elsewhere or not reachable
+/// through this file (overlayfs, ZFS, FUSE, network file systems: any but
+/// those listed), before Linux 6.5, and since Linux 6.14 for a file the
+/// caller neither owns nor may write (`cachestat` answers `EPERM`).
 #[cfg(target_os = "linux")]
 fn cached_bytes(file: &File, len: u64) -> Option<u64> {
     use std::os::fd::AsRawFd;
@@ -77,15 +93,20 @@ fn cached_bytes(file: &File, len: u64) -> Option<u64> {
     #[repr(C)]
     #[derive(Default)]
     struct Stat {
+        /// In pages.
         nr_cache: u64,
         nr_dirty: u64,
         nr_writeback: u64,
         nr_evicted: u64,
         nr_recently_evicted: u64,
     }
-    /// `cachestat` has this number on every architecture (Linux 6.5).
+    /// `cachestat`'s number everywhere but on alpha and mips, where this
+    /// number is another call or none, and the answer `ENOSYS` or `EFAULT`.
     const SYS_CACHESTAT: libc::c_long = 451;
 
+    if !in_page_cache_file_system(file) {
+        return None;
+    }
     let range = Range { off: 0, len };
     let mut stat = Stat::default();
     // SAFETY: both pointers are to live values of the layouts the kernel
@@ -99,8 +120,7 @@ fn cached_bytes(file: &File, len: u64) -> Option<u64> {
             0 as libc::c_uint,
         )
     };
-    // SAFETY: sysconf reads a constant of the system.
-    let page_size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as u64;
+    let page_size = crate::sigbus::page_size()? as u64;
     (done == 0).then(|| stat.nr_cache.saturating_mul(page_size))
 }
 
@@ -109,7 +129,23 @@ fn cached_bytes(_file: &File, _len: u64) -> Option<u64> {
     None
 }
 
-/// Files being read directly now, at most [`MAX_FILES`].
+/// Whether `file` is on a local file system whose files' pages are the page
+/// cache `cachestat` sees, and that reads `O_DIRECT` from its device.
+#[cfg(target_os = "linux")]
+fn in_page_cache_file_system(file: &File) -> bool {
+    /// `EXT4_SUPER_MAGIC` (ext2 and ext3 too), `XFS_SUPER_MAGIC`,
+    /// `BTRFS_SUPER_MAGIC` and `F2FS_SUPER_MAGIC` of `<linux/magic.h>`.
+    const PAGE_CACHE_FILE_SYSTEMS: [u32; 4] = [0xEF53, 0x5846_5342, 0x9123_683E, 0xF2F5_2010];
+    match rustix::fs::fstatfs(file) {
+        // `f_type` is signed on some targets: its low 32 bits are the magic.
+        Ok(stat) => PAGE_CACHE_FILE_SYSTEMS.contains(&(stat.f_type as u32)),
+        Err(_) => false,
+    }
+}
+
+/// Files being read directly now, at most [`MAX_FILES`]. A child forked
+/// during a direct read inherits the count with no reader to lower it: it
+/// reads that many files fewer directly, through the page cache instead.
 static DIRECT_FILES: AtomicUsize = AtomicUsize::new(0);
 
 /// A claim on one of the [`MAX_FILES`] slots, given back when dropped.
@@ -134,8 +170,8 @@ impl Drop for Slot {
 
 /// Hashes `file`, whose identity was `before` when it was opened, read with
 /// `O_DIRECT`; `None`, having hashed nothing, when the file cannot be read
-/// that way (the caller then reads it as usual). Any change since `before`
-/// makes the result [`ReadError::Changed`].
+/// that way now (the caller then reads it as usual). Any change since
+/// `before` makes the result [`ReadError::Changed`].
 pub(crate) fn hash_direct(
     file: &File,
     before: Identity,
@@ -144,37 +180,8 @@ pub(crate) fn hash_direct(
 ) -> Option<Result<Digest, ReadError>> {
     let _slot = Slot::claim()?;
     let _direct = DirectMode::set(file)?;
-    let stop = AtomicBool::new(false);
-    let stop = &stop;
-    let read = std::thread::scope(|scope| {
-        let (full_tx, full_rx) = sync_channel(BUFFERS);
-        let (free_tx, free_rx) = sync_channel(BUFFERS);
-        for buffer in Buffers::take() {
-            // Room for every buffer, and the receiver is alive.
-            let _ = free_tx.send(buffer);
-        }
-        // A thread that cannot start leaves the file to the usual path.
-        let reader = std::thread::Builder::new()
-            .spawn_scoped(scope, move || {
-                read_ahead(file, &free_rx, full_tx, stop);
-                free_rx
-            })
-            .ok()?;
-        let read = hash_arriving(&full_rx, &free_tx, algorithm, meter);
-        // The reader is waiting for a buffer or reading one: it sees the
-        // flag or the hang-up and ends.
-        stop.store(true, Ordering::Release);
-        drop(free_tx);
-        if let Ok(free_rx) = reader.join() {
-            Buffers::give_back(
-                free_rx
-                    .try_iter()
-                    .chain(full_rx.try_iter().flatten().map(|(b, _)| b)),
-            );
-        }
-        read
-    })?;
-    Some(read.and_then(|(digest, read)| {
+    let hashed = read_and_hash(file, before.len, algorithm, meter)?;
+    Some(hashed.and_then(|(digest, read)| {
         let after = Identity::of(file).map_err(ReadError::Io)?;
         if read != before.len || after != before {
             return Err(ReadError::Changed);
@@ -183,7 +190,183 @@ pub(crate) fn hash_direct(
     }))
 }
 
-/// A page-aligned buffer of [`CHUNK`] bytes.
+/// The digest of the file and the bytes read, its reader threads started
+/// and ended here; `None` as [`hash_direct`] says.
+fn read_and_hash(
+    file: &File,
+    len: u64,
+    algorithm: Algorithm,
+    meter: Meter,
+) -> Option<Result<(Digest, u64), ReadError>> {
+    let stop = AtomicBool::new(false);
+    let mut buffers = Buffers::take();
+    std::thread::scope(|scope| {
+        // Set on every way out, a panic included: a reader waiting for its
+        // next buffer, or about to read one, then ends.
+        let _stop = StopReaders(&stop);
+        let mut lanes = Vec::with_capacity(READERS);
+        for first in 0..READERS {
+            let (full_tx, full) = sync_channel(BUFFERS_PER_READER);
+            let (free, free_rx) = sync_channel(BUFFERS_PER_READER);
+            for buffer in buffers.drain(..BUFFERS_PER_READER) {
+                // Each channel holds all of its reader's buffers: no send
+                // ever waits, here or below.
+                let _ = free.send(buffer);
+            }
+            let reader = Reader {
+                file,
+                first,
+                last: len / CHUNK as u64,
+                stop: &stop,
+            };
+            let thread = std::thread::Builder::new()
+                .spawn_scoped(scope, move || reader.run(free_rx, full_tx));
+            // A thread that cannot start leaves the file to the usual path.
+            lanes.push(Lane {
+                full,
+                free,
+                reader: thread.ok()?,
+            });
+        }
+        let hashed = hash_in_order(&lanes, len, algorithm, meter);
+        stop.store(true, Ordering::Release);
+        for lane in lanes {
+            lane.collect_buffers();
+        }
+        hashed
+    })
+}
+
+/// Sets the readers' stop flag when dropped.
+struct StopReaders<'a>(&'a AtomicBool);
+
+impl Drop for StopReaders<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Release);
+    }
+}
+
+/// One reader thread seen from the hashing thread: the buffers it filled,
+/// the way to hand them back, and the thread, which returns its channel of
+/// empty buffers when it ends.
+struct Lane<'scope> {
+    full: Receiver<Filled>,
+    free: SyncSender<Buffer>,
+    reader: std::thread::ScopedJoinHandle<'scope, Receiver<Buffer>>,
+}
+
+impl Lane<'_> {
+    /// Ends the reader (it sees the stop flag, or the hang-up of `free`) and
+    /// keeps its buffers for the next file.
+    fn collect_buffers(self) {
+        drop(self.free);
+        if let Ok(free) = self.reader.join() {
+            let filled = self.full.try_iter().flatten().map(|(buffer, _)| buffer);
+            Buffers::give_back(free.try_iter().chain(filled));
+        }
+    }
+}
+
+/// What a reader sends: a buffer and how many of its bytes the file filled
+/// (fewer than [`CHUNK`]: the end of the file), or the error of the read at
+/// `offset`.
+type Filled = Result<(Buffer, usize), (io::Error, u64)>;
+
+/// One reader thread: chunks `first`, `first + READERS`, ... up to `last`.
+struct Reader<'a> {
+    file: &'a File,
+    first: usize,
+    last: u64,
+    stop: &'a AtomicBool,
+}
+
+impl Reader<'_> {
+    /// Reads each of its chunks into a buffer from `free` and sends it to
+    /// `full`, until its last chunk, the end of the file, an error, or the
+    /// stop flag.
+    fn run(self, free: Receiver<Buffer>, full: SyncSender<Filled>) -> Receiver<Buffer> {
+        for chunk in (self.first as u64..=self.last).step_by(READERS) {
+            let Ok(mut buffer) = free.recv() else { break };
+            if self.stop.load(Ordering::Acquire) {
+                break;
+            }
+            let offset = chunk * CHUNK as u64;
+            match fill(self.file, buffer.get_mut(), offset) {
+                Ok(filled) => {
+                    let _ = full.send(Ok((buffer, filled)));
+                    if filled < CHUNK {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = full.send(Err((e, offset)));
+                    break;
+                }
+            }
+        }
+        free
+    }
+}
+
+/// Fills `buffer` from `offset` on, stopping early only at the end of the
+/// file; the number of bytes read.
+fn fill(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read_at(&mut buffer[filled..], offset + filled as u64) {
+            Ok(0) => break,
+            // On the file systems read directly, a read stops short of an
+            // aligned end only at the end of the file; an aligned short
+            // read is read on from.
+            Ok(n) if (filled + n) % ALIGN != 0 => return Ok(filled + n),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Hashes the chunks in file order, each from its reader, handing every
+/// buffer back: the digest and the bytes read, up to the end of the file or
+/// the chunk holding byte `len` (one past the length when opened). `None` if
+/// the very first read was refused as invalid (a file system that takes
+/// `O_DIRECT` but not these reads), so the caller reads the file as usual.
+fn hash_in_order(
+    lanes: &[Lane],
+    len: u64,
+    algorithm: Algorithm,
+    meter: Meter,
+) -> Option<Result<(Digest, u64), ReadError>> {
+    let mut hasher = Hasher::new(algorithm);
+    let mut read = 0u64;
+    for chunk in 0..=len / CHUNK as u64 {
+        let lane = &lanes[chunk as usize % READERS];
+        let (buffer, filled) = match lane.full.recv() {
+            Ok(Ok(filled)) => filled,
+            Ok(Err((e, 0))) if e.raw_os_error() == Some(libc::EINVAL) => return None,
+            Ok(Err((e, _))) => return Some(Err(ReadError::Io(e))),
+            // Only a reader that panicked hangs up early.
+            Err(_) => {
+                return Some(Err(ReadError::Io(io::Error::other(
+                    "a direct reader failed",
+                ))))
+            }
+        };
+        hasher.update(&buffer.get()[..filled]);
+        read += filled as u64;
+        let _ = lane.free.send(buffer);
+        if let Err(stopped) = meter.tick(filled) {
+            return Some(Err(stopped));
+        }
+        if filled < CHUNK {
+            break;
+        }
+    }
+    Some(Ok((hasher.finalize(), read)))
+}
+
+/// A buffer of [`CHUNK`] bytes aligned for `O_DIRECT`.
 struct Buffer {
     bytes: Vec<u8>,
     start: usize,
@@ -205,13 +388,17 @@ impl Buffer {
     }
 }
 
-/// Buffers of finished direct reads, kept so that the next large cold file
-/// does not fault in fresh memory (2.5-3.6 µs a page here, 10 ms for one
-/// file's buffers). `try_lock` only, as for the read buffers of
-/// [`crate::source`]: a lock lost in a `fork` makes the child allocate.
+/// All the buffers of one file's readers.
+const BUFFERS: usize = READERS * BUFFERS_PER_READER;
+
+/// Buffers of finished direct reads, one file's worth at most (12 MiB), kept
+/// so that the next large cold file does not fault in fresh memory (2.5-3.6
+/// µs a page here: 8 ms for one file's buffers). `try_lock` only, as for the
+/// read buffers of [`crate::source`]: a lock lost in a `fork` makes the
+/// child allocate.
 static SPARE: Mutex<Vec<Buffer>> = Mutex::new(Vec::new());
 
-/// Taking the buffers of one direct read from [`SPARE`], and giving them back.
+/// Taking one file's buffers from [`SPARE`], and giving them back.
 struct Buffers;
 
 impl Buffers {
@@ -235,7 +422,7 @@ impl Buffers {
 }
 
 /// `O_DIRECT` on a file descriptor, cleared again when dropped so that a
-/// caller falling back to the usual path reads it as usual.
+/// caller falling back to the usual path reads it through the page cache.
 struct DirectMode<'a> {
     file: &'a File,
     flags: rustix::fs::OFlags,
@@ -258,92 +445,10 @@ impl<'a> DirectMode<'a> {
 
 impl Drop for DirectMode<'_> {
     fn drop(&mut self) {
-        // Only the caller's fallback reads after this, and a failure here
-        // shows there as an error of its own.
+        // Should this fail, a fallback's map ignores the flag, and its
+        // aligned reads of whole buffers still work.
         let _ = rustix::fs::fcntl_setfl(self.file, self.flags);
     }
-}
-
-/// What the reader thread sends: a buffer and how many of its bytes the
-/// file filled (fewer than [`CHUNK`]: the end of the file), or the error of
-/// the read at `offset`.
-type Filled = Result<(Buffer, usize), (io::Error, u64)>;
-
-/// Reads the file chunk by chunk into the buffers `free` hands over and
-/// sends each to `full`, until the end of the file, an error, or `stop`.
-fn read_ahead(file: &File, free: &Receiver<Buffer>, full: SyncSender<Filled>, stop: &AtomicBool) {
-    let mut offset = 0u64;
-    while let Ok(mut buffer) = free.recv() {
-        if stop.load(Ordering::Acquire) {
-            return;
-        }
-        let filled = match fill(file, buffer.get_mut(), offset) {
-            Ok(filled) => filled,
-            Err(e) => {
-                let _ = full.send(Err((e, offset)));
-                return;
-            }
-        };
-        offset += filled as u64;
-        if full.send(Ok((buffer, filled))).is_err() || filled < CHUNK {
-            return;
-        }
-    }
-}
-
-/// Fills `buffer` from `offset` on, stopping early only at the end of the
-/// file; the number of bytes read.
-fn fill(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match file.read_at(&mut buffer[filled..], offset + filled as u64) {
-            Ok(0) => break,
-            // A direct read stops short of an aligned end only at the end of
-            // the file; an aligned short read is read on from.
-            Ok(n) if (filled + n) % ALIGN != 0 => return Ok(filled + n),
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
-}
-
-/// Hashes the buffers arriving on `full` in order, handing each back on
-/// `free`: the digest and the bytes read, or `None` if the very first read
-/// was refused as invalid (a file system that accepts `O_DIRECT` but not
-/// these reads), so the caller reads the file as usual.
-fn hash_arriving(
-    full: &Receiver<Filled>,
-    free: &SyncSender<Buffer>,
-    algorithm: Algorithm,
-    meter: Meter,
-) -> Option<Result<(Digest, u64), ReadError>> {
-    let mut hasher = Hasher::new(algorithm);
-    let mut read = 0u64;
-    // The reader sends a short buffer last, or an error.
-    for filled in full.iter() {
-        let (buffer, filled) = match filled {
-            Ok(filled) => filled,
-            Err((e, 0)) if e.raw_os_error() == Some(libc::EINVAL) => return None,
-            Err((e, _)) => return Some(Err(ReadError::Io(e))),
-        };
-        hasher.update(&buffer.get()[..filled]);
-        read += filled as u64;
-        if let Err(stopped) = meter.tick(filled) {
-            return Some(Err(stopped));
-        }
-        let end = filled < CHUNK;
-        // After the end the reader is gone; the buffer is collected later.
-        let _ = free.send(buffer);
-        if end {
-            return Some(Ok((hasher.finalize(), read)));
-        }
-    }
-    // Only a reader that panicked hangs up without either.
-    Some(Err(ReadError::Io(io::Error::other(
-        "the direct reader stopped before the end of the file",
-    ))))
 }
 
 #[cfg(test)]
@@ -363,6 +468,16 @@ pub(crate) mod tests {
 
     fn opened(file: &File) -> Identity {
         Identity::of(file).unwrap()
+    }
+
+    /// Held by every test that reads directly: they would otherwise compete
+    /// for the [`MAX_FILES`] slots, and one left without would fall back.
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+    pub(crate) fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+        ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// `hash_direct` with SHA-1 for a file whose identity when opened was
@@ -404,6 +519,7 @@ pub(crate) mod tests {
 
     #[test]
     fn matches_the_reference_at_every_chunk_edge() {
+        let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
         for len in [
             0,
@@ -414,6 +530,9 @@ pub(crate) mod tests {
             CHUNK - 1,
             CHUNK,
             CHUNK + 1,
+            2 * CHUNK - 1,
+            2 * CHUNK,
+            2 * CHUNK + 1,
             // More chunks than buffers: every buffer comes back and is reused.
             BUFFERS * CHUNK * 2 + 3 * ALIGN + 5,
         ] {
@@ -427,6 +546,7 @@ pub(crate) mod tests {
 
     #[test]
     fn other_algorithms_read_directly_too() {
+        let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
         let bytes: Vec<u8> = (0..3 * CHUNK + 17).map(|i| (i * 7 % 253) as u8).collect();
         let (_, file) = write_file(dir.path(), &bytes);
@@ -444,6 +564,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_file_is_read_as_usual_again_afterwards() {
+        let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
         let (_, file) = write_file(dir.path(), &[7; 3 * ALIGN + 1]);
         let flags = rustix::fs::fcntl_getfl(&file).unwrap();
@@ -454,8 +575,9 @@ pub(crate) mod tests {
 
     #[test]
     fn a_file_cut_short_or_grown_since_opening_is_changed() {
+        let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
-        for new_len in [0, 5, CHUNK as u64, 2 * CHUNK as u64 + 1, 4 * CHUNK as u64] {
+        for new_len in [0, 5, CHUNK as u64, 2 * CHUNK as u64 + 2, 4 * CHUNK as u64] {
             let (path, file) = write_file(dir.path(), &vec![3; 2 * CHUNK + 1]);
             let before = opened(&file);
             File::options()
@@ -475,6 +597,7 @@ pub(crate) mod tests {
     /// The same length, rewritten in place after opening: the time moved.
     #[test]
     fn a_file_rewritten_since_opening_is_changed() {
+        let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
         let (path, file) = write_file(dir.path(), &vec![3; CHUNK + 9]);
         let before = opened(&file);
@@ -487,6 +610,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_cancelled_run_stops_with_an_error() {
+        let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
         let (_, file) = write_file(dir.path(), &vec![1; 4 * CHUNK]);
         let bytes = std::sync::atomic::AtomicU64::new(0);
@@ -498,10 +622,15 @@ pub(crate) mod tests {
         }
         // Stopped after the first chunk, not at the end.
         assert_eq!(bytes.load(Ordering::Relaxed), CHUNK as u64);
+        // And the file is read as usual afterwards.
+        assert!(!rustix::fs::fcntl_getfl(&file)
+            .unwrap()
+            .contains(rustix::fs::OFlags::DIRECT));
     }
 
     #[test]
     fn is_cold_tells_an_evicted_file_from_a_cached_one() {
+        let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
         let bytes = vec![9; 4 * CHUNK];
         let (path, file) = write_file(dir.path(), &bytes);
@@ -519,6 +648,43 @@ pub(crate) mod tests {
         assert!(!is_cold(&file, bytes.len() as u64));
     }
 
+    /// A file that keeps growing while it is read: reading stops at the
+    /// chunk holding the byte after the length when opened, and the file is
+    /// reported changed, however fast the writer.
+    #[test]
+    fn a_growing_file_is_read_only_past_its_opened_length() {
+        let _serial = one_at_a_time();
+        let dir = tempfile::tempdir().unwrap();
+        let len = 2 * CHUNK + 5;
+        let (path, file) = write_file(dir.path(), &vec![5; len]);
+        let before = opened(&file);
+        let stop = Arc::new(AtomicBool::new(false));
+        let writer = {
+            let stop = Arc::clone(&stop);
+            let mut out = File::options().append(true).open(&path).unwrap();
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let block = vec![6; CHUNK];
+                while !stop.load(Ordering::Relaxed) {
+                    out.write_all(&block).unwrap();
+                }
+            })
+        };
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let bytes = std::sync::atomic::AtomicU64::new(0);
+        let running = AtomicBool::new(false);
+        let result = direct_sha1_since(&file, before, Meter::new(Some(&bytes), &running));
+        stop.store(true, Ordering::Relaxed);
+        writer.join().unwrap();
+        assert!(matches!(result, Err(ReadError::Changed)), "{result:?}");
+        let read = bytes.load(Ordering::Relaxed);
+        assert_eq!(
+            read,
+            3 * CHUNK as u64,
+            "the chunks up to the opened length's"
+        );
+    }
+
     /// The trap of `tests/faults.rs`, on the direct path: the listed bytes
     /// end in zeros, and the file flips between prefixes of them and their
     /// full length with the last byte 1. A reader that took a short read for
@@ -526,6 +692,7 @@ pub(crate) mod tests {
     /// digest; no result may be that digest.
     #[test]
     fn a_file_cut_and_restored_while_read_never_gives_the_listed_digest() {
+        let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
         let len = 3 * CHUNK + 7;
         let mut listed: Vec<u8> = (0..len).map(|i| (i * 13 % 241) as u8 + 1).collect();

@@ -123,7 +123,7 @@ enum Cut {
 /// From this size on, a second thread populates the map's page tables ahead
 /// of the hashing thread: for one large file that work, and for a cold file
 /// the disk reads it waits for, then run on an otherwise idle core.
-const PREFETCH_THREAD_MIN: usize = 64 * 1024 * 1024;
+pub(crate) const PREFETCH_THREAD_MIN: usize = 64 * 1024 * 1024;
 
 /// How far the prefetch thread may run ahead of hashing: far enough to keep
 /// the disk busy, not so far that a file larger than memory evicts its own

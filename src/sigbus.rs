@@ -114,15 +114,20 @@ impl Drop for Guard {
     }
 }
 
+/// The size of a page, as the system says.
+pub(crate) fn page_size() -> Option<usize> {
+    // SAFETY: sysconf has no preconditions.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    usize::try_from(page).ok().filter(|&page| page > 0)
+}
+
 /// Installs the handler once per process; whether it is installed.
 fn install() -> bool {
     *INSTALLED.get_or_init(|| {
-        // SAFETY: sysconf has no preconditions.
-        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-        if page <= 0 {
+        let Some(page) = page_size() else {
             return false;
-        }
-        PAGE_SIZE.store(page as usize, Ordering::Relaxed);
+        };
+        PAGE_SIZE.store(page, Ordering::Relaxed);
         // SAFETY: a zeroed sigaction is a valid out-parameter; a null new
         // action only queries.
         let previous = unsafe {

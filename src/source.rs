@@ -206,6 +206,8 @@ pub(crate) struct Reader {
     mmap: bool,
     /// Threads one mapped file may be hashed on (see [`HashPlan`]).
     threads_per_file: usize,
+    /// Whether large cold files are read with `O_DIRECT` ([`crate::direct`]).
+    direct_io: bool,
     buffer: Vec<u8>,
 }
 
@@ -251,8 +253,17 @@ impl Reader {
             algorithm,
             mmap,
             threads_per_file: 1,
+            direct_io: true,
             buffer: Vec::new(),
         }
+    }
+
+    /// Reads large files that are not in the page cache with `O_DIRECT`
+    /// (`true` by default); `false` leaves them to the map or the reads
+    /// chosen by size.
+    pub fn direct_io(mut self, yes: bool) -> Reader {
+        self.direct_io = yes;
+        self
     }
 
     /// Lets a mapped file be hashed on up to `threads` threads, when the
@@ -328,7 +339,10 @@ impl Reader {
     /// Whether `open` is read with `O_DIRECT` ([`crate::direct`]): a large
     /// file mostly not in the page cache, hashed on one thread.
     fn reads_direct(&self, open: &OpenFile) -> bool {
-        open.len >= DIRECT_MIN && !self.plan().parallel() && is_cold(&open.file, open.len)
+        self.direct_io
+            && open.len >= DIRECT_MIN
+            && !self.plan().parallel()
+            && is_cold(&open.file, open.len)
     }
 
     /// A file too large to read whole, from a map or in pieces.
@@ -395,7 +409,8 @@ impl Reader {
     /// [`Reader::verify_metered`] for each, in less time. Two files read
     /// whole in one `read` each are hashed together; so are two larger
     /// files read in pieces, side by side. `None`, having read nothing, when
-    /// the two are not read the same way or either is mapped.
+    /// the two are not read the same way, or either is mapped or read
+    /// directly ([`crate::direct`]).
     pub fn verify_pair(
         (reader_a, open_a, expected_a): (&mut Reader, &mut OpenFile, &Digest),
         (reader_b, open_b, expected_b): (&mut Reader, &mut OpenFile, &Digest),
@@ -406,6 +421,12 @@ impl Reader {
             return None;
         }
         let (len_a, len_b) = match (reader_a.access(open_a.len), reader_b.access(open_b.len)) {
+            // A cold large file is read directly, alone.
+            (Access::Pieces, Access::Pieces)
+                if reader_a.reads_direct(open_a) || reader_b.reads_direct(open_b) =>
+            {
+                return None
+            }
             (Access::Pieces, Access::Pieces) => {
                 return Some(hash_streamed_pair(
                     Side::new(open_a, reader_a.buffer()),
@@ -725,6 +746,7 @@ mod tests {
     /// from the map, cold or not.
     #[test]
     fn a_large_cold_file_is_read_directly_and_left_uncached() {
+        let _serial = crate::direct::tests::one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
         let len = DIRECT_MIN as usize + 4097;
         let bytes = pattern(len);
@@ -747,6 +769,16 @@ mod tests {
             assert_eq!(digest, crate::reference::sha1(&bytes), "mmap {mmap}");
             assert!(cold(), "mmap {mmap}: the direct read filled the page cache");
         }
+        let mut through_the_cache = Reader::new(Algorithm::Sha1).direct_io(false);
+        assert_eq!(
+            hash_path(&mut through_the_cache, &path),
+            crate::reference::sha1(&bytes)
+        );
+        assert!(
+            !cold(),
+            "with direct reads off, the map fills the page cache"
+        );
+        evict();
         let mut blake3 = Reader::new(Algorithm::Blake3).threads_per_file(2);
         assert_eq!(
             hash_path(&mut blake3, &path),
@@ -757,6 +789,40 @@ mod tests {
             hash_path(&mut Reader::new(Algorithm::Sha1), &path),
             crate::reference::sha1(&bytes)
         );
+    }
+
+    /// With mapping off, two large files are hashed as a pair through the
+    /// page cache, unless one of them is cold: that one is read directly.
+    #[test]
+    fn a_cold_large_file_is_not_paired() {
+        let _serial = crate::direct::tests::one_at_a_time();
+        if !crate::direct::tests::kernel_has_cachestat() || !crate::hasher::hashes_pairs_faster() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let len = DIRECT_MIN as usize + 1;
+        let bytes = pattern(len);
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, &bytes).unwrap();
+        std::fs::write(&b, &bytes).unwrap();
+        let file = File::open(&b).unwrap();
+        file.sync_all().unwrap();
+        rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
+        let expected = crate::reference::sha1(&bytes);
+        let (mut reader_a, mut reader_b) = (
+            Reader::with_mmap(Algorithm::Sha1, false),
+            Reader::with_mmap(Algorithm::Sha1, false),
+        );
+        let (mut open_a, mut open_b) = (open_regular(&a).unwrap(), open_regular(&b).unwrap());
+        assert!(Reader::verify_pair(
+            (&mut reader_a, &mut open_a, &expected),
+            (&mut reader_b, &mut open_b, &expected),
+            Meter::NONE,
+        )
+        .is_none());
+        let digest = reader_b.verify_metered(&mut open_b, &expected, Meter::NONE);
+        assert_eq!(digest.unwrap(), expected);
+        assert!(is_cold(&file, len as u64), "b was read directly");
     }
 
     #[test]

@@ -114,6 +114,7 @@ pub struct Verifier {
     cancel: CancelToken,
     progress: Option<Arc<ProgressFn>>,
     mmap: bool,
+    direct_io: bool,
 }
 
 impl Default for Verifier {
@@ -138,6 +139,7 @@ impl Verifier {
             cancel: CancelToken::new(),
             progress: None,
             mmap: true,
+            direct_io: true,
         }
     }
 
@@ -251,6 +253,28 @@ impl Verifier {
     /// ```
     pub fn mmap(mut self, yes: bool) -> Verifier {
         self.mmap = yes;
+        self
+    }
+
+    /// Read large files (64 MiB and more) that are mostly not in the page
+    /// cache with `O_DIRECT` (default `true`), mapping on or off: the disk
+    /// is then the only cost, and the page cache is left as it was. `false`
+    /// reads them through the page cache like every other file, for a caller
+    /// about to read them again, or a file system that does direct reads
+    /// badly. (Where the kernel or file system cannot, files are read through
+    /// the page cache anyway.)
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "hello\n").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"),
+    /// #     "f572d396fae9206628714fb2ce00f72e94f2258f  a\n").unwrap();
+    /// let report = checksig::Verifier::new().direct_io(false).verify_dir(dir.path())?;
+    /// assert!(report.is_ok());
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
+    pub fn direct_io(mut self, yes: bool) -> Verifier {
+        self.direct_io = yes;
         self
     }
 
@@ -484,6 +508,7 @@ impl<'a> Checker<'a> {
         let per_file = threads_per_file(self.verifier.thread_count(), workers);
         std::array::from_fn(|_| {
             Reader::with_mmap(self.verifier.algorithm, self.verifier.mmap)
+                .direct_io(self.verifier.direct_io)
                 .threads_per_file(per_file)
         })
     }
