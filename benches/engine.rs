@@ -16,8 +16,10 @@
 //!   chosen).
 //! * `parallel_files`: many warm files, naive vs one worker vs all cores.
 //! * `cold`: one evicted file (`posix_fadvise(DONTNEED)` before every run):
-//!   naive vs reads (the kernel's sequential read-ahead) vs mapped windows
-//!   populated ahead by a second thread.
+//!   naive vs reads through the page cache (the kernel's sequential
+//!   read-ahead) vs mapped windows populated ahead by a second thread vs
+//!   `O_DIRECT` reads a few buffers ahead of hashing (the default for a cold
+//!   file of 64 MiB or more; the smoke run's 4 MiB file is too small for it).
 //!
 //! Data sets are made once under `$CHECKSIG_BENCH_DIR` (default
 //! `target/tmp/bench-data`) and reused.
@@ -232,9 +234,12 @@ fn cold(c: &mut Criterion) {
             criterion::BatchSize::PerIteration,
         )
     });
-    for mmap in [false, true] {
-        let verifier = Verifier::new().threads(1).mmap(mmap);
-        let name = if mmap { "mapped_prefetch" } else { "read" };
+    for (name, mmap, direct_io) in [
+        ("read", false, false),
+        ("mapped_prefetch", true, false),
+        ("direct", true, true),
+    ] {
+        let verifier = Verifier::new().threads(1).mmap(mmap).direct_io(direct_io);
         group.bench_function(BenchmarkId::new(name, size), |b| {
             b.iter_batched(
                 || evict(&dir),

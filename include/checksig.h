@@ -491,6 +491,16 @@ bool checksig_options_set_allow_outside_root(struct checksig_options *options, b
 // `options` is NULL or a live options object not in use by a verification.
 bool checksig_options_set_mmap(struct checksig_options *options, bool yes);
 
+// Whether large files (64 MiB and more) that are mostly not in the page
+// cache are read with `O_DIRECT` (default true): the disk is then the only
+// cost, and the page cache is left as it was. False reads them through the
+// page cache like every other file (for a caller about to read them
+// again). Returns false when `options` is NULL.
+//
+// # Safety
+// `options` is NULL or a live options object not in use by a verification.
+bool checksig_options_set_direct_io(struct checksig_options *options, bool yes);
+
 // The manifest's algorithm: `CHECKSIG_ALGORITHM_DETECT` (the default: from
 // the manifest's BSD tag, file name or digest length) or one of
 // `CHECKSIG_ALGORITHM_*`. Returns false (and changes nothing) when `options`

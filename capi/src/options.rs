@@ -70,6 +70,7 @@ pub struct checksig_options {
     strict: bool,
     allow_outside_root: bool,
     mmap: bool,
+    direct_io: bool,
     algorithm: Option<Algorithm>,
     report_unlisted: bool,
     progress: Option<ProgressCallback>,
@@ -108,6 +109,7 @@ impl Default for checksig_options {
             strict: true,
             allow_outside_root: false,
             mmap: true,
+            direct_io: true,
             algorithm: None,
             report_unlisted: false,
             progress: None,
@@ -136,6 +138,7 @@ impl checksig_options {
             .strict(self.strict)
             .allow_outside_root(self.allow_outside_root)
             .mmap(self.mmap)
+            .direct_io(self.direct_io)
             .report_unlisted(self.report_unlisted);
         if let Some(algorithm) = self.algorithm {
             verifier = verifier.algorithm(algorithm);
@@ -299,6 +302,23 @@ pub unsafe extern "C" fn checksig_options_set_mmap(
     unsafe { update(options, |o| o.mmap = yes) }
 }
 
+/// Whether large files (64 MiB and more) that are mostly not in the page
+/// cache are read with `O_DIRECT` (default true): the disk is then the only
+/// cost, and the page cache is left as it was. False reads them through the
+/// page cache like every other file (for a caller about to read them
+/// again). Returns false when `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object not in use by a verification.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_options_set_direct_io(
+    options: *mut checksig_options,
+    yes: bool,
+) -> bool {
+    // SAFETY: passed on from our caller.
+    unsafe { update(options, |o| o.direct_io = yes) }
+}
+
 /// The manifest's algorithm: `CHECKSIG_ALGORITHM_DETECT` (the default: from
 /// the manifest's BSD tag, file name or digest length) or one of
 /// `CHECKSIG_ALGORITHM_*`. Returns false (and changes nothing) when `options`
@@ -448,6 +468,7 @@ mod tests {
             assert!(!checksig_options_set_strict(null, true));
             assert!(!checksig_options_set_allow_outside_root(null, true));
             assert!(!checksig_options_set_mmap(null, false));
+            assert!(!checksig_options_set_direct_io(null, false));
             assert!(!checksig_options_set_progress(
                 null,
                 None,

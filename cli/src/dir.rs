@@ -91,6 +91,7 @@ pub fn run(dir: &OsStr, args: &Args, out: &mut Output) -> Outcome {
     let mut verifier = Verifier::new()
         .threads(args.threads)
         .mmap(!args.no_mmap)
+        .direct_io(!args.no_direct)
         .manifest(&name)
         .report_unlisted(args.unlisted);
     if let Some(algorithm) = args.algo {

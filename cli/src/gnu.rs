@@ -39,6 +39,8 @@ pub struct CheckOptions {
     pub threads: usize,
     /// `--no-mmap`: read files, never map them.
     pub no_mmap: bool,
+    /// `--no-direct`: read cold large files through the page cache.
+    pub no_direct: bool,
     /// `--json`: a JSON report instead of GNU's text.
     pub json: bool,
     /// `--algo`: the algorithm, else detected from the first manifest.
@@ -176,6 +178,7 @@ impl Checker<'_> {
         let verifier = Verifier::new()
             .threads(self.options.threads)
             .mmap(!self.options.no_mmap)
+            .direct_io(!self.options.no_direct)
             .strict(self.options.strict)
             .ignore_missing(self.options.ignore_missing)
             .allow_outside_root(true);

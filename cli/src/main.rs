@@ -66,6 +66,7 @@ fn main() -> ExitCode {
                 ignore_missing: args.ignore_missing,
                 threads: args.threads,
                 no_mmap: args.no_mmap,
+                no_direct: args.no_direct,
                 json: args.json,
                 algo: args.algo,
             };

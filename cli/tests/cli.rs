@@ -77,7 +77,8 @@ fn thread_counts_agree() {
     assert_eq!(one, auto);
 }
 
-/// A file of several mmap windows (17 MiB) verifies the same mapped or read.
+/// A file of several mmap windows (17 MiB) verifies the same mapped or read,
+/// with direct reads of cold large files on or off.
 #[test]
 fn no_mmap_gives_the_same_verdicts() {
     let dir = tempfile::tempdir().unwrap();
@@ -92,6 +93,8 @@ fn no_mmap_gives_the_same_verdicts() {
     let read = run(&["--no-mmap", root]);
     assert_eq!(mapped.status, 1, "{mapped:?}");
     assert_eq!(mapped, read);
+    assert_eq!(mapped, run(&["--no-direct", root]));
+    assert_eq!(mapped, run(&["--no-direct", "--no-mmap", root]));
     assert!(
         read.out().contains("FAILED: 1 OK, 1 mismatch"),
         "{}",

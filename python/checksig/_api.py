@@ -372,6 +372,7 @@ def _verify(
     algorithm: Optional[str] = None,
     unlisted: bool = False,
     sidecar: Optional[PathArg] = None,
+    direct_io: bool = True,
 ) -> Report:
     """``verify`` without the translation of failures into public exceptions.
 
@@ -392,6 +393,7 @@ def _verify(
     lib.checksig_options_set_strict(options.pointer, strict)
     lib.checksig_options_set_allow_outside_root(options.pointer, allow_outside_root)
     lib.checksig_options_set_mmap(options.pointer, mmap)
+    lib.checksig_options_set_direct_io(options.pointer, direct_io)
     lib.checksig_options_set_algorithm(options.pointer, algorithm_code)
     lib.checksig_options_set_report_unlisted(options.pointer, unlisted)
     lib.checksig_options_set_cancel(options.pointer, cancel.pointer)
@@ -439,6 +441,7 @@ def verify(
     progress: Optional[Callable[[Progress], Optional[bool]]] = None,
     algorithm: Optional[str] = None,
     unlisted: bool = False,
+    direct_io: bool = True,
 ) -> Report:
     """Verifies every file listed in ``root``'s manifest, in parallel.
 
@@ -457,6 +460,9 @@ def verify(
     :param allow_outside_root: allow names that leave ``root`` (absolute, ``..``,
         symbolic links out); by default they are refused without being opened.
     :param mmap: memory-map large files (False reads them with ``read(2)``).
+    :param direct_io: read large files (64 MiB or more) that are mostly not in
+        the page cache with ``O_DIRECT``, leaving the cache as it was (False
+        reads them through the page cache, for a caller about to read them).
     :param progress: called with a :class:`Progress` about every 50 ms and at
         the end, on the thread running the verification (a helper thread when
         ``verify`` is called from the main thread); return False to cancel
@@ -493,6 +499,7 @@ def verify(
             progress,
             algorithm,
             unlisted,
+            direct_io=direct_io,
         )
     except _Failure as failure:
         raise failure.public() from None
@@ -506,6 +513,7 @@ def verify_sidecar(
     mmap: bool = True,
     progress: Optional[Callable[[Progress], Optional[bool]]] = None,
     algorithm: Optional[str] = None,
+    direct_io: bool = True,
 ) -> Report:
     """Verifies the file a hash-only sidecar checks, given the sidecar's path:
     ``dl/file.iso.sha256``, holding one bare digest (as download pages offer)
@@ -543,6 +551,7 @@ def verify_sidecar(
             progress,
             algorithm,
             sidecar=path,
+            direct_io=direct_io,
         )
     except _Failure as failure:
         raise failure.public() from None

@@ -112,6 +112,7 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "checksig_options_set_strict": ([c_void_p, c_bool], c_bool),
         "checksig_options_set_allow_outside_root": ([c_void_p, c_bool], c_bool),
         "checksig_options_set_mmap": ([c_void_p, c_bool], c_bool),
+        "checksig_options_set_direct_io": ([c_void_p, c_bool], c_bool),
         "checksig_options_set_algorithm": ([c_void_p, c_uint32], c_bool),
         "checksig_options_set_report_unlisted": ([c_void_p, c_bool], c_bool),
         "checksig_options_set_progress": ([c_void_p, PROGRESS_FN, c_void_p], c_bool),

@@ -117,8 +117,10 @@ def test_manifest_threads_and_mmap_options(tmp_path: Path):
     files = {f"f{i}": os.urandom(1000 * i) for i in range(20)}
     make_tree(tmp_path, files, wrong=["f7"], manifest="SHA1SUMS")
     for threads in (1, 3, None):
-        for mmap in (True, False):
-            report = checksig.verify(tmp_path, manifest="SHA1SUMS", threads=threads, mmap=mmap)
+        for mmap, direct_io in ((True, True), (False, True), (True, False)):
+            report = checksig.verify(
+                tmp_path, manifest="SHA1SUMS", threads=threads, mmap=mmap, direct_io=direct_io
+            )
             assert [e.name for e in report.failures] == ["f7"]
     with pytest.raises(FileNotFoundError):
         checksig.verify(tmp_path)  # no sha1sum.txt here

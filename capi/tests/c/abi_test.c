@@ -148,6 +148,14 @@ static void test_report(const char *bad) {
           "mmap off: the same results", NULL);
     checksig_report_free(report);
 
+    check(checksig_options_set_direct_io(options, false), "options: set direct reads off", NULL);
+    report = checksig_verify(bad, options, error);
+    check(report != NULL && checksig_report_failure_count(report) == 1
+              && checksig_report_entry_status(report, 1) == CHECKSIG_STATUS_MISMATCH,
+          "direct reads off: the same results", NULL);
+    checksig_report_free(report);
+    check(!checksig_options_set_direct_io(NULL, true), "set_direct_io(NULL) is refused", NULL);
+
     check(checksig_options_set_manifest(options, "missing.txt"), "options: set manifest", NULL);
     report = checksig_verify(bad, options, error);
     check(report == NULL, "checksig_verify: NULL for a missing manifest", NULL);
