@@ -16,7 +16,12 @@
 //! Only files that are mostly not cached take this path ([`is_cold`]: one
 //! `fstatfs` and one `cachestat(2)`): a cached file is faster from a map.
 //! Where the file system is not known to keep its files in the page cache,
-//! or the kernel refuses either call, the file takes the usual path.
+//! or the kernel refuses either call, the file takes the usual path. With
+//! mapping on, even a cold file is mapped first, since the kernel's
+//! read-ahead into cheap pages outruns direct reads (2.2-3 GB/s against
+//! 1.4-2.5 here); [`crate::mapped`] times the first touch of its pages and
+//! hands the rest of the file to [`Direct::finish`] once they prove costly.
+//! With mapping off, a cold file is read directly from the start.
 //!
 //! Two readers keep two reads in flight (this virtual disk gave 2.1-2.5
 //! GB/s to two 2 MiB reads at a time, 1.6-2.0 GB/s to one, `fio`,
@@ -81,7 +86,7 @@ pub(crate) fn is_cold(file: &File, len: u64) -> bool {
 /// those listed), before Linux 6.5, and since Linux 6.14 for a file the
 /// caller neither owns nor may write (`cachestat` answers `EPERM`).
 #[cfg(target_os = "linux")]
-fn cached_bytes(file: &File, len: u64) -> Option<u64> {
+pub(crate) fn cached_bytes(file: &File, len: u64) -> Option<u64> {
     use std::os::fd::AsRawFd;
 
     /// `struct cachestat_range` and `struct cachestat` of `<linux/mman.h>`.
@@ -125,7 +130,7 @@ fn cached_bytes(file: &File, len: u64) -> Option<u64> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn cached_bytes(_file: &File, _len: u64) -> Option<u64> {
+pub(crate) fn cached_bytes(_file: &File, _len: u64) -> Option<u64> {
     None
 }
 
@@ -178,28 +183,61 @@ pub(crate) fn hash_direct(
     algorithm: Algorithm,
     meter: Meter,
 ) -> Option<Result<Digest, ReadError>> {
-    let _slot = Slot::claim()?;
-    let _direct = DirectMode::set(file)?;
-    let hashed = read_and_hash(file, before.len, algorithm, meter)?;
-    Some(hashed.and_then(|(digest, read)| {
-        let after = Identity::of(file).map_err(ReadError::Io)?;
-        if read != before.len || after != before {
-            return Err(ReadError::Changed);
-        }
-        Ok(digest)
-    }))
+    Direct::begin(file)?.finish(before, Hasher::new(algorithm), 0, meter)
 }
 
-/// The digest of the file and the bytes read, its reader threads started
-/// and ended here; `None` as [`hash_direct`] says.
+/// A file set up for direct reads: one of the [`MAX_FILES`] slots taken,
+/// `O_DIRECT` set on its descriptor (cleared again when dropped).
+pub(crate) struct Direct<'a> {
+    _slot: Slot,
+    mode: DirectMode<'a>,
+}
+
+impl<'a> Direct<'a> {
+    /// `None` when [`MAX_FILES`] files are read directly already, or the
+    /// file system refuses `O_DIRECT`.
+    pub(crate) fn begin(file: &'a File) -> Option<Direct<'a>> {
+        let slot = Slot::claim()?;
+        let mode = DirectMode::set(file)?;
+        Some(Direct { _slot: slot, mode })
+    }
+
+    /// Reads the file from `offset` (a multiple of [`ALIGN`]) on, into
+    /// `hasher`, which holds the bytes before it: the file's digest, as
+    /// [`hash_direct`] gives it. `None`, having read nothing, if the first
+    /// read was refused as invalid.
+    pub(crate) fn finish(
+        self,
+        before: Identity,
+        hasher: Hasher,
+        offset: u64,
+        meter: Meter,
+    ) -> Option<Result<Digest, ReadError>> {
+        let hashed = read_and_hash(self.mode.file, offset, before.len, hasher, meter)?;
+        Some(hashed.and_then(|(digest, read)| {
+            let after = Identity::of(self.mode.file).map_err(ReadError::Io)?;
+            if offset + read != before.len || after != before {
+                return Err(ReadError::Changed);
+            }
+            Ok(digest)
+        }))
+    }
+}
+
+/// The digest of the file from `start` on, hashed into `hasher`, and the
+/// bytes read, its reader threads started and ended here; `None` as
+/// [`Direct::finish`] says.
 fn read_and_hash(
     file: &File,
+    start: u64,
     len: u64,
-    algorithm: Algorithm,
+    hasher: Hasher,
     meter: Meter,
 ) -> Option<Result<(Digest, u64), ReadError>> {
     let stop = AtomicBool::new(false);
     let mut buffers = Buffers::take();
+    // The chunk holding byte `len`, one past the length when opened.
+    let last = len.saturating_sub(start) / CHUNK as u64;
     std::thread::scope(|scope| {
         // Set on every way out, a panic included: a reader waiting for its
         // next buffer, or about to read one, then ends.
@@ -215,8 +253,9 @@ fn read_and_hash(
             }
             let reader = Reader {
                 file,
-                first,
-                last: len / CHUNK as u64,
+                start,
+                first: first as u64,
+                last,
                 stop: &stop,
             };
             let thread = std::thread::Builder::new()
@@ -228,7 +267,7 @@ fn read_and_hash(
                 reader: thread.ok()?,
             });
         }
-        let hashed = hash_in_order(&lanes, len, algorithm, meter);
+        let hashed = hash_in_order(&lanes, last, hasher, meter);
         stop.store(true, Ordering::Release);
         for lane in lanes {
             lane.collect_buffers();
@@ -272,10 +311,12 @@ impl Lane<'_> {
 /// `offset`.
 type Filled = Result<(Buffer, usize), (io::Error, u64)>;
 
-/// One reader thread: chunks `first`, `first + READERS`, ... up to `last`.
+/// One reader thread: chunks `first`, `first + READERS`, ... up to `last`,
+/// chunk `k` starting `k` chunks after `start`.
 struct Reader<'a> {
     file: &'a File,
-    first: usize,
+    start: u64,
+    first: u64,
     last: u64,
     stop: &'a AtomicBool,
 }
@@ -285,12 +326,12 @@ impl Reader<'_> {
     /// `full`, until its last chunk, the end of the file, an error, or the
     /// stop flag.
     fn run(self, free: Receiver<Buffer>, full: SyncSender<Filled>) -> Receiver<Buffer> {
-        for chunk in (self.first as u64..=self.last).step_by(READERS) {
+        for chunk in (self.first..=self.last).step_by(READERS) {
             let Ok(mut buffer) = free.recv() else { break };
             if self.stop.load(Ordering::Acquire) {
                 break;
             }
-            let offset = chunk * CHUNK as u64;
+            let offset = self.start + chunk * CHUNK as u64;
             match fill(self.file, buffer.get_mut(), offset) {
                 Ok(filled) => {
                     let _ = full.send(Ok((buffer, filled)));
@@ -327,30 +368,28 @@ fn fill(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
     Ok(filled)
 }
 
-/// Hashes the chunks in file order, each from its reader, handing every
-/// buffer back: the digest and the bytes read, up to the end of the file or
-/// the chunk holding byte `len` (one past the length when opened). `None` if
-/// the very first read was refused as invalid (a file system that takes
-/// `O_DIRECT` but not these reads), so the caller reads the file as usual.
+/// Hashes chunks 0 to `last` in file order into `hasher`, each from its
+/// reader, handing every buffer back: the digest and the bytes read, up to
+/// the end of the file or chunk `last`. `None` if the very first read was
+/// refused as invalid (a file system that takes `O_DIRECT` but not these
+/// reads).
 fn hash_in_order(
     lanes: &[Lane],
-    len: u64,
-    algorithm: Algorithm,
+    last: u64,
+    mut hasher: Hasher,
     meter: Meter,
 ) -> Option<Result<(Digest, u64), ReadError>> {
-    let mut hasher = Hasher::new(algorithm);
     let mut read = 0u64;
-    for chunk in 0..=len / CHUNK as u64 {
+    for chunk in 0..=last {
         let lane = &lanes[chunk as usize % READERS];
         let (buffer, filled) = match lane.full.recv() {
             Ok(Ok(filled)) => filled,
-            Ok(Err((e, 0))) if e.raw_os_error() == Some(libc::EINVAL) => return None,
+            Ok(Err((e, _))) if chunk == 0 && e.raw_os_error() == Some(libc::EINVAL) => return None,
             Ok(Err((e, _))) => return Some(Err(ReadError::Io(e))),
             // Only a reader that panicked hangs up early.
             Err(_) => {
-                return Some(Err(ReadError::Io(io::Error::other(
-                    "a direct reader failed",
-                ))))
+                let failed = io::Error::other("a direct reader failed");
+                return Some(Err(ReadError::Io(failed)));
             }
         };
         hasher.update(&buffer.get()[..filled]);

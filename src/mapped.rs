@@ -12,6 +12,11 @@
 //! whose host backs guest memory lazily, the first touch of a page freshly
 //! read from disk can cost microseconds (measured here: up to a second per
 //! GiB, more than hashing it), and it had better be paid on the idle core.
+//! It also times those touches: for a cold file that may be read directly,
+//! once [`SLOW_WINDOWS_TO_HAND_OFF`] windows were slow to touch, the hashing
+//! thread stops at its next window and hands its hasher to
+//! [`crate::direct`], which reads the rest with `O_DIRECT` into buffers
+//! touched long ago.
 //!
 //! A file truncated while it is mapped would raise `SIGBUS`; [`crate::sigbus`]
 //! turns that into zeros plus a flag, and an `fstat` before and after catches
@@ -20,10 +25,12 @@
 use std::fs::File;
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Instant;
 
 use memmap2::{Advice, Mmap, MmapOptions};
 
 use crate::digest::{Algorithm, Digest};
+use crate::direct::Direct;
 use crate::hasher::Hasher;
 use crate::root::Identity;
 use crate::sigbus::Guard;
@@ -70,14 +77,29 @@ impl HashPlan {
 /// The step of a file hashed on several threads.
 const PARALLEL_STEP: usize = 4 * WINDOW;
 
-/// Hashes `file`, whose identity was `before` when it was opened, from a
-/// memory map; `None` when the file cannot be mapped safely (the caller then
-/// reads it). Any change since `before` makes the result [`ReadError::Changed`].
+/// [`hash_mapped_or_hand_off`] without a direct reader to hand off to.
+#[cfg(test)]
 pub(crate) fn hash_mapped(
     file: &File,
     before: Identity,
     plan: HashPlan,
     meter: Meter,
+) -> Option<Result<Digest, ReadError>> {
+    hash_mapped_or_hand_off(file, before, plan, meter, None)
+}
+
+/// Hashes `file`, whose identity was `before` when it was opened, from a
+/// memory map; `None` when the file cannot be mapped safely (the caller then
+/// reads it). Any change since `before` makes the result [`ReadError::Changed`].
+/// With `direct`, for a file that is not in the page cache, `direct` reads
+/// the rest if first touching the map's fresh pages proves costly (see
+/// [`SLOW_TOUCH`]).
+pub(crate) fn hash_mapped_or_hand_off(
+    file: &File,
+    before: Identity,
+    plan: HashPlan,
+    meter: Meter,
+    direct: Option<Direct>,
 ) -> Option<Result<Digest, ReadError>> {
     let len = usize::try_from(before.len).ok().filter(|&len| len > 0)?;
     // SAFETY: another process may change the file while it is mapped. A
@@ -86,31 +108,52 @@ pub(crate) fn hash_mapped(
     // re-check below reports the file as changed.
     let map = unsafe { MmapOptions::new().len(len).map(file) }.ok()?;
     let guard = Guard::register(map.as_ptr(), map.len())?;
-    let hashed = match hash_windows(&map, &guard, plan, meter) {
+    let hashed = match hash_windows(&map, &guard, plan, meter, direct.is_some()) {
         // A fault taken by the prefetch thread may flag the guard just after
         // the hashing thread last looked; that thread is joined now, so the
         // flag is final.
-        Ok(_) if guard.faulted() => Err(Cut::Fault),
+        Ok(_) | Err(Cut::HandOff(..)) if guard.faulted() => Err(Cut::Fault),
         hashed => hashed,
     };
     drop(guard);
     drop(map);
-    let after = match Identity::of(file) {
-        Ok(after) => after,
-        Err(e) => return Some(Err(ReadError::Io(e))),
+    let (hasher, offset) = match hashed {
+        Err(Cut::HandOff(hasher, offset)) => (hasher, offset),
+        hashed => return Some(concluded(file, before, hashed)),
     };
-    Some(match hashed {
+    let Some(direct) = direct else {
+        unreachable!("hash_windows hands off only to a direct reader")
+    };
+    // The file system took O_DIRECT when `direct` was set up: a refusal of
+    // these reads now is an error, not a way back.
+    let refused = || Err(ReadError::Io(io::Error::from_raw_os_error(libc::EINVAL)));
+    Some(
+        direct
+            .finish(before, *hasher, offset as u64, meter)
+            .unwrap_or_else(refused),
+    )
+}
+
+/// The outcome of hashing a whole map: its digest if the file is still the
+/// one it was `before`.
+fn concluded(
+    file: &File,
+    before: Identity,
+    hashed: Result<Digest, Cut>,
+) -> Result<Digest, ReadError> {
+    let after = Identity::of(file).map_err(ReadError::Io)?;
+    match hashed {
         _ if after != before => Err(ReadError::Changed),
         Ok(digest) => Ok(digest),
         // Still the same file: the fault was a disk error under the page cache.
         Err(Cut::Fault) => Err(ReadError::Io(io::Error::from_raw_os_error(libc::EIO))),
         Err(Cut::BeyondEnd) => Err(ReadError::Changed),
         Err(Cut::Stopped(error)) => Err(error),
-    })
+        Err(Cut::HandOff(..)) => unreachable!("a hand-off is not a conclusion"),
+    }
 }
 
 /// Why hashing a map stopped early.
-#[derive(Debug)]
 enum Cut {
     /// The meter said stop (the run was cancelled).
     Stopped(ReadError),
@@ -118,6 +161,20 @@ enum Cut {
     BeyondEnd,
     /// A `SIGBUS` hit the map; what was hashed includes zeros, not the file.
     Fault,
+    /// Fresh pages proved costly: the hasher of the bytes before this
+    /// offset, for a direct reader to go on with.
+    HandOff(Box<Hasher>, usize),
+}
+
+impl std::fmt::Debug for Cut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cut::Stopped(error) => f.debug_tuple("Stopped").field(error).finish(),
+            Cut::BeyondEnd => f.write_str("BeyondEnd"),
+            Cut::Fault => f.write_str("Fault"),
+            Cut::HandOff(_, offset) => f.debug_tuple("HandOff").field(offset).finish(),
+        }
+    }
 }
 
 /// From this size on, a second thread populates the map's page tables ahead
@@ -143,10 +200,31 @@ struct Progress {
     hashed: AtomicUsize,
     /// Set when hashing ended, early or not.
     done: AtomicBool,
+    /// Windows whose first touch was slow (see [`SLOW_TOUCH`]).
+    slow_windows: AtomicUsize,
 }
 
-/// The digest of the whole map, unless it stopped being the file's contents.
-fn hash_windows(map: &Mmap, guard: &Guard, plan: HashPlan, meter: Meter) -> Result<Digest, Cut> {
+/// A window whose touch by the prefetch thread takes longer than this has
+/// pages that were costly to touch for the first time: 4 MiB took 10-20 µs
+/// to touch once populated, 0.1-1 ms now and then, and 6.2-6.8 ms when the
+/// host had reclaimed the memory under the page cache (a C loop, 2026-12-05).
+const SLOW_TOUCH: std::time::Duration = std::time::Duration::from_millis(2);
+
+/// Slow windows after which the rest of a file whose hashing may hand off
+/// goes to direct reads: enough that a few unlucky pages do not turn a cheap
+/// read into a slower one, few enough that the costly case loses little.
+const SLOW_WINDOWS_TO_HAND_OFF: usize = 3;
+
+/// The digest of the whole map, unless it stopped being the file's contents,
+/// or, if `may_hand_off`, the hasher of the part hashed when fresh pages
+/// proved costly.
+fn hash_windows(
+    map: &Mmap,
+    guard: &Guard,
+    plan: HashPlan,
+    meter: Meter,
+    may_hand_off: bool,
+) -> Result<Digest, Cut> {
     // Only advice: a failure costs speed, never correctness. It doubles the
     // kernel's read-ahead for faults in the map; a map of one window is
     // populated in one call, which reads around it anyway.
@@ -156,7 +234,7 @@ fn hash_windows(map: &Mmap, guard: &Guard, plan: HashPlan, meter: Meter) -> Resu
     let progress = Progress::default();
     // Hashing on several threads leaves no core idle for a prefetch thread.
     if map.len() < PREFETCH_THREAD_MIN || plan.parallel() {
-        return hash_windows_alone(map, guard, plan, meter, &progress, None);
+        return hash_windows_alone(map, guard, plan, meter, &progress, None, false);
     }
     std::thread::scope(|scope| {
         // A thread that cannot start only costs the overlap.
@@ -170,7 +248,7 @@ fn hash_windows(map: &Mmap, guard: &Guard, plan: HashPlan, meter: Meter) -> Resu
             progress: &progress,
             thread: prefetch,
         };
-        hash_windows_alone(map, guard, plan, meter, &progress, prefetch)
+        hash_windows_alone(map, guard, plan, meter, &progress, prefetch, may_hand_off)
     })
 }
 
@@ -218,9 +296,21 @@ fn populate_ahead(map: &Mmap, progress: &Progress) {
             }
         }
         progress.populated.store(offset + len, Ordering::Release);
+        let touch = Instant::now();
         touch_pages(&map[offset..offset + len]);
+        if touch.elapsed() > SLOW_TOUCH || tests_say_every_touch_is_slow() {
+            progress.slow_windows.fetch_add(1, Ordering::AcqRel);
+        }
         offset += len;
     }
+}
+
+/// Whether a test has made every window count as slow to touch.
+fn tests_say_every_touch_is_slow() -> bool {
+    #[cfg(test)]
+    return tests::EVERY_TOUCH_IS_SLOW.load(Ordering::Relaxed);
+    #[cfg(not(test))]
+    false
 }
 
 /// Bytes between two touches: the smallest page size there is.
@@ -237,7 +327,9 @@ fn touch_pages(window: &[u8]) {
 }
 
 /// Hashes the map step by step, populating each step's page tables in one
-/// system call unless the prefetch thread already has.
+/// system call unless the prefetch thread already has; if `may_hand_off`,
+/// stops with [`Cut::HandOff`] once the prefetch thread found
+/// [`SLOW_WINDOWS_TO_HAND_OFF`] slow windows.
 fn hash_windows_alone(
     map: &Mmap,
     guard: &Guard,
@@ -245,10 +337,15 @@ fn hash_windows_alone(
     meter: Meter,
     progress: &Progress,
     prefetch: Option<&std::thread::Thread>,
+    may_hand_off: bool,
 ) -> Result<Digest, Cut> {
     let mut hasher = Hasher::new(plan.algorithm);
     let mut offset = 0;
     while offset < map.len() {
+        if may_hand_off && progress.slow_windows.load(Ordering::Acquire) >= SLOW_WINDOWS_TO_HAND_OFF
+        {
+            return Err(Cut::HandOff(Box::new(hasher), offset));
+        }
         let end = map.len().min(offset + plan.step());
         progress.started.store(end, Ordering::Release);
         // Hashed on several threads, a step is faster faulted in by those
@@ -279,6 +376,59 @@ fn hash_windows_alone(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Makes the prefetch thread count every window as slow to touch (only
+    /// a hashing that may hand off acts on it).
+    pub(super) static EVERY_TOUCH_IS_SLOW: AtomicBool = AtomicBool::new(false);
+
+    /// A cold file whose pages prove costly to touch is hashed from the map
+    /// for a few windows, then read directly to the end: the digest is the
+    /// file's, every byte is counted once, and the part read directly stays
+    /// out of the page cache. Cut short before the hand-off, it is changed.
+    #[test]
+    fn a_costly_map_hands_the_rest_to_direct_reads() {
+        let _serial = crate::direct::tests::one_at_a_time();
+        if !crate::direct::tests::kernel_has_cachestat() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        // Longer than the prefetch thread may run ahead of a hand-off.
+        let len = PREFETCH_THREAD_MIN + PREFETCH_AHEAD + 3 * WINDOW + 4097;
+        let mut bytes = vec![0u8; len];
+        for (i, page) in bytes.chunks_mut(4096).enumerate() {
+            page.fill((i % 251) as u8);
+        }
+        let (path, file) = write_file(dir.path(), &bytes);
+        let evict = || {
+            file.sync_all().unwrap();
+            rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
+        };
+        evict();
+        EVERY_TOUCH_IS_SLOW.store(true, Ordering::Relaxed);
+        let counted = std::sync::atomic::AtomicU64::new(0);
+        let running = AtomicBool::new(false);
+        let plan = HashPlan::one_thread(Algorithm::Sha1);
+        let direct = crate::direct::Direct::begin(&file).expect("O_DIRECT works here");
+        let meter = Meter::new(Some(&counted), &running);
+        let hashed = hash_mapped_or_hand_off(&file, opened(&file), plan, meter, Some(direct));
+        EVERY_TOUCH_IS_SLOW.store(false, Ordering::Relaxed);
+        assert_eq!(hashed.unwrap().unwrap(), crate::reference::sha1(&bytes));
+        assert_eq!(counted.load(Ordering::Relaxed), len as u64);
+        let cached = crate::direct::cached_bytes(&file, len as u64).unwrap();
+        assert!(
+            cached <= (len - 3 * WINDOW) as u64,
+            "the rest was read through the page cache, not directly: {cached} of {len} cached"
+        );
+        assert!(!rustix::fs::fcntl_getfl(&file)
+            .unwrap()
+            .contains(rustix::fs::OFlags::DIRECT));
+
+        let before = opened(&file);
+        truncate(&path, len - 1);
+        let direct = crate::direct::Direct::begin(&file).unwrap();
+        let hashed = hash_mapped_or_hand_off(&file, before, plan, Meter::NONE, Some(direct));
+        assert!(matches!(hashed, Some(Err(ReadError::Changed))));
+    }
 
     /// `hash_mapped` with SHA-1 on one thread, for a file whose identity
     /// when opened was `before`; panics if the file cannot be mapped.
@@ -407,7 +557,8 @@ mod tests {
                 &map,
                 &guard,
                 HashPlan::one_thread(Algorithm::Sha1),
-                Meter::NONE
+                Meter::NONE,
+                false
             ),
             Err(Cut::BeyondEnd)
         ));
@@ -437,7 +588,8 @@ mod tests {
                 algorithm,
                 threads: 2,
             };
-            let result = hash_windows_alone(&map, &guard, plan, Meter::NONE, &progress, None);
+            let result =
+                hash_windows_alone(&map, &guard, plan, Meter::NONE, &progress, None, false);
             assert!(
                 matches!(result, Err(Cut::Fault)),
                 "{algorithm:?}: {result:?}"
@@ -512,7 +664,8 @@ mod tests {
             &map,
             &guard,
             HashPlan::one_thread(Algorithm::Sha1),
-            Meter::NONE
+            Meter::NONE,
+            false
         )
         .is_err());
     }

@@ -9,12 +9,15 @@
 //!   as changed. Below the threshold the system calls of a map cost more than
 //!   the copy they save (measured: see [`MMAP_THRESHOLD`]).
 //! * A file of at least [`DIRECT_MIN`] (64 MiB) that is mostly not in the
-//!   page cache (one `cachestat(2)`) is read with `O_DIRECT` instead, by a
-//!   reader thread a few 1 MiB buffers ahead of the hashing thread
-//!   ([`crate::direct`]), mapping on or off: on a virtual machine whose host
-//!   reclaims freed guest memory, first touching the fresh page-cache pages
-//!   of a cold read costs more CPU than hashing them. (BLAKE3 hashed on
-//!   several threads keeps the map, which feeds them faster than one disk.)
+//!   page cache (one `cachestat(2)`) may be read with `O_DIRECT`, by two
+//!   reader threads a few 2 MiB buffers ahead of the hashing thread
+//!   ([`crate::direct`]): on a virtual machine whose host reclaims freed
+//!   guest memory, first touching the fresh page-cache pages of a cold read
+//!   can cost more CPU than hashing them. With mapping on, such a file is
+//!   mapped all the same and handed to direct reads only once its pages
+//!   prove costly ([`crate::mapped`] times them); with mapping off, it is
+//!   read directly from the start. (BLAKE3 hashed on several threads keeps
+//!   the map, which feeds them faster than one disk.)
 //! * A smaller file (or any file when mapping is off or impossible) is read
 //!   into one reused buffer per worker. A file that fits is read with a single
 //!   `read` of its size plus one byte: a short read is the end of file (GNU
@@ -48,10 +51,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use crate::digest::{Algorithm, Digest};
-use crate::direct::{hash_direct, is_cold, DIRECT_MIN};
+use crate::direct::{hash_direct, is_cold, Direct, DIRECT_MIN};
 use crate::hasher::sha1_pair::{update_pair, Lane};
 use crate::hasher::Hasher;
-use crate::mapped::{hash_mapped, HashPlan};
+use crate::mapped::{hash_mapped_or_hand_off, HashPlan};
 use crate::root::{open_regular, FileKind, Identity, OpenError, OpenFile};
 
 /// Why [`hash_file`] failed.
@@ -258,9 +261,9 @@ impl Reader {
         }
     }
 
-    /// Reads large files that are not in the page cache with `O_DIRECT`
-    /// (`true` by default); `false` leaves them to the map or the reads
-    /// chosen by size.
+    /// Lets large files that are not in the page cache be read with
+    /// `O_DIRECT` (`true` by default); `false` leaves them to the map or the
+    /// reads chosen by size.
     pub fn direct_io(mut self, yes: bool) -> Reader {
         self.direct_io = yes;
         self
@@ -326,33 +329,34 @@ impl Reader {
                 meter.tick(len)?;
                 Ok(digest)
             }
-            Access::Mapped | Access::Pieces if self.reads_direct(open) => {
-                match hash_direct(&open.file, open.identity, self.algorithm, meter) {
+            Access::Mapped => {
+                // A cold file is mapped all the same, unless first touching
+                // its fresh pages proves costly: then direct reads go on.
+                let direct = self.reads_direct(open).then(|| Direct::begin(&open.file));
+                let (file, identity) = (&open.file, open.identity);
+                match hash_mapped_or_hand_off(file, identity, self.plan(), meter, direct.flatten())
+                {
                     Some(result) => result,
-                    None => self.hash_usual(open, meter),
+                    None => self.hash_streamed(open, meter),
                 }
             }
-            Access::Mapped | Access::Pieces => self.hash_usual(open, meter),
+            Access::Pieces if self.reads_direct(open) => {
+                match hash_direct(&open.file, open.identity, self.algorithm, meter) {
+                    Some(result) => result,
+                    None => self.hash_streamed(open, meter),
+                }
+            }
+            Access::Pieces => self.hash_streamed(open, meter),
         }
     }
 
-    /// Whether `open` is read with `O_DIRECT` ([`crate::direct`]): a large
-    /// file mostly not in the page cache, hashed on one thread.
+    /// Whether `open` may be read with `O_DIRECT` ([`crate::direct`]): a
+    /// large file mostly not in the page cache, hashed on one thread.
     fn reads_direct(&self, open: &OpenFile) -> bool {
         self.direct_io
             && open.len >= DIRECT_MIN
             && !self.plan().parallel()
             && is_cold(&open.file, open.len)
-    }
-
-    /// A file too large to read whole, from a map or in pieces.
-    fn hash_usual(&mut self, open: &mut OpenFile, meter: Meter) -> Result<Digest, ReadError> {
-        if self.access(open.len) == Access::Mapped {
-            if let Some(result) = hash_mapped(&open.file, open.identity, self.plan(), meter) {
-                return result;
-            }
-        }
-        self.hash_streamed(open, meter)
     }
 
     /// A file that fits in the buffer with a byte to spare: usually one `read`.
@@ -740,10 +744,12 @@ mod tests {
         }
     }
 
-    /// A large file that is not in the page cache is read directly, with
-    /// mapping on or off, and stays out of the cache; once cached, it is
-    /// mapped (or read in pieces) as before. BLAKE3 on two threads hashes
-    /// from the map, cold or not.
+    /// With mapping off, a large file that is not in the page cache is read
+    /// directly and stays out of the cache; with direct reads off, it is read
+    /// through the cache. With mapping on, it is mapped (and hands off to
+    /// direct reads only when its pages prove costly to touch:
+    /// `mapped::tests::a_costly_map_hands_the_rest_to_direct_reads`), and so
+    /// is it by BLAKE3 on two threads.
     #[test]
     fn a_large_cold_file_is_read_directly_and_left_uncached() {
         let _serial = crate::direct::tests::one_at_a_time();
@@ -764,20 +770,21 @@ mod tests {
         }
         evict();
         assert!(cold());
-        for mmap in [true, false] {
-            let digest = hash_path(&mut Reader::with_mmap(Algorithm::Sha1, mmap), &path);
-            assert_eq!(digest, crate::reference::sha1(&bytes), "mmap {mmap}");
-            assert!(cold(), "mmap {mmap}: the direct read filled the page cache");
-        }
-        let mut through_the_cache = Reader::new(Algorithm::Sha1).direct_io(false);
+        let digest = hash_path(&mut Reader::with_mmap(Algorithm::Sha1, false), &path);
+        assert_eq!(digest, crate::reference::sha1(&bytes));
+        assert!(cold(), "the direct read filled the page cache");
+        let mut through_the_cache = Reader::with_mmap(Algorithm::Sha1, false).direct_io(false);
         assert_eq!(
             hash_path(&mut through_the_cache, &path),
             crate::reference::sha1(&bytes)
         );
         assert!(
             !cold(),
-            "with direct reads off, the map fills the page cache"
+            "with direct reads off, the reads fill the page cache"
         );
+        evict();
+        let digest = hash_path(&mut Reader::with_mmap(Algorithm::Sha1, true), &path);
+        assert_eq!(digest, crate::reference::sha1(&bytes));
         evict();
         let mut blake3 = Reader::new(Algorithm::Blake3).threads_per_file(2);
         assert_eq!(
@@ -1243,7 +1250,7 @@ mod tests {
                     let truth = crate::reference::sha1(&bytes[..open.len as usize]);
                     let verifying = rounds % 2 == 0;
                     let result = if *mapped {
-                        hash_mapped(
+                        crate::mapped::hash_mapped(
                             &open.file,
                             open.identity,
                             HashPlan::one_thread(Algorithm::Sha1),

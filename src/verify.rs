@@ -257,12 +257,14 @@ impl Verifier {
     }
 
     /// Read large files (64 MiB and more) that are mostly not in the page
-    /// cache with `O_DIRECT` (default `true`), mapping on or off: the disk
-    /// is then the only cost, and the page cache is left as it was. `false`
-    /// reads them through the page cache like every other file, for a caller
-    /// about to read them again, or a file system that does direct reads
-    /// badly. (Where the kernel or file system cannot, files are read through
-    /// the page cache anyway.)
+    /// cache with `O_DIRECT` where that is faster (default `true`): with
+    /// mapping on, once first touching their fresh page-cache pages proves
+    /// costly (on virtual machines whose host reclaims freed guest memory);
+    /// with mapping off, from the start. The disk is then the only cost, and
+    /// the page cache is not filled. `false` reads them through the page
+    /// cache like every other file, for a caller about to read them again,
+    /// or a file system that does direct reads badly. (Where the kernel or
+    /// file system cannot, files are read through the page cache anyway.)
     ///
     /// ```
     /// # let dir = tempfile::tempdir().unwrap();

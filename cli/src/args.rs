@@ -116,9 +116,9 @@ pub struct Args {
     #[arg(long)]
     pub no_mmap: bool,
 
-    /// Read large files that are not in the page cache through it, instead
-    /// of with O_DIRECT (which leaves the cache as it was, and on virtual
-    /// machines costs far less CPU).
+    /// Read large files that are not in the page cache through it, never
+    /// with O_DIRECT (used when fresh page-cache pages prove costly to touch,
+    /// as on some virtual machines, or with --no-mmap).
     #[arg(long)]
     pub no_direct: bool,
 

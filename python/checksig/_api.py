@@ -460,9 +460,11 @@ def verify(
     :param allow_outside_root: allow names that leave ``root`` (absolute, ``..``,
         symbolic links out); by default they are refused without being opened.
     :param mmap: memory-map large files (False reads them with ``read(2)``).
-    :param direct_io: read large files (64 MiB or more) that are mostly not in
-        the page cache with ``O_DIRECT``, leaving the cache as it was (False
-        reads them through the page cache, for a caller about to read them).
+    :param direct_io: let large files (64 MiB or more) that are mostly not in
+        the page cache be read with ``O_DIRECT`` when their fresh page-cache
+        pages prove costly to touch (or from the start with ``mmap=False``);
+        False reads them through the page cache, for a caller about to read
+        them.
     :param progress: called with a :class:`Progress` about every 50 ms and at
         the end, on the thread running the verification (a helper thread when
         ``verify`` is called from the main thread); return False to cancel
