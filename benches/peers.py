@@ -16,7 +16,10 @@ and the hardware limit, `openssl speed -evp sha1 -bytes 16384` (one core).
 Data sets (made once under --data, default $CARGO_TARGET_DIR or target/,
 then peer-data/): 1 x 1 GiB, 8 x 128 MiB, 20,000 x 4 KiB, 100,000 tiny files
 of 16..800 bytes. --cold evicts every file from the page cache
-(posix_fadvise DONTNEED) before each run; otherwise each data set is read
+(posix_fadvise DONTNEED) before each run, and --settle S then waits S seconds
+before the run (a virtual machine with free page reporting hands memory freed
+by the eviction back to its host after about 2 s, so the run meets the fresh
+pages of a file evicted long ago; without it, mostly pages just freed); otherwise each data set is read
 once from a cold cache, as `cat` would, and each tool's first run is not
 counted. Each figure is the median of --runs runs, taken in rounds: every
 tool once per round, so that the machine's drift touches all tools alike.
@@ -236,7 +239,7 @@ def hardware_limit():
 # ----------------------------------------------------------------- running
 
 
-def measure(tools, path, runs, cold, which):
+def measure(tools, path, runs, cold, which, settle=0.0):
     """Median seconds per tool over `runs` runs (after a warm-up run)."""
     capi = tools.get("capi_lib")
     runners = {
@@ -258,6 +261,7 @@ def measure(tools, path, runs, cold, which):
         for name in names:
             if cold:
                 evict(path)
+                time.sleep(settle)
             elapsed = runners[name]()
             if cold or attempt > 0:
                 times[name].append(elapsed)
@@ -298,6 +302,8 @@ def main():
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cold", action="store_true", help="evict the page cache before each run")
+    parser.add_argument("--settle", type=float, default=0.0,
+                        help="with --cold, seconds to wait between evicting and running")
     parser.add_argument("--only", default="", help="comma-separated data set name prefixes")
     parser.add_argument("--sweep", action="store_true", help="also time over file sizes")
     parser.add_argument("--plot", type=Path, help="write the sweep plot (needs matplotlib)")
@@ -326,16 +332,18 @@ def main():
           f"Linux {info['kernel']}, {info['sha1sum']}, Python {info['python']}")
     print(f"# {info['checksig']}; load average at start {info['load']}")
     print(f"# hardware limit (openssl speed -evp sha1 -bytes 16384): {limit / 1e9:.3f} GB/s per core")
-    print(f"# page cache: {'cold (evicted before each run)' if args.cold else 'warm'}; median of {args.runs} runs")
+    cache = f"cold (evicted, then {args.settle:g} s, before each run)" if args.cold else "warm"
+    print(f"# page cache: {cache}; median of {args.runs} runs")
 
-    report = {"machine": info, "cold": args.cold, "runs": args.runs, "cases": [], "sweep": []}
+    report = {"machine": info, "cold": args.cold, "settle": args.settle, "runs": args.runs,
+              "cases": [], "sweep": []}
     tools_order = ["ours-cli", "ours-capi", "sha1sum", "py-pool", "naive", "floor"]
     only = [p for p in args.only.split(",") if p]
     for label, path in main_datasets(data, only):
         size = total_bytes(path)
         print(f"\n## {label} ({size / MIB:.1f} MiB)", flush=True)
         which = [t for t in tools_order if not (t == "naive" and size >= GIB and args.runs > 3)]
-        times = measure(tools, path, args.runs, args.cold, which)
+        times = measure(tools, path, args.runs, args.cold, which, args.settle)
         one_core = size / limit
         all_cores = size / (limit * min(CPUS, len(manifest_names(path))))
         report["cases"].append({"case": label, "bytes": size, "seconds": times,

@@ -25,7 +25,7 @@
 use std::fs::File;
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::Duration;
 
 use memmap2::{Advice, Mmap, MmapOptions};
 
@@ -204,11 +204,12 @@ struct Progress {
     slow_windows: AtomicUsize,
 }
 
-/// A window whose touch by the prefetch thread takes longer than this has
-/// pages that were costly to touch for the first time: 4 MiB took 10-20 µs
-/// to touch once populated, 0.1-1 ms now and then, and 6.2-6.8 ms when the
-/// host had reclaimed the memory under the page cache (a C loop, 2026-12-05).
-const SLOW_TOUCH: std::time::Duration = std::time::Duration::from_millis(2);
+/// A window whose touch takes the prefetch thread more CPU time than this
+/// has pages that were costly to touch for the first time: 4 MiB took 10-20
+/// µs to touch once populated, 0.1-1 ms now and then, and 6.2-6.8 ms when
+/// the host had reclaimed the memory under the page cache (a C loop,
+/// 2026-12-05).
+const SLOW_TOUCH: Duration = Duration::from_millis(2);
 
 /// Slow windows after which the rest of a file whose hashing may hand off
 /// goes to direct reads: enough that a few unlucky pages do not turn a cheap
@@ -239,7 +240,7 @@ fn hash_windows(
     std::thread::scope(|scope| {
         // A thread that cannot start only costs the overlap.
         let prefetch = std::thread::Builder::new()
-            .spawn_scoped(scope, || populate_ahead(map, &progress))
+            .spawn_scoped(scope, || populate_ahead(map, &progress, may_hand_off))
             .ok();
         let prefetch = prefetch.as_ref().map(|handle| handle.thread());
         // Stops the prefetch thread on every way out, a panic included:
@@ -273,8 +274,9 @@ impl Drop for StopPrefetch<'_> {
 /// the two, the threads share it instead of both waiting on the same pages.
 /// Purely an optimisation: errors are left for the hashing thread to meet and
 /// report (a page truncated away faults here as it would there, and the
-/// guard absorbs it on any thread).
-fn populate_ahead(map: &Mmap, progress: &Progress) {
+/// guard absorbs it on any thread). With `time_touches`, counts the windows
+/// slow to touch, for a hashing thread that may hand off.
+fn populate_ahead(map: &Mmap, progress: &Progress, time_touches: bool) {
     let mut offset = 0;
     while !progress.done.load(Ordering::Acquire) {
         offset = offset.max(progress.started.load(Ordering::Acquire));
@@ -296,13 +298,36 @@ fn populate_ahead(map: &Mmap, progress: &Progress) {
             }
         }
         progress.populated.store(offset + len, Ordering::Release);
-        let touch = Instant::now();
-        touch_pages(&map[offset..offset + len]);
-        if touch.elapsed() > SLOW_TOUCH || tests_say_every_touch_is_slow() {
-            progress.slow_windows.fetch_add(1, Ordering::AcqRel);
+        if time_touches {
+            let touch = thread_cpu_time();
+            touch_pages(&map[offset..offset + len]);
+            if thread_cpu_time().saturating_sub(touch) > SLOW_TOUCH
+                || tests_say_every_touch_is_slow()
+            {
+                progress.slow_windows.fetch_add(1, Ordering::AcqRel);
+            }
+        } else {
+            touch_pages(&map[offset..offset + len]);
         }
         offset += len;
     }
+}
+
+/// The CPU time this thread has used: what touching pages costs, without
+/// the time it waited for a core while both cores hashed other files.
+/// (A fault the host takes under the guest counts as the thread's.)
+fn thread_cpu_time() -> Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a live timespec for the call to fill; on failure it
+    // stays zero, and no window counts as slow.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    Duration::new(
+        now.tv_sec.max(0) as u64,
+        now.tv_nsec.clamp(0, 999_999_999) as u32,
+    )
 }
 
 /// Whether a test has made every window count as slow to touch.
@@ -628,7 +653,7 @@ mod tests {
             let progress = Progress::default();
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 std::thread::scope(|scope| {
-                    let handle = scope.spawn(|| populate_ahead(&map, &progress));
+                    let handle = scope.spawn(|| populate_ahead(&map, &progress, false));
                     let _stop = StopPrefetch {
                         progress: &progress,
                         thread: Some(handle.thread()),
