@@ -492,10 +492,11 @@ bool checksig_options_set_allow_outside_root(struct checksig_options *options, b
 bool checksig_options_set_mmap(struct checksig_options *options, bool yes);
 
 // Whether large files (64 MiB and more) that are mostly not in the page
-// cache are read with `O_DIRECT` (default true): the disk is then the only
-// cost, and the page cache is left as it was. False reads them through the
-// page cache like every other file (for a caller about to read them
-// again). Returns false when `options` is NULL.
+// cache may be read with `O_DIRECT` (default true): with mapping on, once
+// first touching their fresh page-cache pages proves costly (as on some
+// virtual machines); with mapping off, from the start. False reads them
+// through the page cache like every other file (for a caller about to read
+// them again). Returns false when `options` is NULL.
 //
 // # Safety
 // `options` is NULL or a live options object not in use by a verification.
