@@ -174,16 +174,16 @@ impl Drop for Slot {
 }
 
 /// Hashes `file`, whose identity was `before` when it was opened, read with
-/// `O_DIRECT`; `None`, having hashed nothing, when the file cannot be read
-/// that way now (the caller then reads it as usual). Any change since
-/// `before` makes the result [`ReadError::Changed`].
+/// `O_DIRECT`; `None`, having read nothing, when the file cannot be set up
+/// for it (the caller then reads it as usual). Any change since `before`
+/// makes the result [`ReadError::Changed`].
 pub(crate) fn hash_direct(
     file: &File,
     before: Identity,
     algorithm: Algorithm,
     meter: Meter,
 ) -> Option<Result<Digest, ReadError>> {
-    Direct::begin(file)?.finish(before, Hasher::new(algorithm), 0, meter)
+    Some(Direct::begin(file)?.finish(before, Hasher::new(algorithm), 0, meter))
 }
 
 /// A file set up for direct reads: one of the [`MAX_FILES`] slots taken,
@@ -202,42 +202,97 @@ impl<'a> Direct<'a> {
         Some(Direct { _slot: slot, mode })
     }
 
-    /// Reads the file from `offset` (a multiple of [`ALIGN`]) on, into
-    /// `hasher`, which holds the bytes before it: the file's digest, as
-    /// [`hash_direct`] gives it. `None`, having read nothing, if the first
-    /// read was refused as invalid.
+    /// Reads the file from `offset` (a multiple of [`ALIGN`]) on into
+    /// `hasher`, which holds the bytes before it: the file's digest, unless
+    /// it changed since `before`. Should no reader thread start, or the
+    /// file system refuse the first direct read, the rest is read through
+    /// the page cache on this thread ([`hash_rest_here`]).
     pub(crate) fn finish(
         self,
         before: Identity,
-        hasher: Hasher,
+        mut hasher: Hasher,
         offset: u64,
         meter: Meter,
-    ) -> Option<Result<Digest, ReadError>> {
-        let hashed = read_and_hash(self.mode.file, offset, before.len, hasher, meter)?;
-        Some(hashed.and_then(|(digest, read)| {
-            let after = Identity::of(self.mode.file).map_err(ReadError::Io)?;
-            if offset + read != before.len || after != before {
-                return Err(ReadError::Changed);
+    ) -> Result<Digest, ReadError> {
+        debug_assert_eq!(offset % ALIGN as u64, 0);
+        let file = self.mode.file;
+        match read_and_hash(file, offset, before.len, &mut hasher, meter)? {
+            Outcome::Read(read) => concluded(file, before, offset + read, hasher),
+            Outcome::Refused => {
+                drop(self);
+                hash_rest_here(file, before, hasher, offset, meter)
             }
-            Ok(digest)
-        }))
+        }
     }
 }
 
-/// The digest of the file from `start` on, hashed into `hasher`, and the
-/// bytes read, its reader threads started and ended here; `None` as
-/// [`Direct::finish`] says.
+/// Reads `file` from `offset` on into `hasher`, through the page cache, on
+/// this thread: the file's digest, unless it changed since `before`.
+pub(crate) fn hash_rest_here(
+    file: &File,
+    before: Identity,
+    mut hasher: Hasher,
+    offset: u64,
+    meter: Meter,
+) -> Result<Digest, ReadError> {
+    let mut buffer = Buffer::new();
+    let mut read = 0u64;
+    for chunk in 0..=last_chunk(offset, before.len) {
+        let at = offset + chunk * CHUNK as u64;
+        let filled = fill(file, buffer.get_mut(), at).map_err(ReadError::Io)?;
+        hasher.update(&buffer.get()[..filled]);
+        read += filled as u64;
+        meter.tick(filled)?;
+        if filled < CHUNK {
+            break;
+        }
+    }
+    concluded(file, before, offset + read, hasher)
+}
+
+/// The digest in `hasher`, if the file, of which `read` bytes were read to
+/// its end, is still the one it was `before`.
+fn concluded(
+    file: &File,
+    before: Identity,
+    read: u64,
+    hasher: Hasher,
+) -> Result<Digest, ReadError> {
+    let after = Identity::of(file).map_err(ReadError::Io)?;
+    if read != before.len || after != before {
+        return Err(ReadError::Changed);
+    }
+    Ok(hasher.finalize())
+}
+
+/// The chunk, counted from `start`, that holds byte `len`: one past the
+/// length when opened, so that a file that grew is seen to.
+fn last_chunk(start: u64, len: u64) -> u64 {
+    len.saturating_sub(start) / CHUNK as u64
+}
+
+/// How far the reader threads got.
+enum Outcome {
+    /// To the end of the file, or past the length when opened: the bytes.
+    Read(u64),
+    /// Nowhere: no reader thread started, or the first read was refused
+    /// as invalid (a file system that takes `O_DIRECT` but not these
+    /// reads). Nothing was hashed.
+    Refused,
+}
+
+/// Hashes the file from `start` on into `hasher`, read by reader threads
+/// started and ended here.
 fn read_and_hash(
     file: &File,
     start: u64,
     len: u64,
-    hasher: Hasher,
+    hasher: &mut Hasher,
     meter: Meter,
-) -> Option<Result<(Digest, u64), ReadError>> {
+) -> Result<Outcome, ReadError> {
     let stop = AtomicBool::new(false);
     let mut buffers = Buffers::take();
-    // The chunk holding byte `len`, one past the length when opened.
-    let last = len.saturating_sub(start) / CHUNK as u64;
+    let last = last_chunk(start, len);
     std::thread::scope(|scope| {
         // Set on every way out, a panic included: a reader waiting for its
         // next buffer, or about to read one, then ends.
@@ -260,12 +315,11 @@ fn read_and_hash(
             };
             let thread = std::thread::Builder::new()
                 .spawn_scoped(scope, move || reader.run(free_rx, full_tx));
-            // A thread that cannot start leaves the file to the usual path.
-            lanes.push(Lane {
-                full,
-                free,
-                reader: thread.ok()?,
-            });
+            // A reader started already ends when `lanes` is dropped.
+            let Ok(reader) = thread else {
+                return Ok(Outcome::Refused);
+            };
+            lanes.push(Lane { full, free, reader });
         }
         let hashed = hash_in_order(&lanes, last, hasher, meter);
         stop.store(true, Ordering::Release);
@@ -369,40 +423,35 @@ fn fill(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
 }
 
 /// Hashes chunks 0 to `last` in file order into `hasher`, each from its
-/// reader, handing every buffer back: the digest and the bytes read, up to
-/// the end of the file or chunk `last`. `None` if the very first read was
-/// refused as invalid (a file system that takes `O_DIRECT` but not these
-/// reads).
+/// reader, handing every buffer back, up to the end of the file or chunk
+/// `last`.
 fn hash_in_order(
     lanes: &[Lane],
     last: u64,
-    mut hasher: Hasher,
+    hasher: &mut Hasher,
     meter: Meter,
-) -> Option<Result<(Digest, u64), ReadError>> {
+) -> Result<Outcome, ReadError> {
     let mut read = 0u64;
     for chunk in 0..=last {
         let lane = &lanes[chunk as usize % READERS];
         let (buffer, filled) = match lane.full.recv() {
             Ok(Ok(filled)) => filled,
-            Ok(Err((e, _))) if chunk == 0 && e.raw_os_error() == Some(libc::EINVAL) => return None,
-            Ok(Err((e, _))) => return Some(Err(ReadError::Io(e))),
-            // Only a reader that panicked hangs up early.
-            Err(_) => {
-                let failed = io::Error::other("a direct reader failed");
-                return Some(Err(ReadError::Io(failed)));
+            Ok(Err((e, _))) if chunk == 0 && e.raw_os_error() == Some(libc::EINVAL) => {
+                return Ok(Outcome::Refused)
             }
+            Ok(Err((e, _))) => return Err(ReadError::Io(e)),
+            // Only a reader that panicked hangs up early.
+            Err(_) => return Err(ReadError::Io(io::Error::other("a direct reader failed"))),
         };
         hasher.update(&buffer.get()[..filled]);
         read += filled as u64;
         let _ = lane.free.send(buffer);
-        if let Err(stopped) = meter.tick(filled) {
-            return Some(Err(stopped));
-        }
+        meter.tick(filled)?;
         if filled < CHUNK {
             break;
         }
     }
-    Some(Ok((hasher.finalize(), read)))
+    Ok(Outcome::Read(read))
 }
 
 /// A buffer of [`CHUNK`] bytes aligned for `O_DIRECT`.
@@ -548,10 +597,10 @@ pub(crate) mod tests {
         let cached = cached_bytes(&file, 3 * ALIGN as u64);
         assert_eq!(cached.is_some(), kernel_has_cachestat(), "{cached:?}");
         if let Some(cached) = cached {
-            assert_eq!(
-                cached,
-                3 * ALIGN as u64,
-                "a file just written is all cached"
+            // At least: a page larger than 4 KiB holds more.
+            assert!(
+                cached >= 3 * ALIGN as u64,
+                "a file just written is all cached: {cached}"
             );
         }
     }
@@ -580,6 +629,48 @@ pub(crate) mod tests {
             evict(&file);
             let digest = direct_sha1_since(&file, opened(&file), Meter::NONE).unwrap();
             assert_eq!(digest, crate::reference::sha1(&bytes), "length {len}");
+        }
+    }
+
+    /// The rest of a file from an offset, into a hasher holding the bytes
+    /// before it (a map's hand-off), read directly or through the page
+    /// cache, gives the whole file's digest and counts the rest once.
+    #[test]
+    fn the_rest_from_an_offset_completes_the_digest() {
+        let _serial = one_at_a_time();
+        let dir = tempfile::tempdir().unwrap();
+        for len in [ALIGN + 1, CHUNK, 2 * CHUNK + 3 * ALIGN + 1, 5 * CHUNK] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 17 % 239) as u8).collect();
+            let (_, file) = write_file(dir.path(), &bytes);
+            let reference = crate::reference::sha1(&bytes);
+            for offset in [ALIGN, CHUNK, 2 * CHUNK + ALIGN]
+                .into_iter()
+                .filter(|&o| o <= len)
+            {
+                for direct in [true, false] {
+                    let mut hasher = Hasher::new(Algorithm::Sha1);
+                    hasher.update(&bytes[..offset]);
+                    let counted = std::sync::atomic::AtomicU64::new(0);
+                    let running = AtomicBool::new(false);
+                    let meter = Meter::new(Some(&counted), &running);
+                    let before = opened(&file);
+                    let at = offset as u64;
+                    let digest = if direct {
+                        Direct::begin(&file)
+                            .unwrap()
+                            .finish(before, hasher, at, meter)
+                    } else {
+                        hash_rest_here(&file, before, hasher, at, meter)
+                    };
+                    let what = format!("length {len}, offset {offset}, direct {direct}");
+                    assert_eq!(digest.unwrap(), reference, "{what}");
+                    assert_eq!(
+                        counted.load(Ordering::Relaxed),
+                        (len - offset) as u64,
+                        "{what}"
+                    );
+                }
+            }
         }
     }
 

@@ -30,7 +30,7 @@ use std::time::Duration;
 use memmap2::{Advice, Mmap, MmapOptions};
 
 use crate::digest::{Algorithm, Digest};
-use crate::direct::Direct;
+use crate::direct::{hash_rest_here, Direct};
 use crate::hasher::Hasher;
 use crate::root::Identity;
 use crate::sigbus::Guard;
@@ -77,7 +77,7 @@ impl HashPlan {
 /// The step of a file hashed on several threads.
 const PARALLEL_STEP: usize = 4 * WINDOW;
 
-/// [`hash_mapped_or_hand_off`] without a direct reader to hand off to.
+/// [`hash_mapped_or_hand_off`] that never hands off.
 #[cfg(test)]
 pub(crate) fn hash_mapped(
     file: &File,
@@ -85,21 +85,21 @@ pub(crate) fn hash_mapped(
     plan: HashPlan,
     meter: Meter,
 ) -> Option<Result<Digest, ReadError>> {
-    hash_mapped_or_hand_off(file, before, plan, meter, None)
+    hash_mapped_or_hand_off(file, before, plan, meter, false)
 }
 
 /// Hashes `file`, whose identity was `before` when it was opened, from a
 /// memory map; `None` when the file cannot be mapped safely (the caller then
 /// reads it). Any change since `before` makes the result [`ReadError::Changed`].
-/// With `direct`, for a file that is not in the page cache, `direct` reads
-/// the rest if first touching the map's fresh pages proves costly (see
-/// [`SLOW_TOUCH`]).
+/// If `may_hand_off` (a file not in the page cache), the rest of the file is
+/// read with `O_DIRECT` once first touching the map's fresh pages proves
+/// costly (see [`SLOW_TOUCH`]).
 pub(crate) fn hash_mapped_or_hand_off(
     file: &File,
     before: Identity,
     plan: HashPlan,
     meter: Meter,
-    direct: Option<Direct>,
+    may_hand_off: bool,
 ) -> Option<Result<Digest, ReadError>> {
     let len = usize::try_from(before.len).ok().filter(|&len| len > 0)?;
     // SAFETY: another process may change the file while it is mapped. A
@@ -108,30 +108,35 @@ pub(crate) fn hash_mapped_or_hand_off(
     // re-check below reports the file as changed.
     let map = unsafe { MmapOptions::new().len(len).map(file) }.ok()?;
     let guard = Guard::register(map.as_ptr(), map.len())?;
-    let hashed = match hash_windows(&map, &guard, plan, meter, direct.is_some()) {
+    let hashed = match hash_windows(&map, &guard, plan, meter, may_hand_off) {
         // A fault taken by the prefetch thread may flag the guard just after
         // the hashing thread last looked; that thread is joined now, so the
         // flag is final.
-        Ok(_) | Err(Cut::HandOff(..)) if guard.faulted() => Err(Cut::Fault),
+        Ok(_) if guard.faulted() => Err(Cut::Fault),
         hashed => hashed,
     };
     drop(guard);
     drop(map);
-    let (hasher, offset) = match hashed {
-        Err(Cut::HandOff(hasher, offset)) => (hasher, offset),
-        hashed => return Some(concluded(file, before, hashed)),
-    };
-    let Some(direct) = direct else {
-        unreachable!("hash_windows hands off only to a direct reader")
-    };
-    // The file system took O_DIRECT when `direct` was set up: a refusal of
-    // these reads now is an error, not a way back.
-    let refused = || Err(ReadError::Io(io::Error::from_raw_os_error(libc::EINVAL)));
-    Some(
-        direct
-            .finish(before, *hasher, offset as u64, meter)
-            .unwrap_or_else(refused),
-    )
+    Some(match hashed {
+        Ok(Hashed::Whole(digest)) => concluded(file, before, Ok(digest)),
+        Ok(Hashed::Part(hasher, offset)) => hand_off(file, before, *hasher, offset as u64, meter),
+        Err(cut) => concluded(file, before, Err(cut)),
+    })
+}
+
+/// Reads the rest of `file`, from `offset` on, into `hasher`: directly if
+/// the file can be set up for it, else through the page cache.
+fn hand_off(
+    file: &File,
+    before: Identity,
+    hasher: Hasher,
+    offset: u64,
+    meter: Meter,
+) -> Result<Digest, ReadError> {
+    match Direct::begin(file) {
+        Some(direct) => direct.finish(before, hasher, offset, meter),
+        None => hash_rest_here(file, before, hasher, offset, meter),
+    }
 }
 
 /// The outcome of hashing a whole map: its digest if the file is still the
@@ -149,11 +154,20 @@ fn concluded(
         Err(Cut::Fault) => Err(ReadError::Io(io::Error::from_raw_os_error(libc::EIO))),
         Err(Cut::BeyondEnd) => Err(ReadError::Changed),
         Err(Cut::Stopped(error)) => Err(error),
-        Err(Cut::HandOff(..)) => unreachable!("a hand-off is not a conclusion"),
     }
 }
 
+/// How far a map was hashed.
+enum Hashed {
+    /// All of it.
+    Whole(Digest),
+    /// Up to this offset, where fresh pages proved costly: the hasher of
+    /// the bytes before it, for the rest to be read otherwise.
+    Part(Box<Hasher>, usize),
+}
+
 /// Why hashing a map stopped early.
+#[derive(Debug)]
 enum Cut {
     /// The meter said stop (the run was cancelled).
     Stopped(ReadError),
@@ -161,20 +175,6 @@ enum Cut {
     BeyondEnd,
     /// A `SIGBUS` hit the map; what was hashed includes zeros, not the file.
     Fault,
-    /// Fresh pages proved costly: the hasher of the bytes before this
-    /// offset, for a direct reader to go on with.
-    HandOff(Box<Hasher>, usize),
-}
-
-impl std::fmt::Debug for Cut {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Cut::Stopped(error) => f.debug_tuple("Stopped").field(error).finish(),
-            Cut::BeyondEnd => f.write_str("BeyondEnd"),
-            Cut::Fault => f.write_str("Fault"),
-            Cut::HandOff(_, offset) => f.debug_tuple("HandOff").field(offset).finish(),
-        }
-    }
 }
 
 /// From this size on, a second thread populates the map's page tables ahead
@@ -225,7 +225,7 @@ fn hash_windows(
     plan: HashPlan,
     meter: Meter,
     may_hand_off: bool,
-) -> Result<Digest, Cut> {
+) -> Result<Hashed, Cut> {
     // Only advice: a failure costs speed, never correctness. It doubles the
     // kernel's read-ahead for faults in the map; a map of one window is
     // populated in one call, which reads around it anyway.
@@ -299,12 +299,20 @@ fn populate_ahead(map: &Mmap, progress: &Progress, time_touches: bool) {
         }
         progress.populated.store(offset + len, Ordering::Release);
         if time_touches {
-            let touch = thread_cpu_time();
+            let before = thread_cpu_time();
             touch_pages(&map[offset..offset + len]);
-            if thread_cpu_time().saturating_sub(touch) > SLOW_TOUCH
-                || tests_say_every_touch_is_slow()
+            let cost = thread_cpu_time()
+                .zip(before)
+                .map(|(after, before)| after - before);
+            let slow =
+                cost.is_some_and(|cost| cost > SLOW_TOUCH) || tests_say_every_touch_is_slow();
+            // Enough slow windows: the rest is for direct reads, and touching
+            // more costly pages ahead would be for nothing.
+            if slow
+                && progress.slow_windows.fetch_add(1, Ordering::AcqRel) + 1
+                    >= SLOW_WINDOWS_TO_HAND_OFF
             {
-                progress.slow_windows.fetch_add(1, Ordering::AcqRel);
+                return;
             }
         } else {
             touch_pages(&map[offset..offset + len]);
@@ -316,18 +324,19 @@ fn populate_ahead(map: &Mmap, progress: &Progress, time_touches: bool) {
 /// The CPU time this thread has used: what touching pages costs, without
 /// the time it waited for a core while both cores hashed other files.
 /// (A fault the host takes under the guest counts as the thread's.)
-fn thread_cpu_time() -> Duration {
+fn thread_cpu_time() -> Option<Duration> {
     let mut now = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
-    // SAFETY: `now` is a live timespec for the call to fill; on failure it
-    // stays zero, and no window counts as slow.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
-    Duration::new(
-        now.tv_sec.max(0) as u64,
-        now.tv_nsec.clamp(0, 999_999_999) as u32,
-    )
+    // SAFETY: `now` is a live timespec for the call to fill.
+    let done = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    (done == 0).then(|| {
+        Duration::new(
+            now.tv_sec.max(0) as u64,
+            now.tv_nsec.clamp(0, 999_999_999) as u32,
+        )
+    })
 }
 
 /// Whether a test has made every window count as slow to touch.
@@ -353,7 +362,7 @@ fn touch_pages(window: &[u8]) {
 
 /// Hashes the map step by step, populating each step's page tables in one
 /// system call unless the prefetch thread already has; if `may_hand_off`,
-/// stops with [`Cut::HandOff`] once the prefetch thread found
+/// stops with [`Hashed::Part`] once the prefetch thread found
 /// [`SLOW_WINDOWS_TO_HAND_OFF`] slow windows.
 fn hash_windows_alone(
     map: &Mmap,
@@ -363,13 +372,15 @@ fn hash_windows_alone(
     progress: &Progress,
     prefetch: Option<&std::thread::Thread>,
     may_hand_off: bool,
-) -> Result<Digest, Cut> {
+) -> Result<Hashed, Cut> {
     let mut hasher = Hasher::new(plan.algorithm);
     let mut offset = 0;
     while offset < map.len() {
         if may_hand_off && progress.slow_windows.load(Ordering::Acquire) >= SLOW_WINDOWS_TO_HAND_OFF
         {
-            return Err(Cut::HandOff(Box::new(hasher), offset));
+            // A cancelled run stops here rather than start the readers.
+            meter.tick(0).map_err(Cut::Stopped)?;
+            return Ok(Hashed::Part(Box::new(hasher), offset));
         }
         let end = map.len().min(offset + plan.step());
         progress.started.store(end, Ordering::Release);
@@ -395,7 +406,7 @@ fn hash_windows_alone(
             thread.unpark();
         }
     }
-    Ok(hasher.finalize())
+    Ok(Hashed::Whole(hasher.finalize()))
 }
 
 #[cfg(test)]
@@ -413,9 +424,6 @@ mod tests {
     #[test]
     fn a_costly_map_hands_the_rest_to_direct_reads() {
         let _serial = crate::direct::tests::one_at_a_time();
-        if !crate::direct::tests::kernel_has_cachestat() {
-            return;
-        }
         let dir = tempfile::tempdir().unwrap();
         // Longer than the prefetch thread may run ahead of a hand-off.
         let len = PREFETCH_THREAD_MIN + PREFETCH_AHEAD + 3 * WINDOW + 4097;
@@ -424,19 +432,19 @@ mod tests {
             page.fill((i % 251) as u8);
         }
         let (path, file) = write_file(dir.path(), &bytes);
-        let evict = || {
-            file.sync_all().unwrap();
-            rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
-        };
-        evict();
-        EVERY_TOUCH_IS_SLOW.store(true, Ordering::Relaxed);
+        if crate::direct::cached_bytes(&file, len as u64).is_none() {
+            // No cachestat here (an old kernel, or tmpfs): never cold.
+            assert!(!crate::direct::tests::kernel_has_cachestat() || !on_disk(&file));
+            return;
+        }
+        file.sync_all().unwrap();
+        rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
+        let _slow = EveryTouchIsSlow::on();
         let counted = std::sync::atomic::AtomicU64::new(0);
         let running = AtomicBool::new(false);
         let plan = HashPlan::one_thread(Algorithm::Sha1);
-        let direct = crate::direct::Direct::begin(&file).expect("O_DIRECT works here");
         let meter = Meter::new(Some(&counted), &running);
-        let hashed = hash_mapped_or_hand_off(&file, opened(&file), plan, meter, Some(direct));
-        EVERY_TOUCH_IS_SLOW.store(false, Ordering::Relaxed);
+        let hashed = hash_mapped_or_hand_off(&file, opened(&file), plan, meter, true);
         assert_eq!(hashed.unwrap().unwrap(), crate::reference::sha1(&bytes));
         assert_eq!(counted.load(Ordering::Relaxed), len as u64);
         let cached = crate::direct::cached_bytes(&file, len as u64).unwrap();
@@ -448,11 +456,44 @@ mod tests {
             .unwrap()
             .contains(rustix::fs::OFlags::DIRECT));
 
+        // Cut short before the hand-off: changed, by the map or by the reads.
         let before = opened(&file);
         truncate(&path, len - 1);
-        let direct = crate::direct::Direct::begin(&file).unwrap();
-        let hashed = hash_mapped_or_hand_off(&file, before, plan, Meter::NONE, Some(direct));
-        assert!(matches!(hashed, Some(Err(ReadError::Changed))));
+        let hashed = hash_mapped_or_hand_off(&file, before, plan, Meter::NONE, true);
+        assert!(
+            matches!(hashed, Some(Err(ReadError::Changed))),
+            "{hashed:?}"
+        );
+        // Cancelled: an error, whether before or after the hand-off.
+        let cancelled = AtomicBool::new(true);
+        let meter = Meter::new(None, &cancelled);
+        let hashed = hash_mapped_or_hand_off(&file, opened(&file), plan, meter, true);
+        assert!(
+            matches!(&hashed, Some(Err(ReadError::Io(e))) if e.kind() == io::ErrorKind::Interrupted),
+            "{hashed:?}"
+        );
+    }
+
+    /// Whether `file` is on a file system whose page cache `cachestat` sees.
+    fn on_disk(file: &File) -> bool {
+        let stat = rustix::fs::fstatfs(file).unwrap();
+        [0xEF53u32, 0x5846_5342, 0x9123_683E, 0xF2F5_2010].contains(&(stat.f_type as u32))
+    }
+
+    /// [`EVERY_TOUCH_IS_SLOW`] while it lives.
+    struct EveryTouchIsSlow;
+
+    impl EveryTouchIsSlow {
+        fn on() -> EveryTouchIsSlow {
+            EVERY_TOUCH_IS_SLOW.store(true, Ordering::Relaxed);
+            EveryTouchIsSlow
+        }
+    }
+
+    impl Drop for EveryTouchIsSlow {
+        fn drop(&mut self) {
+            EVERY_TOUCH_IS_SLOW.store(false, Ordering::Relaxed);
+        }
     }
 
     /// `hash_mapped` with SHA-1 on one thread, for a file whose identity
@@ -617,7 +658,8 @@ mod tests {
                 hash_windows_alone(&map, &guard, plan, Meter::NONE, &progress, None, false);
             assert!(
                 matches!(result, Err(Cut::Fault)),
-                "{algorithm:?}: {result:?}"
+                "{algorithm:?}: {:?}",
+                result.err()
             );
         }
     }

@@ -51,7 +51,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use crate::digest::{Algorithm, Digest};
-use crate::direct::{hash_direct, is_cold, Direct, DIRECT_MIN};
+use crate::direct::{hash_direct, is_cold, DIRECT_MIN};
 use crate::hasher::sha1_pair::{update_pair, Lane};
 use crate::hasher::Hasher;
 use crate::mapped::{hash_mapped_or_hand_off, HashPlan};
@@ -332,10 +332,9 @@ impl Reader {
             Access::Mapped => {
                 // A cold file is mapped all the same, unless first touching
                 // its fresh pages proves costly: then direct reads go on.
-                let direct = self.reads_direct(open).then(|| Direct::begin(&open.file));
+                let may_hand_off = self.reads_direct(open);
                 let (file, identity) = (&open.file, open.identity);
-                match hash_mapped_or_hand_off(file, identity, self.plan(), meter, direct.flatten())
-                {
+                match hash_mapped_or_hand_off(file, identity, self.plan(), meter, may_hand_off) {
                     Some(result) => result,
                     None => self.hash_streamed(open, meter),
                 }
