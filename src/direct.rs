@@ -590,12 +590,18 @@ pub(crate) mod tests {
         (major, minor) >= (6, 5)
     }
 
+    /// Whether `cachestat` should answer for `file`: Linux 6.5 or later, on
+    /// a file system whose page cache it sees.
+    pub(crate) fn cachestat_answers_for(file: &File) -> bool {
+        kernel_has_cachestat() && in_page_cache_file_system(file)
+    }
+
     #[test]
     fn the_page_cache_is_asked_where_the_kernel_can_answer() {
         let dir = tempfile::tempdir().unwrap();
         let (_, file) = write_file(dir.path(), &[1; 3 * ALIGN]);
         let cached = cached_bytes(&file, 3 * ALIGN as u64);
-        assert_eq!(cached.is_some(), kernel_has_cachestat(), "{cached:?}");
+        assert_eq!(cached.is_some(), cachestat_answers_for(&file), "{cached:?}");
         if let Some(cached) = cached {
             // At least: a page larger than 4 KiB holds more.
             assert!(
@@ -764,8 +770,8 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let bytes = vec![9; 4 * CHUNK];
         let (path, file) = write_file(dir.path(), &bytes);
-        if !kernel_has_cachestat() {
-            // Before Linux 6.5: never cold, so never read directly.
+        if !cachestat_answers_for(&file) {
+            // Before Linux 6.5, or on tmpfs: never cold, never read directly.
             assert!(!is_cold(&file, bytes.len() as u64));
             return;
         }

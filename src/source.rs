@@ -763,7 +763,7 @@ mod tests {
             rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
         };
         let cold = || is_cold(&File::open(&path).unwrap(), len as u64);
-        if !crate::direct::tests::kernel_has_cachestat() {
+        if !crate::direct::tests::cachestat_answers_for(&File::open(&path).unwrap()) {
             // Before Linux 6.5 no file counts as cold: nothing is read directly.
             return;
         }
@@ -802,10 +802,13 @@ mod tests {
     #[test]
     fn a_cold_large_file_is_not_paired() {
         let _serial = crate::direct::tests::one_at_a_time();
-        if !crate::direct::tests::kernel_has_cachestat() || !crate::hasher::hashes_pairs_faster() {
+        let dir = tempfile::tempdir().unwrap();
+        let probe = File::open(dir.path()).unwrap();
+        if !crate::direct::tests::cachestat_answers_for(&probe)
+            || !crate::hasher::hashes_pairs_faster()
+        {
             return;
         }
-        let dir = tempfile::tempdir().unwrap();
         let len = DIRECT_MIN as usize + 1;
         let bytes = pattern(len);
         let (a, b) = (dir.path().join("a"), dir.path().join("b"));
