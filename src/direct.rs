@@ -44,7 +44,7 @@ use std::sync::Mutex;
 use crate::digest::{Algorithm, Digest};
 use crate::hasher::Hasher;
 use crate::root::Identity;
-use crate::source::{Meter, ReadError};
+use crate::source::{hash_rest, unchanged_since, Meter, ReadError};
 
 /// From this size on, a file that is not cached is read directly: the
 /// reader threads and their buffers pay for themselves, as the prefetch
@@ -206,7 +206,7 @@ impl<'a> Direct<'a> {
     /// `hasher`, which holds the bytes before it: the file's digest, unless
     /// it changed since `before`. Should no reader thread start, or the
     /// file system refuse the first direct read, the rest is read through
-    /// the page cache on this thread ([`hash_rest_here`]).
+    /// the page cache on this thread ([`hash_rest`]).
     pub(crate) fn finish(
         self,
         before: Identity,
@@ -217,52 +217,16 @@ impl<'a> Direct<'a> {
         debug_assert_eq!(offset % ALIGN as u64, 0);
         let file = self.mode.file;
         match read_and_hash(file, offset, before.len, &mut hasher, meter)? {
-            Outcome::Read(read) => concluded(file, before, offset + read, hasher),
+            Outcome::Read(read) => {
+                unchanged_since(file, before, offset + read)?;
+                Ok(hasher.finalize())
+            }
             Outcome::Refused => {
                 drop(self);
-                hash_rest_here(file, before, hasher, offset, meter)
+                hash_rest(file, before, hasher, offset, meter)
             }
         }
     }
-}
-
-/// Reads `file` from `offset` on into `hasher`, through the page cache, on
-/// this thread: the file's digest, unless it changed since `before`.
-pub(crate) fn hash_rest_here(
-    file: &File,
-    before: Identity,
-    mut hasher: Hasher,
-    offset: u64,
-    meter: Meter,
-) -> Result<Digest, ReadError> {
-    let mut buffer = Buffer::new();
-    let mut read = 0u64;
-    for chunk in 0..=last_chunk(offset, before.len) {
-        let at = offset + chunk * CHUNK as u64;
-        let filled = fill(file, buffer.get_mut(), at).map_err(ReadError::Io)?;
-        hasher.update(&buffer.get()[..filled]);
-        read += filled as u64;
-        meter.tick(filled)?;
-        if filled < CHUNK {
-            break;
-        }
-    }
-    concluded(file, before, offset + read, hasher)
-}
-
-/// The digest in `hasher`, if the file, of which `read` bytes were read to
-/// its end, is still the one it was `before`.
-fn concluded(
-    file: &File,
-    before: Identity,
-    read: u64,
-    hasher: Hasher,
-) -> Result<Digest, ReadError> {
-    let after = Identity::of(file).map_err(ReadError::Io)?;
-    if read != before.len || after != before {
-        return Err(ReadError::Changed);
-    }
-    Ok(hasher.finalize())
 }
 
 /// The chunk, counted from `start`, that holds byte `len`: one past the
@@ -441,7 +405,10 @@ fn hash_in_order(
             }
             Ok(Err((e, _))) => return Err(ReadError::Io(e)),
             // Only a reader that panicked hangs up early.
-            Err(_) => return Err(ReadError::Io(io::Error::other("a direct reader failed"))),
+            Err(_) => {
+                let panicked = io::Error::other("a direct reader thread panicked");
+                return Err(ReadError::Io(panicked));
+            }
         };
         hasher.update(&buffer.get()[..filled]);
         read += filled as u64;
@@ -666,7 +633,7 @@ pub(crate) mod tests {
                             .unwrap()
                             .finish(before, hasher, at, meter)
                     } else {
-                        hash_rest_here(&file, before, hasher, at, meter)
+                        hash_rest(&file, before, hasher, at, meter)
                     };
                     let what = format!("length {len}, offset {offset}, direct {direct}");
                     assert_eq!(digest.unwrap(), reference, "{what}");

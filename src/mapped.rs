@@ -30,7 +30,7 @@ use std::time::Duration;
 use memmap2::{Advice, Mmap, MmapOptions};
 
 use crate::digest::{Algorithm, Digest};
-use crate::direct::{hash_rest_here, Direct};
+use crate::direct::Direct;
 use crate::hasher::Hasher;
 use crate::root::Identity;
 use crate::sigbus::Guard;
@@ -135,7 +135,7 @@ fn hand_off(
 ) -> Result<Digest, ReadError> {
     match Direct::begin(file) {
         Some(direct) => direct.finish(before, hasher, offset, meter),
-        None => hash_rest_here(file, before, hasher, offset, meter),
+        None => crate::source::hash_rest(file, before, hasher, offset, meter),
     }
 }
 
@@ -298,27 +298,29 @@ fn populate_ahead(map: &Mmap, progress: &Progress, time_touches: bool) {
             }
         }
         progress.populated.store(offset + len, Ordering::Release);
-        if time_touches {
-            let before = thread_cpu_time();
-            touch_pages(&map[offset..offset + len]);
-            let cost = thread_cpu_time()
-                .zip(before)
-                .map(|(after, before)| after - before);
-            let slow =
-                cost.is_some_and(|cost| cost > SLOW_TOUCH) || tests_say_every_touch_is_slow();
-            // Enough slow windows: the rest is for direct reads, and touching
-            // more costly pages ahead would be for nothing.
-            if slow
-                && progress.slow_windows.fetch_add(1, Ordering::AcqRel) + 1
-                    >= SLOW_WINDOWS_TO_HAND_OFF
-            {
-                return;
-            }
-        } else {
-            touch_pages(&map[offset..offset + len]);
+        let window = &map[offset..offset + len];
+        if !time_touches {
+            touch_pages(window);
+        } else if touch_is_slow(window)
+            && progress.slow_windows.fetch_add(1, Ordering::AcqRel) + 1 >= SLOW_WINDOWS_TO_HAND_OFF
+        {
+            // The rest is for direct reads: touching more costly pages
+            // ahead would be for nothing.
+            return;
         }
         offset += len;
     }
+}
+
+/// Touches the pages of `window` ([`touch_pages`]); whether that took this
+/// thread more CPU time than [`SLOW_TOUCH`].
+fn touch_is_slow(window: &[u8]) -> bool {
+    let before = thread_cpu_time();
+    touch_pages(window);
+    let cost = thread_cpu_time()
+        .zip(before)
+        .map(|(after, before)| after.saturating_sub(before));
+    cost.is_some_and(|cost| cost > SLOW_TOUCH) || tests_say_every_touch_is_slow()
 }
 
 /// The CPU time this thread has used: what touching pages costs, without

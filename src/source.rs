@@ -44,7 +44,7 @@
 //! against; see [`Reader::hash_whole`].)
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek};
 use std::path::Path;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -231,15 +231,19 @@ fn take_buffer() -> Vec<u8> {
         .unwrap_or_else(|| vec![0; BUFFER_LEN + BUFFER_ALIGN])
 }
 
+/// Keeps `buffer` for the next reader, if there is room.
+fn give_back_buffer(buffer: Vec<u8>) {
+    if let Ok(mut spare) = SPARE_BUFFERS.try_lock() {
+        if spare.len() < SPARE_LIMIT {
+            spare.push(buffer);
+        }
+    }
+}
+
 impl Drop for Reader {
     fn drop(&mut self) {
-        if self.buffer.is_empty() {
-            return;
-        }
-        if let Ok(mut spare) = SPARE_BUFFERS.try_lock() {
-            if spare.len() < SPARE_LIMIT {
-                spare.push(std::mem::take(&mut self.buffer));
-            }
+        if !self.buffer.is_empty() {
+            give_back_buffer(std::mem::take(&mut self.buffer));
         }
     }
 }
@@ -497,12 +501,42 @@ fn advise_sequential(open: &OpenFile) {
 /// `Ok` if `open`, of which `read` bytes were read to its end, is the file
 /// it was when opened: same size, all of it read, same identity now.
 fn unchanged_after_reading(open: &OpenFile, read: u64) -> Result<(), ReadError> {
-    let before = open.identity;
-    let after = Identity::of(&open.file).map_err(ReadError::Io)?;
-    if read != open.len || before.len != open.len || after != before {
+    if open.identity.len != open.len {
+        return Err(ReadError::Changed);
+    }
+    unchanged_since(&open.file, open.identity, read)
+}
+
+/// `Ok` if `file`, of which `read` bytes were read to its end, is the file
+/// it was `before`: all of it read, same identity now.
+pub(crate) fn unchanged_since(file: &File, before: Identity, read: u64) -> Result<(), ReadError> {
+    let after = Identity::of(file).map_err(ReadError::Io)?;
+    if read != before.len || after != before {
         return Err(ReadError::Changed);
     }
     Ok(())
+}
+
+/// Feeds `file` from `offset` to its end into `hasher`, which holds the
+/// bytes before it, through the page cache on this thread: the digest of
+/// the file, unless it changed since `before`. For the rest of a file whose
+/// start a map hashed, when direct reads cannot take over.
+pub(crate) fn hash_rest(
+    file: &File,
+    before: Identity,
+    mut hasher: Hasher,
+    offset: u64,
+    meter: Meter,
+) -> Result<Digest, ReadError> {
+    let mut file_at = file;
+    file_at
+        .seek(io::SeekFrom::Start(offset))
+        .map_err(ReadError::Io)?;
+    let mut buffer = take_buffer();
+    let read = read_into(&mut file_at, aligned(&mut buffer), &mut hasher, meter);
+    give_back_buffer(buffer);
+    unchanged_since(file, before, offset + read?)?;
+    Ok(hasher.finalize())
 }
 
 /// Two files read in pieces side by side, each into its own buffer: the
@@ -653,7 +687,7 @@ fn aligned(buffer: &mut [u8]) -> &mut [u8] {
 
 /// Feeds `file` to `hasher` until end of file; the number of bytes read.
 fn read_into(
-    file: &mut File,
+    file: &mut impl Read,
     buffer: &mut [u8],
     hasher: &mut Hasher,
     meter: Meter,
