@@ -32,6 +32,7 @@
 #![cfg(unix)]
 #![warn(missing_docs)]
 
+pub mod algorithm;
 pub mod create;
 pub mod detect;
 mod digest;
@@ -51,8 +52,9 @@ mod source;
 mod unlisted;
 mod verify;
 
+pub use algorithm::{Algorithm, UnknownAlgorithm};
 pub use create::{hash_files, hash_files_cancellable};
-pub use digest::{Algorithm, Digest, UnknownAlgorithm};
+pub use digest::Digest;
 pub use error::Error;
 pub use hasher::{backend, backend_of, hash_bytes, Hasher};
 pub use report::{EntryReport, Report, Status, StatusKind};
