@@ -22,13 +22,15 @@ use std::ffi::OsStr;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::cancel::CancelToken;
+pub use crate::cancel::Cancelled;
 use crate::digest::{Algorithm, Digest};
+use crate::exec::ordered::Ordered;
+use crate::exec::{thread_count, Claims};
 use crate::manifest::{Entry, Style};
 use crate::source::{hash_file_on, threads_per_file, HashFileError, Meter};
-use crate::verify::{thread_count, CancelToken};
 
 /// The digests of `paths`, in their order, hashed by at most `threads`
 /// threads (0: one per CPU): the calling thread and helpers that are done
@@ -87,12 +89,6 @@ pub fn hash_files_cancellable<P: AsRef<Path> + Sync>(
     hash_each(paths, algorithm, threads, Some(cancel.flag()))
 }
 
-/// A cancellable call was cancelled by its [`CancelToken`]; what it had
-/// computed is dropped, not returned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("cancelled")]
-pub struct Cancelled;
-
 /// The work of [`hash_files`]; `Err` only when `cancel` was set.
 fn hash_each<P: AsRef<Path> + Sync>(
     paths: &[P],
@@ -102,36 +98,31 @@ fn hash_each<P: AsRef<Path> + Sync>(
 ) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
     let cancelled = || cancel.is_some_and(|flag| flag.load(Ordering::Relaxed));
     let meter = cancel.map_or(Meter::NONE, |flag| Meter::new(None, flag));
-    let slots: Vec<OnceLock<Result<Digest, HashFileError>>> = std::iter::repeat_with(OnceLock::new)
-        .take(paths.len())
-        .collect();
+    // As many results as the caller has paths: no larger than its own list.
+    let slots = Ordered::new(paths.len()).expect("one result per path the caller holds");
     let threads = thread_count(threads);
     let workers = threads.min(paths.len()).max(1);
     // Threads no worker uses (fewer files than threads) may share a file.
     let per_file = threads_per_file(threads, workers);
-    let next = AtomicUsize::new(0);
-    let work = || loop {
-        if cancelled() {
-            return;
+    let claims = Claims::new(paths.len());
+    let work = || {
+        while let Some(claimed) = claims.claim(|_| 1) {
+            if cancelled() {
+                return;
+            }
+            let index = claimed.start;
+            let digest = hash_file_on(algorithm, paths[index].as_ref(), per_file, meter);
+            // Each index is claimed once, so the slot is still empty.
+            slots.set(index, digest);
         }
-        let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(path) = paths.get(index) else {
-            return;
-        };
-        // Each index is claimed once, so the slot is still empty.
-        let _ = slots[index].set(hash_file_on(algorithm, path.as_ref(), per_file, meter));
     };
-
-    crate::helpers::run(workers - 1, &work, |_| work());
+    crate::exec::run_on(workers, &work);
     // A file the meter stopped holds an error that is not the file's: drop all.
     if cancelled() {
         return Err(Cancelled);
     }
     // Only a cancelled run leaves a slot empty.
-    slots
-        .into_iter()
-        .map(|slot| slot.into_inner().ok_or(Cancelled))
-        .collect()
+    slots.into_vec().ok_or(Cancelled)
 }
 
 /// One regular file found by [`list_dir`], with its digest or why it has none.

@@ -33,13 +33,14 @@
 #![warn(missing_docs)]
 
 pub mod algorithm;
+mod cancel;
 pub mod create;
 pub mod detect;
 mod digest;
 mod direct;
 mod error;
+mod exec;
 mod hasher;
-mod helpers;
 pub mod manifest;
 mod mapped;
 pub mod reference;
@@ -47,12 +48,12 @@ mod report;
 mod root;
 pub mod sidecar;
 mod sigbus;
-mod slots;
 mod source;
 mod unlisted;
 mod verify;
 
 pub use algorithm::{Algorithm, UnknownAlgorithm};
+pub use cancel::{CancelToken, Cancelled};
 pub use create::{hash_files, hash_files_cancellable};
 pub use digest::Digest;
 pub use error::Error;
@@ -60,4 +61,4 @@ pub use hasher::{backend, backend_of, hash_bytes, Hasher};
 pub use report::{EntryReport, Report, Status, StatusKind};
 pub use root::FileKind;
 pub use source::{hash_file, HashFileError};
-pub use verify::{verify_dir, CancelToken, Progress, ProgressFn, Verifier};
+pub use verify::{verify_dir, Progress, ProgressFn, Verifier};

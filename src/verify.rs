@@ -1,19 +1,22 @@
 //! Verifying the files a manifest lists: the library's main entry points.
 
+use std::collections::TryReserveError;
 use std::io::Read;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::cancel::CancelToken;
 use crate::digest::{Algorithm, Digest};
 use crate::error::Error;
+use crate::exec::ordered::Ordered;
+use crate::exec::{shrinking_batch, thread_count, Claims};
 use crate::hasher::hashes_pairs_faster;
 use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
 use crate::root::{open_regular, OpenError, OpenFile, Root};
-use crate::slots::Slots;
 use crate::source::{is_mapped, threads_per_file, Meter, ReadError, Reader};
 
 mod chunked;
@@ -51,42 +54,6 @@ pub struct Progress {
 /// A progress callback: called on the verifying thread, at most every 50 ms
 /// and once at the end; return `false` to cancel.
 pub type ProgressFn = dyn Fn(&Progress) -> bool + Send + Sync;
-
-/// A handle that cancels a running verification, or a hashing or manifest
-/// creation ([`create::hash_files_cancellable`](crate::create::hash_files_cancellable),
-/// [`create::list_dir_cancellable`](crate::create::list_dir_cancellable)), from any thread.
-///
-/// ```
-/// let cancel = checksig::CancelToken::new();
-/// let verifier = checksig::Verifier::new().cancel_token(cancel.clone());
-/// cancel.cancel();
-/// # let dir = tempfile::tempdir().unwrap();
-/// # std::fs::write(dir.path().join("sha1sum.txt"), "").unwrap();
-/// assert!(matches!(verifier.verify_dir(dir.path()), Err(checksig::Error::Cancelled)));
-/// ```
-#[derive(Clone, Debug, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
-
-impl CancelToken {
-    /// A token not yet cancelled.
-    pub fn new() -> CancelToken {
-        CancelToken::default()
-    }
-
-    /// Asks the call that holds this token to stop as soon as possible.
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-
-    pub(crate) fn flag(&self) -> &AtomicBool {
-        &self.0
-    }
-
-    /// Whether [`CancelToken::cancel`] was called.
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
-    }
-}
 
 /// Options for a verification, built step by step.
 ///
@@ -301,7 +268,7 @@ impl Verifier {
         let manifest_path = root.join(&self.manifest);
         let bytes = read_manifest(&manifest_path)?;
         if bytes.len() >= PRESTART_MIN {
-            crate::helpers::prestart(self.thread_count() - 1);
+            crate::exec::pool::prestart(self.thread_count() - 1);
         }
         let algorithm = if self.detect_algorithm {
             crate::detect::detect(Some(&self.manifest), &bytes)
@@ -350,7 +317,11 @@ impl Verifier {
             algorithm,
             ..self.clone()
         };
-        let entries = Run::new(this, &root, manifest, names).execute()?;
+        let run = Run::new(this, &root, manifest, names).map_err(|e| Error::ReadManifest {
+            path: self.manifest.clone(),
+            source: std::io::Error::new(std::io::ErrorKind::OutOfMemory, e),
+        })?;
+        let entries = run.execute()?;
         let mut report = Report::new(
             entries,
             Policy {
@@ -381,19 +352,8 @@ impl Verifier {
     }
 }
 
-/// The threads a call may use when asked for `requested` (0: one per CPU).
-pub(crate) fn thread_count(requested: usize) -> usize {
-    // Asked once per process: on Linux the answer reads cgroup files, which
-    // costs more than verifying a few small files.
-    static CPUS: OnceLock<usize> = OnceLock::new();
-    NonZeroUsize::new(requested).map_or_else(
-        || *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get)),
-        NonZeroUsize::get,
-    )
-}
-
 /// From this size of manifest (some 1,300 lines), the helper threads are
-/// started before it is parsed ([`crate::helpers::prestart`]).
+/// started before it is parsed ([`crate::exec::pool::prestart`]).
 const PRESTART_MIN: usize = 64 * 1024;
 
 /// The largest manifest read (about 17 million lines): a larger one, such
@@ -479,6 +439,10 @@ const SCHEDULE_BY_SIZE_LIMIT: usize = 4096;
 
 /// Below this many entries, the calling thread stats them all alone.
 const PARALLEL_STAT_MIN: usize = 256;
+
+/// The stat pass claims this many entries at a time: a stat is a few
+/// microseconds, so claims of one would contend on the shared counter.
+const STAT_BATCH: usize = 256;
 
 /// Small files are claimed this many at a time, so that workers do not
 /// contend on the shared counter once per tiny file.
@@ -599,11 +563,12 @@ struct Run<'a> {
     workers: usize,
     checker: Checker<'a>,
     names: Names,
-    next: AtomicUsize,
+    /// Claims over `order`.
+    claims: Claims,
     /// Workers hashing a claim of big files right now.
     on_big: AtomicUsize,
     /// One slot per item, filled by the worker that checked it.
-    reports: Slots<EntryReport>,
+    reports: Ordered<EntryReport>,
     bytes_total: u64,
     bytes_done: AtomicU64,
     files_done: AtomicU64,
@@ -615,8 +580,9 @@ impl<'a> Run<'a> {
         root: &'a Root,
         manifest: &'a Manifest,
         names: Names,
-    ) -> Run<'a> {
+    ) -> Result<Run<'a>, TryReserveError> {
         let items = manifest.items();
+        let reports = Ordered::new(items.len())?;
         let mut run = Run {
             verifier,
             root,
@@ -627,15 +593,16 @@ impl<'a> Run<'a> {
             workers: verifier.thread_count().min(items.len()).max(1),
             checker: Checker::new(verifier, root),
             names,
-            next: AtomicUsize::new(0),
+            claims: Claims::new(0),
             on_big: AtomicUsize::new(0),
-            reports: Slots::new(items.len()),
+            reports,
             bytes_total: 0,
             bytes_done: AtomicU64::new(0),
             files_done: AtomicU64::new(0),
         };
         run.schedule();
-        run
+        run.claims = Claims::new(run.order.len());
+        Ok(run)
     }
 
     fn workers(&self) -> usize {
@@ -675,28 +642,24 @@ impl<'a> Run<'a> {
         let sizes: Vec<AtomicU64> = std::iter::repeat_with(AtomicU64::default)
             .take(self.items.len())
             .collect();
-        let next = AtomicUsize::new(0);
-        const CHUNK: usize = 256;
-        let stat_chunks = || loop {
-            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-            if start >= self.items.len() {
-                return;
-            }
-            let end = self.items.len().min(start + CHUNK);
-            for (item, size) in self.items[start..end].iter().zip(&sizes[start..end]) {
-                if let Item::Entry(entry) = item {
-                    let len = self.root.file_len_hint(&entry.name).unwrap_or(0);
-                    size.store(len, Ordering::Relaxed);
+        let claims = Claims::new(self.items.len());
+        let stat_chunks = || {
+            while let Some(range) = claims.claim(|_| STAT_BATCH) {
+                for (item, size) in self.items[range.clone()].iter().zip(&sizes[range]) {
+                    if let Item::Entry(entry) = item {
+                        let len = self.root.file_len_hint(&entry.name).unwrap_or(0);
+                        size.store(len, Ordering::Relaxed);
+                    }
                 }
             }
         };
         // A thread costs about as much to start as a few dozen stats.
-        let helpers = if self.items.len() > PARALLEL_STAT_MIN {
-            self.workers() - 1
+        let workers = if self.items.len() > PARALLEL_STAT_MIN {
+            self.workers()
         } else {
-            0
+            1
         };
-        crate::helpers::run(helpers, &stat_chunks, |_| stat_chunks());
+        crate::exec::run_on(workers, &stat_chunks);
         sizes.into_iter().map(AtomicU64::into_inner).collect()
     }
 
@@ -711,7 +674,7 @@ impl<'a> Run<'a> {
             run.workers() - 1
         };
         let work = || run.work();
-        crate::helpers::run(helpers, &work, |pending| {
+        crate::exec::pool::run(helpers, &work, |pending| {
             if reporting {
                 run.report_until_done(pending);
             } else {
@@ -731,37 +694,29 @@ impl<'a> Run<'a> {
     }
 
     /// The next entries to hash, as a range of `order`: big files one at a
-    /// time or two to hash together, small ones in batches.
+    /// time or two to hash together, small ones in batches that shrink
+    /// towards the end so that the workers finish together (to two files
+    /// when files are hashed in pairs).
     fn claim(&self) -> Option<std::ops::Range<usize>> {
-        let mut start = self.next.load(Ordering::Relaxed);
-        loop {
-            if start >= self.order.len() {
-                return None;
-            }
-            // Batches shrink towards the end so that the workers finish
-            // together, to two files when files are hashed in pairs.
-            let batch = if start < self.mapped {
+        let claimed = self.claims.claim(|start| {
+            if start < self.mapped {
                 1
             } else if start < self.big {
                 self.big_batch(self.big - start)
             } else {
                 let smallest = if self.checker.pairing { 2 } else { 1 };
-                ((self.order.len() - start) / (4 * self.workers)).clamp(smallest, SMALL_BATCH)
-            };
-            let end = self.order.len().min(start + batch);
-            match self
-                .next
-                .compare_exchange_weak(start, end, Ordering::Relaxed, Ordering::Relaxed)
-            {
-                Ok(_) => {
-                    if start < self.big {
-                        self.on_big.fetch_add(1, Ordering::Relaxed);
-                    }
-                    return Some(start..end);
-                }
-                Err(current) => start = current,
+                shrinking_batch(
+                    self.order.len() - start,
+                    self.workers,
+                    smallest,
+                    SMALL_BATCH,
+                )
             }
+        })?;
+        if claimed.start < self.big {
+            self.on_big.fetch_add(1, Ordering::Relaxed);
         }
+        Some(claimed)
     }
 
     /// How many of the `left` unclaimed big files to claim: two, to hash
@@ -831,7 +786,7 @@ impl<'a> Run<'a> {
     /// Runs on the calling thread until every worker has finished, calling
     /// the progress callback every [`PROGRESS_INTERVAL`] (the last call is
     /// [`Run::execute`]'s).
-    fn report_until_done(&self, workers: &crate::helpers::Pending) {
+    fn report_until_done(&self, workers: &crate::exec::pool::Pending) {
         while !workers.wait_timeout(PROGRESS_INTERVAL) {
             self.report_progress();
         }
@@ -873,7 +828,7 @@ mod tests {
     fn order(verifier: &Verifier, sizes: &[usize]) -> Vec<usize> {
         let (dir, manifest) = tree(sizes);
         let root = Root::open(dir.path(), true).unwrap();
-        let run = Run::new(verifier, &root, &manifest, Names::Cloned);
+        let run = Run::new(verifier, &root, &manifest, Names::Cloned).unwrap();
         let order = run.order.clone();
         let reports = run.execute().unwrap();
         assert!(reports.iter().all(|r| matches!(r.status, Status::Ok)));
@@ -911,7 +866,7 @@ mod tests {
         let manifest = Manifest::parse(text.as_bytes());
         let root = Root::open(dir.path(), true).unwrap();
         let verifier = Verifier::new().threads(threads).mmap(mmap);
-        let run = Run::new(&verifier, &root, &manifest, Names::Cloned);
+        let run = Run::new(&verifier, &root, &manifest, Names::Cloned).unwrap();
         std::iter::from_fn(|| run.claim()).collect()
     }
 
@@ -1022,9 +977,9 @@ mod tests {
             *seen.lock().unwrap() = Some(progress.files_done);
             true
         });
-        crate::helpers::REFUSE_THREADS.with(|refuse| refuse.set(true));
+        crate::exec::pool::REFUSE_THREADS.with(|refuse| refuse.set(true));
         let report = verifier.verify_manifest(dir.path(), &manifest);
-        crate::helpers::REFUSE_THREADS.with(|refuse| refuse.set(false));
+        crate::exec::pool::REFUSE_THREADS.with(|refuse| refuse.set(false));
         let report = report.unwrap();
         assert_eq!(report.count(crate::StatusKind::Ok), 4);
         assert_eq!(*last.lock().unwrap(), Some(4));

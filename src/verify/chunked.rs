@@ -81,15 +81,26 @@ fn verify_chunks(
     let workers = this.thread_count();
     let checker = Checker::new(this, &root);
     let head_len = head.len();
-    let slots = Slots::new(head_len + rest_lines);
+    let slots = match Ordered::new(head_len + rest_lines) {
+        Ok(slots) => slots,
+        Err(e) => {
+            return Some(Err(Error::ReadManifest {
+                path: verifier.manifest.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::OutOfMemory, e),
+            }))
+        }
+    };
     let head = Mutex::new(Some(head));
-    let next = AtomicUsize::new(0);
+    // Claim 0 is the head, parsed already; claim i the chunk i - 1.
+    let claims = Claims::new(chunks.len() + 1);
     let work = || {
         let [mut reader, mut partner] = checker.readers(workers);
         let meter = Meter::new(None, this.cancel.flag());
         while !this.cancel.is_cancelled() {
-            // Claim 0 is the head, parsed already; claim i the chunk i - 1.
-            let claim = next.fetch_add(1, Ordering::Relaxed);
+            let Some(claimed) = claims.claim(|_| 1) else {
+                return;
+            };
+            let claim = claimed.start;
             let items = match claim.checked_sub(1) {
                 None => head.lock().unwrap_or_else(|e| e.into_inner()).take(),
                 Some(index) => chunks
@@ -136,7 +147,7 @@ fn verify_chunks(
             }
         }
     };
-    crate::helpers::run(workers - 1, &work, |_| work());
+    crate::exec::run_on(workers, &work);
     if this.cancel.is_cancelled() {
         return Some(Err(Error::Cancelled));
     }
@@ -366,9 +377,9 @@ mod tests {
         let dir = tree(100);
         let text: String = (0..100).map(|i| line(0, i)).collect();
         let verifier = Verifier::new().threads(4);
-        crate::helpers::REFUSE_THREADS.with(|refuse| refuse.set(true));
+        crate::exec::pool::REFUSE_THREADS.with(|refuse| refuse.set(true));
         let result = chunked(&verifier, dir.path(), &text);
-        crate::helpers::REFUSE_THREADS.with(|refuse| refuse.set(false));
+        crate::exec::pool::REFUSE_THREADS.with(|refuse| refuse.set(false));
         let report = result.unwrap().unwrap();
         assert_eq!(report.count(crate::StatusKind::Ok), 100);
         let lines: Vec<u64> = report.entries().iter().map(|e| e.line).collect();

@@ -8,38 +8,46 @@
 //! again. Here the memory is allocated untouched, the workers fault it in as
 //! they write (in parallel), and the final `Vec` is the same allocation.
 
+use std::collections::TryReserveError;
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// `len` slots of `T`, each written at most once, from any thread.
-pub(crate) struct Slots<T> {
+pub(crate) struct Ordered<T> {
     /// The buffer of a `Vec<T>` of length 0 and capacity `capacity`, taken
     /// apart. `written[i]` says slot `i` is claimed: once no `set` is running
     /// (the only time `into_vec`, `into_written` and `drop` can look, since they take the
-    /// `Slots` by value or `&mut`), a claimed slot holds a value. A reader
+    /// `Ordered` by value or `&mut`), a claimed slot holds a value. A reader
     /// through `&self`, if one is ever added, could not rely on the flag.
     values: *mut T,
     capacity: usize,
     written: Box<[AtomicBool]>,
 }
 
-// SAFETY: a `Slots<T>` owns its values like a `Vec<T>` does, so it may move
+// SAFETY: a `Ordered<T>` owns its values like a `Vec<T>` does, so it may move
 // to another thread when `T` may.
-unsafe impl<T: Send> Send for Slots<T> {}
-// SAFETY: the only access through `&Slots<T>` is `set`, which moves a `T` in
+unsafe impl<T: Send> Send for Ordered<T> {}
+// SAFETY: the only access through `&Ordered<T>` is `set`, which moves a `T` in
 // from the calling thread into a slot no other call can touch (the `swap` on
 // `written` hands each slot to one caller), so sharing needs `T: Send` only.
-unsafe impl<T: Send> Sync for Slots<T> {}
+unsafe impl<T: Send> Sync for Ordered<T> {}
 
-impl<T> Slots<T> {
-    /// `len` empty slots. The memory is allocated, not touched.
-    pub fn new(len: usize) -> Slots<T> {
-        let mut values = ManuallyDrop::new(Vec::with_capacity(len));
-        Slots {
+impl<T> Ordered<T> {
+    /// `len` empty slots. The memory is allocated, not touched; an
+    /// allocation the system refuses is an error, not an abort (`len`
+    /// comes from the input: a manifest's line count).
+    pub fn new(len: usize) -> Result<Ordered<T>, TryReserveError> {
+        let mut values = Vec::new();
+        values.try_reserve_exact(len)?;
+        let mut written = Vec::new();
+        written.try_reserve_exact(len)?;
+        written.extend((0..len).map(|_| AtomicBool::new(false)));
+        let mut values = ManuallyDrop::new(values);
+        Ok(Ordered {
             values: values.as_mut_ptr(),
             capacity: values.capacity(),
-            written: (0..len).map(|_| AtomicBool::new(false)).collect(),
-        }
+            written: written.into_boxed_slice(),
+        })
     }
 
     /// Writes `value` into slot `index`. Returns false, dropping `value`, if
@@ -54,7 +62,7 @@ impl<T> Slots<T> {
         // SAFETY: `index` is in bounds (`written` has one flag per slot), and
         // the swap above returned false to this call alone, so nothing else
         // writes or reads this slot until `into_vec`, `into_written` or `drop`, which take
-        // the `Slots` by value or by `&mut` (after every `set` has returned).
+        // the `Ordered` by value or by `&mut` (after every `set` has returned).
         unsafe { self.values.add(index).write(value) };
         true
     }
@@ -76,7 +84,7 @@ impl<T> Slots<T> {
     }
 }
 
-impl<T> Slots<T> {
+impl<T> Ordered<T> {
     /// The written values in index order, the slots never written left out.
     pub fn into_written(self) -> Vec<T> {
         let this = ManuallyDrop::new(self);
@@ -108,7 +116,7 @@ impl<T> Slots<T> {
     }
 }
 
-impl<T> Drop for Slots<T> {
+impl<T> Drop for Ordered<T> {
     fn drop(&mut self) {
         for (index, written) in self.written.iter().enumerate() {
             if written.load(Ordering::Acquire) {
@@ -129,7 +137,7 @@ mod tests {
 
     #[test]
     fn filled_from_several_threads_in_any_order() {
-        let slots = Slots::new(1000);
+        let slots = Ordered::new(1000).unwrap();
         std::thread::scope(|scope| {
             for start in 0..4 {
                 let slots = &slots;
@@ -146,7 +154,7 @@ mod tests {
 
     #[test]
     fn a_slot_is_written_once_and_out_of_range_is_refused() {
-        let slots = Slots::new(2);
+        let slots = Ordered::new(2).unwrap();
         assert!(slots.set(1, "b".to_string()));
         assert!(!slots.set(1, "again".to_string()));
         assert!(!slots.set(2, "out".to_string()));
@@ -158,14 +166,14 @@ mod tests {
     #[test]
     fn incomplete_slots_drop_what_they_hold() {
         let value = Arc::new(());
-        let slots = Slots::new(3);
+        let slots = Ordered::new(3).unwrap();
         slots.set(0, Arc::clone(&value));
         slots.set(2, Arc::clone(&value));
         assert_eq!(Arc::strong_count(&value), 3);
         assert!(slots.into_vec().is_none());
         assert_eq!(Arc::strong_count(&value), 1);
 
-        let slots = Slots::new(2);
+        let slots = Ordered::new(2).unwrap();
         slots.set(1, Arc::clone(&value));
         drop(slots);
         assert_eq!(Arc::strong_count(&value), 1);
@@ -174,7 +182,7 @@ mod tests {
     #[test]
     fn written_values_close_up_over_empty_slots() {
         let value = Arc::new(());
-        let slots = Slots::new(6);
+        let slots = Ordered::new(6).unwrap();
         for index in [1, 2, 4] {
             slots.set(index, (index, Arc::clone(&value)));
         }
@@ -186,11 +194,14 @@ mod tests {
         assert_eq!(Arc::strong_count(&value), 4);
         drop(written);
         assert_eq!(Arc::strong_count(&value), 1);
-        assert!(Slots::<u8>::new(3).into_written().is_empty());
+        assert!(Ordered::<u8>::new(3).unwrap().into_written().is_empty());
     }
 
     #[test]
     fn empty() {
-        assert_eq!(Slots::<u8>::new(0).into_vec().unwrap(), Vec::<u8>::new());
+        assert_eq!(
+            Ordered::<u8>::new(0).unwrap().into_vec().unwrap(),
+            Vec::<u8>::new()
+        );
     }
 }
