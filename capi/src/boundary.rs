@@ -201,6 +201,73 @@ mod tests {
         assert_eq!(catch(|_| 0, || 5), 5);
     }
 
+    /// What a test's [`Outcome`] records: the last failure, if any.
+    #[derive(Clone, Copy)]
+    struct Sink(*mut Option<String>);
+
+    impl From<Refusal> for String {
+        fn from(refusal: Refusal) -> String {
+            format!("{refusal:?}")
+        }
+    }
+
+    impl Outcome for Sink {
+        type Failure = String;
+
+        unsafe fn record<T>(self, result: Result<T, String>) -> Option<T> {
+            // SAFETY: the tests pass a live `Option<String>`.
+            let slot = unsafe { &mut *self.0 };
+            *slot = result.as_ref().err().cloned();
+            result.ok()
+        }
+    }
+
+    /// The length of `text`, guarded; "panic" panics.
+    ///
+    /// # Safety
+    /// `text` is NULL or NUL-terminated.
+    unsafe fn length(text: *const c_char) -> usize {
+        ffi_guard!(or usize::MAX; text: path_arg => {
+            assert_ne!(text, Path::new("panic"));
+            text.as_os_str().len()
+        })
+    }
+
+    /// As [`length`], recording failures in `sink`.
+    ///
+    /// # Safety
+    /// `text` is NULL or NUL-terminated; `sink` holds a live `Option`.
+    unsafe fn recorded_length(sink: Sink, text: *const c_char) -> Option<usize> {
+        ffi_guard!(records sink, "recorded_length"; text: path_arg => {
+            assert_ne!(text, Path::new("panic"), "asked to");
+            Ok(text.as_os_str().len())
+        })
+    }
+
+    #[test]
+    fn the_guard_checks_nulls_and_catches_panics() {
+        let mut seen = None;
+        let sink = Sink(&mut seen);
+        // SAFETY: NULL or NUL-terminated strings; `seen` outlives the calls.
+        unsafe {
+            assert_eq!(length(c"abc".as_ptr()), 3);
+            assert_eq!(length(std::ptr::null()), usize::MAX);
+            assert_eq!(length(c"panic".as_ptr()), usize::MAX);
+
+            assert_eq!(recorded_length(sink, c"abcd".as_ptr()), Some(4));
+            assert_eq!(*sink.0, None);
+            assert_eq!(recorded_length(sink, std::ptr::null()), None);
+            assert_eq!(
+                (*sink.0).as_deref(),
+                Some(r#"Null { function: "recorded_length", argument: "text" }"#)
+            );
+            assert_eq!(recorded_length(sink, c"panic".as_ptr()), None);
+            let failure = (*sink.0).clone().unwrap();
+            assert!(failure.starts_with("Panic(\"checksig: internal error (panic): assertion"));
+            assert!(failure.contains("asked to"), "{failure}");
+        }
+    }
+
     #[test]
     fn null_arguments_are_none() {
         // SAFETY: NULL is allowed.

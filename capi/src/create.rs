@@ -119,7 +119,7 @@ unsafe fn create_manifest(
     cancel: *const checksig_cancel,
     error: *mut checksig_error,
 ) -> *mut c_char {
-    // The algorithm is checked before the directory, as the error says.
+    // An unknown algorithm is reported before a NULL directory (as it always was).
     let algorithm = ffi_guard!(records error, function; => concrete_algorithm(function, algorithm));
     let Some(algorithm) = algorithm else {
         return std::ptr::null_mut();

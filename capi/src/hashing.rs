@@ -37,7 +37,7 @@ pub unsafe extern "C" fn checksig_hash_file_algorithm(
     error: *mut checksig_error,
 ) -> *mut c_char {
     const FUNCTION: &str = "checksig_hash_file_algorithm";
-    // The algorithm is checked before the path, as the error says.
+    // An unknown algorithm is reported before a NULL path (as it always was).
     let algorithm = ffi_guard!(records error, FUNCTION; => concrete_algorithm(FUNCTION, algorithm));
     let Some(algorithm) = algorithm else {
         return std::ptr::null_mut();
