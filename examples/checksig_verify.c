@@ -9,6 +9,10 @@
  *       -Ltarget/debug -lchecksig_capi -o checksig_verify
  *   LD_LIBRARY_PATH=target/debug ./checksig_verify /tmp/logs
  *
+ * Or against the installed library (scripts/install-c.sh /usr/local, then ldconfig):
+ *   gcc -Wall -Wextra -Werror examples/checksig_verify.c \
+ *       $(pkg-config --cflags --libs checksig) -o checksig_verify
+ *
  * Exit status: 0 when every file matches, 1 when some fail, 2 on error.
  */
 #include <stdio.h>

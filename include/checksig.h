@@ -13,6 +13,37 @@
  *    they came from (or static): never free them.
  *  - Every handle has its own free function; every free function accepts NULL.
  *  - Every pointer argument may be NULL: the call then fails cleanly.
+ *
+ * Process-wide state. Every call is independent: nothing kept between calls
+ * changes a result, and every function may be called from many threads at
+ * once and in a child process after fork(). The library does keep, for
+ * speed and for safety:
+ *  - Helper threads. A call on more than one thread (checksig_verify, verify,
+ *    checksig_hash_files, checksig_create_manifest) works on the calling
+ *    thread and on helper threads, which have finished its work when it
+ *    returns. An idle helper then waits, parked, up to 1 second for the next
+ *    call's work, and exits: threads outlive a call by at most about a second
+ *    (at most 64 wait at once). A child after fork() starts its own helpers.
+ *    A large file may also be read ahead or hashed (BLAKE3) on threads that
+ *    start and end within the call.
+ *  - Buffers. Up to 8 read buffers (256 KiB each) and one large file's worth
+ *    of O_DIRECT buffers (6 x 2 MiB) are kept after a call for the next one,
+ *    until the process ends: about 14 MiB at most, holding bytes of files
+ *    read before.
+ *  - A SIGBUS handler. The first time a file is memory-mapped (files of
+ *    16 MiB and more, unless checksig_options_set_mmap turns mapping off),
+ *    a process-wide SIGBUS handler is installed, chained to the one in place
+ *    before, and never removed: a fault on a mapped file that shrinks while
+ *    it is hashed becomes CHECKSIG_STATUS_CHANGED instead of killing the
+ *    process; any other SIGBUS goes to the previous handler (or the default
+ *    action). A program that installs its own handler later replaces it:
+ *    the library then reads files instead of mapping them. A fixed table of
+ *    128 guarded mappings goes with it.
+ *  - Facts learnt once, for the life of the process: the number of CPUs
+ *    (threads = 0), the page size, whether openat2(2) is refused (then every
+ *    later call uses the fallback opener), the hashing backends; and a count
+ *    of files being read with O_DIRECT now (at most 4 at once).
+ * No file descriptor, path or report is kept between calls.
  */
 
 #ifndef CHECKSIG_H
@@ -21,6 +52,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+// Detect the algorithm (`checksig_options_set_algorithm` only).
+#define CHECKSIG_ALGORITHM_DETECT 0
+
+// SHA-1 (`sha1sum`).
+#define CHECKSIG_ALGORITHM_SHA1 1
+
+// SHA-256 (`sha256sum`).
+#define CHECKSIG_ALGORITHM_SHA256 2
+
+// SHA-512 (`sha512sum`).
+#define CHECKSIG_ALGORITHM_SHA512 3
+
+// MD5 (`md5sum`).
+#define CHECKSIG_ALGORITHM_MD5 4
+
+// BLAKE3 (`b3sum`).
+#define CHECKSIG_ALGORITHM_BLAKE3 5
 
 // No error: the last call given this object succeeded.
 #define CHECKSIG_ERROR_NONE 0
@@ -51,24 +100,6 @@
 
 // Any other error.
 #define CHECKSIG_ERROR_OTHER 9
-
-// Detect the algorithm (`checksig_options_set_algorithm` only).
-#define CHECKSIG_ALGORITHM_DETECT 0
-
-// SHA-1 (`sha1sum`).
-#define CHECKSIG_ALGORITHM_SHA1 1
-
-// SHA-256 (`sha256sum`).
-#define CHECKSIG_ALGORITHM_SHA256 2
-
-// SHA-512 (`sha512sum`).
-#define CHECKSIG_ALGORITHM_SHA512 3
-
-// MD5 (`md5sum`).
-#define CHECKSIG_ALGORITHM_MD5 4
-
-// BLAKE3 (`b3sum`).
-#define CHECKSIG_ALGORITHM_BLAKE3 5
 
 // The file matches its digest.
 #define CHECKSIG_STATUS_OK 0
@@ -201,52 +232,33 @@ char *verify(const char *root);
 // `string` is NULL or an owned string returned by this library and not yet freed.
 void checksig_free(char *string);
 
-// A new error object, of kind `CHECKSIG_ERROR_NONE`; NULL only when out of memory.
-// Free it with `checksig_error_free`.
-struct checksig_error *checksig_error_new(void);
+// A new cancel handle, not triggered; NULL only when out of memory. Free
+// with `checksig_cancel_free`.
+struct checksig_cancel *checksig_cancel_new(void);
 
-// Frees an error object; NULL is a no-op.
+// Asks every call using this handle (verifications, hashing, manifest
+// creation) to stop as soon as possible; they fail with
+// `CHECKSIG_ERROR_CANCELLED`. Safe to call from any thread,
+// including a signal-handling thread, while a verification runs. NULL is a
+// no-op.
 //
 // # Safety
-// `error` is NULL or from `checksig_error_new`, and not used afterwards.
-void checksig_error_free(struct checksig_error *error);
+// `cancel` is NULL or a live cancel handle.
+void checksig_cancel_trigger(const struct checksig_cancel *cancel);
 
-// The error's kind, one of `CHECKSIG_ERROR_*` (`CHECKSIG_ERROR_INVALID_ARGUMENT` for NULL).
+// Whether `checksig_cancel_trigger` was called on this handle (false for NULL).
 //
 // # Safety
-// `error` is NULL or a live error object.
-uint32_t checksig_error_kind(const struct checksig_error *error);
+// `cancel` is NULL or a live cancel handle.
+bool checksig_cancel_is_triggered(const struct checksig_cancel *cancel);
 
-// The OS error number (`errno`) behind the error, or 0 when there is none.
+// Frees a cancel handle; NULL is a no-op. Options it was attached to keep
+// working.
 //
 // # Safety
-// `error` is NULL or a live error object.
-int32_t checksig_error_os_error(const struct checksig_error *error);
-
-// The error's message, UTF-8 and NUL-terminated; "" when the kind is
-// `CHECKSIG_ERROR_NONE`. Borrowed: valid until the error object is passed to
-// another call or freed; never pass it to `checksig_free`. NULL for a NULL
-// error object.
-//
-// # Safety
-// `error` is NULL or a live error object.
-const char *checksig_error_message(const struct checksig_error *error);
-
-// The digest of the regular file at `path` in `algorithm` (one of
-// `CHECKSIG_ALGORITHM_*`, not DETECT), as lowercase hex digits (as
-// `sha256sum` and the others print them). Returns NULL on failure, as
-// `checksig_hash_file` does, and for an unknown algorithm
-// (`CHECKSIG_ERROR_INVALID_ARGUMENT`).
-//
-// Ownership: the string is allocated with `malloc`; free it with
-// `checksig_free` (or the C library's `free`).
-//
-// # Safety
-// `path` is NULL or NUL-terminated; `error` is NULL or a live error object
-// not used by another thread.
-char *checksig_hash_file_algorithm(const char *path,
-                                   uint32_t algorithm,
-                                   struct checksig_error *error);
+// `cancel` is NULL or from `checksig_cancel_new`, and not used afterwards
+// (no other thread may still trigger it).
+void checksig_cancel_free(struct checksig_cancel *cancel);
 
 // A manifest of every regular file under `dir` (symbolic links neither
 // followed nor listed), sorted by name as raw bytes, relative to `dir`, in
@@ -304,6 +316,53 @@ char *checksig_create_manifest_cancellable(const char *dir,
                                            const char *skip,
                                            const struct checksig_cancel *cancel,
                                            struct checksig_error *error);
+
+// A new error object, of kind `CHECKSIG_ERROR_NONE`; NULL only when out of memory.
+// Free it with `checksig_error_free`.
+struct checksig_error *checksig_error_new(void);
+
+// Frees an error object; NULL is a no-op.
+//
+// # Safety
+// `error` is NULL or from `checksig_error_new`, and not used afterwards.
+void checksig_error_free(struct checksig_error *error);
+
+// The error's kind, one of `CHECKSIG_ERROR_*` (`CHECKSIG_ERROR_INVALID_ARGUMENT` for NULL).
+//
+// # Safety
+// `error` is NULL or a live error object.
+uint32_t checksig_error_kind(const struct checksig_error *error);
+
+// The OS error number (`errno`) behind the error, or 0 when there is none.
+//
+// # Safety
+// `error` is NULL or a live error object.
+int32_t checksig_error_os_error(const struct checksig_error *error);
+
+// The error's message, UTF-8 and NUL-terminated; "" when the kind is
+// `CHECKSIG_ERROR_NONE`. Borrowed: valid until the error object is passed to
+// another call or freed; never pass it to `checksig_free`. NULL for a NULL
+// error object.
+//
+// # Safety
+// `error` is NULL or a live error object.
+const char *checksig_error_message(const struct checksig_error *error);
+
+// The digest of the regular file at `path` in `algorithm` (one of
+// `CHECKSIG_ALGORITHM_*`, not DETECT), as lowercase hex digits (as
+// `sha256sum` and the others print them). Returns NULL on failure, as
+// `checksig_hash_file` does, and for an unknown algorithm
+// (`CHECKSIG_ERROR_INVALID_ARGUMENT`).
+//
+// Ownership: the string is allocated with `malloc`; free it with
+// `checksig_free` (or the C library's `free`).
+//
+// # Safety
+// `path` is NULL or NUL-terminated; `error` is NULL or a live error object
+// not used by another thread.
+char *checksig_hash_file_algorithm(const char *path,
+                                   uint32_t algorithm,
+                                   struct checksig_error *error);
 
 // Hashes the `count` regular files `paths` (each any bytes but NUL) in
 // `algorithm` (one of `CHECKSIG_ALGORITHM_*`, not DETECT), on at most
@@ -541,86 +600,6 @@ bool checksig_options_set_progress(struct checksig_options *options,
 bool checksig_options_set_cancel(struct checksig_options *options,
                                  const struct checksig_cancel *cancel);
 
-// A new cancel handle, not triggered; NULL only when out of memory. Free
-// with `checksig_cancel_free`.
-struct checksig_cancel *checksig_cancel_new(void);
-
-// Asks every call using this handle (verifications, hashing, manifest
-// creation) to stop as soon as possible; they fail with
-// `CHECKSIG_ERROR_CANCELLED`. Safe to call from any thread,
-// including a signal-handling thread, while a verification runs. NULL is a
-// no-op.
-//
-// # Safety
-// `cancel` is NULL or a live cancel handle.
-void checksig_cancel_trigger(const struct checksig_cancel *cancel);
-
-// Whether `checksig_cancel_trigger` was called on this handle (false for NULL).
-//
-// # Safety
-// `cancel` is NULL or a live cancel handle.
-bool checksig_cancel_is_triggered(const struct checksig_cancel *cancel);
-
-// Frees a cancel handle; NULL is a no-op. Options it was attached to keep
-// working.
-//
-// # Safety
-// `cancel` is NULL or from `checksig_cancel_new`, and not used afterwards
-// (no other thread may still trigger it).
-void checksig_cancel_free(struct checksig_cancel *cancel);
-
-// Verifies the directory `root` (any bytes but NUL; need not be UTF-8)
-// against its manifest, with `options` (NULL means the defaults of
-// `checksig_options_new`). Blocks until done; runs its worker threads itself
-// and keeps none afterwards, so it may be called from any number of threads
-// at once and from a child process after `fork()`.
-//
-// Returns a report (free it with `checksig_report_free`), even when files
-// fail: see `checksig_report_is_ok`. Returns NULL when the verification could
-// not run (`root` NULL, the manifest unreadable, cancelled...), with the
-// reason in `error` if it is not NULL.
-//
-// # Safety
-// `root` is NULL or NUL-terminated; `options` is NULL or a live options
-// object; `error` is NULL or a live error object not used by another thread.
-struct checksig_report *checksig_verify(const char *root,
-                                        const struct checksig_options *options,
-                                        struct checksig_error *error);
-
-// Verifies the file a hash-only sidecar checks, given the sidecar's own
-// path: `dl/file.iso.sha256` (holding one bare digest, or one line
-// `<digest>  file.iso`) checks `dl/file.iso`. The same as `checksig_verify`
-// with the sidecar's directory (`.` when the path has none) as the root and
-// its file name as the manifest; every other option applies (`options` may
-// be NULL), the options' manifest is ignored.
-//
-// The file name must end in an algorithm's extension: `.sha1`, `.sha256`,
-// `.sha512`, `.md5`, `.b3` or `.blake3`, optionally followed by `sum`, in
-// any case; it also chooses the algorithm unless
-// `checksig_options_set_algorithm` forces one. The report has one entry,
-// line 1, for `file.iso`: `CHECKSIG_STATUS_OK`, `_MISMATCH`, `_MISSING`...,
-// or `CHECKSIG_STATUS_MALFORMED` when the sidecar does not hold one digest
-// of the right length (its message says what was expected).
-//
-// Returns NULL (the reason in `error`, if not NULL) for a NULL `sidecar`
-// or a name without an algorithm's extension (`CHECKSIG_ERROR_INVALID_ARGUMENT`),
-// and when the sidecar cannot be read: missing, or a FIFO, device or
-// directory (`CHECKSIG_ERROR_READ_MANIFEST`). Free the report with
-// `checksig_report_free`.
-//
-// ```c
-// checksig_report *report = checksig_verify_sidecar("dl/file.iso.sha256", NULL, error);
-// if (report != NULL && checksig_report_is_ok(report)) { /* dl/file.iso matches */ }
-// checksig_report_free(report);
-// ```
-//
-// # Safety
-// `sidecar` is NULL or NUL-terminated; `options` is NULL or a live options
-// object; `error` is NULL or a live error object not used by another thread.
-struct checksig_report *checksig_verify_sidecar(const char *sidecar,
-                                                const struct checksig_options *options,
-                                                struct checksig_error *error);
-
 // Frees a report and every string borrowed from it; NULL is a no-op.
 //
 // # Safety
@@ -740,6 +719,61 @@ const char *checksig_report_entry_message(const struct checksig_report *report, 
 // The short name of a status code, such as `"mismatch"` (static; never free
 // it); NULL for an unknown code.
 const char *checksig_status_name(uint32_t status);
+
+// Verifies the directory `root` (any bytes but NUL; need not be UTF-8)
+// against its manifest, with `options` (NULL means the defaults of
+// `checksig_options_new`). Blocks until done, hashing on the calling thread
+// and on helper threads that have finished their share when it returns (a
+// helper then waits up to one second for the next call before it exits:
+// see "Process-wide state" at the top of this header). It may be called
+// from any number of threads at once and from a child process after
+// `fork()`.
+//
+// Returns a report (free it with `checksig_report_free`), even when files
+// fail: see `checksig_report_is_ok`. Returns NULL when the verification could
+// not run (`root` NULL, the manifest unreadable, cancelled...), with the
+// reason in `error` if it is not NULL.
+//
+// # Safety
+// `root` is NULL or NUL-terminated; `options` is NULL or a live options
+// object; `error` is NULL or a live error object not used by another thread.
+struct checksig_report *checksig_verify(const char *root,
+                                        const struct checksig_options *options,
+                                        struct checksig_error *error);
+
+// Verifies the file a hash-only sidecar checks, given the sidecar's own
+// path: `dl/file.iso.sha256` (holding one bare digest, or one line
+// `<digest>  file.iso`) checks `dl/file.iso`. The same as `checksig_verify`
+// with the sidecar's directory (`.` when the path has none) as the root and
+// its file name as the manifest; every other option applies (`options` may
+// be NULL), the options' manifest is ignored.
+//
+// The file name must end in an algorithm's extension: `.sha1`, `.sha256`,
+// `.sha512`, `.md5`, `.b3` or `.blake3`, optionally followed by `sum`, in
+// any case; it also chooses the algorithm unless
+// `checksig_options_set_algorithm` forces one. The report has one entry,
+// line 1, for `file.iso`: `CHECKSIG_STATUS_OK`, `_MISMATCH`, `_MISSING`...,
+// or `CHECKSIG_STATUS_MALFORMED` when the sidecar does not hold one digest
+// of the right length (its message says what was expected).
+//
+// Returns NULL (the reason in `error`, if not NULL) for a NULL `sidecar`
+// or a name without an algorithm's extension (`CHECKSIG_ERROR_INVALID_ARGUMENT`),
+// and when the sidecar cannot be read: missing, or a FIFO, device or
+// directory (`CHECKSIG_ERROR_READ_MANIFEST`). Free the report with
+// `checksig_report_free`.
+//
+// ```c
+// checksig_report *report = checksig_verify_sidecar("dl/file.iso.sha256", NULL, error);
+// if (report != NULL && checksig_report_is_ok(report)) { /* dl/file.iso matches */ }
+// checksig_report_free(report);
+// ```
+//
+// # Safety
+// `sidecar` is NULL or NUL-terminated; `options` is NULL or a live options
+// object; `error` is NULL or a live error object not used by another thread.
+struct checksig_report *checksig_verify_sidecar(const char *sidecar,
+                                                const struct checksig_options *options,
+                                                struct checksig_error *error);
 
 #ifdef __cplusplus
 }  // extern "C"

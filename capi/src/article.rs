@@ -41,6 +41,8 @@ use crate::report::failure_message as report_failure_message;
 #[no_mangle]
 pub unsafe extern "C" fn verify(root: *const c_char) -> *mut c_char {
     // SAFETY: the caller promises a NUL-terminated string or NULL.
+    // Not `ffi_guard!`: a panic must give its message here, not a fixed fallback
+    // (NULL would claim success).
     let message = catch(Some, || unsafe { failure_message(root) });
     match message {
         None => std::ptr::null_mut(),

@@ -3,7 +3,7 @@
 
 use std::ffi::{c_char, CString};
 
-use crate::boundary::catch;
+use crate::boundary::ffi_guard;
 
 /// Copies `bytes` into a new NUL-terminated string from the C allocator.
 /// Interior NUL bytes (never produced by this library's messages) become
@@ -56,7 +56,7 @@ fn without_nul(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 pub unsafe extern "C" fn checksig_free(string: *mut c_char) {
     // SAFETY: the caller promises a malloc'ed string from this library or NULL,
     // and free(NULL) is a no-op.
-    catch(|_| (), || unsafe { libc::free(string.cast()) })
+    ffi_guard!(or (); => unsafe { libc::free(string.cast()) })
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::ffi::{c_char, CString};
 use std::io;
 
-use crate::boundary::{catch, free_handle, handle};
+use crate::boundary::{ffi_guard, free_handle, Outcome, Refusal};
 use crate::c_string::owned_c_string;
 
 /// No error: the last call given this object succeeded.
@@ -63,14 +63,28 @@ impl Failure {
     }
 
     pub fn null_argument(function: &str, argument: &str) -> Failure {
-        Failure::new(
-            CHECKSIG_ERROR_INVALID_ARGUMENT,
-            format!("{function}: {argument} is NULL"),
-        )
+        Failure::from(Refusal::null(function, argument))
     }
+}
 
-    pub fn panic(message: String) -> Failure {
-        Failure::new(CHECKSIG_ERROR_PANIC, message)
+impl From<Refusal> for Failure {
+    fn from(refusal: Refusal) -> Failure {
+        match refusal {
+            Refusal::Null { function, argument } => Failure::new(
+                CHECKSIG_ERROR_INVALID_ARGUMENT,
+                format!("{function}: {argument} is NULL"),
+            ),
+            Refusal::Panic(message) => Failure::new(CHECKSIG_ERROR_PANIC, message),
+        }
+    }
+}
+
+impl Outcome for *mut checksig_error {
+    type Failure = Failure;
+
+    unsafe fn record<T>(self, result: Result<T, Failure>) -> Option<T> {
+        // SAFETY: passed on from our caller.
+        unsafe { record(self, result) }
     }
 }
 
@@ -105,34 +119,17 @@ pub(crate) unsafe fn record<T>(
     }
 }
 
-/// Runs a fallible entry point: panics become `CHECKSIG_ERROR_PANIC`, and the
-/// outcome is recorded in `error`.
-///
-/// # Safety
-/// `error` is NULL or a live error object not used by another thread.
-pub(crate) unsafe fn run<T>(
-    error: *mut checksig_error,
-    body: impl FnOnce() -> Result<T, Failure>,
-) -> Option<T> {
-    let result = catch(|message| Err(Failure::panic(message)), body);
-    // SAFETY: passed on from our caller.
-    unsafe { record(error, result) }
-}
-
 /// A new error object, of kind `CHECKSIG_ERROR_NONE`; NULL only when out of memory.
 /// Free it with `checksig_error_free`.
 #[no_mangle]
 pub extern "C" fn checksig_error_new() -> *mut checksig_error {
-    catch(
-        |_| std::ptr::null_mut(),
-        || {
-            Box::into_raw(Box::new(checksig_error {
-                kind: CHECKSIG_ERROR_NONE,
-                os_error: 0,
-                message: CString::default(),
-            }))
-        },
-    )
+    ffi_guard!(or std::ptr::null_mut(); => {
+        Box::into_raw(Box::new(checksig_error {
+            kind: CHECKSIG_ERROR_NONE,
+            os_error: 0,
+            message: CString::default(),
+        }))
+    })
 }
 
 /// Frees an error object; NULL is a no-op.
@@ -142,7 +139,7 @@ pub extern "C" fn checksig_error_new() -> *mut checksig_error {
 #[no_mangle]
 pub unsafe extern "C" fn checksig_error_free(error: *mut checksig_error) {
     // SAFETY: the caller promises a handle from checksig_error_new or NULL.
-    catch(|_| (), || unsafe { free_handle(error) })
+    ffi_guard!(or (); => unsafe { free_handle(error) })
 }
 
 /// The error's kind, one of `CHECKSIG_ERROR_*` (`CHECKSIG_ERROR_INVALID_ARGUMENT` for NULL).
@@ -151,14 +148,10 @@ pub unsafe extern "C" fn checksig_error_free(error: *mut checksig_error) {
 /// `error` is NULL or a live error object.
 #[no_mangle]
 pub unsafe extern "C" fn checksig_error_kind(error: *const checksig_error) -> u32 {
-    // SAFETY: the caller promises a live handle or NULL.
-    catch(
-        |_| CHECKSIG_ERROR_PANIC,
-        || match unsafe { handle(error) } {
-            Some(error) => error.kind,
-            None => CHECKSIG_ERROR_INVALID_ARGUMENT,
-        },
-    )
+    if error.is_null() {
+        return CHECKSIG_ERROR_INVALID_ARGUMENT;
+    }
+    ffi_guard!(or CHECKSIG_ERROR_PANIC; error: handle => error.kind)
 }
 
 /// The OS error number (`errno`) behind the error, or 0 when there is none.
@@ -167,8 +160,7 @@ pub unsafe extern "C" fn checksig_error_kind(error: *const checksig_error) -> u3
 /// `error` is NULL or a live error object.
 #[no_mangle]
 pub unsafe extern "C" fn checksig_error_os_error(error: *const checksig_error) -> i32 {
-    // SAFETY: the caller promises a live handle or NULL.
-    catch(|_| 0, || unsafe { handle(error) }.map_or(0, |e| e.os_error))
+    ffi_guard!(or 0; error: handle => error.os_error)
 }
 
 /// The error's message, UTF-8 and NUL-terminated; "" when the kind is
@@ -180,11 +172,7 @@ pub unsafe extern "C" fn checksig_error_os_error(error: *const checksig_error) -
 /// `error` is NULL or a live error object.
 #[no_mangle]
 pub unsafe extern "C" fn checksig_error_message(error: *const checksig_error) -> *const c_char {
-    catch(
-        |_| std::ptr::null(),
-        // SAFETY: the caller promises a live handle or NULL.
-        || unsafe { handle(error) }.map_or(std::ptr::null(), |e| e.message.as_ptr()),
-    )
+    ffi_guard!(or std::ptr::null(); error: handle => error.message.as_ptr())
 }
 
 #[cfg(test)]
@@ -220,7 +208,7 @@ mod tests {
         let error = checksig_error_new();
         // SAFETY: as above.
         unsafe {
-            let got: Option<()> = run(error, || panic!("bug"));
+            let got: Option<()> = crate::boundary::run(error, || panic!("bug"));
             assert_eq!(got, None);
             assert_eq!(checksig_error_kind(error), CHECKSIG_ERROR_PANIC);
             checksig_error_free(error);

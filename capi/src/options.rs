@@ -1,11 +1,13 @@
-//! Verification options, the progress callback and the cancel handle.
+//! Verification options and the progress callback.
 
 use std::ffi::{c_char, c_void};
 use std::path::{Path, PathBuf};
 
 use checksig::{Algorithm, CancelToken, Progress, Verifier};
 
-use crate::boundary::{catch, free_handle, handle, handle_mut, path_arg};
+use crate::algorithm::algorithm_arg;
+use crate::boundary::{ffi_guard, free_handle, handle};
+use crate::cancel::checksig_cancel;
 
 /// Progress figures passed to a `checksig_progress_fn`.
 #[repr(C)]
@@ -41,23 +43,6 @@ impl From<&Progress> for checksig_progress {
 pub type checksig_progress_fn = Option<
     unsafe extern "C" fn(progress: *const checksig_progress, user_data: *mut c_void) -> bool,
 >;
-
-/// A handle that cancels a running verification, or a running
-/// `checksig_hash_files_cancellable` or `checksig_create_manifest_cancellable`,
-/// from any thread. Create with `checksig_cancel_new`, attach with
-/// `checksig_options_set_cancel` (or pass it to those functions), trigger
-/// with `checksig_cancel_trigger`, free with `checksig_cancel_free`. Once
-/// triggered it stays triggered: use a new one for the next call.
-pub struct checksig_cancel {
-    token: CancelToken,
-}
-
-impl checksig_cancel {
-    /// The core's token this handle triggers.
-    pub(crate) fn token(&self) -> &CancelToken {
-        &self.token
-    }
-}
 
 /// Options for `checksig_verify`. Create with `checksig_options_new`, free
 /// with `checksig_options_free`. Setting options while a verification uses
@@ -159,10 +144,7 @@ impl checksig_options {
 /// memory. Free with `checksig_options_free`.
 #[no_mangle]
 pub extern "C" fn checksig_options_new() -> *mut checksig_options {
-    catch(
-        |_| std::ptr::null_mut(),
-        || Box::into_raw(Box::<checksig_options>::default()),
-    )
+    ffi_guard!(or std::ptr::null_mut(); => Box::into_raw(Box::<checksig_options>::default()))
 }
 
 /// Frees options; NULL is a no-op. A cancel handle attached to them stays valid.
@@ -172,7 +154,7 @@ pub extern "C" fn checksig_options_new() -> *mut checksig_options {
 #[no_mangle]
 pub unsafe extern "C" fn checksig_options_free(options: *mut checksig_options) {
     // SAFETY: the caller promises a handle from checksig_options_new or NULL.
-    catch(|_| (), || unsafe { free_handle(options) })
+    ffi_guard!(or (); => unsafe { free_handle(options) })
 }
 
 /// Applies `set` to the options; false when `options` is NULL (or on a bug).
@@ -180,17 +162,10 @@ pub unsafe extern "C" fn checksig_options_free(options: *mut checksig_options) {
 /// # Safety
 /// `options` is NULL or a live options object not in use elsewhere.
 unsafe fn update(options: *mut checksig_options, set: impl FnOnce(&mut checksig_options)) -> bool {
-    catch(
-        |_| false,
-        // SAFETY: passed on from our caller.
-        || match unsafe { handle_mut(options) } {
-            Some(options) => {
-                set(options);
-                true
-            }
-            None => false,
-        },
-    )
+    ffi_guard!(or false; options: handle_mut => {
+        set(options);
+        true
+    })
 }
 
 /// Worker threads; 0 (the default) means one per available CPU.
@@ -234,13 +209,10 @@ pub unsafe extern "C" fn checksig_options_set_manifest(
     options: *mut checksig_options,
     manifest: *const c_char,
 ) -> bool {
-    // SAFETY: the caller promises a NUL-terminated string or NULL.
-    let Some(manifest) = (unsafe { path_arg(manifest) }) else {
-        return false;
-    };
-    let manifest = manifest.to_path_buf();
-    // SAFETY: passed on from our caller.
-    unsafe { update(options, |o| o.manifest = manifest) }
+    ffi_guard!(or false; options: handle_mut, manifest: path_arg => {
+        options.manifest = manifest.to_path_buf();
+        true
+    })
 }
 
 /// Whether a missing file is reported without being a failure (GNU's
@@ -332,7 +304,7 @@ pub unsafe extern "C" fn checksig_options_set_algorithm(
     options: *mut checksig_options,
     algorithm: u32,
 ) -> bool {
-    let Some(algorithm) = crate::hash::algorithm_arg(algorithm) else {
+    let Some(algorithm) = algorithm_arg(algorithm) else {
         return false;
     };
     // SAFETY: passed on from our caller.
@@ -389,69 +361,9 @@ pub unsafe extern "C" fn checksig_options_set_cancel(
     cancel: *const checksig_cancel,
 ) -> bool {
     // SAFETY: the caller promises a live cancel handle or NULL.
-    let token = unsafe { handle(cancel) }.map(|c| c.token.clone());
+    let token = unsafe { handle(cancel) }.map(|c| c.token().clone());
     // SAFETY: passed on from our caller.
     unsafe { update(options, |o| o.cancel = token) }
-}
-
-/// A new cancel handle, not triggered; NULL only when out of memory. Free
-/// with `checksig_cancel_free`.
-#[no_mangle]
-pub extern "C" fn checksig_cancel_new() -> *mut checksig_cancel {
-    catch(
-        |_| std::ptr::null_mut(),
-        || {
-            Box::into_raw(Box::new(checksig_cancel {
-                token: CancelToken::new(),
-            }))
-        },
-    )
-}
-
-/// Asks every call using this handle (verifications, hashing, manifest
-/// creation) to stop as soon as possible; they fail with
-/// `CHECKSIG_ERROR_CANCELLED`. Safe to call from any thread,
-/// including a signal-handling thread, while a verification runs. NULL is a
-/// no-op.
-///
-/// # Safety
-/// `cancel` is NULL or a live cancel handle.
-#[no_mangle]
-pub unsafe extern "C" fn checksig_cancel_trigger(cancel: *const checksig_cancel) {
-    // SAFETY: the caller promises a live handle or NULL.
-    catch(
-        |_| (),
-        || {
-            if let Some(cancel) = unsafe { handle(cancel) } {
-                cancel.token.cancel();
-            }
-        },
-    )
-}
-
-/// Whether `checksig_cancel_trigger` was called on this handle (false for NULL).
-///
-/// # Safety
-/// `cancel` is NULL or a live cancel handle.
-#[no_mangle]
-pub unsafe extern "C" fn checksig_cancel_is_triggered(cancel: *const checksig_cancel) -> bool {
-    // SAFETY: the caller promises a live handle or NULL.
-    catch(
-        |_| false,
-        || unsafe { handle(cancel) }.is_some_and(|c| c.token.is_cancelled()),
-    )
-}
-
-/// Frees a cancel handle; NULL is a no-op. Options it was attached to keep
-/// working.
-///
-/// # Safety
-/// `cancel` is NULL or from `checksig_cancel_new`, and not used afterwards
-/// (no other thread may still trigger it).
-#[no_mangle]
-pub unsafe extern "C" fn checksig_cancel_free(cancel: *mut checksig_cancel) {
-    // SAFETY: the caller promises a handle from checksig_cancel_new or NULL.
-    catch(|_| (), || unsafe { free_handle(cancel) })
 }
 
 #[cfg(test)]
@@ -482,14 +394,15 @@ mod tests {
             assert_eq!((*options).manifest, PathBuf::from("SHA1SUMS"));
             checksig_options_free(options);
             checksig_options_free(null);
-            checksig_cancel_trigger(std::ptr::null());
-            assert!(!checksig_cancel_is_triggered(std::ptr::null()));
-            checksig_cancel_free(std::ptr::null_mut());
         }
     }
 
     #[test]
-    fn cancel_handle_outlives_nothing() {
+    fn options_keep_their_own_reference_to_a_cancel_handle() {
+        use crate::cancel::{
+            checksig_cancel_free, checksig_cancel_is_triggered, checksig_cancel_new,
+            checksig_cancel_trigger,
+        };
         // SAFETY: live handles, each freed once.
         unsafe {
             let cancel = checksig_cancel_new();

@@ -21,8 +21,9 @@ use checksig_capi::report::{
     checksig_report, checksig_report_entry_actual, checksig_report_entry_expected,
     checksig_report_entry_line, checksig_report_entry_message, checksig_report_entry_name,
     checksig_report_entry_status, checksig_report_free, checksig_report_is_ok, checksig_report_len,
-    checksig_report_summary, checksig_verify, CHECKSIG_STATUS_INVALID,
+    checksig_report_summary, CHECKSIG_STATUS_INVALID,
 };
+use checksig_capi::verify::checksig_verify;
 
 use crate::checks::FixedTree;
 

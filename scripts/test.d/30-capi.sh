@@ -3,7 +3,9 @@
 # the ABI tests compile with -Wall -Wextra -Werror against the shared and the
 # static library and pass; the hash example prints what sha1sum...b3sum print;
 # under valgrind, many verify() calls (failures included) leak 0 bytes
-# ("definitely lost").
+# ("definitely lost"); scripts/install-c.sh installs a library with a SONAME,
+# the static library, the header and a pkg-config file with which the example
+# builds and runs without LD_LIBRARY_PATH.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target="${CARGO_TARGET_DIR:-target}"
@@ -15,6 +17,7 @@ cargo test -q -p checksig-capi --test header
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cflags=(-std=c11 -Wall -Wextra -Werror -pedantic -Iinclude)
+installed_cflags=(-std=c11 -Wall -Wextra -Werror -pedantic)  # the header from pkg-config
 g++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/checksig.h  # usable from C++
 for example in checksig_verify checksig_hash checksig_sidecar; do
     gcc "${cflags[@]}" "examples/$example.c" -L"$lib" -lchecksig_capi -o "$work/$example"
@@ -85,6 +88,45 @@ status=0
 cat "$work/sidecar.out"
 [ "$status" -eq 1 ] || { echo "checksig_sidecar: expected exit status 1, got $status"; exit 1; }
 grep -qx "$work/dl/bad.iso: FAILED" "$work/sidecar.out"
+
+echo "--- install-c.sh: the installed library, linked through pkg-config"
+prefix="$work/prefix"
+scripts/install-c.sh "$prefix"
+(cd "$prefix" && find . | sort)
+soname="$(readelf -d "$prefix"/lib/libchecksig.so.*.*.* | grep SONAME)"
+echo "$soname"
+grep -qF '[libchecksig.so.0.1]' <<<"$soname" || { echo "wrong or no SONAME"; exit 1; }
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+pkg-config --exists --print-errors checksig
+[ "$(pkg-config --modversion checksig)" = "$(cargo pkgid -p checksig-capi | sed 's/.*[#@]//')" ]
+# The rpath stands for ldconfig (or a system directory), as the README says.
+# shellcheck disable=SC2046 # pkg-config's flags are meant to split
+gcc "${installed_cflags[@]}" examples/checksig_verify.c $(pkg-config --cflags --libs checksig) \
+    -Wl,-rpath,"$prefix/lib" -o "$work/installed_verify"
+readelf -d "$work/installed_verify" | grep NEEDED | grep -qF '[libchecksig.so.0.1]'
+# Static: the archive and pkg-config's private libraries; nothing of ours loaded at run time.
+static_libs="$(pkg-config --static --libs-only-l checksig)"
+# shellcheck disable=SC2086 # a list of -l flags
+gcc "${installed_cflags[@]}" $(pkg-config --cflags checksig) examples/checksig_verify.c \
+    "$(pkg-config --variable=libdir checksig)/libchecksig.a" ${static_libs//-lchecksig /} \
+    -o "$work/installed_verify_static"
+if readelf -d "$work/installed_verify_static" | grep NEEDED | grep -q checksig; then
+    echo "the static build loads libchecksig"
+    exit 1
+fi
+# The build tree's name keeps linking against the installed library.
+gcc "${cflags[@]}" examples/checksig_verify.c -L"$prefix/lib" -lchecksig_capi \
+    -Wl,-rpath,"$prefix/lib" -o "$work/installed_verify_compat"
+for binary in installed_verify installed_verify_static installed_verify_compat; do
+    env -u LD_LIBRARY_PATH "$work/$binary" "$work/logs" >"$work/installed.out"
+    grep -qx 'verify: OK' "$work/installed.out"
+    status=0
+    env -u LD_LIBRARY_PATH "$work/$binary" "$work/bad" >"$work/installed.out" || status=$?
+    [ "$status" -eq 1 ] || { echo "$binary: expected exit status 1, got $status"; exit 1; }
+    grep -qxF "verify: \"$work/bad/httpd-08.log\" - mismatch" "$work/installed.out"
+    echo "$binary: runs without LD_LIBRARY_PATH"
+done
+unset PKG_CONFIG_PATH
 
 echo "--- ABI tests (shared, then static library)"
 "$work/abi_test"
