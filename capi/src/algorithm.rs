@@ -18,16 +18,13 @@ pub const CHECKSIG_ALGORITHM_MD5: u32 = 4;
 pub const CHECKSIG_ALGORITHM_BLAKE3: u32 = 5;
 
 /// `Some(None)` for DETECT, `Some(Some(_))` for an algorithm, `None` if unknown.
+/// The codes are the core's table's ([`Algorithm::code`]); the constants
+/// above exist for the header, and a test holds them equal to the table.
 pub(crate) fn algorithm_arg(code: u32) -> Option<Option<Algorithm>> {
-    Some(Some(match code {
-        CHECKSIG_ALGORITHM_DETECT => return Some(None),
-        CHECKSIG_ALGORITHM_SHA1 => Algorithm::Sha1,
-        CHECKSIG_ALGORITHM_SHA256 => Algorithm::Sha256,
-        CHECKSIG_ALGORITHM_SHA512 => Algorithm::Sha512,
-        CHECKSIG_ALGORITHM_MD5 => Algorithm::Md5,
-        CHECKSIG_ALGORITHM_BLAKE3 => Algorithm::Blake3,
-        _ => return None,
-    }))
+    if code == CHECKSIG_ALGORITHM_DETECT {
+        return Some(None);
+    }
+    Algorithm::from_code(code).map(Some)
 }
 
 /// The algorithm a hashing call names: a known code other than DETECT, or an
@@ -60,6 +57,9 @@ mod tests {
             .map(|&code| concrete_algorithm("f", code).unwrap())
             .collect();
         assert_eq!(named, Algorithm::ALL);
+        for (code, algorithm) in codes.into_iter().zip(Algorithm::ALL) {
+            assert_eq!(algorithm.code(), code, "{algorithm}");
+        }
         assert_eq!(algorithm_arg(CHECKSIG_ALGORITHM_DETECT), Some(None));
         assert_eq!(algorithm_arg(6), None);
         let refused = concrete_algorithm("f", CHECKSIG_ALGORITHM_DETECT).unwrap_err();
