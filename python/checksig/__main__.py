@@ -85,7 +85,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print("checksig: interrupted", file=sys.stderr)
         return 130
     except (OSError, ValueError, ChecksigError) as error:
-        print(f"checksig: {error.strerror if isinstance(error, OSError) else error}", file=sys.stderr)
+        print(f"checksig: {error}", file=sys.stderr)
         return 2
     if args.progress:
         print(file=sys.stderr)

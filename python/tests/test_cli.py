@@ -32,7 +32,7 @@ def test_failures(bad_logs: Path):
 def test_cannot_run(tmp_path: Path):
     result = run(str(tmp_path))
     assert result.returncode == 2
-    assert f"open {tmp_path}/sha1sum.txt: no such file or directory" in result.stderr
+    assert f"No such file or directory: '{tmp_path}/sha1sum.txt'" in result.stderr
 
 
 def test_progress_and_version(logs: Path):
