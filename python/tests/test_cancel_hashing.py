@@ -118,11 +118,15 @@ print("finished", flush=True)
 """
 
 
-@pytest.mark.parametrize("function", ["hash_file", "hash_files", "hash_lines"])
-def test_sigint_interrupts_hashing_a_1_tib_file_within_the_promise(tmp_path: Path, function: str):
-    huge = tmp_path / "huge"
-    with open(huge, "wb") as f:
-        f.truncate(HUGE_SPARSE_BYTES)
+#: Attempts before the bound counts as missed: on a shared 2-core machine
+#: another process can hold the CPU for longer than the bound; a call that
+#: does not stop on Ctrl-C misses it every time.
+ATTEMPTS = 3
+
+
+def signal_to_exception_seconds(huge: Path, function: str) -> float:
+    """Starts a process hashing ``huge`` with ``function``, sends it SIGINT
+    half a second in, and returns the time until its KeyboardInterrupt."""
     process = subprocess.Popen(
         [sys.executable, "-c", LATENCY_CHILD, str(huge), function],
         stdout=subprocess.PIPE,
@@ -137,6 +141,20 @@ def test_sigint_interrupts_hashing_a_1_tib_file_within_the_promise(tmp_path: Pat
     assert process.returncode == 130, (stdout, stderr)
     word, stamp = stdout.decode().split()
     assert word == "interrupted"
-    latency = float(stamp) - sent
-    print(f"{function}: SIGINT to KeyboardInterrupt {latency * 1000:.1f} ms")
-    assert 0 <= latency < MAX_SIGNAL_TO_EXCEPTION_SECONDS, f"{latency:.3f} s"
+    return float(stamp) - sent
+
+
+@pytest.mark.parametrize("function", ["hash_file", "hash_files", "hash_lines"])
+def test_sigint_interrupts_hashing_a_1_tib_file_within_the_promise(tmp_path: Path, function: str):
+    huge = tmp_path / "huge"
+    with open(huge, "wb") as f:
+        f.truncate(HUGE_SPARSE_BYTES)
+    measured = []
+    for _ in range(ATTEMPTS):
+        latency = signal_to_exception_seconds(huge, function)
+        assert latency >= 0
+        measured.append(latency)
+        if latency < MAX_SIGNAL_TO_EXCEPTION_SECONDS:
+            break
+    print(f"{function}: SIGINT to KeyboardInterrupt {', '.join(f'{m * 1000:.1f}' for m in measured)} ms")
+    assert min(measured) < MAX_SIGNAL_TO_EXCEPTION_SECONDS, measured
