@@ -29,7 +29,8 @@ def _candidates() -> Iterator[Path]:
     yield package.parent / "bin" / COMMAND
     # PREFIX/lib/pythonX.Y/site-packages/checksig/ and PREFIX/bin/checksig,
     # for a prefix that is not this interpreter's.
-    yield package.parents[3] / "bin" / COMMAND
+    if len(package.parents) > 3:
+        yield package.parents[3] / "bin" / COMMAND
 
 
 def find_command() -> Optional[Path]:

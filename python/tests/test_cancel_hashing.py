@@ -104,7 +104,8 @@ HUGE_SPARSE_BYTES = 1 << 40
 MAX_SIGNAL_TO_EXCEPTION_SECONDS = 0.5
 
 LATENCY_CHILD = """
-import sys, time, checksig
+import faulthandler, signal, sys, time, checksig
+faulthandler.register(signal.SIGUSR1, all_threads=True)  # where it hangs, if it does
 function = getattr(checksig, sys.argv[2])
 argument = sys.argv[1] if sys.argv[2] == "hash_file" else [sys.argv[1]]
 print("hashing", flush=True)
@@ -137,7 +138,14 @@ def signal_to_exception_seconds(huge: Path, function: str) -> float:
     time.sleep(0.5)  # well into the file
     sent = time.monotonic()
     process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGUSR1)  # every thread's Python stack to stderr
+        time.sleep(1)
+        process.kill()
+        stdout, stderr = process.communicate()
+        pytest.fail(f"still running 60 s after SIGINT; stdout {stdout!r}; stacks:\n{stderr.decode()}")
     assert process.returncode == 130, (stdout, stderr)
     word, stamp = stdout.decode().split()
     assert word == "interrupted"
