@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import operator
 import os
 import threading
 from dataclasses import dataclass
@@ -56,12 +57,56 @@ ALGORITHMS = {"sha1": 1, "sha256": 2, "sha512": 3, "md5": 4, "blake3": 5}
 def _algorithm_code(algorithm: Optional[str]) -> int:
     if algorithm is None:
         return 0  # CHECKSIG_ALGORITHM_DETECT
+    if not isinstance(algorithm, str):
+        raise TypeError(f"algorithm must be a str or None, not {type(algorithm).__name__}")
     code = ALGORITHMS.get(algorithm.lower().replace("-", ""))
     if code is None:
         raise ValueError(
             f"unknown algorithm {algorithm!r} (expected one of {', '.join(ALGORITHMS)})"
         )
     return code
+
+#: The largest ``size_t``: a count above it would wrap in the C call.
+_SIZE_MAX = 2 ** (8 * ctypes.sizeof(ctypes.c_size_t)) - 1
+
+
+def _path_bytes(value: PathArg, name: str) -> bytes:
+    """``value`` as the bytes the C library takes; ``TypeError`` for what is
+    not a path, ``ValueError`` for an embedded NUL (which C would cut at)."""
+    if not isinstance(value, (str, bytes, os.PathLike)):
+        raise TypeError(
+            f"{name} must be str, bytes or os.PathLike, not {type(value).__name__}"
+        )
+    encoded = os.fsencode(value)
+    if b"\0" in encoded:
+        raise ValueError(f"{name}: embedded null byte")
+    return encoded
+
+
+def _threads(value: Optional[int]) -> int:
+    """``threads`` as the C call's count (0: one per CPU); never bent: a
+    ``bool`` or a float is a ``TypeError``, a count below 1 a ``ValueError``,
+    one above ``SIZE_MAX`` an ``OverflowError``."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        raise TypeError("threads must be an int or None, not bool")
+    try:
+        count = operator.index(value)
+    except TypeError:
+        raise TypeError(f"threads must be an int or None, not {type(value).__name__}") from None
+    if count < 1:
+        raise ValueError(f"threads must be at least 1, not {count}")
+    if count > _SIZE_MAX:
+        raise OverflowError(f"threads must be at most {_SIZE_MAX}, not {count}")
+    return count
+
+
+def _flag(value: bool, name: str) -> bool:
+    """A yes/no option: only ``True`` or ``False`` (``TypeError`` otherwise)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
+    return value
 
 
 class ChecksigError(Exception):
@@ -216,17 +261,36 @@ class _Failure(Exception):
         self.kind = kind
         self.os_error = os_error
         self.message = message
+        #: The argument the failure is about, when the caller knows it.
+        self.filename: Optional[Union[str, bytes]] = None
 
-    def public(self) -> BaseException:
-        """The exception the public API raises for this failure."""
+    def public(self, filename: Optional[Union[str, bytes]] = None) -> BaseException:
+        """The exception the public API raises for this failure.
+
+        An OS error becomes Python's own: ``OSError(errno, strerror,
+        filename)``, whose constructor picks the subclass
+        (``FileNotFoundError``, ``PermissionError``...) and whose message
+        reads ``[Errno 2] No such file or directory: 'dl/sha1sum.txt'``.
+        ``filename`` is the argument the failure is about when the caller
+        knows it; otherwise the path the library's message names
+        (``open <path>: <reason>``)."""
         if self.kind == _native.ERROR_INVALID_ARGUMENT:
             return ValueError(self.message)
         if self.kind == _native.ERROR_CANCELLED:
             return Cancelled(self.message)
         if self.os_error:
-            # OSError picks the subclass: FileNotFoundError, PermissionError...
-            return OSError(self.os_error, self.message)
+            if filename is None:
+                filename = _named_path(self.message)
+            return OSError(self.os_error, os.strerror(self.os_error), filename)
         return ChecksigError(self.message)
+
+
+def _named_path(message: str) -> Optional[str]:
+    """The path in a library message of the form ``<operation> <path>: <reason>``
+    (``open dl/sha1sum.txt: no such file or directory``), or None."""
+    head, separator, _reason = message.rpartition(": ")
+    _operation, space, path = head.partition(" ")
+    return path if separator and space and path else None
 
 
 class _Owned:
@@ -362,7 +426,7 @@ def _progress_callback(
 
 def _verify(
     root: PathArg,
-    manifest: PathArg,
+    manifest: Optional[PathArg],
     threads: Optional[int],
     ignore_missing: bool,
     strict: bool,
@@ -377,25 +441,33 @@ def _verify(
     """``verify`` without the translation of failures into public exceptions.
 
     With ``sidecar``, ``checksig_verify_sidecar`` verifies it (``root`` and
-    ``manifest`` are then unused)."""
-    if threads is not None and threads < 1:
-        raise ValueError(f"threads must be at least 1, not {threads}")
+    ``manifest`` are then unused). A ``manifest`` of None leaves the
+    library's default."""
+    thread_count = _threads(threads)
     algorithm_code = _algorithm_code(algorithm)
     if sidecar is None:
-        verify_function, target = lib.checksig_verify, os.fsencode(root)
+        verify_function, target = lib.checksig_verify, _path_bytes(root, "root")
     else:
-        verify_function, target = lib.checksig_verify_sidecar, os.fsencode(sidecar)
+        verify_function, target = lib.checksig_verify_sidecar, _path_bytes(sidecar, "path")
+    manifest_bytes = None if manifest is None else _path_bytes(manifest, "manifest")
+    flags = {
+        "ignore_missing": _flag(ignore_missing, "ignore_missing"),
+        "allow_outside_root": _flag(allow_outside_root, "allow_outside_root"),
+        "mmap": _flag(mmap, "mmap"),
+        "direct_io": _flag(direct_io, "direct_io"),
+        "report_unlisted": _flag(unlisted, "unlisted"),
+        "strict": _flag(strict, "strict"),
+    }
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be callable or None, not {type(progress).__name__}")
     options = _Owned(lib.checksig_options_new(), lib.checksig_options_free)
     cancel = _Owned(lib.checksig_cancel_new(), lib.checksig_cancel_free)
-    lib.checksig_options_set_threads(options.pointer, threads or 0)
-    lib.checksig_options_set_manifest(options.pointer, os.fsencode(manifest))
-    lib.checksig_options_set_ignore_missing(options.pointer, ignore_missing)
-    lib.checksig_options_set_strict(options.pointer, strict)
-    lib.checksig_options_set_allow_outside_root(options.pointer, allow_outside_root)
-    lib.checksig_options_set_mmap(options.pointer, mmap)
-    lib.checksig_options_set_direct_io(options.pointer, direct_io)
+    lib.checksig_options_set_threads(options.pointer, thread_count)
+    if manifest_bytes is not None:
+        lib.checksig_options_set_manifest(options.pointer, manifest_bytes)
+    for name, value in flags.items():
+        getattr(lib, f"checksig_options_set_{name}")(options.pointer, value)
     lib.checksig_options_set_algorithm(options.pointer, algorithm_code)
-    lib.checksig_options_set_report_unlisted(options.pointer, unlisted)
     lib.checksig_options_set_cancel(options.pointer, cancel.pointer)
     raised: List[BaseException] = []
     if progress is not None:
@@ -432,10 +504,10 @@ def _verify(
 def verify(
     root: PathArg,
     *,
-    manifest: PathArg = "sha1sum.txt",
+    manifest: Optional[PathArg] = None,
     threads: Optional[int] = None,
     ignore_missing: bool = False,
-    strict: bool = False,
+    strict: bool = True,
     allow_outside_root: bool = False,
     mmap: bool = True,
     progress: Optional[Callable[[Progress], Optional[bool]]] = None,
@@ -449,14 +521,18 @@ def verify(
     or call :meth:`Report.raise_for_failures`).
 
     :param root: the directory (``str``, ``bytes`` or ``os.PathLike``).
-    :param manifest: the manifest's path, relative to ``root`` unless absolute.
+    :param manifest: the manifest's path, relative to ``root`` unless absolute;
+        None (the default) lets the library choose (``sha1sum.txt``).
         A hash-only sidecar works too: ``manifest="file.iso.sha256"`` (or
         ``.sha1``, ``.sha512``, ``.md5``, ``.b3``, ``.blake3``, optionally
         ending in ``sum``, any case) holding one bare digest checks
         ``file.iso`` beside it; see :func:`verify_sidecar`.
     :param threads: worker threads; None means one per CPU.
     :param ignore_missing: a missing file is reported but is not a failure.
-    :param strict: a malformed manifest line is a failure (``sha1sum --strict``).
+    :param strict: a malformed manifest line is a failure (``sha1sum --strict``),
+        the default, as in the library, the C API and the CLI's DIR mode: a
+        manifest cut mid-line fails. False reports such lines without failing
+        on them, as ``sha1sum -c`` does.
     :param allow_outside_root: allow names that leave ``root`` (absolute, ``..``,
         symbolic links out); by default they are refused without being opened.
     :param mmap: memory-map large files (False reads them with ``read(2)``).
@@ -476,9 +552,13 @@ def verify(
     :param unlisted: also report files under ``root`` that the manifest does
         not list, as :attr:`Status.UNLISTED` failures (line 0) after the
         manifest's entries, sorted by name.
-    :raises ValueError: for an unknown ``algorithm``.
-    :raises FileNotFoundError: (or another ``OSError``) when the manifest or
-        the root cannot be read.
+    :raises ValueError: for an unknown ``algorithm``, a path holding a NUL
+        byte, or ``threads`` below 1.
+    :raises TypeError: for an argument of the wrong type (``threads=1.5``,
+        ``threads=True``, ``algorithm=5``, ``strict="yes"``...).
+    :raises OverflowError: for ``threads`` beyond the C ``size_t``.
+    :raises FileNotFoundError: (or another ``OSError``, its ``filename`` set)
+        when the manifest or the root cannot be read.
     :raises KeyboardInterrupt: on Ctrl-C, after cancelling the verification.
 
     The GIL is released while files are hashed, and the call may be made
@@ -587,22 +667,16 @@ def hash_file(path: PathArg, algorithm: str = "sha1") -> str:
 
     :raises FileNotFoundError: (or another ``OSError``) when it cannot be read.
     :raises ChecksigError: when it is not a regular file or changed while read.
+    :raises KeyboardInterrupt: on Ctrl-C, after cancelling the hashing (which
+        stops within a few MiB, even inside one large file).
 
     >>> checksig.hash_file("/tmp/logs/httpd-00.log")        # doctest: +SKIP
     '6659cb84ab403dc85962fc77b9156924bbbaab2c'
     """
-    code = _algorithm_code(algorithm)
-    path_bytes = os.fsencode(path)
-    try:
-        pointer = _call_with_error(
-            lambda error: lib.checksig_hash_file_algorithm(path_bytes, code, error)
-        )
-    except _Failure as failure:
-        raise failure.public() from None
-    try:
-        return ctypes.string_at(pointer).decode("ascii")
-    finally:
-        lib.checksig_free(pointer)
+    # The C ABI's checksig_hash_file_algorithm takes no cancel handle:
+    # hashing one file through the cancellable many-files call is what lets
+    # Ctrl-C stop it (it reads the file the same way).
+    return _hashes([path], algorithm, None)[0][0]
 
 
 def _new_cancel() -> _Owned:
@@ -619,28 +693,32 @@ def _hashes(paths: Sequence[PathArg], algorithm: str, threads: Optional[int]) ->
     """Every file's digest and its two GNU lines (text, tagged), hashed in
     parallel by ``checksig_hash_files_cancellable`` (Ctrl-C cancels it);
     raises the first file's failure."""
-    if threads is not None and threads < 1:
-        raise ValueError(f"threads must be at least 1, not {threads}")
+    thread_count = _threads(threads)
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise TypeError("paths must be a sequence of paths, not one path")
     code = _algorithm_code(algorithm)
-    encoded = [os.fsencode(path) for path in paths]
+    paths = list(paths)
+    encoded = [_path_bytes(path, "path") for path in paths]
     array = (ctypes.c_char_p * len(encoded))(*encoded)
     cancel = _new_cancel()
 
     def call() -> List[Tuple[str, bytes, bytes]]:
         pointer = _call_with_error(
             lambda error: lib.checksig_hash_files_cancellable(
-                array, len(encoded), code, threads or 0, cancel.pointer, error
+                array, len(encoded), code, thread_count, cancel.pointer, error
             )
         )
         hashes = _Owned(pointer, lib.checksig_hashes_free)
         try:
             results = []
             for index in range(lib.checksig_hashes_len(hashes.pointer)):
-                hex_digest: bytes = _call_with_error(
-                    lambda error: lib.checksig_hashes_digest(hashes.pointer, index, error)
-                )
+                try:
+                    hex_digest: bytes = _call_with_error(
+                        lambda error: lib.checksig_hashes_digest(hashes.pointer, index, error)
+                    )
+                except _Failure as failure:
+                    failure.filename = os.fspath(paths[index])  # as open() reports it
+                    raise
                 results.append(
                     (
                         hex_digest.decode("ascii"),
@@ -655,7 +733,7 @@ def _hashes(paths: Sequence[PathArg], algorithm: str, threads: Optional[int]) ->
     try:
         return _run_interruptibly(call, cancel)
     except _Failure as failure:
-        raise failure.public() from None
+        raise failure.public(failure.filename) from None
 
 
 def hash_files(
@@ -696,7 +774,9 @@ def hash_lines(
     >>> checksig.hash_lines(["a.iso"], "sha256")                 # doctest: +SKIP
     b'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.iso\n'
     """
-    return b"".join(tagged if tag else text for _, text, tagged in _hashes(paths, algorithm, threads))
+    tagged_lines = _flag(tag, "tag")
+    hashes = _hashes(paths, algorithm, threads)
+    return b"".join(tagged if tagged_lines else text for _, text, tagged in hashes)
 
 
 def create_manifest(
@@ -725,17 +805,16 @@ def create_manifest(
     >>> checksig.create_manifest("/tmp/logs", "sha256")     # doctest: +SKIP
     b'c2ee...  httpd-00.log\\n...'
     """
-    if threads is not None and threads < 1:
-        raise ValueError(f"threads must be at least 1, not {threads}")
+    thread_count = _threads(threads)
     code = _algorithm_code(algorithm)
-    dir_bytes = os.fsencode(directory)
-    skip_bytes = None if skip is None else os.fsencode(skip)
+    dir_bytes = _path_bytes(directory, "directory")
+    skip_bytes = None if skip is None else _path_bytes(skip, "skip")
     cancel = _new_cancel()
 
     def call() -> bytes:
         pointer = _call_with_error(
             lambda error: lib.checksig_create_manifest_cancellable(
-                dir_bytes, code, threads or 0, skip_bytes, cancel.pointer, error
+                dir_bytes, code, thread_count, skip_bytes, cancel.pointer, error
             )
         )
         try:

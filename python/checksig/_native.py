@@ -1,16 +1,15 @@
 """The shared library and the C prototypes of its functions (ctypes only).
 
 The library is the ``checksig-capi`` cdylib, installed next to this file as
-``_checksig<EXT_SUFFIX>`` (what setuptools-rust names it). Set the
-``CHECKSIG_LIBRARY`` environment variable to load another build, e.g.
-``target/debug/libchecksig_capi.so``.
+``libchecksig.so``: a plain shared library, not a Python extension module, so
+one wheel serves every Python 3. Set the ``CHECKSIG_LIBRARY`` environment
+variable to load another build, e.g. ``target/debug/libchecksig_capi.so``.
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
-import sysconfig
 from ctypes import (
     CFUNCTYPE,
     POINTER,
@@ -52,24 +51,21 @@ class ProgressStruct(Structure):
 PROGRESS_FN = CFUNCTYPE(c_bool, POINTER(ProgressStruct), c_void_p)
 
 
+#: The library's file name beside this module.
+LIBRARY_NAME = "libchecksig.so"
+
+
 def library_path() -> Path:
     """Where the shared library is: ``$CHECKSIG_LIBRARY`` or beside this file."""
     override = os.environ.get("CHECKSIG_LIBRARY")
     if override:
         return Path(override)
-    here = Path(__file__).resolve().parent
-    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
-    exact = here / f"_checksig{suffix}"
-    if exact.exists():
-        return exact
-    # A build for another interpreter version works too: nothing in it
-    # depends on Python's ABI.
-    found = sorted(here.glob("_checksig*.so"))
-    if found:
-        return found[0]
+    beside = Path(__file__).resolve().parent / LIBRARY_NAME
+    if beside.exists():
+        return beside
     raise ImportError(
-        f"checksig: shared library _checksig{suffix} not found in {here}; "
-        "install the package with pip (which builds it with cargo) or set CHECKSIG_LIBRARY"
+        f"checksig: shared library {beside} not found; install the package with pip "
+        "(a wheel carries it; from source, cargo builds it) or set CHECKSIG_LIBRARY"
     )
 
 

@@ -68,18 +68,6 @@ def test_unlisted(tmp_path: Path):
     assert (last.files_done, last.files_total, last.bytes_done, last.bytes_total) == (1, 1, 1, 1)
 
 
-def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    from checksig.__main__ import main
-
-    (tmp_path / "abc").write_bytes(b"abc")
-    (tmp_path / "new").write_bytes(b"n")
-    (tmp_path / "sums").write_text(f"{BLAKE3_ABC}  abc\n")
-    assert main([str(tmp_path), "--manifest", "sums", "--algo", "blake3"]) == 0
-    assert main([str(tmp_path), "--manifest", "sums", "--algo", "blake3", "--unlisted"]) == 1
-    out = capsys.readouterr()
-    assert f'"{tmp_path}/new" - not listed in the manifest' in out.out
-
-
 def test_create_manifest_round_trip(tmp_path: Path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b").write_bytes(b"abc")

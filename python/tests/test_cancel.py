@@ -5,8 +5,6 @@ from __future__ import annotations
 import _thread
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -73,23 +71,3 @@ def test_usable_after_an_interrupt(long_tree: Path, logs: Path):
         checksig.verify(long_tree)
     assert checksig.verify(logs).ok
 
-
-def test_ctrl_c_in_the_command_line(long_tree: Path):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "checksig", "--progress", str(long_tree)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert process.stderr is not None
-    # Interrupt once verification is under way: the first progress report.
-    seen = b""
-    while b" files, " not in seen:
-        byte = process.stderr.read(1)
-        assert byte, f"exited before reporting progress: {seen!r}"
-        seen += byte
-    sent = time.monotonic()
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=30)
-    assert process.returncode == 130, seen + stderr
-    assert b"interrupted" in stderr
-    assert time.monotonic() - sent < MAX_SECONDS_AFTER_INTERRUPT + 1

@@ -24,7 +24,7 @@ def test_digest(tmp_path: Path):
 
 
 def test_errors(tmp_path: Path):
-    with pytest.raises(FileNotFoundError, match="no such file or directory"):
+    with pytest.raises(FileNotFoundError, match="No such file or directory"):
         checksig.hash_file(tmp_path / "missing")
     with pytest.raises(checksig.ChecksigError, match="not a regular file"):
         checksig.hash_file(tmp_path)
@@ -75,7 +75,7 @@ def test_hash_lines_are_gnu_tools_output(tmp_path: Path, algorithm: str, monkeyp
 
 def test_hash_files_errors(tmp_path: Path):
     (tmp_path / "a").write_bytes(b"a")
-    with pytest.raises(FileNotFoundError, match=f"open {tmp_path}/missing: no such file or directory"):
+    with pytest.raises(FileNotFoundError, match=f"No such file or directory: '{tmp_path}/missing'"):
         checksig.hash_files([tmp_path / "a", tmp_path / "missing", tmp_path])
     with pytest.raises(checksig.ChecksigError, match="not a regular file"):
         checksig.hash_lines([tmp_path / "a", tmp_path])

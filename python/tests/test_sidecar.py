@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -157,21 +155,3 @@ def test_symbolic_link_out_of_the_directory(dl: Path, tmp_path: Path):
     assert checksig.verify_sidecar(dl / "link.iso.sha256")[0].status is Status.OUTSIDE_ROOT
     assert checksig.verify_sidecar(dl / "link.iso.sha256", allow_outside_root=True).ok
 
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "checksig", *args], capture_output=True, text=True, timeout=60
-    )
-
-
-def test_command_line(dl: Path):
-    result = run("-v", str(dl / "file.iso.sha256"))
-    assert (result.returncode, result.stdout) == (0, f'"{dl}/file.iso" - ok\n')
-    (dl / "file.iso").write_bytes(b"abd")
-    result = run(str(dl / "file.iso.sha256"))
-    assert (result.returncode, result.stdout) == (1, f'"{dl}/file.iso" - mismatch\n')
-    result = run(str(dl / "file.iso"))
-    assert result.returncode == 2 and "is not named as a sidecar" in result.stderr
-    os.mkfifo(dl / "fifo.sha256")
-    result = run(str(dl), "--manifest", "fifo.sha256")
-    assert result.returncode == 2 and "not a regular file (FIFO)" in result.stderr
