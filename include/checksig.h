@@ -191,6 +191,29 @@ extern "C" {
 // The library's version, such as `"0.1.0"`: static, never free it.
 const char *checksig_version(void);
 
+// The name of algorithm `code`, such as `"sha256"`: the lowercase name
+// the CLI's `--algo` and Python take (static; never free it). NULL for
+// `CHECKSIG_ALGORITHM_DETECT` and unknown codes, so a loop from 1 until
+// NULL lists every algorithm this library knows.
+//
+// ```c
+// for (uint32_t code = 1; checksig_algorithm_name(code) != NULL; code++)
+//     printf("%u %s\n", code, checksig_algorithm_name(code));
+// ```
+const char *checksig_algorithm_name(uint32_t code);
+
+// The code of the algorithm `name` names: its name, tag or tool, in any
+// case, with or without a dash (`"sha256"`, `"SHA-256"`, `"b3sum"`);
+// `CHECKSIG_ALGORITHM_DETECT` (0) for NULL or an unknown name.
+//
+// ```c
+// uint32_t code = checksig_algorithm_from_name("SHA-256"); /* CHECKSIG_ALGORITHM_SHA256 */
+// ```
+//
+// # Safety
+// `name` is NULL or NUL-terminated.
+uint32_t checksig_algorithm_from_name(const char *name);
+
 // Verifies every file listed in `<root>/sha1sum.txt` (in parallel, names
 // confined to `root`, malformed lines are failures).
 //

@@ -1,6 +1,11 @@
 //! The C codes of the hash algorithms, and the core's algorithm each names.
 
+use std::ffi::{c_char, CStr, CString};
+use std::sync::OnceLock;
+
 use checksig::Algorithm;
+
+use crate::boundary::ffi_guard;
 
 use crate::error::{Failure, CHECKSIG_ERROR_INVALID_ARGUMENT};
 
@@ -39,6 +44,55 @@ pub(crate) fn concrete_algorithm(function: &str, code: u32) -> Result<Algorithm,
     }
 }
 
+/// The name of algorithm `code`, such as `"sha256"`: the lowercase name
+/// the CLI's `--algo` and Python take (static; never free it). NULL for
+/// `CHECKSIG_ALGORITHM_DETECT` and unknown codes, so a loop from 1 until
+/// NULL lists every algorithm this library knows.
+///
+/// ```c
+/// for (uint32_t code = 1; checksig_algorithm_name(code) != NULL; code++)
+///     printf("%u %s\n", code, checksig_algorithm_name(code));
+/// ```
+#[no_mangle]
+pub extern "C" fn checksig_algorithm_name(code: u32) -> *const c_char {
+    ffi_guard!(or std::ptr::null(); => {
+        Algorithm::from_code(code).map_or(std::ptr::null(), |algorithm| c_name(algorithm).as_ptr())
+    })
+}
+
+/// The code of the algorithm `name` names: its name, tag or tool, in any
+/// case, with or without a dash (`"sha256"`, `"SHA-256"`, `"b3sum"`);
+/// `CHECKSIG_ALGORITHM_DETECT` (0) for NULL or an unknown name.
+///
+/// ```c
+/// uint32_t code = checksig_algorithm_from_name("SHA-256"); /* CHECKSIG_ALGORITHM_SHA256 */
+/// ```
+///
+/// # Safety
+/// `name` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_algorithm_from_name(name: *const c_char) -> u32 {
+    ffi_guard!(or CHECKSIG_ALGORITHM_DETECT; name: str_arg => {
+        name.parse::<Algorithm>().map_or(CHECKSIG_ALGORITHM_DETECT, Algorithm::code)
+    })
+}
+
+/// The algorithm's name as a C string, made once per process.
+fn c_name(algorithm: Algorithm) -> &'static CStr {
+    static NAMES: OnceLock<Vec<CString>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        Algorithm::ALL
+            .iter()
+            .map(|a| CString::new(a.name()).expect("algorithm names hold no NUL"))
+            .collect()
+    });
+    let index = Algorithm::ALL
+        .iter()
+        .position(|&a| a == algorithm)
+        .expect("ALL lists every algorithm");
+    &names[index]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,6 +116,25 @@ mod tests {
         }
         assert_eq!(algorithm_arg(CHECKSIG_ALGORITHM_DETECT), Some(None));
         assert_eq!(algorithm_arg(6), None);
+        for algorithm in Algorithm::ALL {
+            let name = checksig_algorithm_name(algorithm.code());
+            // SAFETY: a non-NULL name is a static NUL-terminated string.
+            let name = unsafe { CStr::from_ptr(name) }.to_str().unwrap();
+            assert_eq!(name, algorithm.name());
+            // SAFETY: a NUL-terminated string.
+            let tag = CString::new(algorithm.tag()).unwrap();
+            assert_eq!(
+                unsafe { checksig_algorithm_from_name(tag.as_ptr()) },
+                algorithm.code()
+            );
+        }
+        assert!(checksig_algorithm_name(CHECKSIG_ALGORITHM_DETECT).is_null());
+        assert!(checksig_algorithm_name(Algorithm::ALL.len() as u32 + 1).is_null());
+        // SAFETY: NULL and NUL-terminated strings.
+        unsafe {
+            assert_eq!(checksig_algorithm_from_name(std::ptr::null()), 0);
+            assert_eq!(checksig_algorithm_from_name(c"sha384".as_ptr()), 0);
+        }
         let refused = concrete_algorithm("f", CHECKSIG_ALGORITHM_DETECT).unwrap_err();
         assert_eq!(refused.message, "f: unknown algorithm 0");
     }

@@ -157,6 +157,19 @@ pub(crate) unsafe fn path_arg<'a>(ptr: *const c_char) -> Option<&'a Path> {
     Some(Path::new(OsStr::from_bytes(bytes)))
 }
 
+/// A C string as UTF-8 text; `None` for NULL or bytes that are not UTF-8
+/// (a name, never a path).
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string that outlives `'a`.
+pub(crate) unsafe fn str_arg<'a>(ptr: *const c_char) -> Option<&'a str> {
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: non-NULL, and the caller promises a NUL-terminated string.
+    unsafe { CStr::from_ptr(ptr) }.to_str().ok()
+}
+
 /// A shared reference from a C handle; `None` for NULL.
 ///
 /// # Safety

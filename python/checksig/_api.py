@@ -8,7 +8,7 @@ import operator
 import os
 import threading
 from dataclasses import dataclass
-from typing import Callable, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union, overload
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union, overload
 
 from . import _native
 from ._native import lib
@@ -50,7 +50,20 @@ class Status(enum.IntEnum):
     """The file is under the root but not listed (``verify(..., unlisted=True)``)."""
 
 
-ALGORITHMS = {"sha1": 1, "sha256": 2, "sha512": 3, "md5": 4, "blake3": 5}
+def _algorithms() -> Dict[str, int]:
+    """Every algorithm the library knows, from its own table (codes 1, 2, ...
+    until ``checksig_algorithm_name`` gives NULL)."""
+    names: Dict[str, int] = {}
+    code = 1
+    while True:
+        name = _native.lib.checksig_algorithm_name(code)
+        if name is None:
+            return names
+        names[name.decode()] = code
+        code += 1
+
+
+ALGORITHMS = _algorithms()
 """The algorithms, by name, and their ``CHECKSIG_ALGORITHM_*`` codes."""
 
 
@@ -59,8 +72,10 @@ def _algorithm_code(algorithm: Optional[str]) -> int:
         return 0  # CHECKSIG_ALGORITHM_DETECT
     if not isinstance(algorithm, str):
         raise TypeError(f"algorithm must be a str or None, not {type(algorithm).__name__}")
-    code = ALGORITHMS.get(algorithm.lower().replace("-", ""))
-    if code is None:
+    code = 0
+    if "\0" not in algorithm:
+        code = _native.lib.checksig_algorithm_from_name(algorithm.encode("utf-8", "replace"))
+    if code == 0:
         raise ValueError(
             f"unknown algorithm {algorithm!r} (expected one of {', '.join(ALGORITHMS)})"
         )
