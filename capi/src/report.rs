@@ -445,22 +445,23 @@ pub unsafe extern "C" fn checksig_report_entry_message(
 /// it); NULL for an unknown code.
 #[no_mangle]
 pub extern "C" fn checksig_status_name(status: u32) -> *const c_char {
-    const NAMES: [&std::ffi::CStr; 9] = [
-        c"ok",
-        c"mismatch",
-        c"missing",
-        c"unreadable",
-        c"not_regular",
-        c"outside_root",
-        c"changed",
-        c"malformed",
-        c"unlisted",
-    ];
     ffi_guard!(or std::ptr::null(); => {
         usize::try_from(status)
             .ok()
-            .and_then(|i| NAMES.get(i))
+            .and_then(|i| status_c_names().get(i))
             .map_or(std::ptr::null(), |name| name.as_ptr())
+    })
+}
+
+/// The core's status names ([`StatusKind::name`]) as C strings, in code
+/// order, made once per process.
+fn status_c_names() -> &'static [CString] {
+    static NAMES: std::sync::OnceLock<Vec<CString>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        StatusKind::ALL
+            .iter()
+            .map(|kind| CString::new(kind.name()).expect("status names hold no NUL"))
+            .collect()
     })
 }
 
