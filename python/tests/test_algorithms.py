@@ -102,3 +102,23 @@ def test_detected_from_bsd_tag(tmp_path: Path, name: str):
     report = checksig.verify(tmp_path, manifest="sums")
     assert report.ok, report.message
     assert report[0].expected == digest
+
+
+def test_status_codes_are_the_librarys_table() -> None:
+    """Python's Status enum spells out, for typing, the C library's status
+    table: every code has the name the library gives it, and no more."""
+    from checksig import _native
+
+    for status in checksig.Status:
+        name = _native.lib.checksig_status_name(status.value)
+        assert name is not None and name.decode() == status.name.lower()
+    assert _native.lib.checksig_status_name(len(checksig.Status)) is None
+
+
+def test_algorithms_are_the_librarys_table() -> None:
+    from checksig import _native
+
+    for name, code in checksig.ALGORITHMS.items():
+        assert _native.lib.checksig_algorithm_name(code).decode() == name
+        assert _native.lib.checksig_algorithm_from_name(name.upper().encode()) == code
+    assert _native.lib.checksig_algorithm_name(len(checksig.ALGORITHMS) + 1) is None
