@@ -1,6 +1,5 @@
 //! Verifying the files a manifest lists: the library's main entry points.
 
-use std::io::Read;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -396,29 +395,14 @@ pub(crate) fn thread_count(requested: usize) -> usize {
 /// started before it is parsed ([`crate::helpers::prestart`]).
 const PRESTART_MIN: usize = 64 * 1024;
 
-/// The largest manifest read (about 17 million lines): a larger one, such
-/// as a sparse file claiming terabytes, is an error rather than an attempt
-/// to hold it in memory that would end the process.
-const MANIFEST_MAX_LEN: u64 = 1 << 30;
-
 /// Reads a manifest, which must be a regular file: a FIFO would block and
-/// `/dev/zero` would never end, so both are refused before any read.
+/// `/dev/zero` would never end, so both are refused before any read. At most
+/// [`crate::manifest::MAX_MANIFEST_LEN`] bytes are read
+/// ([`crate::manifest::read_capped`]).
 fn read_manifest(path: &Path) -> Result<Vec<u8>, Error> {
     let read = || -> std::io::Result<Vec<u8>> {
         let open = open_regular(path)?;
-        let too_large = || std::io::Error::other("manifest larger than 1 GiB");
-        if open.len > MANIFEST_MAX_LEN {
-            return Err(too_large());
-        }
-        let mut bytes = Vec::with_capacity(open.len as usize + 1);
-        // Bounded even if the file grows while it is read.
-        open.file
-            .take(MANIFEST_MAX_LEN + 1)
-            .read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > MANIFEST_MAX_LEN {
-            return Err(too_large());
-        }
-        Ok(bytes)
+        crate::manifest::read_capped(open.file, Some(open.len))
     };
     read().map_err(|source| Error::ReadManifest {
         path: path.to_path_buf(),
