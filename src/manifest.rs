@@ -35,6 +35,7 @@
 //! assert_eq!((bad[0].line, &bad[0].text[..]), (3, &b"not a checksum line"[..]));
 //! ```
 
+use std::collections::TryReserveError;
 use std::io::{self, Read};
 
 use crate::digest::{Algorithm, Digest};
@@ -326,27 +327,61 @@ impl Parser {
         }
     }
 
+    /// [`Parser::parse`], but the memory for the items, sized by the input,
+    /// is reserved fallibly: an error instead of an abort when it cannot be
+    /// had.
+    ///
+    /// ```
+    /// use checksig::manifest::Parser;
+    /// use checksig::Algorithm;
+    /// let manifest = Parser::new(Algorithm::Sha1).try_parse(b"x\ny\n")?;
+    /// assert_eq!(manifest.malformed().count(), 2);
+    /// # Ok::<(), std::collections::TryReserveError>(())
+    /// ```
+    pub fn try_parse(&mut self, bytes: &[u8]) -> Result<Manifest, TryReserveError> {
+        Ok(Manifest {
+            items: self.try_parse_lines(bytes, 1)?,
+        })
+    }
+
     /// The items of `bytes`, whole lines, the first of them numbered
-    /// `first_line`.
+    /// `first_line` (allocation failure aborts, as for any `Vec`).
     pub(crate) fn parse_lines(&mut self, bytes: &[u8], first_line: u64) -> Vec<Item> {
+        self.try_parse_lines(bytes, first_line)
+            .unwrap_or_else(|_| std::alloc::handle_alloc_error(std::alloc::Layout::new::<Item>()))
+    }
+
+    /// [`Parser::parse_lines`] with fallible reservations.
+    fn try_parse_lines(
+        &mut self,
+        bytes: &[u8],
+        first_line: u64,
+    ) -> Result<Vec<Item>, TryReserveError> {
         // Sized once: growing by doubling would copy a large manifest's items
         // several times, into freshly faulted memory each time. Never more
         // than the bytes can hold entries, so that a file of blank lines
         // cannot make this ask for a hundred times its size.
         let line_count = memchr::memchr_iter(b'\n', bytes).count() + 1;
         let most_entries = bytes.len() / (self.algorithm.hex_len() + 3) + 1;
-        let mut items = Vec::with_capacity(line_count.min(most_entries));
+        let mut items = Vec::new();
+        items.try_reserve_exact(line_count.min(most_entries))?;
         for (number, raw) in (first_line..).zip(lines(bytes)) {
-            match self.parse_line(number, raw) {
-                Line::Skipped => {}
-                Line::Entry(entry) => items.push(Item::Entry(entry)),
-                Line::Malformed => items.push(Item::Malformed(Malformed {
-                    line: number,
-                    text: strip_line_end(raw).to_vec(),
-                })),
-            }
+            let item = match self.parse_line(number, raw) {
+                Line::Skipped => continue,
+                Line::Entry(entry) => Item::Entry(entry),
+                Line::Malformed => {
+                    let line = strip_line_end(raw);
+                    let mut text = Vec::new();
+                    text.try_reserve_exact(line.len())?;
+                    text.extend_from_slice(line);
+                    Item::Malformed(Malformed { line: number, text })
+                }
+            };
+            // Amortised doubling, fallibly.
+            items.try_reserve(1)?;
+            items.push(item);
         }
-        items
+        Ok(items)
     }
 
     /// Whether single-blank mode is decided: from then on every line

@@ -33,13 +33,26 @@ unsafe impl<T: Send> Sync for Slots<T> {}
 
 impl<T> Slots<T> {
     /// `len` empty slots. The memory is allocated, not touched.
+    #[cfg(test)]
     pub fn new(len: usize) -> Slots<T> {
-        let mut values = ManuallyDrop::new(Vec::with_capacity(len));
-        Slots {
+        Slots::try_new(len).expect("memory for the slots")
+    }
+
+    /// `len` empty slots, or an error if the memory cannot be had: `len`
+    /// comes from the input (one slot per manifest line), so the
+    /// reservation is fallible. The memory is allocated, not touched.
+    pub fn try_new(len: usize) -> Result<Slots<T>, std::collections::TryReserveError> {
+        let mut values = Vec::new();
+        values.try_reserve_exact(len)?;
+        let mut written = Vec::new();
+        written.try_reserve_exact(len)?;
+        written.extend((0..len).map(|_| AtomicBool::new(false)));
+        let mut values = ManuallyDrop::new(values);
+        Ok(Slots {
             values: values.as_mut_ptr(),
             capacity: values.capacity(),
-            written: (0..len).map(|_| AtomicBool::new(false)).collect(),
-        }
+            written: written.into_boxed_slice(),
+        })
     }
 
     /// Writes `value` into slot `index`. Returns false, dropping `value`, if
@@ -124,6 +137,14 @@ impl<T> Drop for Slots<T> {
 
 #[cfg(test)]
 mod tests {
+    /// Slots sized by the input are reserved fallibly: too many is an
+    /// error, not an abort.
+    #[test]
+    fn too_many_slots_are_an_error() {
+        assert!(Slots::<[u8; 64]>::try_new(usize::MAX / 128).is_err());
+        assert!(Slots::<u64>::try_new(3).is_ok());
+    }
+
     use super::*;
     use std::sync::Arc;
 

@@ -312,12 +312,19 @@ impl Verifier {
             Some(manifest) => manifest,
             None => {
                 if let Some(result) = chunked::verify(self, root, algorithm, &bytes) {
-                    return result;
+                    return result.map_err(|e| named(e, &manifest_path));
                 }
-                Parser::new(algorithm).parse(&bytes)
+                Parser::new(algorithm)
+                    .try_parse(&bytes)
+                    .map_err(|_| Error::OutOfMemory {
+                        lines: memchr::memchr_iter(b'\n', &bytes).count(),
+                    })
+                    .map_err(|e| named(e, &manifest_path))?
             }
         };
-        let mut report = self.verify_parsed(root, &manifest, Names::Later)?;
+        let mut report = self
+            .verify_parsed(root, &manifest, Names::Later)
+            .map_err(|e| named(e, &manifest_path))?;
         report.move_names_from(manifest);
         Ok(report)
     }
@@ -349,7 +356,7 @@ impl Verifier {
             algorithm,
             ..self.clone()
         };
-        let entries = Run::new(this, &root, manifest, names).execute()?;
+        let entries = Run::new(this, &root, manifest, names)?.execute()?;
         let mut report = Report::new(
             entries,
             Policy {
@@ -408,6 +415,18 @@ fn read_manifest(path: &Path) -> Result<Vec<u8>, Error> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// `error`, naming the manifest at `path` when it is the manifest that did
+/// not fit in memory ([`Error::OutOfMemory`] becomes [`Error::ReadManifest`]).
+fn named(error: Error, path: &Path) -> Error {
+    match error {
+        Error::OutOfMemory { .. } => Error::ReadManifest {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::OutOfMemory, error.to_string()),
+        },
+        other => other,
+    }
 }
 
 /// The status of `entry` whose file was hashed with this outcome.
@@ -599,8 +618,9 @@ impl<'a> Run<'a> {
         root: &'a Root,
         manifest: &'a Manifest,
         names: Names,
-    ) -> Run<'a> {
+    ) -> Result<Run<'a>, Error> {
         let items = manifest.items();
+        let out_of_memory = |_| Error::OutOfMemory { lines: items.len() };
         let mut run = Run {
             verifier,
             root,
@@ -613,13 +633,13 @@ impl<'a> Run<'a> {
             names,
             next: AtomicUsize::new(0),
             on_big: AtomicUsize::new(0),
-            reports: Slots::new(items.len()),
+            reports: Slots::try_new(items.len()).map_err(out_of_memory)?,
             bytes_total: 0,
             bytes_done: AtomicU64::new(0),
             files_done: AtomicU64::new(0),
         };
-        run.schedule();
-        run
+        run.schedule().map_err(out_of_memory)?;
+        Ok(run)
     }
 
     fn workers(&self) -> usize {
@@ -631,7 +651,7 @@ impl<'a> Run<'a> {
     /// per entry, a fifth of the system calls of a tiny file, so they are only
     /// looked up when they matter: with several workers and at most
     /// [`SCHEDULE_BY_SIZE_LIMIT`] entries, or for a progress total.
-    fn schedule(&mut self) {
+    fn schedule(&mut self) -> Result<(), std::collections::TryReserveError> {
         let by_size = self.workers() > 1 && self.items.len() <= SCHEDULE_BY_SIZE_LIMIT;
         let sizes = if by_size || self.verifier.progress.is_some() {
             self.sizes()
@@ -647,10 +667,11 @@ impl<'a> Run<'a> {
             .filter(|&&i| is_mapped(self.verifier.mmap, sizes[i]))
             .count();
         self.order = big;
-        self.order.reserve(self.items.len() - self.big);
+        self.order.try_reserve_exact(self.items.len() - self.big)?;
         self.order.extend(
             (0..self.items.len()).filter(|&i| !sizes.get(i).is_some_and(|&size| size >= BIG_FILE)),
         );
+        Ok(())
     }
 
     /// Each entry's size (0 if it cannot be stat'ed), looked up by all the
@@ -857,7 +878,7 @@ mod tests {
     fn order(verifier: &Verifier, sizes: &[usize]) -> Vec<usize> {
         let (dir, manifest) = tree(sizes);
         let root = Root::open(dir.path(), true).unwrap();
-        let run = Run::new(verifier, &root, &manifest, Names::Cloned);
+        let run = Run::new(verifier, &root, &manifest, Names::Cloned).unwrap();
         let order = run.order.clone();
         let reports = run.execute().unwrap();
         assert!(reports.iter().all(|r| matches!(r.status, Status::Ok)));
@@ -895,7 +916,7 @@ mod tests {
         let manifest = Manifest::parse(text.as_bytes());
         let root = Root::open(dir.path(), true).unwrap();
         let verifier = Verifier::new().threads(threads).mmap(mmap);
-        let run = Run::new(&verifier, &root, &manifest, Names::Cloned);
+        let run = Run::new(&verifier, &root, &manifest, Names::Cloned).unwrap();
         std::iter::from_fn(|| run.claim()).collect()
     }
 

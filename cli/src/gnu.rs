@@ -124,7 +124,15 @@ impl Checker<'_> {
         self.parser = self.parser.clone().reading_stdin(is_stdin);
         let manifest = match path.and_then(|path| sidecar::parse(path, algorithm, &bytes)) {
             Some(manifest) => manifest,
-            None => self.parser.parse(&bytes),
+            None => match self.parser.try_parse(&bytes) {
+                Ok(manifest) => manifest,
+                Err(_) => {
+                    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+                    let error = checksig::Error::OutOfMemory { lines };
+                    self.manifest_error(operand, display, &error.to_string());
+                    return false;
+                }
+            },
         };
         let entries = match self.verify(&manifest) {
             Ok(entries) => entries,

@@ -130,6 +130,37 @@ fn out_of_memory_is_a_message_not_a_signal() {
     }
 }
 
+/// Under a limit the entries of a long manifest do not fit in, the
+/// reservation sized by the manifest fails, and the command says so, naming
+/// the manifest, with DIR mode's error status 2 (GNU's 1 with `-c`).
+#[test]
+fn a_manifest_too_long_for_memory_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sha1sum.txt"), b"x\n".repeat(3_000_000)).unwrap();
+    for (args, status, prefix) in [
+        (
+            &["d"][..],
+            2,
+            "checksig: d/sha1sum.txt: cannot read manifest: ",
+        ),
+        (&["-c", "d/sha1sum.txt"][..], 1, "checksig: d/sha1sum.txt: "),
+    ] {
+        let parent = dir.path();
+        std::fs::create_dir_all(parent.join("d")).unwrap();
+        std::fs::rename(parent.join("sha1sum.txt"), parent.join("d/sha1sum.txt")).ok();
+        let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+        let run = run_limited(parent, 262_144, &args);
+        assert_eq!(run.status, status, "{args:?}: {}", run.err());
+        assert!(run.err().starts_with(prefix), "{args:?}: {}", run.err());
+        assert!(
+            run.err()
+                .contains("not enough memory for a manifest of 3000000 lines"),
+            "{args:?}: {}",
+            run.err()
+        );
+    }
+}
+
 /// `-c /dev/zero` and an endless pipe stop with an error naming the
 /// manifest (here at the memory limit, below the 1 GiB cap, which the
 /// library's own test reaches with a smaller cap).

@@ -81,7 +81,13 @@ fn verify_chunks(
     let workers = this.thread_count();
     let checker = Checker::new(this, &root);
     let head_len = head.len();
-    let slots = Slots::new(head_len + rest_lines);
+    let slots = match Slots::try_new(head_len + rest_lines) {
+        Ok(slots) => slots,
+        Err(_) => {
+            let lines = head_len + rest_lines;
+            return Some(Err(Error::OutOfMemory { lines }));
+        }
+    };
     let head = Mutex::new(Some(head));
     let next = AtomicUsize::new(0);
     let work = || {
