@@ -49,7 +49,7 @@ pub const DEFAULT_MANIFEST_NAME: &str = "sha1sum.txt";
 pub const MAX_MANIFEST_LEN: u64 = 1 << 30;
 
 /// Reads a whole manifest from `reader`, refusing one longer than
-/// [`MAX_MANIFEST_LEN`] (an [`io::ErrorKind::FileTooLarge`] error, read no
+/// [`MAX_MANIFEST_LEN`] (an [`io::ErrorKind::InvalidData`] error, read no
 /// further than one byte past the cap) and memory that cannot be had (an
 /// [`io::ErrorKind::OutOfMemory`] error: every allocation here is fallible).
 /// `size_hint`, the file's size if known, reserves the buffer once.
@@ -62,7 +62,7 @@ pub const MAX_MANIFEST_LEN: u64 = 1 << 30;
 /// let endless = std::io::repeat(b'x');
 /// # let endless = std::io::Read::take(endless, 1 << 20); // keep the doctest quick
 /// # let bytes = checksig::manifest::read_capped_to(endless, None, 1000);
-/// # assert_eq!(bytes.unwrap_err().kind(), std::io::ErrorKind::FileTooLarge);
+/// # assert_eq!(bytes.unwrap_err().kind(), std::io::ErrorKind::InvalidData);
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn read_capped(reader: impl Read, size_hint: Option<u64>) -> io::Result<Vec<u8>> {
@@ -75,12 +75,12 @@ pub fn read_capped(reader: impl Read, size_hint: Option<u64>) -> io::Result<Vec<
 /// ```
 /// use checksig::manifest::read_capped_to;
 /// let error = read_capped_to(std::io::repeat(0), None, 4096).unwrap_err();
-/// assert_eq!(error.kind(), std::io::ErrorKind::FileTooLarge);
+/// assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
 /// ```
 pub fn read_capped_to(reader: impl Read, size_hint: Option<u64>, cap: u64) -> io::Result<Vec<u8>> {
     let too_large = || {
         io::Error::new(
-            io::ErrorKind::FileTooLarge,
+            io::ErrorKind::InvalidData,
             format!("manifest larger than {}", human_size(cap)),
         )
     };
@@ -704,7 +704,7 @@ mod tests {
         }
         let mut endless = Endless(0);
         let error = read_capped_to(&mut endless, None, 1 << 20).unwrap_err();
-        assert_eq!(error.kind(), io::ErrorKind::FileTooLarge);
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
         assert_eq!(error.to_string(), "manifest larger than 1 MiB");
         assert!(
             endless.0 <= (1 << 20) + 64 * 1024,

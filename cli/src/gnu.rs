@@ -391,7 +391,7 @@ fn read_manifest(operand: &OsStr, is_stdin: bool) -> Result<Vec<u8>, ReadFailure
         read_capped(file, size)
     };
     read.map_err(|e| match e.kind() {
-        io::ErrorKind::FileTooLarge | io::ErrorKind::OutOfMemory => ReadFailure::Refused(e),
+        io::ErrorKind::InvalidData | io::ErrorKind::OutOfMemory => ReadFailure::Refused(e),
         _ => ReadFailure::Read,
     })
 }
