@@ -23,6 +23,15 @@ pub enum Error {
         /// The OS error.
         source: io::Error,
     },
+    /// The memory for a manifest's entries or results could not be had (a
+    /// manifest of tens of millions of lines under a memory limit): nothing
+    /// was verified. [`crate::Verifier::verify_dir`] reports it as a
+    /// [`Error::ReadManifest`] naming the manifest.
+    #[error("not enough memory for a manifest of {lines} lines")]
+    OutOfMemory {
+        /// The manifest's lines (or items) that did not fit.
+        lines: usize,
+    },
     /// The verification was cancelled before it finished.
     #[error("verification cancelled")]
     Cancelled,

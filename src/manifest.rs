@@ -35,10 +35,115 @@
 //! assert_eq!((bad[0].line, &bad[0].text[..]), (3, &b"not a checksum line"[..]));
 //! ```
 
+use std::collections::TryReserveError;
+use std::io::{self, Read};
+
 use crate::digest::{Algorithm, Digest};
 
 /// The name GNU `sha1sum` writes and [`crate::verify_dir`] reads.
 pub const DEFAULT_MANIFEST_NAME: &str = "sha1sum.txt";
+
+/// The largest manifest read, 1 GiB (some 17 million lines of SHA-1): a
+/// larger one, an endless pipe or `/dev/zero` is an error rather than an
+/// attempt to hold it in memory that would end the process.
+pub const MAX_MANIFEST_LEN: u64 = 1 << 30;
+
+/// Reads a whole manifest from `reader`, refusing one longer than
+/// [`MAX_MANIFEST_LEN`] (an [`io::ErrorKind::InvalidData`] error, read no
+/// further than one byte past the cap) and memory that cannot be had (an
+/// [`io::ErrorKind::OutOfMemory`] error: every allocation here is fallible).
+/// `size_hint`, the file's size if known, reserves the buffer once.
+///
+/// ```
+/// use checksig::manifest::read_capped;
+/// let bytes = read_capped(&b"f572d396fae9206628714fb2ce00f72e94f2258f  a\n"[..], None)?;
+/// assert_eq!(bytes.len(), 44);
+/// // An endless input stops at the cap with an error.
+/// let endless = std::io::repeat(b'x');
+/// # let endless = std::io::Read::take(endless, 1 << 20); // keep the doctest quick
+/// # let bytes = checksig::manifest::read_capped_to(endless, None, 1000);
+/// # assert_eq!(bytes.unwrap_err().kind(), std::io::ErrorKind::InvalidData);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn read_capped(reader: impl Read, size_hint: Option<u64>) -> io::Result<Vec<u8>> {
+    read_capped_to(reader, size_hint, MAX_MANIFEST_LEN)
+}
+
+/// [`read_capped`] with another cap than [`MAX_MANIFEST_LEN`] (for tests, or
+/// a caller that wants less).
+///
+/// ```
+/// use checksig::manifest::read_capped_to;
+/// let error = read_capped_to(std::io::repeat(0), None, 4096).unwrap_err();
+/// assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
+/// ```
+pub fn read_capped_to(reader: impl Read, size_hint: Option<u64>, cap: u64) -> io::Result<Vec<u8>> {
+    let too_large = || {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("manifest larger than {}", human_size(cap)),
+        )
+    };
+    if size_hint.is_some_and(|size| size > cap) {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    // One byte more than the file holds, so that reading its end needs no
+    // second reservation.
+    if let Some(size) = size_hint {
+        reserve(
+            &mut bytes,
+            size.saturating_add(1).min(cap.saturating_add(1)) as usize,
+        )?;
+    }
+    // Bounded even if the input never ends or the file grows while read.
+    let mut limited = reader.take(cap.saturating_add(1));
+    let mut chunk = vec![0; 64 * 1024];
+    loop {
+        let read = match limited.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if bytes.capacity() - bytes.len() < read {
+            // Doubling, never past the cap: a pipe's manifest is read in
+            // amortised linear time.
+            let room = (cap.saturating_add(1) as usize).saturating_sub(bytes.len());
+            let more = bytes.len().min(room).max(read);
+            reserve(&mut bytes, more)?;
+        }
+        bytes.extend_from_slice(&chunk[..read]);
+    }
+    if bytes.len() as u64 > cap {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Reserves room for `more` bytes, or an out-of-memory error.
+fn reserve(bytes: &mut Vec<u8>, more: usize) -> io::Result<()> {
+    bytes
+        .try_reserve_exact(more)
+        .map_err(|_| out_of_memory("the manifest's bytes"))
+}
+
+/// An [`io::ErrorKind::OutOfMemory`] error saying what did not fit.
+pub(crate) fn out_of_memory(what: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::OutOfMemory,
+        format!("not enough memory for {what}"),
+    )
+}
+
+/// `1 GiB`, `64 MiB`, or a number of bytes.
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b => format!("{b} bytes"),
+    }
+}
 
 /// How an entry's line was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -222,27 +327,61 @@ impl Parser {
         }
     }
 
+    /// [`Parser::parse`], but the memory for the items, sized by the input,
+    /// is reserved fallibly: an error instead of an abort when it cannot be
+    /// had.
+    ///
+    /// ```
+    /// use checksig::manifest::Parser;
+    /// use checksig::Algorithm;
+    /// let manifest = Parser::new(Algorithm::Sha1).try_parse(b"x\ny\n")?;
+    /// assert_eq!(manifest.malformed().count(), 2);
+    /// # Ok::<(), std::collections::TryReserveError>(())
+    /// ```
+    pub fn try_parse(&mut self, bytes: &[u8]) -> Result<Manifest, TryReserveError> {
+        Ok(Manifest {
+            items: self.try_parse_lines(bytes, 1)?,
+        })
+    }
+
     /// The items of `bytes`, whole lines, the first of them numbered
-    /// `first_line`.
+    /// `first_line` (allocation failure aborts, as for any `Vec`).
     pub(crate) fn parse_lines(&mut self, bytes: &[u8], first_line: u64) -> Vec<Item> {
+        self.try_parse_lines(bytes, first_line)
+            .unwrap_or_else(|_| std::alloc::handle_alloc_error(std::alloc::Layout::new::<Item>()))
+    }
+
+    /// [`Parser::parse_lines`] with fallible reservations.
+    fn try_parse_lines(
+        &mut self,
+        bytes: &[u8],
+        first_line: u64,
+    ) -> Result<Vec<Item>, TryReserveError> {
         // Sized once: growing by doubling would copy a large manifest's items
         // several times, into freshly faulted memory each time. Never more
         // than the bytes can hold entries, so that a file of blank lines
         // cannot make this ask for a hundred times its size.
         let line_count = memchr::memchr_iter(b'\n', bytes).count() + 1;
         let most_entries = bytes.len() / (self.algorithm.hex_len() + 3) + 1;
-        let mut items = Vec::with_capacity(line_count.min(most_entries));
+        let mut items = Vec::new();
+        items.try_reserve_exact(line_count.min(most_entries))?;
         for (number, raw) in (first_line..).zip(lines(bytes)) {
-            match self.parse_line(number, raw) {
-                Line::Skipped => {}
-                Line::Entry(entry) => items.push(Item::Entry(entry)),
-                Line::Malformed => items.push(Item::Malformed(Malformed {
-                    line: number,
-                    text: strip_line_end(raw).to_vec(),
-                })),
-            }
+            let item = match self.parse_line(number, raw) {
+                Line::Skipped => continue,
+                Line::Entry(entry) => Item::Entry(entry),
+                Line::Malformed => {
+                    let line = strip_line_end(raw);
+                    let mut text = Vec::new();
+                    text.try_reserve_exact(line.len())?;
+                    text.extend_from_slice(line);
+                    Item::Malformed(Malformed { line: number, text })
+                }
+            };
+            // Amortised doubling, fallibly.
+            items.try_reserve(1)?;
+            items.push(item);
         }
-        items
+        Ok(items)
     }
 
     /// Whether single-blank mode is decided: from then on every line
@@ -550,6 +689,48 @@ mod tests {
         let manifest = Manifest::parse(&bytes);
         assert!(manifest.items.is_empty());
         assert!(manifest.items.capacity() <= bytes.len() / 43 + 1);
+    }
+
+    /// An endless reader stops one byte past the cap, with an error.
+    #[test]
+    fn reading_stops_at_the_cap() {
+        struct Endless(u64);
+        impl Read for Endless {
+            fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+                self.0 += buffer.len() as u64;
+                buffer.fill(b'x');
+                Ok(buffer.len())
+            }
+        }
+        let mut endless = Endless(0);
+        let error = read_capped_to(&mut endless, None, 1 << 20).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        assert_eq!(error.to_string(), "manifest larger than 1 MiB");
+        assert!(
+            endless.0 <= (1 << 20) + 64 * 1024,
+            "read {} bytes",
+            endless.0
+        );
+        // A size hint past the cap is refused before any read.
+        let mut untouched = Endless(0);
+        assert!(read_capped_to(&mut untouched, Some(2 << 20), 1 << 20).is_err());
+        assert_eq!(untouched.0, 0);
+        // Exactly the cap is fine, hinted or not.
+        let exact = vec![b'a'; 1 << 20];
+        for hint in [None, Some(1 << 20)] {
+            assert_eq!(read_capped_to(&exact[..], hint, 1 << 20).unwrap(), exact);
+        }
+    }
+
+    /// Memory that cannot be had is an error, not an abort.
+    #[test]
+    fn a_reservation_refused_is_an_error() {
+        let error = read_capped_to(&b"abc"[..], Some(u64::MAX / 4), u64::MAX / 2).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::OutOfMemory);
+        assert_eq!(
+            error.to_string(),
+            "not enough memory for the manifest's bytes"
+        );
     }
 
     #[test]

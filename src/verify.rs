@@ -1,7 +1,5 @@
 //! Verifying the files a manifest lists: the library's main entry points.
 
-use std::collections::TryReserveError;
-use std::io::Read;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -280,12 +278,19 @@ impl Verifier {
             Some(manifest) => manifest,
             None => {
                 if let Some(result) = chunked::verify(self, root, algorithm, &bytes) {
-                    return result;
+                    return result.map_err(|e| named(e, &manifest_path));
                 }
-                Parser::new(algorithm).parse(&bytes)
+                Parser::new(algorithm)
+                    .try_parse(&bytes)
+                    .map_err(|_| Error::OutOfMemory {
+                        lines: memchr::memchr_iter(b'\n', &bytes).count(),
+                    })
+                    .map_err(|e| named(e, &manifest_path))?
             }
         };
-        let mut report = self.verify_parsed(root, &manifest, Names::Later)?;
+        let mut report = self
+            .verify_parsed(root, &manifest, Names::Later)
+            .map_err(|e| named(e, &manifest_path))?;
         report.move_names_from(manifest);
         Ok(report)
     }
@@ -317,11 +322,7 @@ impl Verifier {
             algorithm,
             ..self.clone()
         };
-        let run = Run::new(this, &root, manifest, names).map_err(|e| Error::ReadManifest {
-            path: self.manifest.clone(),
-            source: std::io::Error::new(std::io::ErrorKind::OutOfMemory, e),
-        })?;
-        let entries = run.execute()?;
+        let entries = Run::new(this, &root, manifest, names)?.execute()?;
         let mut report = Report::new(
             entries,
             Policy {
@@ -356,34 +357,31 @@ impl Verifier {
 /// started before it is parsed ([`crate::exec::pool::prestart`]).
 const PRESTART_MIN: usize = 64 * 1024;
 
-/// The largest manifest read (about 17 million lines): a larger one, such
-/// as a sparse file claiming terabytes, is an error rather than an attempt
-/// to hold it in memory that would end the process.
-const MANIFEST_MAX_LEN: u64 = 1 << 30;
-
 /// Reads a manifest, which must be a regular file: a FIFO would block and
-/// `/dev/zero` would never end, so both are refused before any read.
+/// `/dev/zero` would never end, so both are refused before any read. At most
+/// [`crate::manifest::MAX_MANIFEST_LEN`] bytes are read
+/// ([`crate::manifest::read_capped`]).
 fn read_manifest(path: &Path) -> Result<Vec<u8>, Error> {
     let read = || -> std::io::Result<Vec<u8>> {
         let open = open_regular(path)?;
-        let too_large = || std::io::Error::other("manifest larger than 1 GiB");
-        if open.len > MANIFEST_MAX_LEN {
-            return Err(too_large());
-        }
-        let mut bytes = Vec::with_capacity(open.len as usize + 1);
-        // Bounded even if the file grows while it is read.
-        open.file
-            .take(MANIFEST_MAX_LEN + 1)
-            .read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > MANIFEST_MAX_LEN {
-            return Err(too_large());
-        }
-        Ok(bytes)
+        crate::manifest::read_capped(open.file, Some(open.len))
     };
     read().map_err(|source| Error::ReadManifest {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// `error`, naming the manifest at `path` when it is the manifest that did
+/// not fit in memory ([`Error::OutOfMemory`] becomes [`Error::ReadManifest`]).
+fn named(error: Error, path: &Path) -> Error {
+    match error {
+        Error::OutOfMemory { .. } => Error::ReadManifest {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::OutOfMemory, error.to_string()),
+        },
+        other => other,
+    }
 }
 
 /// The status of `entry` whose file was hashed with this outcome.
@@ -580,9 +578,9 @@ impl<'a> Run<'a> {
         root: &'a Root,
         manifest: &'a Manifest,
         names: Names,
-    ) -> Result<Run<'a>, TryReserveError> {
+    ) -> Result<Run<'a>, Error> {
         let items = manifest.items();
-        let reports = Ordered::new(items.len())?;
+        let out_of_memory = |_| Error::OutOfMemory { lines: items.len() };
         let mut run = Run {
             verifier,
             root,
@@ -595,12 +593,12 @@ impl<'a> Run<'a> {
             names,
             claims: Claims::new(0),
             on_big: AtomicUsize::new(0),
-            reports,
+            reports: Ordered::new(items.len()).map_err(out_of_memory)?,
             bytes_total: 0,
             bytes_done: AtomicU64::new(0),
             files_done: AtomicU64::new(0),
         };
-        run.schedule();
+        run.schedule().map_err(out_of_memory)?;
         run.claims = Claims::new(run.order.len());
         Ok(run)
     }
@@ -614,7 +612,7 @@ impl<'a> Run<'a> {
     /// per entry, a fifth of the system calls of a tiny file, so they are only
     /// looked up when they matter: with several workers and at most
     /// [`SCHEDULE_BY_SIZE_LIMIT`] entries, or for a progress total.
-    fn schedule(&mut self) {
+    fn schedule(&mut self) -> Result<(), std::collections::TryReserveError> {
         let by_size = self.workers() > 1 && self.items.len() <= SCHEDULE_BY_SIZE_LIMIT;
         let sizes = if by_size || self.verifier.progress.is_some() {
             self.sizes()
@@ -630,10 +628,11 @@ impl<'a> Run<'a> {
             .filter(|&&i| is_mapped(self.verifier.mmap, sizes[i]))
             .count();
         self.order = big;
-        self.order.reserve(self.items.len() - self.big);
+        self.order.try_reserve_exact(self.items.len() - self.big)?;
         self.order.extend(
             (0..self.items.len()).filter(|&i| !sizes.get(i).is_some_and(|&size| size >= BIG_FILE)),
         );
+        Ok(())
     }
 
     /// Each entry's size (0 if it cannot be stat'ed), looked up by all the

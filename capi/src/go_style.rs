@@ -144,9 +144,23 @@ fn lowercase_first(text: &str) -> String {
     }
 }
 
-/// A path for an unquoted place in a message (messages are UTF-8).
+/// A path for an unquoted place in a message (messages are UTF-8): bytes
+/// that are not UTF-8 become U+FFFD, and control characters (C0, DEL, C1)
+/// the escapes [`quote`] gives them, so no message carries a raw one.
 fn lossy(path: &[u8]) -> String {
-    String::from_utf8_lossy(path).into_owned()
+    let text = String::from_utf8_lossy(path);
+    if !text.chars().any(char::is_control) {
+        return text.into_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            push_quoted_char(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The message for one manifest line, as the Go library would word it:
@@ -314,5 +328,24 @@ mod tests {
             "open /tmp/nowhere/sha1sum.txt: no such file or directory"
         );
         assert_eq!(error_message(&Error::Cancelled), "verification cancelled");
+    }
+
+    /// Paths outside quotes keep no raw control character: C0, DEL and C1
+    /// (U+009B is CSI) get Go's escapes, bytes that are not UTF-8 U+FFFD.
+    #[test]
+    fn unquoted_paths_carry_no_raw_control() {
+        let entry = EntryReport {
+            line: 1,
+            name: Vec::new(),
+            expected: None,
+            status: Status::Missing,
+        };
+        let path = b"d/a\x1b[31m\xc2\x9b2J\x9b\x7f\tz";
+        let message = entry_message(&entry, path);
+        assert_eq!(
+            message,
+            "open d/a\\x1b[31m\\u009b2J\u{fffd}\\x7f\\tz: no such file or directory"
+        );
+        assert!(!message.chars().any(char::is_control), "{message:?}");
     }
 }

@@ -10,8 +10,8 @@
 //! ```
 //!
 //! then the summary line, which starts with `OK:` only when every listed file
-//! matched. Names are shown in GNU's escaped form (see [`escaped_name`]); a
-//! name holding another control character (a tab, an escape...) is shown
+//! matched. Names are shown in GNU's escaped form (see [`crate::quote::escaped_name`]); a
+//! name holding another control character (a tab, an escape, DEL, a C1 control such as 0x9b or U+009B) is shown
 //! shell-quoted as in GNU's diagnostics (see [`quotef`]), so no raw control
 //! character ever reaches the terminal.
 
@@ -27,7 +27,7 @@ use crate::progress::Bar;
 
 use crate::json;
 use crate::output::{os_error_text, Output};
-use crate::quote::{escaped_name, quotef, Charset};
+use crate::quote::{display_name, quotef, Charset};
 
 /// The exit status of DIR mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,19 +173,6 @@ fn failure_line(entry: &EntryReport, sidecar_form: Option<&str>, charset: Charse
     }
     line.push(b'\n');
     line
-}
-
-/// A name as DIR mode shows it: GNU's escaped form, or shell quoting when
-/// that form would leave a control character raw.
-fn display_name(name: &[u8], charset: Charset) -> Vec<u8> {
-    let other_control = name
-        .iter()
-        .any(|&b| (b < 0x20 && b != b'\n' && b != b'\r') || b == 0x7f);
-    if other_control {
-        quotef(name, charset)
-    } else {
-        escaped_name(name).into_owned()
-    }
 }
 
 /// Why an entry that is not malformed failed.

@@ -13,7 +13,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use std::path::Path;
 
-use checksig::manifest::{Item, Manifest, Parser};
+use checksig::manifest::{read_capped, Item, Manifest, Parser};
 use checksig::{
     detect, sidecar, Algorithm, Digest, EntryReport, FileKind, Hasher, Status, Verifier,
 };
@@ -108,6 +108,7 @@ impl Checker<'_> {
                 let message = match &failure {
                     ReadFailure::Open(e) => os_error_text(e),
                     ReadFailure::Read => "read error".to_string(),
+                    ReadFailure::Refused(e) => e.to_string(),
                 };
                 self.manifest_error(operand, display, &message);
                 return false;
@@ -123,7 +124,15 @@ impl Checker<'_> {
         self.parser = self.parser.clone().reading_stdin(is_stdin);
         let manifest = match path.and_then(|path| sidecar::parse(path, algorithm, &bytes)) {
             Some(manifest) => manifest,
-            None => self.parser.parse(&bytes),
+            None => match self.parser.try_parse(&bytes) {
+                Ok(manifest) => manifest,
+                Err(_) => {
+                    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+                    let error = checksig::Error::OutOfMemory { lines };
+                    self.manifest_error(operand, display, &error.to_string());
+                    return false;
+                }
+            },
         };
         let entries = match self.verify(&manifest) {
             Ok(entries) => entries,
@@ -362,17 +371,29 @@ enum ReadFailure {
     Open(io::Error),
     /// It was opened but reading failed (GNU: `NAME: read error`).
     Read,
+    /// It is larger than [`checksig::manifest::MAX_MANIFEST_LEN`], or did not fit in memory
+    /// (`NAME: manifest larger than 1 GiB`).
+    Refused(io::Error),
 }
 
+/// A manifest operand's bytes, read with the library's cap
+/// ([`read_capped`]): a file, a pipe, `/dev/zero` or standard input alike.
 fn read_manifest(operand: &OsStr, is_stdin: bool) -> Result<Vec<u8>, ReadFailure> {
-    let mut bytes = Vec::new();
     let read = if is_stdin {
-        io::stdin().lock().read_to_end(&mut bytes)
+        read_capped(io::stdin().lock(), None)
     } else {
-        let mut file = std::fs::File::open(operand).map_err(ReadFailure::Open)?;
-        file.read_to_end(&mut bytes)
+        let file = std::fs::File::open(operand).map_err(ReadFailure::Open)?;
+        let size = file
+            .metadata()
+            .ok()
+            .filter(|meta| meta.is_file())
+            .map(|meta| meta.len());
+        read_capped(file, size)
     };
-    read.map(|_| bytes).map_err(|_| ReadFailure::Read)
+    read.map_err(|e| match e.kind() {
+        io::ErrorKind::InvalidData | io::ErrorKind::OutOfMemory => ReadFailure::Refused(e),
+        _ => ReadFailure::Read,
+    })
 }
 
 /// The status of an entry named `-`: standard input, read to its end (so a

@@ -213,12 +213,87 @@ pub fn text_and_bytes(bytes: &[u8]) -> (String, Option<Vec<u8>>) {
     }
 }
 
-/// `value` as pretty-printed JSON, ending in a newline.
+/// `value` as pretty-printed JSON, ending in a newline, with no raw control
+/// character in it: serde_json escapes C0 itself; DEL and C1
+/// (U+007F..U+009F) become `\u` escapes too ([`NoControls`]).
 pub fn to_document(value: &impl Serialize) -> Vec<u8> {
+    let mut line = Vec::new();
+    let mut serializer = serde_json::Serializer::with_formatter(
+        &mut line,
+        NoControls(serde_json::ser::PrettyFormatter::new()),
+    );
     // These plain structs (string keys only) always serialize.
-    let mut line = serde_json::to_vec_pretty(value).unwrap_or_default();
+    if value.serialize(&mut serializer).is_err() {
+        line.clear();
+    }
     line.push(b'\n');
     line
+}
+
+/// serde_json's pretty formatter, but DEL and the C1 controls, which it
+/// writes raw (JSON allows them), are written as `\u007f`..`\u009f`: a
+/// report shown on a terminal cannot drive it (U+009B is CSI).
+struct NoControls(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for NoControls {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some(at) = rest.find(|c| ('\u{7f}'..='\u{9f}').contains(&c)) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            let control = rest[at..].chars().next().unwrap_or_default();
+            write!(writer, "\\u{:04x}", u32::from(control))?;
+            rest = &rest[at + control.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 #[cfg(test)]
@@ -240,6 +315,19 @@ mod tests {
         assert_eq!(json["name_bytes"], serde_json::json!([99, 97, 102, 233]));
         assert_eq!(json["status"], "missing");
         assert_eq!(json["line"], 3);
+    }
+
+    /// DEL and C1 controls, raw in serde_json's own output, are escaped;
+    /// C0 stays escaped as serde_json does it; other text is unchanged.
+    #[test]
+    fn documents_hold_no_raw_control_character() {
+        let value = serde_json::json!({"name": "a\u{9b}31m\u{7f}\u{85}\u{1b}é\u{a0}z"});
+        let text = String::from_utf8(to_document(&value)).unwrap();
+        let expected = "\"a\\u009b31m\\u007f\\u0085\\u001b\u{e9}\u{a0}z\"";
+        assert!(text.contains(expected), "{text}");
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
     }
 
     #[test]

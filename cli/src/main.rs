@@ -12,6 +12,7 @@ mod dir;
 mod gnu;
 mod json;
 mod make;
+mod memory;
 mod output;
 mod progress;
 mod quote;
@@ -25,6 +26,7 @@ use crate::args::{Args, Mode};
 use crate::output::Output;
 
 fn main() -> ExitCode {
+    memory::exit_on_abort();
     match std::env::args_os().nth(1).as_ref().and_then(|a| a.to_str()) {
         Some("hash") => {
             return make_command(|out| {

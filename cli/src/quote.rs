@@ -9,6 +9,7 @@
 //! coreutils 9.1 byte for byte, including its quirks (see [`quotef`]).
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 /// Whether names are decoded as UTF-8 (a UTF-8 locale) or byte by byte (the
 /// C locale), which decides which bytes are printable.
@@ -51,6 +52,41 @@ pub fn escaped_name(name: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(escaped)
 }
 
+/// A name as DIR mode shows it: GNU's escaped form, or shell quoting
+/// ([`quotef`]) when that form would leave a control character raw (see
+/// [`has_raw_control`]), so that no name can move the cursor, recolour or
+/// retitle the terminal.
+pub fn display_name(name: &[u8], charset: Charset) -> Vec<u8> {
+    if has_raw_control(name, charset) {
+        quotef(name, charset)
+    } else {
+        escaped_name(name).into_owned()
+    }
+}
+
+/// Whether `name`, in GNU's escaped form, would still hold a control
+/// character: C0 other than the newline and carriage return that the form
+/// escapes, DEL, or C1. C1 is U+0080..U+009F, or a byte 0x80..0x9f that is
+/// no part of a UTF-8 character (0x9b alone is CSI to an 8-bit terminal);
+/// in a single-byte locale every byte 0x80..0x9f is C1.
+pub fn has_raw_control(name: &[u8], charset: Charset) -> bool {
+    let c0_or_del = |b: u8| (b < 0x20 && b != b'\n' && b != b'\r') || b == 0x7f;
+    if name.iter().any(|&b| c0_or_del(b)) {
+        return true;
+    }
+    let c1_byte = |b: &u8| (0x80..=0x9f).contains(b);
+    match charset {
+        Charset::Bytes => name.iter().any(c1_byte),
+        Charset::Utf8 => name.utf8_chunks().any(|chunk| {
+            chunk
+                .valid()
+                .chars()
+                .any(|c| ('\u{80}'..='\u{9f}').contains(&c))
+                || chunk.invalid().iter().any(c1_byte)
+        }),
+    }
+}
+
 /// One character of a name as the quoting algorithm sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Unit {
@@ -70,15 +106,19 @@ enum Unit {
 /// Quirk kept for byte-exact output: when a name holds a `'` and ends in an
 /// escaped character, coreutils 9.1 re-quotes it with its escape state left
 /// over, which adds an empty `''` or drops a `'$'` at the start.
+///
+/// The name's characters are classified as they are met, never listed:
+/// quoting costs the output's few bytes per byte of the name, not a list
+/// entry per byte (which asked 1.5 GiB for a 64 MiB malformed line).
 pub fn quotef(arg: &[u8], charset: Charset) -> Vec<u8> {
-    let units = split(arg, charset);
-    if !needs_quotes(arg, &units) {
+    let units = || split(arg, charset);
+    if !needs_quotes(arg, units()) {
         return arg.to_vec();
     }
-    let has_quote = units.iter().any(|(_, unit)| *unit == Unit::Quote);
-    let all_compatible = units.iter().all(|(_, unit)| match unit {
+    let has_quote = units().any(|(_, unit)| unit == Unit::Quote);
+    let all_compatible = units().all(|(_, unit)| match unit {
         Unit::Quote => true,
-        Unit::Plain { compatible } => *compatible,
+        Unit::Plain { compatible } => compatible,
         Unit::Escape(_) | Unit::Unprintable => false,
     });
     if has_quote && all_compatible {
@@ -88,26 +128,28 @@ pub fn quotef(arg: &[u8], charset: Charset) -> Vec<u8> {
         quoted.push(b'"');
         return quoted;
     }
-    let (first, pending) = single_quoted(arg, &units, false);
+    let (first, pending) = single_quoted(arg, units(), false);
     if has_quote {
         // gnulib scans once, then writes again from the start without
         // resetting its "inside $'...'" state.
-        single_quoted(arg, &units, pending).0
+        single_quoted(arg, units(), pending).0
     } else {
         first
     }
 }
 
-/// The units of `arg`, each with the byte range it covers.
-fn split(arg: &[u8], charset: Charset) -> Vec<(std::ops::Range<usize>, Unit)> {
-    let mut units = Vec::with_capacity(arg.len());
+/// The units of `arg`, each with the byte range it covers, in order.
+fn split(arg: &[u8], charset: Charset) -> impl Iterator<Item = (Range<usize>, Unit)> + '_ {
     let mut i = 0;
-    while i < arg.len() {
+    std::iter::from_fn(move || {
+        if i >= arg.len() {
+            return None;
+        }
         let (len, unit) = classify(arg, i, charset);
-        units.push((i..i + len, unit));
+        let range = i..i + len;
         i += len;
-    }
-    units
+        Some((range, unit))
+    })
 }
 
 /// The length and kind of the unit starting at `arg[i]`.
@@ -181,9 +223,9 @@ fn is_printable(c: char) -> bool {
 }
 
 /// Whether a shell would not take `arg` literally (with `:` also quoted).
-fn needs_quotes(arg: &[u8], units: &[(std::ops::Range<usize>, Unit)]) -> bool {
+fn needs_quotes(arg: &[u8], mut units: impl Iterator<Item = (Range<usize>, Unit)>) -> bool {
     arg.is_empty()
-        || units.iter().any(|(range, unit)| match unit {
+        || units.any(|(range, unit)| match unit {
             Unit::Quote | Unit::Escape(_) | Unit::Unprintable => true,
             Unit::Plain { .. } => {
                 let byte = arg[range.start];
@@ -213,10 +255,10 @@ fn needs_quotes(arg: &[u8], units: &[(std::ops::Range<usize>, Unit)]) -> bool {
 /// state; also returns the state at the end.
 fn single_quoted(
     arg: &[u8],
-    units: &[(std::ops::Range<usize>, Unit)],
+    units: impl Iterator<Item = (Range<usize>, Unit)>,
     mut pending: bool,
 ) -> (Vec<u8>, bool) {
-    let mut out = Vec::with_capacity(arg.len() * 2 + 2);
+    let mut out = Vec::with_capacity(arg.len() + 2);
     out.push(b'\'');
     for (range, unit) in units {
         match unit {
@@ -226,10 +268,10 @@ fn single_quoted(
             }
             Unit::Escape(letter) => {
                 start_escape(&mut out, &mut pending);
-                out.extend_from_slice(&[b'\\', *letter]);
+                out.extend_from_slice(&[b'\\', letter]);
             }
             Unit::Unprintable => {
-                for &byte in &arg[range.clone()] {
+                for &byte in &arg[range] {
                     start_escape(&mut out, &mut pending);
                     out.extend_from_slice(&[
                         b'\\',
@@ -244,7 +286,7 @@ fn single_quoted(
                     out.extend_from_slice(b"''");
                     pending = false;
                 }
-                out.extend_from_slice(&arg[range.clone()]);
+                out.extend_from_slice(&arg[range]);
             }
         }
     }
@@ -342,6 +384,76 @@ mod tests {
         for (name, expected) in cases {
             let got = quotef(name, Charset::Bytes);
             assert_eq!(String::from_utf8_lossy(&got), *expected);
+        }
+    }
+
+    /// Bytes allocated and not yet freed by this thread, and their peak.
+    mod counting {
+        use std::alloc::{GlobalAlloc, Layout, System};
+        use std::cell::Cell;
+
+        thread_local! {
+            static LIVE: Cell<isize> = const { Cell::new(0) };
+            static PEAK: Cell<isize> = const { Cell::new(0) };
+        }
+
+        fn add(bytes: isize) {
+            let _ = LIVE.try_with(|live| {
+                live.set(live.get() + bytes);
+                let _ = PEAK.try_with(|peak| peak.set(peak.get().max(live.get())));
+            });
+        }
+
+        /// The peak of live bytes during `run`, above what was live before.
+        pub fn peak_during(run: impl FnOnce()) -> isize {
+            let start = LIVE.with(Cell::get);
+            PEAK.with(|peak| peak.set(start));
+            run();
+            PEAK.with(Cell::get) - start
+        }
+
+        struct Counting;
+
+        // SAFETY: every call is passed on to the system allocator unchanged;
+        // only thread-local counters (no allocation) are updated.
+        unsafe impl GlobalAlloc for Counting {
+            unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+                add(layout.size() as isize);
+                // SAFETY: the caller's contract is `System.alloc`'s.
+                unsafe { System.alloc(layout) }
+            }
+
+            unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+                add(-(layout.size() as isize));
+                // SAFETY: `ptr` came from `System` with this layout.
+                unsafe { System.dealloc(ptr, layout) }
+            }
+
+            unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+                add(new_size as isize - layout.size() as isize);
+                // SAFETY: `ptr` came from `System` with this layout.
+                unsafe { System.realloc(ptr, layout, new_size) }
+            }
+        }
+
+        #[global_allocator]
+        static ALLOCATOR: Counting = Counting;
+    }
+
+    /// Quoting costs a few bytes per byte of the name (its output), not a
+    /// list entry of 24 bytes per byte (1.5 GiB for a 64 MiB line).
+    #[test]
+    fn quoting_memory_is_linear_with_a_small_constant() {
+        for (byte, per_byte) in [(0x01u8, 12), (b'a', 3), (b'\'', 12), (0xe9, 12)] {
+            let name = vec![byte; 1 << 20];
+            let mut len = 0;
+            let peak = counting::peak_during(|| len = quotef(&name, Charset::Utf8).len());
+            assert!(len >= name.len());
+            assert!(
+                peak <= per_byte * name.len() as isize,
+                "{byte:#x}: {peak} bytes at most for {} bytes out",
+                len
+            );
         }
     }
 

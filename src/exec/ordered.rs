@@ -132,6 +132,14 @@ impl<T> Drop for Ordered<T> {
 
 #[cfg(test)]
 mod tests {
+    /// Ordered slots sized by the input are reserved fallibly: too many is an
+    /// error, not an abort.
+    #[test]
+    fn too_many_slots_are_an_error() {
+        assert!(Ordered::<[u8; 64]>::new(usize::MAX / 128).is_err());
+        assert!(Ordered::<u64>::new(3).is_ok());
+    }
+
     use super::*;
     use std::sync::Arc;
 

@@ -83,11 +83,9 @@ fn verify_chunks(
     let head_len = head.len();
     let slots = match Ordered::new(head_len + rest_lines) {
         Ok(slots) => slots,
-        Err(e) => {
-            return Some(Err(Error::ReadManifest {
-                path: verifier.manifest.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::OutOfMemory, e),
-            }))
+        Err(_) => {
+            let lines = head_len + rest_lines;
+            return Some(Err(Error::OutOfMemory { lines }));
         }
     };
     let head = Mutex::new(Some(head));
