@@ -149,3 +149,54 @@ fn components(name: &[u8]) -> Vec<Vec<u8>> {
         .map(<[u8]>::to_vec)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    /// The walk used where `openat2` is refused keeps `RESOLVE_BENEATH`'s
+    /// rules: links and `..` inside resolve, anything out is `EXDEV`.
+    #[test]
+    fn the_walk_follows_links_inside_and_refuses_every_way_out() {
+        let top = tempfile::tempdir().unwrap();
+        let root = top.path().join("root");
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::write(root.join("a/b/f"), "f").unwrap();
+        std::fs::write(top.path().join("secret"), "s").unwrap();
+        symlink("b/f", root.join("a/link")).unwrap();
+        symlink("..", root.join("a/b/up")).unwrap();
+        symlink("../../secret", root.join("a/out")).unwrap();
+        symlink("/etc/passwd", root.join("abs")).unwrap();
+        symlink("loop", root.join("loop")).unwrap();
+        let dir = rustix::fs::open(&root, OFlags::PATH | OFlags::DIRECTORY, Mode::empty()).unwrap();
+        let open = |name: &str| walk_beneath(dir.as_fd(), name.as_bytes(), OFlags::RDONLY);
+        for inside in [
+            "a/b/f",
+            "a/link",
+            "a/b/up/link",
+            "./a//b/../b/f",
+            "a/b/up/b/f",
+        ] {
+            let fd = open(inside).unwrap_or_else(|e| panic!("{inside}: {e}"));
+            assert_eq!(rustix::fs::fstat(&fd).unwrap().st_size, 1, "{inside}");
+        }
+        for out in [
+            "a/out",
+            "abs",
+            "..",
+            "a/../../secret",
+            "/etc/passwd",
+            "a/b/../../..",
+        ] {
+            assert_eq!(open(out).unwrap_err(), Errno::XDEV, "{out}");
+        }
+        assert_eq!(open("loop").unwrap_err(), Errno::LOOP);
+        assert_eq!(open("a/missing").unwrap_err(), Errno::NOENT);
+        assert_eq!(open("a/b/f/x").unwrap_err(), Errno::NOTDIR);
+        // O_PATH follows a final link too, and stays confined.
+        let path = |name: &str| walk_beneath(dir.as_fd(), name.as_bytes(), OFlags::PATH);
+        assert!(path("a/link").is_ok());
+        assert_eq!(path("a/out").unwrap_err(), Errno::XDEV);
+    }
+}
