@@ -29,6 +29,7 @@ use std::sync::OnceLock;
 use rustix::fs::FileType;
 
 use crate::digest::{Algorithm, Digest};
+use crate::fs::root::OpenError;
 use crate::fs::walk::{walk, Found};
 use crate::fs::Root;
 use crate::manifest::{Entry, Style};
@@ -121,13 +122,23 @@ fn hash_names(
     cancel: Option<&AtomicBool>,
 ) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
     hash_each(names.len(), threads, cancel, |index, per_file, meter| {
-        let mut open = root.open_file(&names[index])?;
+        let mut open = root.open_file(&names[index]).map_err(open_error)?;
         let mut reader = Reader::new(algorithm).threads_per_file(per_file);
         reader.hash_metered(&mut open, meter).map_err(|e| match e {
             ReadError::Io(e) => HashFileError::Io(e),
             ReadError::Changed => HashFileError::Changed,
         })
     })
+}
+
+/// Why a listed file could not be opened, as [`hash_file`](crate::hash_file) says it.
+fn open_error(error: OpenError) -> HashFileError {
+    match error {
+        OpenError::Missing => HashFileError::Io(rustix::io::Errno::NOENT.into()),
+        OpenError::NotRegular(kind) => HashFileError::NotRegular(kind),
+        OpenError::Io(e) => HashFileError::Io(e),
+        OpenError::OutsideRoot => HashFileError::Io(rustix::io::Errno::XDEV.into()),
+    }
 }
 
 /// `count` digests, `hash(index, threads_per_file, meter)` each, on at most

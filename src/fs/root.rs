@@ -141,18 +141,6 @@ impl Identity {
     }
 }
 
-impl From<OpenError> for crate::source::HashFileError {
-    fn from(error: OpenError) -> crate::source::HashFileError {
-        use crate::source::HashFileError;
-        match error {
-            OpenError::Missing => HashFileError::Io(Errno::NOENT.into()),
-            OpenError::NotRegular(kind) => HashFileError::NotRegular(kind),
-            OpenError::Io(e) => HashFileError::Io(e),
-            OpenError::OutsideRoot => HashFileError::Io(Errno::XDEV.into()),
-        }
-    }
-}
-
 /// Opens `path` for hashing, refusing anything but a regular file without blocking.
 pub(crate) fn open_regular(path: &Path) -> Result<OpenFile, OpenError> {
     match rustix::fs::open(path, READ_FLAGS, Mode::empty()) {
