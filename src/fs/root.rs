@@ -330,4 +330,40 @@ mod tests {
             assert!(!is_one_component(OsStr::new(name)), "{name}");
         }
     }
+
+    /// With `openat2` refused, a root opens through the walk: the same
+    /// verdicts, and links out are still refused.
+    #[test]
+    fn a_root_without_openat2_keeps_its_verdicts() {
+        let top = tempfile::tempdir().unwrap();
+        let root_path = top.path().join("root");
+        std::fs::create_dir_all(root_path.join("sub")).unwrap();
+        std::fs::write(root_path.join("sub/f"), "f").unwrap();
+        std::fs::write(top.path().join("secret"), "secret").unwrap();
+        std::os::unix::fs::symlink("sub/f", root_path.join("in")).unwrap();
+        std::os::unix::fs::symlink("../secret", root_path.join("out")).unwrap();
+        let root = Root::open(&root_path, true).unwrap();
+        root.refuse_openat2();
+        assert_eq!(root.open_file(b"in").unwrap().len, 1);
+        assert_eq!(root.open_file(b"sub/../sub/f").unwrap().len, 1);
+        assert!(matches!(
+            root.open_file(b"out"),
+            Err(OpenError::OutsideRoot)
+        ));
+        assert!(matches!(
+            root.open_file(b"../secret"),
+            Err(OpenError::OutsideRoot)
+        ));
+        assert!(matches!(
+            root.open_file(b"sub/none"),
+            Err(OpenError::Missing)
+        ));
+        assert!(matches!(
+            root.open_file(b"sub"),
+            Err(OpenError::NotRegular(FileKind::Directory))
+        ));
+        assert_eq!(root.file_len_hint(b"in"), Some(1));
+        assert_eq!(root.file_len_hint(b"out"), None);
+        assert_eq!(root.file_len_hint(b"../secret"), None);
+    }
 }

@@ -59,6 +59,8 @@ const LIST_FLAGS: OFlags = OFlags::RDONLY
     .union(OFlags::NONBLOCK);
 
 /// Walks the directory `dir`, named `prefix` relative to the root.
+// The casts matter on targets whose `dev_t` or `ino_t` is 32 bits.
+#[allow(clippy::unnecessary_cast)]
 fn walk_dir(
     dir: OwnedFd,
     prefix: &mut Vec<u8>,
@@ -128,6 +130,7 @@ fn unreadable(
 
 /// Walks the subdirectory `name` of `parent`; if it is no longer a
 /// directory (swapped for a link since it was listed), reports what it is.
+#[allow(clippy::unnecessary_cast)]
 fn into_directory(
     parent: BorrowedFd<'_>,
     name: &CStr,
