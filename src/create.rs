@@ -18,19 +18,25 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::ffi::OsStr;
 use std::io;
+use std::ops::ControlFlow;
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+
+use rustix::fs::FileType;
 
 use crate::cancel::CancelToken;
 pub use crate::cancel::Cancelled;
 use crate::digest::{Algorithm, Digest};
 use crate::exec::ordered::Ordered;
 use crate::exec::{thread_count, Claims};
+use crate::fs::root::OpenError;
+use crate::fs::walk::{walk, Found};
+use crate::fs::Root;
 use crate::manifest::{Entry, Style};
-use crate::source::{hash_file_on, threads_per_file, HashFileError, Meter};
+use crate::source::{hash_file_on, threads_per_file, HashFileError, Meter, ReadError, Reader};
 
 /// The digests of `paths`, in their order, hashed by at most `threads`
 /// threads (0: one per CPU): the calling thread and helpers that are done
@@ -57,7 +63,7 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
     algorithm: Algorithm,
     threads: usize,
 ) -> Vec<Result<Digest, HashFileError>> {
-    hash_each(paths, algorithm, threads, None).expect("only a cancel token stops hashing")
+    hash_paths(paths, algorithm, threads, None).expect("only a cancel token stops hashing")
 }
 
 /// [`hash_files`], stopped by `cancel` from any thread: once it is cancelled
@@ -86,34 +92,76 @@ pub fn hash_files_cancellable<P: AsRef<Path> + Sync>(
     threads: usize,
     cancel: &CancelToken,
 ) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
-    hash_each(paths, algorithm, threads, Some(cancel.flag()))
+    hash_paths(paths, algorithm, threads, Some(cancel.flag()))
 }
 
 /// The work of [`hash_files`]; `Err` only when `cancel` was set.
-fn hash_each<P: AsRef<Path> + Sync>(
+fn hash_paths<P: AsRef<Path> + Sync>(
     paths: &[P],
     algorithm: Algorithm,
     threads: usize,
     cancel: Option<&AtomicBool>,
 ) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
+    hash_each(paths.len(), threads, cancel, |index, per_file, meter| {
+        hash_file_on(algorithm, paths[index].as_ref(), per_file, meter)
+    })
+}
+
+/// The digests of the regular files `names` beneath `root`, each hashed from
+/// a descriptor opened beneath it (never by a path that could have been
+/// swapped for a link since the walk); `Err` only when `cancel` was set.
+fn hash_names(
+    root: &Root,
+    names: &[Vec<u8>],
+    algorithm: Algorithm,
+    threads: usize,
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
+    hash_each(names.len(), threads, cancel, |index, per_file, meter| {
+        let mut open = root.open_file(&names[index]).map_err(open_error)?;
+        let mut reader = Reader::new(algorithm).threads_per_file(per_file);
+        reader.hash_metered(&mut open, meter).map_err(|e| match e {
+            ReadError::Io(e) => HashFileError::Io(e),
+            ReadError::Changed => HashFileError::Changed,
+        })
+    })
+}
+
+/// Why a listed file could not be opened, as [`hash_file`](crate::hash_file) says it.
+fn open_error(error: OpenError) -> HashFileError {
+    match error {
+        OpenError::Missing => HashFileError::Io(rustix::io::Errno::NOENT.into()),
+        OpenError::NotRegular(kind) => HashFileError::NotRegular(kind),
+        OpenError::Io(e) => HashFileError::Io(e),
+        OpenError::OutsideRoot => HashFileError::Io(rustix::io::Errno::XDEV.into()),
+    }
+}
+
+/// `count` digests, `hash(index, threads_per_file, meter)` each, on at most
+/// `threads` threads; `Err` only when `cancel` was set.
+fn hash_each(
+    count: usize,
+    threads: usize,
+    cancel: Option<&AtomicBool>,
+    hash: impl Fn(usize, usize, Meter) -> Result<Digest, HashFileError> + Sync,
+) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
     let cancelled = || cancel.is_some_and(|flag| flag.load(Ordering::Relaxed));
     let meter = cancel.map_or(Meter::NONE, |flag| Meter::new(None, flag));
-    // As many results as the caller has paths: no larger than its own list.
-    let slots = Ordered::new(paths.len()).expect("one result per path the caller holds");
+    // As many results as the caller has items: no larger than its own list.
+    let slots = Ordered::new(count).expect("one result per item the caller holds");
     let threads = thread_count(threads);
-    let workers = threads.min(paths.len()).max(1);
+    let workers = threads.min(count).max(1);
     // Threads no worker uses (fewer files than threads) may share a file.
     let per_file = threads_per_file(threads, workers);
-    let claims = Claims::new(paths.len());
+    let claims = Claims::new(count);
     let work = || {
         while let Some(claimed) = claims.claim(|_| 1) {
             if cancelled() {
                 return;
             }
             let index = claimed.start;
-            let digest = hash_file_on(algorithm, paths[index].as_ref(), per_file, meter);
             // Each index is claimed once, so the slot is still empty.
-            slots.set(index, digest);
+            slots.set(index, hash(index, per_file, meter));
         }
     };
     crate::exec::run_on(workers, &work);
@@ -214,6 +262,7 @@ impl From<Cancelled> for CreateError {
 }
 
 /// The work of [`list_dir`]; `Cancelled` only when `cancel` was set.
+/// `skip` is left out by identity (device and inode), not by name.
 fn list(
     dir: &Path,
     algorithm: Algorithm,
@@ -221,33 +270,69 @@ fn list(
     skip: Option<&Path>,
     cancel: Option<&AtomicBool>,
 ) -> Result<Vec<Listed>, CreateError> {
-    let skip = skip.and_then(|skip| std::fs::canonicalize(skip).ok());
+    let root = Root::open(dir, true).map_err(|e| with_path(e, dir))?;
+    let skip = skip
+        .and_then(|skip| std::fs::metadata(skip).ok())
+        .map(|meta| (meta.dev(), meta.ino()));
     let mut names = Vec::new();
-    let mut walk = Walk {
-        root: dir,
-        cancel,
-        found: &mut names,
-    };
-    walk.regular_files(&mut Vec::new())?;
-    names.sort_unstable();
-    if let Some(skip) = &skip {
-        names.retain(|name| {
-            std::fs::canonicalize(dir.join(OsStr::from_bytes(name)))
-                .ok()
-                .as_ref()
-                != Some(skip)
-        });
+    let mut failure = None;
+    walk(&root, &mut |found| {
+        if cancel.is_some_and(|flag| flag.load(Ordering::Relaxed)) {
+            failure = Some(CreateError::Cancelled);
+            return ControlFlow::Break(());
+        }
+        match found {
+            Found::Entry {
+                name,
+                kind: FileType::RegularFile,
+                id,
+            } if Some(id) != skip => names.push(name.to_vec()),
+            Found::Entry { .. } => {}
+            Found::Unreadable { name, error } => {
+                let path = match name {
+                    b"." => dir.to_path_buf(),
+                    name => dir.join(std::ffi::OsStr::from_bytes(name)),
+                };
+                failure = Some(CreateError::List(with_path(error, &path)));
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    if let Some(failure) = failure {
+        return Err(failure);
     }
-    let paths: Vec<PathBuf> = names
-        .iter()
-        .map(|name| dir.join(OsStr::from_bytes(name)))
-        .collect();
-    let digests = hash_each(&paths, algorithm, threads, cancel)?;
+    names.sort_unstable();
+    let digests = hash_names(&root, &names, algorithm, threads, cancel)?;
     Ok(names
         .into_iter()
         .zip(digests)
         .map(|(name, digest)| Listed { name, digest })
         .collect())
+}
+
+/// Writes the manifest `text` to `path` as `checksig create` does: into a
+/// temporary file created beneath the directory of `path` (never one that
+/// existed, never through a link), then renamed over `path`, so that an
+/// interrupted run leaves no truncated manifest and a link planted at
+/// either name is replaced, not written through. An output the user named
+/// (`user_named`) that is not a regular file (a FIFO, a device, or a name
+/// under `/dev` or `/proc` such as `/dev/stdout`) is written through
+/// instead, appending, as a shell redirection would.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("sha1sum.txt");
+/// checksig::create::write_manifest(&path, b"manifest\n", false)?;
+/// assert_eq!(std::fs::read(&path)?, b"manifest\n");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_manifest(path: &Path, text: &[u8], user_named: bool) -> io::Result<()> {
+    if user_named && crate::fs::output::writes_through(path) {
+        crate::fs::output::write_through(path, text)
+    } else {
+        crate::fs::output::replace(path, text)
+    }
 }
 
 /// A directory [`list_dir`] could not list.
@@ -258,47 +343,6 @@ pub struct ListError {
     pub path: PathBuf,
     /// Why (with the OS error number).
     pub source: io::Error,
-}
-
-/// A walk collecting the names of regular files under `root`.
-struct Walk<'a> {
-    root: &'a Path,
-    /// Set: stop walking, with [`CreateError::Cancelled`].
-    cancel: Option<&'a AtomicBool>,
-    found: &'a mut Vec<Vec<u8>>,
-}
-
-impl Walk<'_> {
-    /// Adds the regular files under `root/prefix` (the root for an empty
-    /// prefix), named relative to the root.
-    fn regular_files(&mut self, prefix: &mut Vec<u8>) -> Result<(), CreateError> {
-        let dir = if prefix.is_empty() {
-            self.root.to_path_buf()
-        } else {
-            self.root.join(OsStr::from_bytes(prefix))
-        };
-        let entries = std::fs::read_dir(&dir).map_err(|e| with_path(e, &dir))?;
-        for entry in entries {
-            if self.cancel.is_some_and(|flag| flag.load(Ordering::Relaxed)) {
-                return Err(CreateError::Cancelled);
-            }
-            let entry = entry.map_err(|e| with_path(e, &dir))?;
-            let length = prefix.len();
-            if !prefix.is_empty() {
-                prefix.push(b'/');
-            }
-            prefix.extend_from_slice(entry.file_name().as_bytes());
-            // `file_type` does not follow symbolic links.
-            let kind = entry.file_type().map_err(|e| with_path(e, &entry.path()))?;
-            if kind.is_dir() {
-                self.regular_files(prefix)?;
-            } else if kind.is_file() {
-                self.found.push(prefix.clone());
-            }
-            prefix.truncate(length);
-        }
-        Ok(())
-    }
 }
 
 fn with_path(source: io::Error, path: &Path) -> ListError {

@@ -1,6 +1,7 @@
 //! Verifying the files a manifest lists: the library's main entry points.
 
 use std::num::NonZeroUsize;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use crate::digest::{Algorithm, Digest};
 use crate::error::Error;
 use crate::exec::ordered::Ordered;
 use crate::exec::{shrinking_batch, thread_count, Claims};
+use crate::fs::limit::is_out_of_descriptors;
 use crate::hasher::hashes_pairs_faster;
 use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
@@ -264,7 +266,7 @@ impl Verifier {
     pub fn verify_dir(&self, root: impl AsRef<Path>) -> Result<Report, Error> {
         let root = root.as_ref();
         let manifest_path = root.join(&self.manifest);
-        let bytes = read_manifest(&manifest_path)?;
+        let bytes = self.read_manifest(root)?;
         if bytes.len() >= PRESTART_MIN {
             crate::exec::pool::prestart(self.thread_count() - 1);
         }
@@ -331,11 +333,7 @@ impl Verifier {
             },
         );
         if self.report_unlisted {
-            report.extend(crate::unlisted::unlisted(
-                root_path,
-                manifest,
-                &self.manifest,
-            ));
+            report.extend(crate::unlisted::unlisted(&root, manifest, &self.manifest));
         }
         Ok(report)
     }
@@ -348,6 +346,31 @@ impl Verifier {
         })
     }
 
+    /// Reads the manifest, which must be a regular file: a FIFO would block
+    /// and `/dev/zero` would never end, so both are refused before any read.
+    /// A relative name is opened beneath the root, confined as every entry
+    /// is: a manifest that is a link out of the root is refused unread.
+    fn read_manifest(&self, root_path: &Path) -> Result<Vec<u8>, Error> {
+        let path = root_path.join(&self.manifest);
+        let failed = |source| Error::ReadManifest {
+            path: path.clone(),
+            source,
+        };
+        let open = if self.manifest.is_absolute() {
+            open_regular(&self.manifest)
+        } else {
+            let root = Root::open(root_path, !self.allow_outside_root).map_err(failed)?;
+            root.open_file(self.manifest.as_os_str().as_bytes())
+        };
+        let open = open.map_err(|e| match e {
+            OpenError::OutsideRoot => {
+                failed(std::io::Error::other("outside the directory, not opened"))
+            }
+            e => failed(e.into()),
+        })?;
+        crate::manifest::read_capped(open.file, Some(open.len)).map_err(failed)
+    }
+
     fn thread_count(&self) -> usize {
         thread_count(self.threads.map_or(0, NonZeroUsize::get))
     }
@@ -356,21 +379,6 @@ impl Verifier {
 /// From this size of manifest (some 1,300 lines), the helper threads are
 /// started before it is parsed ([`crate::exec::pool::prestart`]).
 const PRESTART_MIN: usize = 64 * 1024;
-
-/// Reads a manifest, which must be a regular file: a FIFO would block and
-/// `/dev/zero` would never end, so both are refused before any read. At most
-/// [`crate::manifest::MAX_MANIFEST_LEN`] bytes are read
-/// ([`crate::manifest::read_capped`]).
-fn read_manifest(path: &Path) -> Result<Vec<u8>, Error> {
-    let read = || -> std::io::Result<Vec<u8>> {
-        let open = open_regular(path)?;
-        crate::manifest::read_capped(open.file, Some(open.len))
-    };
-    read().map_err(|source| Error::ReadManifest {
-        path: path.to_path_buf(),
-        source,
-    })
-}
 
 /// `error`, naming the manifest at `path` when it is the manifest that did
 /// not fit in memory ([`Error::OutOfMemory`] becomes [`Error::ReadManifest`]).
@@ -391,6 +399,16 @@ fn status_of(entry: &Entry, outcome: Result<Digest, ReadError>) -> Status {
         Ok(actual) => Status::Mismatch { actual },
         Err(ReadError::Changed) => Status::Changed,
         Err(ReadError::Io(e)) => Status::Unreadable(e),
+    }
+}
+
+/// The status of an entry that could not be opened.
+fn open_status(error: OpenError) -> Status {
+    match error {
+        OpenError::Missing => Status::Missing,
+        OpenError::OutsideRoot => Status::OutsideRoot,
+        OpenError::NotRegular(kind) => Status::NotRegular(kind),
+        OpenError::Io(e) => Status::Unreadable(e),
     }
 }
 
@@ -497,11 +515,19 @@ impl<'a> Checker<'a> {
             Ok(open) => open,
             Err(status) => return [status, self.check(second, partner, meter)],
         };
-        let mut open_second = match self.open(second) {
+        // Holding the first file, the second is not waited for: out of
+        // descriptors, the first is checked and closed before the second
+        // waits for a descriptor, so that no two workers wait on each other.
+        let mut open_second = match self.root.try_open_file(&second.name) {
             Ok(open) => open,
-            Err(status) => {
+            Err(e) if is_out_of_descriptors(&e) => {
                 let first_status = self.check_open(first, &mut open_first, reader, meter);
-                return [first_status, status];
+                drop(open_first);
+                return [first_status, self.check(second, partner, meter)];
+            }
+            Err(e) => {
+                let first_status = self.check_open(first, &mut open_first, reader, meter);
+                return [first_status, open_status(e)];
             }
         };
         let paired = Reader::verify_pair(
@@ -521,13 +547,10 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Opens `entry` beneath the root, waiting for a descriptor if none is
+    /// left (the caller holds no other file).
     fn open(&self, entry: &Entry) -> Result<OpenFile, Status> {
-        self.root.open_file(&entry.name).map_err(|e| match e {
-            OpenError::Missing => Status::Missing,
-            OpenError::OutsideRoot => Status::OutsideRoot,
-            OpenError::NotRegular(kind) => Status::NotRegular(kind),
-            OpenError::Io(e) => Status::Unreadable(e),
-        })
+        self.root.open_file(&entry.name).map_err(open_status)
     }
 
     fn check_open(
@@ -635,8 +658,8 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Each entry's size (0 if it cannot be stat'ed), looked up by all the
-    /// workers at once. A stat does not open, so confinement is unaffected.
+    /// Each entry's size (0 if it cannot be stat'ed, or is not beneath the
+    /// root), looked up by all the workers at once.
     fn sizes(&self) -> Vec<u64> {
         let sizes: Vec<AtomicU64> = std::iter::repeat_with(AtomicU64::default)
             .take(self.items.len())

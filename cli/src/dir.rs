@@ -57,14 +57,15 @@ pub const KNOWN_MANIFEST_NAMES: [&str; 11] = [
 ];
 
 /// The manifest to read in `root`: `--manifest`, else the first known name
-/// that exists, else `sha1sum.txt` (whose absence is then reported).
+/// that exists (a link counts, unfollowed: the library refuses it if it
+/// leads out), else `sha1sum.txt` (whose absence is then reported).
 fn manifest_name(root: &Path, given: Option<&OsStr>) -> std::path::PathBuf {
     if let Some(given) = given {
         return given.into();
     }
     KNOWN_MANIFEST_NAMES
         .iter()
-        .find(|name| root.join(name).exists())
+        .find(|name| root.join(name).symlink_metadata().is_ok())
         .unwrap_or(&DEFAULT_MANIFEST_NAME)
         .into()
 }

@@ -147,7 +147,7 @@ pub fn create(args: &CreateArgs, out: &mut Output) -> u8 {
             out.out(&text);
             0
         }
-        Some(path) => match write_replacing(&path, &text) {
+        Some(path) => match create::write_manifest(&path, &text, args.output.is_some()) {
             Ok(()) => 0,
             Err(error) => {
                 let mut message = quotef(path.as_os_str().as_bytes(), charset);
@@ -158,21 +158,6 @@ pub fn create(args: &CreateArgs, out: &mut Output) -> u8 {
             }
         },
     }
-}
-
-/// Writes `path` through a temporary file renamed over it, so an interrupted
-/// run never leaves a truncated manifest behind.
-fn write_replacing(path: &Path, text: &[u8]) -> io::Result<()> {
-    let name = path.file_name().unwrap_or(OsStr::new("manifest"));
-    let mut temporary = OsString::from(".");
-    temporary.push(name);
-    temporary.push(format!(".{}.tmp", std::process::id()));
-    let temporary = path.with_file_name(temporary);
-    let written = std::fs::write(&temporary, text).and_then(|()| std::fs::rename(&temporary, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    written
 }
 
 /// One line as `sha1sum` prints it for `name` (escaped when GNU escapes).

@@ -1,29 +1,20 @@
-//! Opening manifest entries below a root directory, confined to it.
+//! The root directory handle, and what opening a name beneath it gives:
+//! a regular file with its identity, or why not.
 //!
-//! Confinement is the kernel's: `openat2(2)` with `RESOLVE_BENEATH` refuses,
-//! during path resolution itself, an absolute name, a `..` that climbs above
-//! the root and a symbolic link that points out of it, so no check-then-open
-//! race exists. Kernels older than 5.6 (or sandboxes that filter `openat2`)
-//! fall back to resolving the path with `realpath` and checking the prefix,
-//! which is correct unless the tree is changed while it is verified.
-//!
-//! A name of one component that is not a symbolic link (most names, in a
-//! flat download directory) cannot leave the root, so it is opened with
-//! plain `openat` and `O_NOFOLLOW`: confined as well, and cheaper. A symbolic
-//! link fails there with `ELOOP` and is resolved by the general path.
-//!
-//! Every file is opened with `O_NONBLOCK`, so that opening a FIFO never waits
-//! for a writer; the entry is then refused after `fstat` unless it is a
-//! regular file.
+//! Confinement is [`super::beneath`]'s. Every file is opened with
+//! `O_NONBLOCK`, so that opening a FIFO never waits for a writer; the entry
+//! is then refused after `fstat` unless it is a regular file.
 
 use std::ffi::OsStr;
 use std::fs::File;
 use std::io;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::Arc;
 
-use rustix::fs::{AtFlags, FileType, Mode, OFlags, ResolveFlags, Stat};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags, Stat};
 use rustix::io::Errno;
 
 /// The kind of a file that is not a regular file.
@@ -111,6 +102,15 @@ pub(crate) struct OpenFile {
     /// From the `fstat` that checked the type, so that readers comparing the
     /// file before and after hashing need not ask again.
     pub identity: Identity,
+    /// Counts the file among its root's open files until it is dropped.
+    _held: Option<super::limit::Held>,
+}
+
+impl OpenFile {
+    fn held_by(mut self, count: &Arc<AtomicUsize>) -> OpenFile {
+        self._held = Some(super::limit::Held::new(count));
+        self
+    }
 }
 
 /// What identifies a file's contents cheaply: any write or truncation
@@ -170,6 +170,7 @@ fn regular(file: File) -> Result<OpenFile, OpenError> {
             file,
             len: stat.st_size as u64,
             identity: Identity::from_stat(&stat),
+            _held: None,
         }),
         other => Err(OpenError::NotRegular(FileKind::of(other))),
     }
@@ -185,21 +186,18 @@ const READ_FLAGS: OFlags = OFlags::RDONLY
 /// Opens a name only to `fstat` it; works on sockets, which cannot be opened.
 const PATH_FLAGS: OFlags = OFlags::PATH.union(OFlags::CLOEXEC);
 
-/// A directory that manifest names are resolved against.
+/// A directory handle that every name beneath it is opened through: entries
+/// to hash, the manifest, directories to walk ([`super::walk`]) and the
+/// output of `create` ([`super::output`]).
 #[derive(Debug)]
 pub(crate) struct Root {
     dir: File,
-    path: PathBuf,
     confined: bool,
+    /// Set once `openat2` is refused, for this root's later names.
+    openat2_refused: AtomicBool,
+    /// Files opened by [`Root::open_file`] and not yet closed.
+    held: Arc<AtomicUsize>,
 }
-
-/// Set once `openat2` turns out to be unavailable, so the fallback is not
-/// preceded by a failing system call for every file.
-static OPENAT2_MISSING: AtomicBool = AtomicBool::new(false);
-
-/// How many times `openat2` is retried when a rename elsewhere on the system
-/// raced a `..` step (`EAGAIN`).
-const OPENAT2_RETRIES: u32 = 64;
 
 impl Root {
     /// Opens `path` as the root. With `confined`, names may not leave it.
@@ -211,15 +209,28 @@ impl Root {
         )?;
         Ok(Root {
             dir: File::from(fd),
-            path: path.to_path_buf(),
             confined,
+            openat2_refused: AtomicBool::new(false),
+            held: Arc::default(),
         })
     }
 
-    /// Opens the regular file `name` (raw bytes, relative to the root).
+    /// The handle itself, for the walker and the writer.
+    pub(super) fn fd(&self) -> BorrowedFd<'_> {
+        self.dir.as_fd()
+    }
+
+    /// Opens the regular file `name` (raw bytes, relative to the root) for a
+    /// caller that holds no other file of this root: when the process is out
+    /// of descriptors it waits for one ([`super::limit`]) rather than fail.
     pub fn open_file(&self, name: &[u8]) -> Result<OpenFile, OpenError> {
-        let name = OsStr::from_bytes(name);
-        match self.open_any(name, READ_FLAGS) {
+        super::limit::waiting(&self.held, || self.try_open_file(name))
+    }
+
+    /// [`Root::open_file`] once, failing at once when out of descriptors
+    /// (for a caller that holds a file, and must close it before waiting).
+    pub fn try_open_file(&self, name: &[u8]) -> Result<OpenFile, OpenError> {
+        let opened = match self.open_any(name, READ_FLAGS) {
             Ok(file) => regular(file),
             // A socket (or a device without a driver) cannot be opened to be
             // read; opened as a path only, it still tells what it is.
@@ -228,76 +239,66 @@ impl Root {
                 Err(not_openable(as_path))
             }
             Err(e) => Err(e),
-        }
+        };
+        opened.map(|open| open.held_by(&self.held))
     }
 
-    /// The size of `name` if a `stat` finds a regular file; only an estimate
-    /// for progress, since nothing is opened or confined here.
+    /// The size of `name` if it is a regular file beneath the root; only an
+    /// estimate, for progress and scheduling. A name of one component is
+    /// `stat`ed without following a link; any other is opened as a path
+    /// only, confined as every open is, so nothing outside is counted.
     pub fn file_len_hint(&self, name: &[u8]) -> Option<u64> {
-        let stat = rustix::fs::statat(&self.dir, OsStr::from_bytes(name), AtFlags::empty()).ok()?;
+        let stat = if is_one_component(OsStr::from_bytes(name)) {
+            let stat = rustix::fs::statat(
+                &self.dir,
+                OsStr::from_bytes(name),
+                AtFlags::SYMLINK_NOFOLLOW,
+            )
+            .ok()?;
+            if FileType::from_raw_mode(stat.st_mode) == FileType::Symlink {
+                rustix::fs::fstat(self.open_any(name, PATH_FLAGS).ok()?).ok()?
+            } else {
+                stat
+            }
+        } else {
+            rustix::fs::fstat(self.open_any(name, PATH_FLAGS).ok()?).ok()?
+        };
         (FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile)
             .then_some(stat.st_size as u64)
     }
 
-    fn open_any(&self, name: &OsStr, flags: OFlags) -> Result<File, OpenError> {
+    fn open_any(&self, name: &[u8], flags: OFlags) -> Result<File, OpenError> {
+        let os_name = OsStr::from_bytes(name);
         if !self.confined {
-            return rustix::fs::openat(&self.dir, name, flags, Mode::empty())
+            return rustix::fs::openat(&self.dir, os_name, flags, Mode::empty())
                 .map(File::from)
                 .map_err(open_error);
         }
-        // See the module's documentation; `openat2` costs 0.3-0.5 µs more per
-        // file here, a tenth of a tiny file's system time (BENCHMARKS.md).
-        // Not for `O_PATH`, which would open a symbolic link itself.
-        if is_one_component(name) && !flags.contains(OFlags::PATH) {
-            match rustix::fs::openat(&self.dir, name, flags | OFlags::NOFOLLOW, Mode::empty()) {
+        // A name of one component that is not a symbolic link (most names,
+        // in a flat download directory) cannot leave the root: plain
+        // `openat` with `O_NOFOLLOW` is confined as well, and cheaper than
+        // `openat2` by 0.3-0.5 µs a file (BENCHMARKS.md). A link fails with
+        // `ELOOP` and takes the general path. Not for `O_PATH`, which would
+        // open a link itself.
+        if is_one_component(os_name) && !flags.contains(OFlags::PATH) {
+            match rustix::fs::openat(&self.dir, os_name, flags | OFlags::NOFOLLOW, Mode::empty()) {
                 Ok(fd) => return Ok(File::from(fd)),
                 Err(Errno::LOOP) => {}
                 Err(errno) => return Err(open_error(errno)),
             }
         }
-        if !OPENAT2_MISSING.load(Ordering::Relaxed) {
-            let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS;
-            let mut attempts = 0;
-            loop {
-                match rustix::fs::openat2(&self.dir, name, flags, Mode::empty(), resolve) {
-                    Ok(fd) => return Ok(File::from(fd)),
-                    Err(Errno::XDEV) => return Err(OpenError::OutsideRoot),
-                    // A rename or mount anywhere on the system during a `..`
-                    // step: the kernel cannot vouch for the walk and asks the
-                    // caller to try again (openat2(2)). Bounded, and failing
-                    // closed, so that constant renames cannot make us spin.
-                    Err(Errno::AGAIN) if attempts < OPENAT2_RETRIES => {
-                        attempts += 1;
-                        std::thread::yield_now();
-                    }
-                    Err(Errno::NOSYS | Errno::PERM) => {
-                        OPENAT2_MISSING.store(true, Ordering::Relaxed);
-                        break;
-                    }
-                    Err(errno) => return Err(open_error(errno)),
-                }
-            }
+        match super::beneath::open_beneath(self.fd(), name, flags, &self.openat2_refused) {
+            Ok(fd) => Ok(File::from(fd)),
+            Err(Errno::XDEV) => Err(OpenError::OutsideRoot),
+            Err(errno) => Err(open_error(errno)),
         }
-        self.open_beneath_by_path(Path::new(name), flags)
     }
 
-    /// The fallback when `openat2` is missing: resolve, check, then open.
-    fn open_beneath_by_path(&self, name: &Path, flags: OFlags) -> Result<File, OpenError> {
-        if leaves_lexically(name) {
-            return Err(OpenError::OutsideRoot);
-        }
-        let root = self.path.canonicalize().map_err(OpenError::Io)?;
-        let resolved = match root.join(name).canonicalize() {
-            Ok(resolved) => resolved,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(OpenError::Missing),
-            Err(e) => return Err(OpenError::Io(e)),
-        };
-        if !resolved.starts_with(&root) {
-            return Err(OpenError::OutsideRoot);
-        }
-        rustix::fs::open(&resolved, flags, Mode::empty())
-            .map(File::from)
-            .map_err(open_error)
+    /// Makes every later open take the walk that `openat2`'s refusal takes.
+    #[cfg(test)]
+    pub(crate) fn refuse_openat2(&self) {
+        self.openat2_refused
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -306,21 +307,6 @@ impl Root {
 fn is_one_component(name: &OsStr) -> bool {
     let bytes = name.as_bytes();
     !bytes.is_empty() && !bytes.contains(&b'/') && bytes != b"." && bytes != b".."
-}
-
-/// Whether `name` is absolute or climbs above its start with `..`.
-fn leaves_lexically(name: &Path) -> bool {
-    let mut depth = 0usize;
-    for component in name.components() {
-        match component {
-            Component::Normal(_) => depth += 1,
-            Component::CurDir => {}
-            Component::ParentDir if depth == 0 => return true,
-            Component::ParentDir => depth -= 1,
-            Component::RootDir | Component::Prefix(_) => return true,
-        }
-    }
-    false
 }
 
 fn open_error(errno: Errno) -> OpenError {
@@ -345,12 +331,39 @@ mod tests {
         }
     }
 
+    /// With `openat2` refused, a root opens through the walk: the same
+    /// verdicts, and links out are still refused.
     #[test]
-    fn lexical_escape_check() {
-        assert!(leaves_lexically(Path::new("/etc/passwd")));
-        assert!(leaves_lexically(Path::new("../x")));
-        assert!(leaves_lexically(Path::new("a/../../x")));
-        assert!(!leaves_lexically(Path::new("a/../x")));
-        assert!(!leaves_lexically(Path::new("./a/b")));
+    fn a_root_without_openat2_keeps_its_verdicts() {
+        let top = tempfile::tempdir().unwrap();
+        let root_path = top.path().join("root");
+        std::fs::create_dir_all(root_path.join("sub")).unwrap();
+        std::fs::write(root_path.join("sub/f"), "f").unwrap();
+        std::fs::write(top.path().join("secret"), "secret").unwrap();
+        std::os::unix::fs::symlink("sub/f", root_path.join("in")).unwrap();
+        std::os::unix::fs::symlink("../secret", root_path.join("out")).unwrap();
+        let root = Root::open(&root_path, true).unwrap();
+        root.refuse_openat2();
+        assert_eq!(root.open_file(b"in").unwrap().len, 1);
+        assert_eq!(root.open_file(b"sub/../sub/f").unwrap().len, 1);
+        assert!(matches!(
+            root.open_file(b"out"),
+            Err(OpenError::OutsideRoot)
+        ));
+        assert!(matches!(
+            root.open_file(b"../secret"),
+            Err(OpenError::OutsideRoot)
+        ));
+        assert!(matches!(
+            root.open_file(b"sub/none"),
+            Err(OpenError::Missing)
+        ));
+        assert!(matches!(
+            root.open_file(b"sub"),
+            Err(OpenError::NotRegular(FileKind::Directory))
+        ));
+        assert_eq!(root.file_len_hint(b"in"), Some(1));
+        assert_eq!(root.file_len_hint(b"out"), None);
+        assert_eq!(root.file_len_hint(b"../secret"), None);
     }
 }
