@@ -519,7 +519,11 @@ void checksig_options_free(struct checksig_options *options);
 bool checksig_options_set_threads(struct checksig_options *options, size_t threads);
 
 // The manifest's path (any bytes but NUL), relative to the root unless
-// absolute; the default is `sha1sum.txt`. The string is copied. Returns
+// absolute. The string is copied. By default the first of `sha1sum.txt`,
+// `SHA256SUMS`, `sha256sum.txt`, `SHA512SUMS`, `sha512sum.txt`, `MD5SUMS`,
+// `md5sum.txt`, `B3SUMS`, `b3sums`, `b3sum.txt` and `SHA1SUMS` that the
+// root holds is read (`sha1sum.txt` if none: its absence is reported);
+// the article's `verify()` always reads `sha1sum.txt`. Returns
 // false when `options` or `manifest` is NULL.
 //
 // A hash-only sidecar works too: a manifest named `FILE.sha256` (or `.sha1`,

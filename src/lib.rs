@@ -63,4 +63,4 @@ pub use report::{EntryReport, Report, Status, StatusKind};
 // Kept as a name for the engine's modules, which use `crate::root`.
 use fs::root;
 pub use source::{hash_file, HashFileError};
-pub use verify::{verify_dir, Progress, ProgressFn, Verifier};
+pub use verify::{find_manifest, verify_dir, Progress, ProgressFn, Verifier};

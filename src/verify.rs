@@ -24,8 +24,9 @@ mod chunked;
 /// How often, at most, the progress callback runs.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
 
-/// Verifies `root/sha1sum.txt` with the default options: every file must be
-/// present, match, and stay inside `root`; malformed lines are failures.
+/// Verifies the manifest of `root` ([`find_manifest`]: `sha1sum.txt`, else
+/// `SHA256SUMS`...) with the default options: every file must be present,
+/// match, and stay inside `root`; malformed lines are failures.
 ///
 /// ```no_run
 /// let report = checksig::verify_dir("/tmp/logs")?;
@@ -36,6 +37,30 @@ const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
 /// ```
 pub fn verify_dir(root: impl AsRef<Path>) -> Result<Report, Error> {
     Verifier::new().verify_dir(root)
+}
+
+/// The manifest [`Verifier::verify_dir`] reads in `root` when none is
+/// named: the first of [`MANIFEST_NAMES`](crate::algorithm::MANIFEST_NAMES)
+/// (`sha1sum.txt`, `SHA256SUMS`, `sha256sum.txt`, `SHA512SUMS`, ...) that
+/// `root` holds, looked up beneath it without following a link (one that
+/// leads out is then refused when read); else `sha1sum.txt`, whose absence
+/// the verification reports.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// assert_eq!(checksig::find_manifest(dir.path()), std::path::Path::new("sha1sum.txt"));
+/// std::fs::write(dir.path().join("MD5SUMS"), "")?;
+/// std::fs::write(dir.path().join("SHA512SUMS"), "")?;
+/// assert_eq!(checksig::find_manifest(dir.path()), std::path::Path::new("SHA512SUMS"));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn find_manifest(root: impl AsRef<Path>) -> PathBuf {
+    let found = Root::open(root.as_ref(), true).ok().and_then(|root| {
+        crate::algorithm::MANIFEST_NAMES
+            .into_iter()
+            .find(|name| root.has_entry(name.as_bytes()))
+    });
+    PathBuf::from(found.unwrap_or(DEFAULT_MANIFEST_NAME))
 }
 
 /// Figures passed to a progress callback.
@@ -75,6 +100,9 @@ pub struct Verifier {
     report_unlisted: bool,
     threads: Option<NonZeroUsize>,
     manifest: PathBuf,
+    /// Whether [`Verifier::manifest`] named it; if not, `verify_dir` looks
+    /// for one ([`find_manifest`]).
+    manifest_given: bool,
     ignore_missing: bool,
     strict: bool,
     allow_outside_root: bool,
@@ -91,7 +119,8 @@ impl Default for Verifier {
 }
 
 impl Verifier {
-    /// The defaults: as many threads as CPUs, `sha1sum.txt`, every file
+    /// The defaults: as many threads as CPUs, the manifest found by
+    /// [`find_manifest`] (`sha1sum.txt` first), every file
     /// required, malformed lines fail, names confined to the root.
     pub fn new() -> Verifier {
         Verifier {
@@ -100,6 +129,7 @@ impl Verifier {
             report_unlisted: false,
             threads: None,
             manifest: PathBuf::from(DEFAULT_MANIFEST_NAME),
+            manifest_given: false,
             ignore_missing: false,
             strict: true,
             allow_outside_root: false,
@@ -136,6 +166,7 @@ impl Verifier {
     /// ```
     pub fn manifest(mut self, path: impl Into<PathBuf>) -> Verifier {
         self.manifest = path.into();
+        self.manifest_given = true;
         self
     }
 
@@ -262,9 +293,26 @@ impl Verifier {
         self
     }
 
-    /// Reads and parses the manifest under `root`, then verifies it.
+    /// Reads and parses the manifest under `root`, then verifies it. Unless
+    /// [`Verifier::manifest`] names one, the manifest is the first of
+    /// [`MANIFEST_NAMES`](crate::algorithm::MANIFEST_NAMES) that `root`
+    /// holds ([`find_manifest`]): `sha1sum.txt`, then `SHA256SUMS`...
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// std::fs::write(dir.path().join("a"), "abc")?;
+    /// std::fs::write(
+    ///     dir.path().join("SHA256SUMS"),
+    ///     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a\n",
+    /// )?;
+    /// assert!(checksig::Verifier::new().verify_dir(dir.path())?.is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn verify_dir(&self, root: impl AsRef<Path>) -> Result<Report, Error> {
         let root = root.as_ref();
+        if !self.manifest_given {
+            return self.clone().manifest(find_manifest(root)).verify_dir(root);
+        }
         let manifest_path = root.join(&self.manifest);
         let bytes = self.read_manifest(root)?;
         if bytes.len() >= PRESTART_MIN {

@@ -50,7 +50,8 @@ pub type checksig_progress_fn = Option<
 /// verifications is fine.
 pub struct checksig_options {
     threads: usize,
-    manifest: PathBuf,
+    /// `None`: the library finds it (`checksig::find_manifest`).
+    manifest: Option<PathBuf>,
     ignore_missing: bool,
     strict: bool,
     allow_outside_root: bool,
@@ -89,7 +90,7 @@ impl Default for checksig_options {
     fn default() -> checksig_options {
         checksig_options {
             threads: 0,
-            manifest: PathBuf::from(checksig::manifest::DEFAULT_MANIFEST_NAME),
+            manifest: None,
             ignore_missing: false,
             strict: true,
             allow_outside_root: false,
@@ -104,9 +105,12 @@ impl Default for checksig_options {
 }
 
 impl checksig_options {
-    /// The manifest's path as given (relative to the root unless absolute).
-    pub(crate) fn manifest(&self) -> &Path {
-        &self.manifest
+    /// The manifest's path as given (relative to the root unless
+    /// absolute), or the one the library finds in `root`.
+    pub(crate) fn manifest_in(&self, root: &Path) -> PathBuf {
+        self.manifest
+            .clone()
+            .unwrap_or_else(|| checksig::find_manifest(root))
     }
 
     /// The algorithm `checksig_options_set_algorithm` forced, if any.
@@ -118,7 +122,6 @@ impl checksig_options {
     pub(crate) fn verifier(&self) -> Verifier {
         let mut verifier = Verifier::new()
             .threads(self.threads)
-            .manifest(&self.manifest)
             .ignore_missing(self.ignore_missing)
             .strict(self.strict)
             .allow_outside_root(self.allow_outside_root)
@@ -183,7 +186,11 @@ pub unsafe extern "C" fn checksig_options_set_threads(
 }
 
 /// The manifest's path (any bytes but NUL), relative to the root unless
-/// absolute; the default is `sha1sum.txt`. The string is copied. Returns
+/// absolute. The string is copied. By default the first of `sha1sum.txt`,
+/// `SHA256SUMS`, `sha256sum.txt`, `SHA512SUMS`, `sha512sum.txt`, `MD5SUMS`,
+/// `md5sum.txt`, `B3SUMS`, `b3sums`, `b3sum.txt` and `SHA1SUMS` that the
+/// root holds is read (`sha1sum.txt` if none: its absence is reported);
+/// the article's `verify()` always reads `sha1sum.txt`. Returns
 /// false when `options` or `manifest` is NULL.
 ///
 /// A hash-only sidecar works too: a manifest named `FILE.sha256` (or `.sha1`,
@@ -210,7 +217,7 @@ pub unsafe extern "C" fn checksig_options_set_manifest(
     manifest: *const c_char,
 ) -> bool {
     ffi_guard!(or false; options: handle_mut, manifest: path_arg => {
-        options.manifest = manifest.to_path_buf();
+        options.manifest = Some(manifest.to_path_buf());
         true
     })
 }
@@ -391,7 +398,7 @@ mod tests {
             let options = checksig_options_new();
             assert!(!checksig_options_set_manifest(options, std::ptr::null()));
             assert!(checksig_options_set_manifest(options, c"SHA1SUMS".as_ptr()));
-            assert_eq!((*options).manifest, PathBuf::from("SHA1SUMS"));
+            assert_eq!((*options).manifest, Some(PathBuf::from("SHA1SUMS")));
             checksig_options_free(options);
             checksig_options_free(null);
         }

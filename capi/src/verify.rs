@@ -57,13 +57,15 @@ pub unsafe extern "C" fn checksig_verify(
         let defaults = checksig_options::default();
         // SAFETY: the caller promises a live options object or NULL.
         let options = unsafe { handle(options) }.unwrap_or(&defaults);
+        let manifest = options.manifest_in(root);
         let report = options
             .verifier()
+            .manifest(&manifest)
             .verify_dir(root)
             .map_err(|e| failure_of(&e))?;
         Ok(Box::new(checksig_report::new(
             root,
-            options.manifest(),
+            &manifest,
             options.algorithm(),
             &report,
         )))

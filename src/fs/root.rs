@@ -267,6 +267,20 @@ impl Root {
             .then_some(stat.st_size as u64)
     }
 
+    /// Whether the root directory holds an entry of one component `name`,
+    /// of any type, a link not followed (for finding a manifest by its
+    /// conventional name: what it is, and whether it leads out, is for the
+    /// open that reads it to say).
+    pub fn has_entry(&self, name: &[u8]) -> bool {
+        is_one_component(OsStr::from_bytes(name))
+            && rustix::fs::statat(
+                &self.dir,
+                OsStr::from_bytes(name),
+                AtFlags::SYMLINK_NOFOLLOW,
+            )
+            .is_ok()
+    }
+
     fn open_any(&self, name: &[u8], flags: OFlags) -> Result<File, OpenError> {
         let os_name = OsStr::from_bytes(name);
         if !self.confined {
