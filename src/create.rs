@@ -26,8 +26,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use crate::digest::{Algorithm, Digest};
+use crate::engine::{hash_file_on, threads_per_file, HashFileError, Meter};
 use crate::manifest::{Entry, Style};
-use crate::source::{hash_file_on, threads_per_file, HashFileError, Meter};
 use crate::verify::{thread_count, CancelToken};
 
 /// The digests of `paths`, in their order, hashed by at most `threads`
