@@ -1,5 +1,5 @@
 //! Two SHA-1 files hashed together, their rounds interleaved
-//! ([`crate::hasher::sha1_pair`]): on a CPU with SHA-NI one core then hashes
+//! ([`crate::hasher::sha1_pair()`]): on a CPU with SHA-NI one core then hashes
 //! about one and a half times as fast. Two files read whole are read, then
 //! hashed as one pair; two larger ones are read side by side in pieces. Each
 //! file gets the outcome it would get alone, checked as alone.

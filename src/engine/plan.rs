@@ -183,10 +183,18 @@ pub(crate) const LIMITS: Limits = Limits {
 
 const MIB: u64 = 1024 * 1024;
 
-/// Whether a file of `len` bytes is mapped when mapping is on (`mmap`): for
-/// the claims of verification, which hand mapped files out one at a time.
+impl Limits {
+    /// Whether a file of `len` bytes is mapped, mapping being on if `mmap`.
+    fn maps(&self, mmap: bool, len: u64) -> bool {
+        mmap && len >= self.map_min
+    }
+}
+
+/// Whether a file of `len` bytes is mapped when mapping is on (`mmap`), as
+/// [`plan`] decides: for the claims of verification, which hand mapped
+/// files out one at a time.
 pub(crate) fn is_mapped(mmap: bool, len: u64) -> bool {
-    mmap && len >= LIMITS.map_min
+    LIMITS.maps(mmap, len)
 }
 
 /// The threads each of `workers` workers may hash one file on, out of a
@@ -250,7 +258,7 @@ pub(crate) fn plan(
     // nor for a prefetch thread.
     let may_read_directly =
         || settings.direct_io && len >= limits.direct_min && !parallel && cold();
-    if settings.mmap && len >= limits.map_min {
+    if limits.maps(settings.mmap, len) {
         return Strategy::Mapped {
             prefetch: len >= limits.prefetch_min && !parallel,
             // A cold file is mapped all the same, unless first touching
@@ -445,7 +453,7 @@ impl Reader {
     }
 
     /// Hashes two SHA-1 files at once, each read by its own reader, when the
-    /// CPU hashes pairs faster ([`crate::hasher::sha1_pair`]):
+    /// CPU hashes pairs faster ([`crate::hasher::sha1_pair()`]):
     /// [`Reader::hash_metered`] for each, in less time. Two files read whole
     /// are hashed together if neither is shorter than [`Limits::pair_min`];
     /// so are two files streamed in pieces. `None`, having read nothing,
