@@ -183,6 +183,9 @@ pub(crate) const LIMITS: Limits = Limits {
 
 const MIB: u64 = 1024 * 1024;
 
+// A file read whole needs its length plus a spare byte in the read buffer.
+const _: () = assert!(LIMITS.whole_below <= BUFFER_LEN);
+
 impl Limits {
     /// Whether a file of `len` bytes is mapped, mapping being on if `mmap`.
     fn maps(&self, mmap: bool, len: u64) -> bool {
