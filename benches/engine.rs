@@ -12,8 +12,8 @@
 //! * `sha1`: hashing bytes in memory: portable `sha1_smol` vs RustCrypto `sha1`
 //!   (SHA-NI where the CPU has it).
 //! * `mmap_vs_read`: warm files, one thread, with and without mapping (files
-//!   from `MMAP_THRESHOLD` up are mapped; see src/source.rs for how it was
-//!   chosen).
+//!   from `Limits::map_min` up are mapped; see src/engine/plan.rs for how it
+//!   was chosen).
 //! * `parallel_files`: many warm files, naive vs one worker vs all cores.
 //! * `cold`: one evicted file (`posix_fadvise(DONTNEED)` before every run):
 //!   naive vs reads through the page cache (the kernel's sequential

@@ -30,13 +30,13 @@ use rustix::fs::FileType;
 use crate::cancel::CancelToken;
 pub use crate::cancel::Cancelled;
 use crate::digest::{Algorithm, Digest};
+use crate::engine::{hash_file_on, threads_per_file, HashFileError, Meter, ReadError, Reader};
 use crate::exec::ordered::Ordered;
 use crate::exec::{thread_count, Claims};
 use crate::fs::root::OpenError;
 use crate::fs::walk::{walk, Found};
 use crate::fs::Root;
 use crate::manifest::{Entry, Style};
-use crate::source::{hash_file_on, threads_per_file, HashFileError, Meter, ReadError, Reader};
 
 /// The digests of `paths`, in their order, hashed by at most `threads`
 /// threads (0: one per CPU): the calling thread and helpers that are done

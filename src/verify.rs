@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::cancel::CancelToken;
 use crate::digest::{Algorithm, Digest};
+use crate::engine::{is_mapped, threads_per_file, Meter, ReadError, Reader};
 use crate::error::Error;
 use crate::exec::ordered::Ordered;
 use crate::exec::{shrinking_batch, thread_count, Claims};
@@ -17,7 +18,6 @@ use crate::hasher::hashes_pairs_faster;
 use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
 use crate::root::{open_regular, OpenError, OpenFile, Root};
-use crate::source::{is_mapped, threads_per_file, Meter, ReadError, Reader};
 
 mod chunked;
 
@@ -518,7 +518,7 @@ struct Checker<'a> {
     verifier: &'a Verifier,
     root: &'a Root,
     /// Whether two files in a row are hashed together
-    /// ([`Reader::verify_pair`]): SHA-1 on a CPU with SHA-NI.
+    /// ([`Reader::hash_pair`]): SHA-1 on a CPU with SHA-NI.
     pairing: bool,
 }
 
@@ -551,7 +551,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Two entries, hashed together when both are read the same way (whole,
-    /// or in pieces) and not mapped ([`Reader::verify_pair`]), else one
+    /// or in pieces) and not mapped ([`Reader::hash_pair`]), else one
     /// after the other.
     fn check_pair(
         &self,
@@ -578,9 +578,9 @@ impl<'a> Checker<'a> {
                 return [first_status, open_status(e)];
             }
         };
-        let paired = Reader::verify_pair(
-            (&mut *reader, &mut open_first, &first.digest),
-            (&mut *partner, &mut open_second, &second.digest),
+        let paired = Reader::hash_pair(
+            (&mut *reader, &mut open_first),
+            (&mut *partner, &mut open_second),
             meter,
         );
         match paired {
@@ -608,7 +608,7 @@ impl<'a> Checker<'a> {
         reader: &mut Reader,
         meter: Meter,
     ) -> Status {
-        status_of(entry, reader.verify_metered(open, &entry.digest, meter))
+        status_of(entry, reader.hash_metered(open, meter))
     }
 }
 
@@ -959,7 +959,7 @@ mod tests {
         // One worker pairs all it can.
         assert_eq!(claims(1, true, &[M; 3]), [0..2, 2..3]);
         // Mapped files one by one, then the rest in pairs.
-        let mapped = crate::source::MMAP_THRESHOLD;
+        let mapped = crate::engine::LIMITS.map_min;
         assert_eq!(
             claims(2, true, &[mapped, M, mapped, M, M, M]),
             [0..1, 1..2, 2..4, 4..6]

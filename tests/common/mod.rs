@@ -16,8 +16,9 @@ use checksig::{reference, Algorithm, Digest, Report, Verifier};
 /// The environment variable that tells a re-executed test binary which role to play.
 pub const CHILD_ROLE: &str = "CHECKSIG_TEST_CHILD_ROLE";
 
-/// The engine's private I/O boundaries, mirrored (src/source.rs `BUFFER_LEN`
-/// and `MMAP_THRESHOLD`, src/mapped.rs `WINDOW`) so that tests put file sizes
+/// The engine's private I/O boundaries, mirrored (src/engine/io.rs
+/// `BUFFER_LEN`, `LIMITS.map_min` in src/engine/plan.rs, src/engine/mapped.rs
+/// `WINDOW`) so that tests put file sizes
 /// on their edges and make files large enough to be memory-mapped. If the
 /// engine's tuning changes, update these: the tests still pass with stale
 /// values, but stop testing the edges (and mmap, if the threshold grows).

@@ -13,19 +13,20 @@
 //! verification of a large cold download leaves the page cache as it found
 //! it.
 //!
-//! Only files that are mostly not cached take this path ([`is_cold`]: one
-//! `fstatfs` and one `cachestat(2)`): a cached file is faster from a map.
-//! Where the file system is not known to keep its files in the page cache,
-//! or the kernel refuses either call, the file takes the usual path. With
-//! mapping on, even a cold file is mapped first, since the kernel's
-//! read-ahead into cheap pages outruns direct reads (2.2-3 GB/s against
-//! 1.4-2.5 here); [`crate::mapped`] times the first touch of its pages and
-//! hands the rest of the file to [`Direct::finish`] once they prove costly.
+//! The planner ([`super::plan`]) sends only files that are mostly not cached
+//! this way (one `fstatfs` and one `cachestat(2)`, [`super::cache`]): a
+//! cached file is faster from a map. Where the file system is not known to
+//! keep its files in the page cache, or the kernel refuses either call, the
+//! file takes the usual path. With mapping on, even a cold file is mapped
+//! first, since the kernel's read-ahead into cheap pages outruns direct
+//! reads (2.2-3 GB/s against 1.4-2.5 here); [`super::mapped`] times the
+//! first touch of its pages and hands the rest of the file back to the
+//! planner, which brings it here ([`hash_from`]) once they prove costly.
 //! With mapping off, a cold file is read directly from the start.
 //!
 //! Two readers keep two reads in flight (this virtual disk gave 2.1-2.5
 //! GB/s to two 2 MiB reads at a time, 1.6-2.0 GB/s to one, `fio`,
-//! 2026-12-05): reader `r` reads chunks `r`, `r + 2`, ... Each passes
+//! 2026-12-05): reader `r` reads chunks `r`, `r + 2`, ... (of [`READ_LEN`]) Each passes
 //! buffers to the hashing thread over two bounded channels of its own
 //! (std's `mpsc`, crossbeam's channels inside std since Rust 1.67): filled
 //! ones one way, empty ones back. Reading stops at the chunk that holds the
@@ -36,23 +37,17 @@
 
 use std::fs::File;
 use std::io;
-use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::Mutex;
 
-use crate::digest::{Algorithm, Digest};
+use super::io::{
+    read_until, unchanged_since, AlignedBuffer, BufferPool, Meter, ReadError, Step, BUFFER_ALIGN,
+};
 use crate::hasher::Hasher;
 use crate::root::Identity;
-use crate::source::{hash_rest, unchanged_since, Meter, ReadError};
-
-/// From this size on, a file that is not cached is read directly: the
-/// reader threads and their buffers pay for themselves, as the prefetch
-/// thread of a mapped file does from the same size.
-pub(crate) const DIRECT_MIN: u64 = crate::mapped::PREFETCH_THREAD_MIN as u64;
 
 /// Bytes per direct read.
-const CHUNK: usize = 2 * 1024 * 1024;
+const READ_LEN: usize = 2 * 1024 * 1024;
 
 /// Reader threads per file, hence reads in flight.
 const READERS: usize = 2;
@@ -62,177 +57,76 @@ const READERS: usize = 2;
 /// stop the other.
 const BUFFERS_PER_READER: usize = 3;
 
-/// Files read directly at once, whatever the number of workers: with
-/// [`READERS`] x [`BUFFERS_PER_READER`] buffers of [`CHUNK`] each, at most
-/// 48 MiB of buffers. Further files take the usual path.
-const MAX_FILES: usize = 4;
-
 /// Alignment of buffers, offsets and lengths for `O_DIRECT`: the largest
 /// logical block size of common devices.
-const ALIGN: usize = 4096;
+const ALIGN: usize = BUFFER_ALIGN;
 
-/// Whether most of the first `len` bytes of `file` are not in the page
-/// cache; `false` when that cannot be known (see [`cached_bytes`]).
-pub(crate) fn is_cold(file: &File, len: u64) -> bool {
-    match cached_bytes(file, len) {
-        Some(cached) => cached < len / 2,
-        None => false,
-    }
-}
-
-/// The bytes of the first `len` bytes of `file` that the page cache holds;
-/// `None` on a file system whose own cache is elsewhere or not reachable
-/// through this file (overlayfs, ZFS, FUSE, network file systems: any but
-/// those listed), before Linux 6.5, and since Linux 6.14 for a file the
-/// caller neither owns nor may write (`cachestat` answers `EPERM`).
-#[cfg(target_os = "linux")]
-pub(crate) fn cached_bytes(file: &File, len: u64) -> Option<u64> {
-    use std::os::fd::AsRawFd;
-
-    /// `struct cachestat_range` and `struct cachestat` of `<linux/mman.h>`.
-    #[repr(C)]
-    struct Range {
-        off: u64,
-        len: u64,
-    }
-    #[repr(C)]
-    #[derive(Default)]
-    struct Stat {
-        /// In pages.
-        nr_cache: u64,
-        nr_dirty: u64,
-        nr_writeback: u64,
-        nr_evicted: u64,
-        nr_recently_evicted: u64,
-    }
-    /// `cachestat`'s number everywhere but on alpha and mips, where this
-    /// number is another call or none, and the answer `ENOSYS` or `EFAULT`.
-    const SYS_CACHESTAT: libc::c_long = 451;
-
-    if !in_page_cache_file_system(file) {
-        return None;
-    }
-    let range = Range { off: 0, len };
-    let mut stat = Stat::default();
-    // SAFETY: both pointers are to live values of the layouts the kernel
-    // expects; the kernel only reads `range` and writes `stat`.
-    let done = unsafe {
-        libc::syscall(
-            SYS_CACHESTAT,
-            file.as_raw_fd(),
-            &range as *const Range,
-            &mut stat as *mut Stat,
-            0 as libc::c_uint,
-        )
-    };
-    let page_size = crate::sigbus::page_size()? as u64;
-    (done == 0).then(|| stat.nr_cache.saturating_mul(page_size))
-}
-
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn cached_bytes(_file: &File, _len: u64) -> Option<u64> {
-    None
-}
-
-/// Whether `file` is on a local file system whose files' pages are the page
-/// cache `cachestat` sees, and that reads `O_DIRECT` from its device.
-#[cfg(target_os = "linux")]
-fn in_page_cache_file_system(file: &File) -> bool {
-    /// `EXT4_SUPER_MAGIC` (ext2 and ext3 too), `XFS_SUPER_MAGIC`,
-    /// `BTRFS_SUPER_MAGIC` and `F2FS_SUPER_MAGIC` of `<linux/magic.h>`.
-    const PAGE_CACHE_FILE_SYSTEMS: [u32; 4] = [0xEF53, 0x5846_5342, 0x9123_683E, 0xF2F5_2010];
-    match rustix::fs::fstatfs(file) {
-        // `f_type` is signed on some targets: its low 32 bits are the magic.
-        Ok(stat) => PAGE_CACHE_FILE_SYSTEMS.contains(&(stat.f_type as u32)),
-        Err(_) => false,
-    }
-}
-
-/// Files being read directly now, at most [`MAX_FILES`]. A child forked
-/// during a direct read inherits the count with no reader to lower it: it
-/// reads that many files fewer directly, through the page cache instead.
+/// Files being read directly now, at most the planner's cap (its
+/// `direct_files`, so that at most 48 MiB of buffers are in use). A child
+/// forked during a direct read inherits the count with no reader to lower
+/// it: it reads that many files fewer directly, through the page cache
+/// instead.
 static DIRECT_FILES: AtomicUsize = AtomicUsize::new(0);
 
-/// A claim on one of the [`MAX_FILES`] slots, given back when dropped.
-struct Slot;
+/// A claim on one of the files read directly at once, given back when
+/// dropped.
+struct Claim;
 
-impl Slot {
-    fn claim() -> Option<Slot> {
+impl Claim {
+    fn take(max_files: usize) -> Option<Claim> {
         DIRECT_FILES
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |files| {
-                (files < MAX_FILES).then_some(files + 1)
+                (files < max_files).then_some(files + 1)
             })
             .ok()
-            .map(|_| Slot)
+            .map(|_| Claim)
     }
 }
 
-impl Drop for Slot {
+impl Drop for Claim {
     fn drop(&mut self) {
         DIRECT_FILES.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
-/// Hashes `file`, whose identity was `before` when it was opened, read with
-/// `O_DIRECT`; `None`, having read nothing, when the file cannot be set up
-/// for it (the caller then reads it as usual). Any change since `before`
-/// makes the result [`ReadError::Changed`].
-pub(crate) fn hash_direct(
+/// Reads `file`, whose identity was `before` when it was opened, from
+/// `offset` (a multiple of [`ALIGN`]) on with `O_DIRECT` into `hasher`,
+/// which holds the bytes before it: the file's digest, unless it changed
+/// since `before` ([`ReadError::Changed`]). Hands `hasher` back untouched
+/// ([`Step::Continue`]) when `max_files` files are read directly already,
+/// the file system refuses `O_DIRECT` or its first read, or no reader
+/// thread starts: the planner then reads the rest through the page cache.
+pub(crate) fn hash_from(
     file: &File,
     before: Identity,
-    algorithm: Algorithm,
+    mut hasher: Box<Hasher>,
+    offset: u64,
+    max_files: usize,
     meter: Meter,
-) -> Option<Result<Digest, ReadError>> {
-    Some(Direct::begin(file)?.finish(before, Hasher::new(algorithm), 0, meter))
-}
-
-/// A file set up for direct reads: one of the [`MAX_FILES`] slots taken,
-/// `O_DIRECT` set on its descriptor (cleared again when dropped).
-pub(crate) struct Direct<'a> {
-    _slot: Slot,
-    mode: DirectMode<'a>,
-}
-
-impl<'a> Direct<'a> {
-    /// `None` when [`MAX_FILES`] files are read directly already, or the
-    /// file system refuses `O_DIRECT`.
-    pub(crate) fn begin(file: &'a File) -> Option<Direct<'a>> {
-        let slot = Slot::claim()?;
-        let mode = DirectMode::set(file)?;
-        Some(Direct { _slot: slot, mode })
-    }
-
-    /// Reads the file from `offset` (a multiple of [`ALIGN`]) on into
-    /// `hasher`, which holds the bytes before it: the file's digest, unless
-    /// it changed since `before`. Should no reader thread start, or the
-    /// file system refuse the first direct read, the rest is read through
-    /// the page cache on this thread ([`hash_rest`]).
-    pub(crate) fn finish(
-        self,
-        before: Identity,
-        mut hasher: Hasher,
-        offset: u64,
-        meter: Meter,
-    ) -> Result<Digest, ReadError> {
-        debug_assert_eq!(offset % ALIGN as u64, 0);
-        let file = self.mode.file;
-        match read_and_hash(file, offset, before.len, &mut hasher, meter)? {
-            Outcome::Read(read) => {
-                unchanged_since(file, before, offset + read)?;
-                Ok(hasher.finalize())
-            }
-            Outcome::Refused => {
-                drop(self);
-                hash_rest(file, before, hasher, offset, meter)
-            }
+) -> Step {
+    debug_assert_eq!(offset % ALIGN as u64, 0);
+    let Some(_claim) = Claim::take(max_files) else {
+        return Step::Continue { hasher, offset };
+    };
+    let Some(mode) = DirectMode::set(file) else {
+        return Step::Continue { hasher, offset };
+    };
+    let outcome = read_and_hash(file, offset, before.len, &mut hasher, meter);
+    // Reads through the page cache from here on.
+    drop(mode);
+    match outcome {
+        Ok(Outcome::Read(read)) => {
+            Step::Done(unchanged_since(file, before, offset + read).map(|()| hasher.finalize()))
         }
+        Ok(Outcome::Refused) => Step::Continue { hasher, offset },
+        Err(e) => Step::Done(Err(e)),
     }
 }
 
 /// The chunk, counted from `start`, that holds byte `len`: one past the
 /// length when opened, so that a file that grew is seen to.
 fn last_chunk(start: u64, len: u64) -> u64 {
-    len.saturating_sub(start) / CHUNK as u64
+    len.saturating_sub(start) / READ_LEN as u64
 }
 
 /// How far the reader threads got.
@@ -255,7 +149,7 @@ fn read_and_hash(
     meter: Meter,
 ) -> Result<Outcome, ReadError> {
     let stop = AtomicBool::new(false);
-    let mut buffers = Buffers::take();
+    let mut buffers = take_buffers();
     let last = last_chunk(start, len);
     std::thread::scope(|scope| {
         // Set on every way out, a panic included: a reader waiting for its
@@ -270,7 +164,7 @@ fn read_and_hash(
                 // ever waits, here or below.
                 let _ = free.send(buffer);
             }
-            let reader = Reader {
+            let reader = ReaderThread {
                 file,
                 start,
                 first: first as u64,
@@ -283,7 +177,7 @@ fn read_and_hash(
             let Ok(reader) = thread else {
                 return Ok(Outcome::Refused);
             };
-            lanes.push(Lane { full, free, reader });
+            lanes.push(Feed { full, free, reader });
         }
         let hashed = hash_in_order(&lanes, last, hasher, meter);
         stop.store(true, Ordering::Release);
@@ -306,32 +200,34 @@ impl Drop for StopReaders<'_> {
 /// One reader thread seen from the hashing thread: the buffers it filled,
 /// the way to hand them back, and the thread, which returns its channel of
 /// empty buffers when it ends.
-struct Lane<'scope> {
+struct Feed<'scope> {
     full: Receiver<Filled>,
-    free: SyncSender<Buffer>,
-    reader: std::thread::ScopedJoinHandle<'scope, Receiver<Buffer>>,
+    free: SyncSender<AlignedBuffer>,
+    reader: std::thread::ScopedJoinHandle<'scope, Receiver<AlignedBuffer>>,
 }
 
-impl Lane<'_> {
+impl Feed<'_> {
     /// Ends the reader (it sees the stop flag, or the hang-up of `free`) and
     /// keeps its buffers for the next file.
     fn collect_buffers(self) {
         drop(self.free);
         if let Ok(free) = self.reader.join() {
             let filled = self.full.try_iter().flatten().map(|(buffer, _)| buffer);
-            Buffers::give_back(free.try_iter().chain(filled));
+            for buffer in free.try_iter().chain(filled) {
+                DIRECT_BUFFERS.give_back(buffer);
+            }
         }
     }
 }
 
 /// What a reader sends: a buffer and how many of its bytes the file filled
-/// (fewer than [`CHUNK`]: the end of the file), or the error of the read at
+/// (fewer than [`READ_LEN`]: the end of the file), or the error of the read at
 /// `offset`.
-type Filled = Result<(Buffer, usize), (io::Error, u64)>;
+type Filled = Result<(AlignedBuffer, usize), (io::Error, u64)>;
 
 /// One reader thread: chunks `first`, `first + READERS`, ... up to `last`,
 /// chunk `k` starting `k` chunks after `start`.
-struct Reader<'a> {
+struct ReaderThread<'a> {
     file: &'a File,
     start: u64,
     first: u64,
@@ -339,21 +235,25 @@ struct Reader<'a> {
     stop: &'a AtomicBool,
 }
 
-impl Reader<'_> {
+impl ReaderThread<'_> {
     /// Reads each of its chunks into a buffer from `free` and sends it to
     /// `full`, until its last chunk, the end of the file, an error, or the
     /// stop flag.
-    fn run(self, free: Receiver<Buffer>, full: SyncSender<Filled>) -> Receiver<Buffer> {
+    fn run(
+        self,
+        free: Receiver<AlignedBuffer>,
+        full: SyncSender<Filled>,
+    ) -> Receiver<AlignedBuffer> {
         for chunk in (self.first..=self.last).step_by(READERS) {
             let Ok(mut buffer) = free.recv() else { break };
             if self.stop.load(Ordering::Acquire) {
                 break;
             }
-            let offset = self.start + chunk * CHUNK as u64;
+            let offset = self.start + chunk * READ_LEN as u64;
             match fill(self.file, buffer.get_mut(), offset) {
                 Ok(filled) => {
                     let _ = full.send(Ok((buffer, filled)));
-                    if filled < CHUNK {
+                    if filled < READ_LEN {
                         break;
                     }
                 }
@@ -368,29 +268,18 @@ impl Reader<'_> {
 }
 
 /// Fills `buffer` from `offset` on, stopping early only at the end of the
-/// file; the number of bytes read.
+/// file; the number of bytes read. On the file systems read directly, a
+/// read stops short of an aligned end only at the end of the file; an
+/// aligned short read is read on from.
 fn fill(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match file.read_at(&mut buffer[filled..], offset + filled as u64) {
-            Ok(0) => break,
-            // On the file systems read directly, a read stops short of an
-            // aligned end only at the end of the file; an aligned short
-            // read is read on from.
-            Ok(n) if (filled + n) % ALIGN != 0 => return Ok(filled + n),
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
+    read_until(file, offset, buffer, |filled| filled % ALIGN != 0)
 }
 
 /// Hashes chunks 0 to `last` in file order into `hasher`, each from its
 /// reader, handing every buffer back, up to the end of the file or chunk
 /// `last`.
 fn hash_in_order(
-    lanes: &[Lane],
+    lanes: &[Feed],
     last: u64,
     hasher: &mut Hasher,
     meter: Meter,
@@ -414,33 +303,11 @@ fn hash_in_order(
         read += filled as u64;
         let _ = lane.free.send(buffer);
         meter.tick(filled)?;
-        if filled < CHUNK {
+        if filled < READ_LEN {
             break;
         }
     }
     Ok(Outcome::Read(read))
-}
-
-/// A buffer of [`CHUNK`] bytes aligned for `O_DIRECT`.
-struct Buffer {
-    bytes: Vec<u8>,
-    start: usize,
-}
-
-impl Buffer {
-    fn new() -> Buffer {
-        let bytes = vec![0; CHUNK + ALIGN];
-        let start = bytes.as_ptr().align_offset(ALIGN).min(ALIGN);
-        Buffer { bytes, start }
-    }
-
-    fn get(&self) -> &[u8] {
-        &self.bytes[self.start..self.start + CHUNK]
-    }
-
-    fn get_mut(&mut self) -> &mut [u8] {
-        &mut self.bytes[self.start..self.start + CHUNK]
-    }
 }
 
 /// All the buffers of one file's readers.
@@ -448,32 +315,12 @@ const BUFFERS: usize = READERS * BUFFERS_PER_READER;
 
 /// Buffers of finished direct reads, one file's worth at most (12 MiB), kept
 /// so that the next large cold file does not fault in fresh memory (2.5-3.6
-/// µs a page here: 8 ms for one file's buffers). `try_lock` only, as for the
-/// read buffers of [`crate::source`]: a lock lost in a `fork` makes the
-/// child allocate.
-static SPARE: Mutex<Vec<Buffer>> = Mutex::new(Vec::new());
+/// µs a page here: 8 ms for one file's buffers).
+static DIRECT_BUFFERS: BufferPool = BufferPool::new(READ_LEN, BUFFERS);
 
-/// Taking one file's buffers from [`SPARE`], and giving them back.
-struct Buffers;
-
-impl Buffers {
-    fn take() -> Vec<Buffer> {
-        let mut taken = Vec::with_capacity(BUFFERS);
-        if let Ok(mut spare) = SPARE.try_lock() {
-            let keep = spare.len().saturating_sub(BUFFERS);
-            taken.extend(spare.drain(keep..));
-        }
-        taken.resize_with(BUFFERS, Buffer::new);
-        taken
-    }
-
-    /// Keeps `buffers` for later, up to one file's worth.
-    fn give_back(buffers: impl Iterator<Item = Buffer>) {
-        if let Ok(mut spare) = SPARE.try_lock() {
-            let room = BUFFERS.saturating_sub(spare.len());
-            spare.extend(buffers.take(room));
-        }
-    }
+/// One file's buffers, kept ones first.
+fn take_buffers() -> Vec<AlignedBuffer> {
+    (0..BUFFERS).map(|_| DIRECT_BUFFERS.take()).collect()
 }
 
 /// `O_DIRECT` on a file descriptor, cleared again when dropped so that a
@@ -509,6 +356,9 @@ impl Drop for DirectMode<'_> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::digest::{Algorithm, Digest};
+    use crate::engine::cache::tests::cachestat_answers_for;
+    use crate::engine::plan::is_cold;
     use std::os::unix::fs::FileExt;
     use std::path::{Path, PathBuf};
     use std::sync::atomic::AtomicBool;
@@ -525,9 +375,10 @@ pub(crate) mod tests {
         Identity::of(file).unwrap()
     }
 
-    /// Held by every test that reads directly: they would otherwise compete
-    /// for the [`MAX_FILES`] slots, and one left without would fall back.
-    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    /// Held by every test that reads directly through the planner: they
+    /// would otherwise compete for its few direct files, and one left
+    /// without would fall back.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
     pub(crate) fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
         ONE_AT_A_TIME
@@ -535,47 +386,30 @@ pub(crate) mod tests {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// `hash_direct` with SHA-1 for a file whose identity when opened was
-    /// `before`; panics if the file cannot be read directly here.
+    /// `file` read directly from its start with `algorithm`, for a file
+    /// whose identity when opened was `before`; panics if the file cannot
+    /// be read directly here.
+    fn direct(
+        file: &File,
+        before: Identity,
+        algorithm: Algorithm,
+        meter: Meter,
+    ) -> Result<Digest, ReadError> {
+        let hasher = Box::new(Hasher::new(algorithm));
+        match hash_from(file, before, hasher, 0, usize::MAX, meter) {
+            Step::Done(outcome) => outcome,
+            _ => panic!("O_DIRECT works on the temp dir"),
+        }
+    }
+
     fn direct_sha1_since(file: &File, before: Identity, meter: Meter) -> Result<Digest, ReadError> {
-        hash_direct(file, before, Algorithm::Sha1, meter).expect("O_DIRECT works on the temp dir")
+        direct(file, before, Algorithm::Sha1, meter)
     }
 
     /// Drops the file's clean pages from the page cache.
     fn evict(file: &File) {
         file.sync_all().unwrap();
         rustix::fs::fadvise(file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
-    }
-
-    /// Whether this kernel has `cachestat(2)` (Linux 6.5), from its release:
-    /// the tests that need it skip only where the kernel is older.
-    pub(crate) fn kernel_has_cachestat() -> bool {
-        let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-        let mut numbers = release.split(|c: char| !c.is_ascii_digit());
-        let major: u32 = numbers.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-        let minor: u32 = numbers.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-        (major, minor) >= (6, 5)
-    }
-
-    /// Whether `cachestat` should answer for `file`: Linux 6.5 or later, on
-    /// a file system whose page cache it sees.
-    pub(crate) fn cachestat_answers_for(file: &File) -> bool {
-        kernel_has_cachestat() && in_page_cache_file_system(file)
-    }
-
-    #[test]
-    fn the_page_cache_is_asked_where_the_kernel_can_answer() {
-        let dir = tempfile::tempdir().unwrap();
-        let (_, file) = write_file(dir.path(), &[1; 3 * ALIGN]);
-        let cached = cached_bytes(&file, 3 * ALIGN as u64);
-        assert_eq!(cached.is_some(), cachestat_answers_for(&file), "{cached:?}");
-        if let Some(cached) = cached {
-            // At least: a page larger than 4 KiB holds more.
-            assert!(
-                cached >= 3 * ALIGN as u64,
-                "a file just written is all cached: {cached}"
-            );
-        }
     }
 
     #[test]
@@ -588,14 +422,14 @@ pub(crate) mod tests {
             ALIGN - 1,
             ALIGN,
             ALIGN + 1,
-            CHUNK - 1,
-            CHUNK,
-            CHUNK + 1,
-            2 * CHUNK - 1,
-            2 * CHUNK,
-            2 * CHUNK + 1,
+            READ_LEN - 1,
+            READ_LEN,
+            READ_LEN + 1,
+            2 * READ_LEN - 1,
+            2 * READ_LEN,
+            2 * READ_LEN + 1,
             // More chunks than buffers: every buffer comes back and is reused.
-            BUFFERS * CHUNK * 2 + 3 * ALIGN + 5,
+            BUFFERS * READ_LEN * 2 + 3 * ALIGN + 5,
         ] {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
             let (_, file) = write_file(dir.path(), &bytes);
@@ -612,16 +446,21 @@ pub(crate) mod tests {
     fn the_rest_from_an_offset_completes_the_digest() {
         let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
-        for len in [ALIGN + 1, CHUNK, 2 * CHUNK + 3 * ALIGN + 1, 5 * CHUNK] {
+        for len in [
+            ALIGN + 1,
+            READ_LEN,
+            2 * READ_LEN + 3 * ALIGN + 1,
+            5 * READ_LEN,
+        ] {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 17 % 239) as u8).collect();
             let (_, file) = write_file(dir.path(), &bytes);
             let reference = crate::reference::sha1(&bytes);
-            for offset in [ALIGN, CHUNK, 2 * CHUNK + ALIGN]
+            for offset in [ALIGN, READ_LEN, 2 * READ_LEN + ALIGN]
                 .into_iter()
                 .filter(|&o| o <= len)
             {
                 for direct in [true, false] {
-                    let mut hasher = Hasher::new(Algorithm::Sha1);
+                    let mut hasher = Box::new(Hasher::new(Algorithm::Sha1));
                     hasher.update(&bytes[..offset]);
                     let counted = std::sync::atomic::AtomicU64::new(0);
                     let running = AtomicBool::new(false);
@@ -629,11 +468,20 @@ pub(crate) mod tests {
                     let before = opened(&file);
                     let at = offset as u64;
                     let digest = if direct {
-                        Direct::begin(&file)
-                            .unwrap()
-                            .finish(before, hasher, at, meter)
+                        match hash_from(&file, before, hasher, at, usize::MAX, meter) {
+                            Step::Done(outcome) => outcome,
+                            _ => panic!("O_DIRECT works on the temp dir"),
+                        }
                     } else {
-                        hash_rest(&file, before, hasher, at, meter)
+                        let mut buffer = crate::engine::io::READ_BUFFERS.take();
+                        crate::engine::buffered::stream(
+                            &file,
+                            before,
+                            hasher,
+                            at,
+                            buffer.get_mut(),
+                            meter,
+                        )
                     };
                     let what = format!("length {len}, offset {offset}, direct {direct}");
                     assert_eq!(digest.unwrap(), reference, "{what}");
@@ -651,12 +499,12 @@ pub(crate) mod tests {
     fn other_algorithms_read_directly_too() {
         let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
-        let bytes: Vec<u8> = (0..3 * CHUNK + 17).map(|i| (i * 7 % 253) as u8).collect();
+        let bytes: Vec<u8> = (0..3 * READ_LEN + 17)
+            .map(|i| (i * 7 % 253) as u8)
+            .collect();
         let (_, file) = write_file(dir.path(), &bytes);
         for algorithm in Algorithm::ALL {
-            let digest = hash_direct(&file, opened(&file), algorithm, Meter::NONE)
-                .expect("direct")
-                .unwrap();
+            let digest = direct(&file, opened(&file), algorithm, Meter::NONE).unwrap();
             assert_eq!(
                 digest,
                 crate::hash_bytes(algorithm, &bytes),
@@ -680,8 +528,14 @@ pub(crate) mod tests {
     fn a_file_cut_short_or_grown_since_opening_is_changed() {
         let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
-        for new_len in [0, 5, CHUNK as u64, 2 * CHUNK as u64 + 2, 4 * CHUNK as u64] {
-            let (path, file) = write_file(dir.path(), &vec![3; 2 * CHUNK + 1]);
+        for new_len in [
+            0,
+            5,
+            READ_LEN as u64,
+            2 * READ_LEN as u64 + 2,
+            4 * READ_LEN as u64,
+        ] {
+            let (path, file) = write_file(dir.path(), &vec![3; 2 * READ_LEN + 1]);
             let before = opened(&file);
             File::options()
                 .write(true)
@@ -702,7 +556,7 @@ pub(crate) mod tests {
     fn a_file_rewritten_since_opening_is_changed() {
         let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
-        let (path, file) = write_file(dir.path(), &vec![3; CHUNK + 9]);
+        let (path, file) = write_file(dir.path(), &vec![3; READ_LEN + 9]);
         let before = opened(&file);
         std::thread::sleep(std::time::Duration::from_millis(20));
         let writer = File::options().write(true).open(&path).unwrap();
@@ -715,7 +569,7 @@ pub(crate) mod tests {
     fn a_cancelled_run_stops_with_an_error() {
         let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
-        let (_, file) = write_file(dir.path(), &vec![1; 4 * CHUNK]);
+        let (_, file) = write_file(dir.path(), &vec![1; 4 * READ_LEN]);
         let bytes = std::sync::atomic::AtomicU64::new(0);
         let cancel = AtomicBool::new(true);
         let result = direct_sha1_since(&file, opened(&file), Meter::new(Some(&bytes), &cancel));
@@ -724,7 +578,7 @@ pub(crate) mod tests {
             other => panic!("{other:?}"),
         }
         // Stopped after the first chunk, not at the end.
-        assert_eq!(bytes.load(Ordering::Relaxed), CHUNK as u64);
+        assert_eq!(bytes.load(Ordering::Relaxed), READ_LEN as u64);
         // And the file is read as usual afterwards.
         assert!(!rustix::fs::fcntl_getfl(&file)
             .unwrap()
@@ -735,7 +589,7 @@ pub(crate) mod tests {
     fn is_cold_tells_an_evicted_file_from_a_cached_one() {
         let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
-        let bytes = vec![9; 4 * CHUNK];
+        let bytes = vec![9; 4 * READ_LEN];
         let (path, file) = write_file(dir.path(), &bytes);
         if !cachestat_answers_for(&file) {
             // Before Linux 6.5, or on tmpfs: never cold, never read directly.
@@ -758,7 +612,7 @@ pub(crate) mod tests {
     fn a_growing_file_is_read_only_past_its_opened_length() {
         let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
-        let len = 2 * CHUNK + 5;
+        let len = 2 * READ_LEN + 5;
         let (path, file) = write_file(dir.path(), &vec![5; len]);
         let before = opened(&file);
         let stop = Arc::new(AtomicBool::new(false));
@@ -767,7 +621,7 @@ pub(crate) mod tests {
             let mut out = File::options().append(true).open(&path).unwrap();
             std::thread::spawn(move || {
                 use std::io::Write;
-                let block = vec![6; CHUNK];
+                let block = vec![6; READ_LEN];
                 while !stop.load(Ordering::Relaxed) {
                     out.write_all(&block).unwrap();
                 }
@@ -783,7 +637,7 @@ pub(crate) mod tests {
         let read = bytes.load(Ordering::Relaxed);
         assert_eq!(
             read,
-            3 * CHUNK as u64,
+            3 * READ_LEN as u64,
             "the chunks up to the opened length's"
         );
     }
@@ -797,7 +651,7 @@ pub(crate) mod tests {
     fn a_file_cut_and_restored_while_read_never_gives_the_listed_digest() {
         let _serial = one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
-        let len = 3 * CHUNK + 7;
+        let len = 3 * READ_LEN + 7;
         let mut listed: Vec<u8> = (0..len).map(|i| (i * 13 % 241) as u8 + 1).collect();
         listed[len / 2..].fill(0);
         let listed_digest = crate::reference::sha1(&listed);

@@ -7,18 +7,18 @@
 //! one page fault per 16 pages). For a large file a second thread populates
 //! windows ahead of the hashing thread, so that page-table work and the disk
 //! reads of a cold file overlap hashing (no `MADV_WILLNEED`: see
-//! [`crate::source`] for why read-ahead is left to the kernel). That thread
+//! [`super::plan`] for why read-ahead is left to the kernel). That thread
 //! also reads one byte of every page it populated: on a virtual machine
 //! whose host backs guest memory lazily, the first touch of a page freshly
 //! read from disk can cost microseconds (measured here: up to a second per
 //! GiB, more than hashing it), and it had better be paid on the idle core.
 //! It also times those touches: for a cold file that may be read directly,
-//! once [`SLOW_WINDOWS_TO_HAND_OFF`] windows were slow to touch, the hashing
-//! thread stops at its next window and hands its hasher to
-//! [`crate::direct`], which reads the rest with `O_DIRECT` into buffers
-//! touched long ago.
+//! once enough windows were slow to touch ([`SlowTouch`], from the
+//! planner's table), the hashing thread stops at its next window and hands
+//! its hasher back to the planner ([`Step::Continue`]), which has the rest
+//! read with `O_DIRECT` into buffers touched long ago ([`super::direct`]).
 //!
-//! A file truncated while it is mapped would raise `SIGBUS`; [`crate::sigbus`]
+//! A file truncated while it is mapped would raise `SIGBUS`; [`super::sigbus`]
 //! turns that into zeros plus a flag, and an `fstat` before and after catches
 //! any rewrite, so such a file is reported as changed and its digest dropped.
 
@@ -29,37 +29,42 @@ use std::time::Duration;
 
 use memmap2::{Advice, Mmap, MmapOptions};
 
-use crate::digest::{Algorithm, Digest};
-use crate::direct::Direct;
+use super::io::{unchanged_since, Meter, ReadError, Step};
+use super::sigbus::Guard;
+use crate::digest::Algorithm;
 use crate::hasher::Hasher;
 use crate::root::Identity;
-use crate::sigbus::Guard;
-use crate::source::{Meter, ReadError};
 
 /// Bytes populated and hashed at a time: large enough that the `madvise` calls
 /// vanish, small enough that the read-ahead of the next window starts early.
-const WINDOW: usize = 4 * 1024 * 1024;
+pub(super) const WINDOW: usize = 4 * 1024 * 1024;
 
-/// What to compute over a map, and on how many threads.
+/// What the planner asks of a map: what to compute, on how many threads,
+/// with a prefetch thread or not, and when to hand the rest back.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct HashPlan {
+pub(crate) struct MapPlan {
     pub algorithm: Algorithm,
     /// Threads one file may be hashed on (only algorithms that
     /// [hash in parallel](Algorithm::hashes_in_parallel) use more than one).
     pub threads: usize,
+    /// Whether a second thread populates (and touches) windows ahead.
+    pub prefetch: bool,
+    /// For a file that may be read directly: when the prefetch thread's
+    /// touches count as costly enough to hand the rest back.
+    pub hand_off: Option<SlowTouch>,
 }
 
-impl HashPlan {
-    #[cfg(test)]
-    pub fn one_thread(algorithm: Algorithm) -> HashPlan {
-        HashPlan {
-            algorithm,
-            threads: 1,
-        }
-    }
+/// When first touching a map's fresh pages proves costly: `windows` windows
+/// each took the prefetch thread at least `cost` of CPU time to touch.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SlowTouch {
+    pub cost: Duration,
+    pub windows: usize,
+}
 
+impl MapPlan {
     /// Whether one file is hashed on several threads.
-    pub fn parallel(self) -> bool {
+    fn parallel(self) -> bool {
         self.threads > 1 && self.algorithm.hashes_in_parallel()
     }
 
@@ -72,124 +77,67 @@ impl HashPlan {
             WINDOW
         }
     }
+
+    /// Windows slow to touch after which hashing hands the rest back.
+    fn hand_off_after(self) -> usize {
+        self.hand_off.map_or(usize::MAX, |slow| slow.windows)
+    }
 }
 
 /// The step of a file hashed on several threads.
 const PARALLEL_STEP: usize = 4 * WINDOW;
 
-/// [`hash_mapped_or_hand_off`] that never hands off.
-#[cfg(test)]
-pub(crate) fn hash_mapped(
-    file: &File,
-    before: Identity,
-    plan: HashPlan,
-    meter: Meter,
-) -> Option<Result<Digest, ReadError>> {
-    hash_mapped_or_hand_off(file, before, plan, meter, false)
-}
-
 /// Hashes `file`, whose identity was `before` when it was opened, from a
-/// memory map; `None` when the file cannot be mapped safely (the caller then
-/// reads it). Any change since `before` makes the result [`ReadError::Changed`].
-/// If `may_hand_off` (a file not in the page cache), the rest of the file is
-/// read with `O_DIRECT` once first touching the map's fresh pages proves
-/// costly (see [`SLOW_TOUCH`]).
-pub(crate) fn hash_mapped_or_hand_off(
-    file: &File,
-    before: Identity,
-    plan: HashPlan,
-    meter: Meter,
-    may_hand_off: bool,
-) -> Option<Result<Digest, ReadError>> {
-    let len = usize::try_from(before.len).ok().filter(|&len| len > 0)?;
+/// memory map. [`Step::Declined`] when the file cannot be mapped safely
+/// (empty, `mmap` fails, no [`Guard`]); [`Step::Continue`] with the hasher
+/// of the part hashed when fresh pages proved costly (only with
+/// [`MapPlan::hand_off`]); else the digest, unless the file changed since
+/// `before` ([`ReadError::Changed`]).
+pub(crate) fn hash(file: &File, before: Identity, plan: MapPlan, meter: Meter) -> Step {
+    let Some(len) = usize::try_from(before.len).ok().filter(|&len| len > 0) else {
+        return Step::Declined;
+    };
     // SAFETY: another process may change the file while it is mapped. A
     // truncation is caught by the SIGBUS guard registered before the first
     // access; other changes only change the bytes we hash, and the fstat
     // re-check below reports the file as changed.
-    let map = unsafe { MmapOptions::new().len(len).map(file) }.ok()?;
-    let guard = Guard::register(map.as_ptr(), map.len())?;
-    let hashed = match hash_windows(&map, &guard, plan, meter, may_hand_off) {
+    let Ok(map) = (unsafe { MmapOptions::new().len(len).map(file) }) else {
+        return Step::Declined;
+    };
+    let Some(guard) = Guard::register(map.as_ptr(), map.len()) else {
+        return Step::Declined;
+    };
+    let step = match hash_windows(&map, &guard, plan, meter) {
         // A fault taken by the prefetch thread may flag the guard just after
         // the hashing thread last looked; that thread is joined now, so the
         // flag is final.
-        Ok(_) if guard.faulted() => Err(Cut::Fault),
-        hashed => hashed,
+        Step::Done(Ok(_)) | Step::Continue { .. } if guard.faulted() => Step::Done(Err(fault())),
+        step => step,
     };
     drop(guard);
     drop(map);
-    Some(match hashed {
-        Ok(Hashed::Whole(digest)) => concluded(file, before, Ok(digest)),
-        Ok(Hashed::Part(hasher, offset)) => hand_off(file, before, *hasher, offset as u64, meter),
-        Err(cut) => concluded(file, before, Err(cut)),
-    })
-}
-
-/// Reads the rest of `file`, from `offset` on, into `hasher`: directly if
-/// the file can be set up for it, else through the page cache.
-fn hand_off(
-    file: &File,
-    before: Identity,
-    hasher: Hasher,
-    offset: u64,
-    meter: Meter,
-) -> Result<Digest, ReadError> {
-    match Direct::begin(file) {
-        Some(direct) => direct.finish(before, hasher, offset, meter),
-        None => crate::source::hash_rest(file, before, hasher, offset, meter),
+    match step {
+        // Whatever stopped the map, a file that changed is reported so.
+        Step::Done(outcome) => Step::Done(unchanged_since(file, before, before.len).and(outcome)),
+        // The rest is checked by whoever reads it.
+        step => step,
     }
 }
 
-/// The outcome of hashing a whole map: its digest if the file is still the
-/// one it was `before`.
-fn concluded(
-    file: &File,
-    before: Identity,
-    hashed: Result<Digest, Cut>,
-) -> Result<Digest, ReadError> {
-    let after = Identity::of(file).map_err(ReadError::Io)?;
-    match hashed {
-        _ if after != before => Err(ReadError::Changed),
-        Ok(digest) => Ok(digest),
-        // Still the same file: the fault was a disk error under the page cache.
-        Err(Cut::Fault) => Err(ReadError::Io(io::Error::from_raw_os_error(libc::EIO))),
-        Err(Cut::BeyondEnd) => Err(ReadError::Changed),
-        Err(Cut::Stopped(error)) => Err(error),
-    }
+/// The error of a map hit by `SIGBUS` while the file stayed the same: a
+/// disk error under the page cache.
+fn fault() -> ReadError {
+    ReadError::Io(io::Error::from_raw_os_error(libc::EIO))
 }
-
-/// How far a map was hashed.
-enum Hashed {
-    /// All of it.
-    Whole(Digest),
-    /// Up to this offset, where fresh pages proved costly: the hasher of
-    /// the bytes before it, for the rest to be read otherwise.
-    Part(Box<Hasher>, usize),
-}
-
-/// Why hashing a map stopped early.
-#[derive(Debug)]
-enum Cut {
-    /// The meter said stop (the run was cancelled).
-    Stopped(ReadError),
-    /// A page could not be populated: the file is shorter than the map now.
-    BeyondEnd,
-    /// A `SIGBUS` hit the map; what was hashed includes zeros, not the file.
-    Fault,
-}
-
-/// From this size on, a second thread populates the map's page tables ahead
-/// of the hashing thread: for one large file that work, and for a cold file
-/// the disk reads it waits for, then run on an otherwise idle core.
-pub(crate) const PREFETCH_THREAD_MIN: usize = 64 * 1024 * 1024;
 
 /// How far the prefetch thread may run ahead of hashing: far enough to keep
 /// the disk busy, not so far that a file larger than memory evicts its own
 /// pages before they are hashed.
-const PREFETCH_AHEAD: usize = 16 * WINDOW;
+pub(super) const PREFETCH_AHEAD: usize = 16 * WINDOW;
 
 /// What the hashing thread and the prefetch thread tell each other.
 #[derive(Default)]
-struct Progress {
+struct Ahead {
     /// The end of the last window the prefetch thread populated; every
     /// window before it was populated by one thread or the other.
     populated: AtomicUsize,
@@ -200,68 +148,49 @@ struct Progress {
     hashed: AtomicUsize,
     /// Set when hashing ended, early or not.
     done: AtomicBool,
-    /// Windows whose first touch was slow (see [`SLOW_TOUCH`]).
+    /// Windows whose first touch was slow (see [`SlowTouch`]).
     slow_windows: AtomicUsize,
 }
 
-/// A window whose touch takes the prefetch thread more CPU time than this
-/// has pages that were costly to touch for the first time: 4 MiB took 10-20
-/// µs to touch once populated, 0.1-1 ms now and then, and 6.2-6.8 ms when
-/// the host had reclaimed the memory under the page cache (a C loop,
-/// 2026-12-05).
-const SLOW_TOUCH: Duration = Duration::from_millis(2);
-
-/// Slow windows after which the rest of a file whose hashing may hand off
-/// goes to direct reads: enough that a few unlucky pages do not turn a cheap
-/// read into a slower one, few enough that the costly case loses little.
-const SLOW_WINDOWS_TO_HAND_OFF: usize = 3;
-
 /// The digest of the whole map, unless it stopped being the file's contents,
-/// or, if `may_hand_off`, the hasher of the part hashed when fresh pages
-/// proved costly.
-fn hash_windows(
-    map: &Mmap,
-    guard: &Guard,
-    plan: HashPlan,
-    meter: Meter,
-    may_hand_off: bool,
-) -> Result<Hashed, Cut> {
+/// or, with [`MapPlan::hand_off`], the hasher of the part hashed when fresh
+/// pages proved costly.
+fn hash_windows(map: &Mmap, guard: &Guard, plan: MapPlan, meter: Meter) -> Step {
     // Only advice: a failure costs speed, never correctness. It doubles the
     // kernel's read-ahead for faults in the map; a map of one window is
     // populated in one call, which reads around it anyway.
     if map.len() > WINDOW {
         let _ = map.advise(Advice::Sequential);
     }
-    let progress = Progress::default();
-    // Hashing on several threads leaves no core idle for a prefetch thread.
-    if map.len() < PREFETCH_THREAD_MIN || plan.parallel() {
-        return hash_windows_alone(map, guard, plan, meter, &progress, None, false);
+    let ahead = Ahead::default();
+    if !plan.prefetch {
+        return hash_windows_alone(map, guard, plan, meter, &ahead, None);
     }
     std::thread::scope(|scope| {
         // A thread that cannot start only costs the overlap.
         let prefetch = std::thread::Builder::new()
-            .spawn_scoped(scope, || populate_ahead(map, &progress, may_hand_off))
+            .spawn_scoped(scope, || populate_ahead(map, &ahead, plan.hand_off))
             .ok();
         let prefetch = prefetch.as_ref().map(|handle| handle.thread());
         // Stops the prefetch thread on every way out, a panic included:
         // the scope waits for it, so a thread left parked would hang the call.
         let _stop = StopPrefetch {
-            progress: &progress,
+            ahead: &ahead,
             thread: prefetch,
         };
-        hash_windows_alone(map, guard, plan, meter, &progress, prefetch, may_hand_off)
+        hash_windows_alone(map, guard, plan, meter, &ahead, prefetch)
     })
 }
 
 /// Tells the prefetch thread that hashing ended, when dropped.
 struct StopPrefetch<'a> {
-    progress: &'a Progress,
+    ahead: &'a Ahead,
     thread: Option<&'a std::thread::Thread>,
 }
 
 impl Drop for StopPrefetch<'_> {
     fn drop(&mut self) {
-        self.progress.done.store(true, Ordering::Release);
+        self.ahead.done.store(true, Ordering::Release);
         if let Some(thread) = self.thread {
             thread.unpark();
         }
@@ -274,16 +203,17 @@ impl Drop for StopPrefetch<'_> {
 /// the two, the threads share it instead of both waiting on the same pages.
 /// Purely an optimisation: errors are left for the hashing thread to meet and
 /// report (a page truncated away faults here as it would there, and the
-/// guard absorbs it on any thread). With `time_touches`, counts the windows
-/// slow to touch, for a hashing thread that may hand off.
-fn populate_ahead(map: &Mmap, progress: &Progress, time_touches: bool) {
+/// guard absorbs it on any thread). With `slow`, counts the windows slow to
+/// touch, for a hashing thread that may hand off, and stops once there are
+/// enough of them.
+fn populate_ahead(map: &Mmap, ahead: &Ahead, slow: Option<SlowTouch>) {
     let mut offset = 0;
-    while !progress.done.load(Ordering::Acquire) {
-        offset = offset.max(progress.started.load(Ordering::Acquire));
+    while !ahead.done.load(Ordering::Acquire) {
+        offset = offset.max(ahead.started.load(Ordering::Acquire));
         if offset >= map.len() {
             return;
         }
-        if offset >= progress.hashed.load(Ordering::Acquire) + PREFETCH_AHEAD {
+        if offset >= ahead.hashed.load(Ordering::Acquire) + PREFETCH_AHEAD {
             // Woken by the hashing thread after each step and when it ends.
             std::thread::park();
             continue;
@@ -297,30 +227,33 @@ fn populate_ahead(map: &Mmap, progress: &Progress, time_touches: bool) {
                 return;
             }
         }
-        progress.populated.store(offset + len, Ordering::Release);
+        ahead.populated.store(offset + len, Ordering::Release);
         let window = &map[offset..offset + len];
-        if !time_touches {
-            touch_pages(window);
-        } else if touch_is_slow(window)
-            && progress.slow_windows.fetch_add(1, Ordering::AcqRel) + 1 >= SLOW_WINDOWS_TO_HAND_OFF
-        {
-            // The rest is for direct reads: touching more costly pages
-            // ahead would be for nothing.
-            return;
+        match slow {
+            None => touch_pages(window),
+            Some(slow)
+                if touch_is_slow(window, slow.cost)
+                    && ahead.slow_windows.fetch_add(1, Ordering::AcqRel) + 1 >= slow.windows =>
+            {
+                // The rest is for direct reads: touching more costly pages
+                // ahead would be for nothing.
+                return;
+            }
+            Some(_) => {}
         }
         offset += len;
     }
 }
 
 /// Touches the pages of `window` ([`touch_pages`]); whether that took this
-/// thread more CPU time than [`SLOW_TOUCH`].
-fn touch_is_slow(window: &[u8]) -> bool {
+/// thread at least `cost` of CPU time.
+fn touch_is_slow(window: &[u8], cost: Duration) -> bool {
     let before = thread_cpu_time();
     touch_pages(window);
-    let cost = thread_cpu_time()
+    let took = thread_cpu_time()
         .zip(before)
         .map(|(after, before)| after.saturating_sub(before));
-    cost.is_some_and(|cost| cost > SLOW_TOUCH) || tests_say_every_touch_is_slow()
+    took.is_some_and(|took| took >= cost)
 }
 
 /// The CPU time this thread has used: what touching pages costs, without
@@ -341,14 +274,6 @@ fn thread_cpu_time() -> Option<Duration> {
     })
 }
 
-/// Whether a test has made every window count as slow to touch.
-fn tests_say_every_touch_is_slow() -> bool {
-    #[cfg(test)]
-    return tests::EVERY_TOUCH_IS_SLOW.load(Ordering::Relaxed);
-    #[cfg(not(test))]
-    false
-}
-
 /// Bytes between two touches: the smallest page size there is.
 const TOUCH_STRIDE: usize = 4096;
 
@@ -363,144 +288,91 @@ fn touch_pages(window: &[u8]) {
 }
 
 /// Hashes the map step by step, populating each step's page tables in one
-/// system call unless the prefetch thread already has; if `may_hand_off`,
-/// stops with [`Hashed::Part`] once the prefetch thread found
-/// [`SLOW_WINDOWS_TO_HAND_OFF`] slow windows.
+/// system call unless the prefetch thread already has; with
+/// [`MapPlan::hand_off`], stops with [`Step::Continue`] once the prefetch
+/// thread found enough slow windows.
 fn hash_windows_alone(
     map: &Mmap,
     guard: &Guard,
-    plan: HashPlan,
+    plan: MapPlan,
     meter: Meter,
-    progress: &Progress,
+    ahead: &Ahead,
     prefetch: Option<&std::thread::Thread>,
-    may_hand_off: bool,
-) -> Result<Hashed, Cut> {
+) -> Step {
     let mut hasher = Hasher::new(plan.algorithm);
     let mut offset = 0;
     while offset < map.len() {
-        if may_hand_off && progress.slow_windows.load(Ordering::Acquire) >= SLOW_WINDOWS_TO_HAND_OFF
-        {
+        if ahead.slow_windows.load(Ordering::Acquire) >= plan.hand_off_after() {
             // A cancelled run stops here rather than start the readers.
-            meter.tick(0).map_err(Cut::Stopped)?;
-            return Ok(Hashed::Part(Box::new(hasher), offset));
+            if let Err(e) = meter.tick(0) {
+                return Step::Done(Err(e));
+            }
+            let (hasher, offset) = (Box::new(hasher), offset as u64);
+            return Step::Continue { hasher, offset };
         }
         let end = map.len().min(offset + plan.step());
-        progress.started.store(end, Ordering::Release);
+        ahead.started.store(end, Ordering::Release);
         // Hashed on several threads, a step is faster faulted in by those
         // threads than populated first by this one; a truncated file then
         // faults, and the guard reports it.
-        if !plan.parallel() && progress.populated.load(Ordering::Acquire) < end {
+        if !plan.parallel() && ahead.populated.load(Ordering::Acquire) < end {
             if let Err(e) = map.advise_range(Advice::PopulateRead, offset, end - offset) {
-                // Other errors (EINVAL before Linux 5.14) only lose the batching.
+                // Other errors (EINVAL before Linux 5.14) only lose the
+                // batching. EFAULT: the file is shorter than the map now.
                 if e.raw_os_error() == Some(libc::EFAULT) {
-                    return Err(Cut::BeyondEnd);
+                    return Step::Done(Err(ReadError::Changed));
                 }
             }
         }
         hasher.update_parallel(&map[offset..end], plan.threads);
         if guard.faulted() {
-            return Err(Cut::Fault);
+            // What was hashed includes zeros, not the file.
+            return Step::Done(Err(fault()));
         }
-        meter.tick(end - offset).map_err(Cut::Stopped)?;
+        if let Err(e) = meter.tick(end - offset) {
+            return Step::Done(Err(e));
+        }
         offset = end;
-        progress.hashed.store(offset, Ordering::Release);
+        ahead.hashed.store(offset, Ordering::Release);
         if let Some(thread) = prefetch {
             thread.unpark();
         }
     }
-    Ok(Hashed::Whole(hasher.finalize()))
+    Step::Done(Ok(hasher.finalize()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::digest::Digest;
 
-    /// Makes the prefetch thread count every window as slow to touch (only
-    /// a hashing that may hand off acts on it).
-    pub(super) static EVERY_TOUCH_IS_SLOW: AtomicBool = AtomicBool::new(false);
-
-    /// A cold file whose pages prove costly to touch is hashed from the map
-    /// for a few windows, then read directly to the end: the digest is the
-    /// file's, every byte is counted once, and the part read directly stays
-    /// out of the page cache. Cut short before the hand-off, it is changed.
-    #[test]
-    fn a_costly_map_hands_the_rest_to_direct_reads() {
-        let _serial = crate::direct::tests::one_at_a_time();
-        let dir = tempfile::tempdir().unwrap();
-        // Longer than the prefetch thread may run ahead of a hand-off.
-        let len = PREFETCH_THREAD_MIN + PREFETCH_AHEAD + 3 * WINDOW + 4097;
-        let mut bytes = vec![0u8; len];
-        for (i, page) in bytes.chunks_mut(4096).enumerate() {
-            page.fill((i % 251) as u8);
-        }
-        let (path, file) = write_file(dir.path(), &bytes);
-        if !crate::direct::tests::cachestat_answers_for(&file) {
-            // An old kernel, or tmpfs: never cold.
-            return;
-        }
-        file.sync_all().unwrap();
-        rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
-        let _slow = EveryTouchIsSlow::on();
-        let counted = std::sync::atomic::AtomicU64::new(0);
-        let running = AtomicBool::new(false);
-        let plan = HashPlan::one_thread(Algorithm::Sha1);
-        let meter = Meter::new(Some(&counted), &running);
-        let hashed = hash_mapped_or_hand_off(&file, opened(&file), plan, meter, true);
-        assert_eq!(hashed.unwrap().unwrap(), crate::reference::sha1(&bytes));
-        assert_eq!(counted.load(Ordering::Relaxed), len as u64);
-        let cached = crate::direct::cached_bytes(&file, len as u64).unwrap();
-        assert!(
-            cached <= (len - 3 * WINDOW) as u64,
-            "the rest was read through the page cache, not directly: {cached} of {len} cached"
-        );
-        assert!(!rustix::fs::fcntl_getfl(&file)
-            .unwrap()
-            .contains(rustix::fs::OFlags::DIRECT));
-
-        // Cut short before the hand-off: changed, by the map or by the reads.
-        let before = opened(&file);
-        truncate(&path, len - 1);
-        let hashed = hash_mapped_or_hand_off(&file, before, plan, Meter::NONE, true);
-        assert!(
-            matches!(hashed, Some(Err(ReadError::Changed))),
-            "{hashed:?}"
-        );
-        // Cancelled: an error, whether before or after the hand-off.
-        let cancelled = AtomicBool::new(true);
-        let meter = Meter::new(None, &cancelled);
-        let hashed = hash_mapped_or_hand_off(&file, opened(&file), plan, meter, true);
-        assert!(
-            matches!(&hashed, Some(Err(ReadError::Io(e))) if e.kind() == io::ErrorKind::Interrupted),
-            "{hashed:?}"
-        );
-    }
-
-    /// [`EVERY_TOUCH_IS_SLOW`] while it lives.
-    struct EveryTouchIsSlow;
-
-    impl EveryTouchIsSlow {
-        fn on() -> EveryTouchIsSlow {
-            EVERY_TOUCH_IS_SLOW.store(true, Ordering::Relaxed);
-            EveryTouchIsSlow
+    /// A plan for SHA-1 on one thread, without a prefetch thread.
+    fn one_thread() -> MapPlan {
+        MapPlan {
+            algorithm: Algorithm::Sha1,
+            threads: 1,
+            prefetch: false,
+            hand_off: None,
         }
     }
 
-    impl Drop for EveryTouchIsSlow {
-        fn drop(&mut self) {
-            EVERY_TOUCH_IS_SLOW.store(false, Ordering::Relaxed);
+    /// The outcome of a map that cannot hand off.
+    fn done(step: Step) -> Result<Digest, ReadError> {
+        match step {
+            Step::Done(outcome) => outcome,
+            Step::Declined => panic!("not mappable"),
+            Step::Continue { .. } => panic!("handed off"),
         }
     }
 
-    /// `hash_mapped` with SHA-1 on one thread, for a file whose identity
+    fn is_fault(outcome: &Result<Digest, ReadError>) -> bool {
+        matches!(outcome, Err(ReadError::Io(e)) if e.raw_os_error() == Some(libc::EIO))
+    }
+
+    /// [`hash`] with SHA-1 on one thread, for a file whose identity
     /// when opened was `before`; panics if the file cannot be mapped.
     fn mapped_sha1_since(file: &File, before: Identity) -> Result<Digest, ReadError> {
-        hash_mapped(
-            file,
-            before,
-            HashPlan::one_thread(Algorithm::Sha1),
-            Meter::NONE,
-        )
-        .expect("mappable")
+        done(hash(file, before, one_thread(), Meter::NONE))
     }
 
     /// The SHA-1 of a file that maps and hashes without trouble.
@@ -563,13 +435,12 @@ mod tests {
             .collect();
         let (_, file) = write_file(dir.path(), &bytes);
         for algorithm in [Algorithm::Blake3, Algorithm::Sha1] {
-            let plan = HashPlan {
+            let plan = MapPlan {
                 algorithm,
                 threads: 2,
+                ..one_thread()
             };
-            let digest = hash_mapped(&file, opened(&file), plan, Meter::NONE)
-                .expect("mappable")
-                .expect("hashed");
+            let digest = done(hash(&file, opened(&file), plan, Meter::NONE)).expect("hashed");
             assert_eq!(
                 digest,
                 crate::hash_bytes(algorithm, &bytes),
@@ -582,13 +453,10 @@ mod tests {
     fn an_empty_file_is_not_mapped() {
         let dir = tempfile::tempdir().unwrap();
         let (_, file) = write_file(dir.path(), b"");
-        assert!(hash_mapped(
-            &file,
-            opened(&file),
-            HashPlan::one_thread(Algorithm::Sha1),
-            Meter::NONE
-        )
-        .is_none());
+        assert!(matches!(
+            hash(&file, opened(&file), one_thread(), Meter::NONE),
+            Step::Declined
+        ));
     }
 
     #[test]
@@ -614,14 +482,8 @@ mod tests {
         let (map, guard) = map_guarded(&file, bytes.len());
         truncate(&path, 4096);
         assert!(matches!(
-            hash_windows(
-                &map,
-                &guard,
-                HashPlan::one_thread(Algorithm::Sha1),
-                Meter::NONE,
-                false
-            ),
-            Err(Cut::BeyondEnd)
+            hash_windows(&map, &guard, one_thread(), Meter::NONE),
+            Step::Done(Err(ReadError::Changed))
         ));
         drop(guard);
         drop(map);
@@ -642,20 +504,23 @@ mod tests {
             let (map, guard) = map_guarded(&file, bytes.len());
             map.advise_range(Advice::PopulateRead, 0, map.len())
                 .unwrap();
-            let progress = Progress::default();
-            progress.populated.store(map.len(), Ordering::Release);
+            let ahead = Ahead::default();
+            ahead.populated.store(map.len(), Ordering::Release);
             truncate(&path, WINDOW + 1);
-            let plan = HashPlan {
+            let plan = MapPlan {
                 algorithm,
                 threads: 2,
+                ..one_thread()
             };
-            let result =
-                hash_windows_alone(&map, &guard, plan, Meter::NONE, &progress, None, false);
-            assert!(
-                matches!(result, Err(Cut::Fault)),
-                "{algorithm:?}: {:?}",
-                result.err()
-            );
+            let result = done(hash_windows_alone(
+                &map,
+                &guard,
+                plan,
+                Meter::NONE,
+                &ahead,
+                None,
+            ));
+            assert!(is_fault(&result), "{algorithm:?}: {result:?}");
         }
     }
 
@@ -687,16 +552,16 @@ mod tests {
         std::thread::spawn(move || {
             // SAFETY: the file is private to this test and not changed.
             let map = unsafe { MmapOptions::new().map(&file) }.unwrap();
-            let progress = Progress::default();
+            let ahead = Ahead::default();
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 std::thread::scope(|scope| {
-                    let handle = scope.spawn(|| populate_ahead(&map, &progress, false));
+                    let handle = scope.spawn(|| populate_ahead(&map, &ahead, None));
                     let _stop = StopPrefetch {
-                        progress: &progress,
+                        ahead: &ahead,
                         thread: Some(handle.thread()),
                     };
                     // Let it populate up to its limit and park.
-                    while progress.populated.load(Ordering::Acquire) < PREFETCH_AHEAD {
+                    while ahead.populated.load(Ordering::Acquire) < PREFETCH_AHEAD {
                         std::thread::yield_now();
                     }
                     panic!("hashing failed");
@@ -713,22 +578,21 @@ mod tests {
     #[test]
     fn a_map_large_enough_for_the_prefetch_thread_hashes_right_and_sees_truncation() {
         let dir = tempfile::tempdir().unwrap();
-        let bytes: Vec<u8> = (0..PREFETCH_THREAD_MIN + 4097)
-            .map(|i| (i % 253) as u8)
-            .collect();
+        let bytes: Vec<u8> = (0..4 * WINDOW + 4097).map(|i| (i % 253) as u8).collect();
         let (path, file) = write_file(dir.path(), &bytes);
-        let digest = mapped_sha1(&file);
-        assert_eq!(digest, crate::reference::sha1(&bytes));
+        let plan = MapPlan {
+            prefetch: true,
+            ..one_thread()
+        };
+        let digest = done(hash(&file, opened(&file), plan, Meter::NONE));
+        assert_eq!(digest.unwrap(), crate::reference::sha1(&bytes));
 
         let (map, guard) = map_guarded(&file, bytes.len());
         truncate(&path, WINDOW);
-        assert!(hash_windows(
-            &map,
-            &guard,
-            HashPlan::one_thread(Algorithm::Sha1),
-            Meter::NONE,
-            false
-        )
-        .is_err());
+        let result = done(hash_windows(&map, &guard, plan, Meter::NONE));
+        assert!(
+            matches!(result, Err(ReadError::Changed)) || is_fault(&result),
+            "{result:?}"
+        );
     }
 }

@@ -18,7 +18,7 @@
 //!
 //! Why not `MADV_POPULATE_READ` and an `fstat` re-check alone: a truncation
 //! between the populate and the read of a page still raises `SIGBUS`. The
-//! source still populates each window (it is cheaper than faults), but the
+//! map still populates each window (it is cheaper than faults), but the
 //! handler is what makes the race harmless.
 //!
 //! The handler touches only atomics and makes only system calls. The table is
@@ -29,11 +29,14 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+use super::io::page_size;
+
 /// How many files can be guarded at once in the process; a caller that finds
 /// the table full reads the file instead of mapping it.
 const SLOT_COUNT: usize = 128;
 
-struct Slot {
+/// One entry of the table of guarded ranges.
+struct GuardSlot {
     /// Claimed by a guard.
     taken: AtomicBool,
     /// The guarded range `[start, end)`; `end == 0` when inactive.
@@ -44,14 +47,14 @@ struct Slot {
 }
 
 #[allow(clippy::declare_interior_mutable_const)] // only used to initialise SLOTS
-const EMPTY_SLOT: Slot = Slot {
+const EMPTY_SLOT: GuardSlot = GuardSlot {
     taken: AtomicBool::new(false),
     start: AtomicUsize::new(0),
     end: AtomicUsize::new(0),
     faulted: AtomicBool::new(false),
 };
 
-static SLOTS: [Slot; SLOT_COUNT] = [EMPTY_SLOT; SLOT_COUNT];
+static SLOTS: [GuardSlot; SLOT_COUNT] = [EMPTY_SLOT; SLOT_COUNT];
 
 /// The handler that was installed before ours, written once before ours is
 /// installed and only read afterwards.
@@ -74,7 +77,7 @@ pub(crate) fn faults_absorbed() -> usize {
 /// A registered range of mapped memory. Unregisters on drop, which must
 /// happen before the memory is unmapped.
 pub(crate) struct Guard {
-    slot: &'static Slot,
+    slot: &'static GuardSlot,
 }
 
 impl Guard {
@@ -112,13 +115,6 @@ impl Drop for Guard {
         self.slot.start.store(0, Ordering::Release);
         self.slot.taken.store(false, Ordering::Release);
     }
-}
-
-/// The size of a page, as the system says.
-pub(crate) fn page_size() -> Option<usize> {
-    // SAFETY: sysconf has no preconditions.
-    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    usize::try_from(page).ok().filter(|&page| page > 0)
 }
 
 /// Installs the handler once per process; whether it is installed.
