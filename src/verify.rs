@@ -665,7 +665,7 @@ impl<'a> Run<'a> {
         self.order = big;
         self.order.reserve(self.items.len() - self.big);
         self.order.extend(
-            (0..self.items.len()).filter(|&i| !sizes.get(i).is_some_and(|&size| size >= BIG_FILE)),
+            (0..self.items.len()).filter(|&i| sizes.get(i).is_none_or(|&size| size < BIG_FILE)),
         );
     }
 

@@ -41,7 +41,7 @@ pub struct HashArgs {
 #[derive(Debug, Parser)]
 #[command(name = "checksig create", max_term_width = 100)]
 pub struct CreateArgs {
-    /// The directory to list (default: .).
+    /// The directory to list.
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: OsString,
 

@@ -345,3 +345,20 @@ fn progress_bar_only_on_a_terminal() {
     assert!(!quiet.contains("files,"), "{quiet:?}");
     assert!(quiet.contains("OK: 6 OK"), "{quiet:?}");
 }
+
+/// `-c` shows the bar too (then GNU's lines), with a rate and an ETA.
+#[test]
+fn progress_bar_in_check_mode() {
+    let dir = tree();
+    assert_eq!(run(&checksig(), dir.path(), &["create"]).status, 0);
+    let Some(shown) = on_a_terminal(dir.path(), "-c sha1sum.txt") else {
+        println!("SKIP progress on a terminal: no script(1)");
+        return;
+    };
+    assert!(shown.contains(", 6/6 files, "), "{shown:?}");
+    assert!(shown.contains("/s, ETA "), "{shown:?}");
+    assert!(shown.contains("a.txt: OK"), "{shown:?}");
+    let quiet = on_a_terminal(dir.path(), "--no-progress -c sha1sum.txt").unwrap();
+    assert!(!quiet.contains("files,"), "{quiet:?}");
+    assert!(quiet.contains("a.txt: OK"), "{quiet:?}");
+}
