@@ -221,3 +221,30 @@ fn a_closed_pipe_kills_with_sigpipe() {
 fn libc_sigpipe() -> i32 {
     13
 }
+
+/// The `--json` example of cli/README.md is the real output of
+/// `checksig --json testdata/logs`, but for the entries it leaves out.
+#[test]
+fn readme_json_example_is_the_real_output() {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(manifest_dir.join("README.md")).unwrap();
+    let start = readme.find("```json\n").expect("a json block") + "```json\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let shown: serde_json::Value = serde_json::from_str(&readme[start..end]).unwrap();
+    let real = run_in(&manifest_dir.join(".."), &["--json", "testdata/logs"]);
+    assert_eq!(real.status, 1);
+    let mut real: serde_json::Value = serde_json::from_slice(&real.stdout).unwrap();
+    let entries = real["entries"].as_array().unwrap().len();
+    assert_eq!(entries, 10, "every manifest line has an entry");
+    let shown_lines: Vec<_> = shown["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].clone())
+        .collect();
+    real["entries"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|e| shown_lines.contains(&e["line"]));
+    assert_eq!(shown, real);
+}
