@@ -22,13 +22,13 @@ use std::ffi::OsStr;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use crate::digest::{Algorithm, Digest};
 use crate::manifest::{Entry, Style};
 use crate::source::{hash_file_on, threads_per_file, HashFileError, Meter};
-use crate::verify::{thread_count, CancelToken};
+use crate::verify::{thread_count, CancelToken, Progress, PROGRESS_INTERVAL};
 
 /// The digests of `paths`, in their order, hashed by at most `threads`
 /// threads (0: one per CPU): the calling thread and helpers that are done
@@ -55,7 +55,8 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
     algorithm: Algorithm,
     threads: usize,
 ) -> Vec<Result<Digest, HashFileError>> {
-    hash_each(paths, algorithm, threads, None).expect("only a cancel token stops hashing")
+    hash_each(paths, algorithm, threads, Watch::default())
+        .expect("only a cancel token stops hashing")
 }
 
 /// [`hash_files`], stopped by `cancel` from any thread: once it is cancelled
@@ -84,7 +85,46 @@ pub fn hash_files_cancellable<P: AsRef<Path> + Sync>(
     threads: usize,
     cancel: &CancelToken,
 ) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
-    hash_each(paths, algorithm, threads, Some(cancel.flag()))
+    let watch = Watch {
+        cancel: Some(cancel.flag()),
+        progress: None,
+    };
+    hash_each(paths, algorithm, threads, watch)
+}
+
+/// [`hash_files_cancellable`], telling `progress` how far it got: on the
+/// calling thread, at most every 50 ms and once at the end, with the bytes
+/// hashed so far (counted piece by piece, so they move through one large
+/// file) of the files' sizes (one `stat` each, before hashing starts).
+/// `progress` returning `false` cancels the call, as the token does.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let a = dir.path().join("a");
+/// # std::fs::write(&a, "abc").unwrap();
+/// use checksig::{create, Algorithm, CancelToken};
+/// let last = std::cell::Cell::new(None);
+/// let results = create::hash_files_with_progress(
+///     &[&a], Algorithm::Sha1, 0, &CancelToken::new(),
+///     &|progress| { last.set(Some(*progress)); true },
+/// )?;
+/// assert!(results[0].is_ok());
+/// let last = last.get().unwrap();
+/// assert_eq!((last.bytes_done, last.bytes_total, last.files_done), (3, 3, 1));
+/// # Ok::<(), create::Cancelled>(())
+/// ```
+pub fn hash_files_with_progress<P: AsRef<Path> + Sync>(
+    paths: &[P],
+    algorithm: Algorithm,
+    threads: usize,
+    cancel: &CancelToken,
+    progress: &dyn Fn(&Progress) -> bool,
+) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
+    let watch = Watch {
+        cancel: Some(cancel.flag()),
+        progress: Some(progress),
+    };
+    hash_each(paths, algorithm, threads, watch)
 }
 
 /// A cancellable call was cancelled by its [`CancelToken`]; what it had
@@ -93,15 +133,29 @@ pub fn hash_files_cancellable<P: AsRef<Path> + Sync>(
 #[error("cancelled")]
 pub struct Cancelled;
 
-/// The work of [`hash_files`]; `Err` only when `cancel` was set.
+/// Who watches a hashing: a cancel flag, a progress callback, or neither.
+#[derive(Clone, Copy, Default)]
+struct Watch<'a> {
+    cancel: Option<&'a AtomicBool>,
+    progress: Option<&'a dyn Fn(&Progress) -> bool>,
+}
+
+/// The work of [`hash_files`]; `Err` only when `watch` cancelled it.
 fn hash_each<P: AsRef<Path> + Sync>(
     paths: &[P],
     algorithm: Algorithm,
     threads: usize,
-    cancel: Option<&AtomicBool>,
+    watch: Watch,
 ) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
+    let cancel = watch.cancel;
     let cancelled = || cancel.is_some_and(|flag| flag.load(Ordering::Relaxed));
-    let meter = cancel.map_or(Meter::NONE, |flag| Meter::new(None, flag));
+    let bytes_done = AtomicU64::new(0);
+    let files_done = AtomicU64::new(0);
+    let meter = match (cancel, watch.progress) {
+        (Some(flag), Some(_)) => Meter::new(Some(&bytes_done), flag),
+        (Some(flag), None) => Meter::new(None, flag),
+        (None, _) => Meter::NONE,
+    };
     let slots: Vec<OnceLock<Result<Digest, HashFileError>>> = std::iter::repeat_with(OnceLock::new)
         .take(paths.len())
         .collect();
@@ -120,9 +174,40 @@ fn hash_each<P: AsRef<Path> + Sync>(
         };
         // Each index is claimed once, so the slot is still empty.
         let _ = slots[index].set(hash_file_on(algorithm, path.as_ref(), per_file, meter));
+        files_done.fetch_add(1, Ordering::Relaxed);
     };
 
-    crate::helpers::run(workers - 1, &work, |_| work());
+    if let (Some(progress), Some(flag)) = (watch.progress, cancel) {
+        let bytes_total = paths
+            .iter()
+            .filter_map(|path| std::fs::metadata(path).ok())
+            .map(|meta| meta.len())
+            .sum();
+        let report = || {
+            let now = Progress {
+                bytes_done: bytes_done.load(Ordering::Relaxed),
+                bytes_total,
+                files_done: files_done.load(Ordering::Relaxed),
+                files_total: paths.len() as u64,
+            };
+            if !progress(&now) {
+                flag.store(true, Ordering::Relaxed);
+            }
+        };
+        // The calling thread only reports, as in a verification.
+        crate::helpers::run(workers, &work, |pending| {
+            while !pending.wait_timeout(PROGRESS_INTERVAL) {
+                report();
+            }
+        });
+        // Left over only if no helper thread could be started.
+        work();
+        if !cancelled() {
+            report();
+        }
+    } else {
+        crate::helpers::run(workers - 1, &work, |_| work());
+    }
     // A file the meter stopped holds an error that is not the file's: drop all.
     if cancelled() {
         return Err(Cancelled);
@@ -168,7 +253,7 @@ pub fn list_dir(
     threads: usize,
     skip: Option<&Path>,
 ) -> Result<Vec<Listed>, ListError> {
-    list(dir, algorithm, threads, skip, None).map_err(|e| match e {
+    list(dir, algorithm, threads, skip, Watch::default()).map_err(|e| match e {
         CreateError::List(e) => e,
         CreateError::Cancelled => unreachable!("only a cancel token stops listing"),
     })
@@ -201,7 +286,41 @@ pub fn list_dir_cancellable(
     skip: Option<&Path>,
     cancel: &CancelToken,
 ) -> Result<Vec<Listed>, CreateError> {
-    list(dir, algorithm, threads, skip, Some(cancel.flag()))
+    let watch = Watch {
+        cancel: Some(cancel.flag()),
+        progress: None,
+    };
+    list(dir, algorithm, threads, skip, watch)
+}
+
+/// [`list_dir_cancellable`], telling `progress` how far the hashing got, as
+/// [`hash_files_with_progress`] does (once the directory is walked; the
+/// totals are the listed files).
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # std::fs::write(dir.path().join("a"), "abc").unwrap();
+/// use checksig::{create, Algorithm, CancelToken};
+/// let cancel = CancelToken::new();
+/// let listing = create::list_dir_with_progress(
+///     dir.path(), Algorithm::Sha1, 0, None, &cancel, &|progress| progress.files_total == 1,
+/// )?;
+/// assert_eq!(listing[0].name, b"a");
+/// # Ok::<(), create::CreateError>(())
+/// ```
+pub fn list_dir_with_progress(
+    dir: &Path,
+    algorithm: Algorithm,
+    threads: usize,
+    skip: Option<&Path>,
+    cancel: &CancelToken,
+    progress: &dyn Fn(&Progress) -> bool,
+) -> Result<Vec<Listed>, CreateError> {
+    let watch = Watch {
+        cancel: Some(cancel.flag()),
+        progress: Some(progress),
+    };
+    list(dir, algorithm, threads, skip, watch)
 }
 
 /// Why [`list_dir_cancellable`] returned no listing.
@@ -228,13 +347,13 @@ fn list(
     algorithm: Algorithm,
     threads: usize,
     skip: Option<&Path>,
-    cancel: Option<&AtomicBool>,
+    watch: Watch,
 ) -> Result<Vec<Listed>, CreateError> {
     let skip = skip.and_then(|skip| std::fs::canonicalize(skip).ok());
     let mut names = Vec::new();
     let mut walk = Walk {
         root: dir,
-        cancel,
+        cancel: watch.cancel,
         found: &mut names,
     };
     walk.regular_files(&mut Vec::new())?;
@@ -251,7 +370,7 @@ fn list(
         .iter()
         .map(|name| dir.join(OsStr::from_bytes(name)))
         .collect();
-    let digests = hash_each(&paths, algorithm, threads, cancel)?;
+    let digests = hash_each(&paths, algorithm, threads, watch)?;
     Ok(names
         .into_iter()
         .zip(digests)
@@ -321,7 +440,6 @@ fn with_path(source: io::Error, path: &Path) -> ListError {
 mod tests {
     use super::*;
     use crate::hasher::hash_bytes;
-    use std::sync::atomic::AtomicU64;
 
     #[test]
     fn results_keep_input_order_with_any_thread_count() {
@@ -356,6 +474,65 @@ mod tests {
             .set_len(4 << 30)
             .unwrap();
         path
+    }
+
+    /// Progress counts bytes piece by piece within one large file (so a
+    /// rate and an ETA exist before it ends), and `false` cancels.
+    #[test]
+    fn progress_moves_within_one_large_file_and_can_cancel() {
+        let dir = tempfile::tempdir().unwrap();
+        let large = large_sparse_file(dir.path());
+        let seen = std::cell::Cell::new(Progress::default());
+        let stop_once_moving = |progress: &Progress| {
+            seen.set(*progress);
+            progress.bytes_done == 0
+        };
+        let result = hash_files_with_progress(
+            &[&large],
+            Algorithm::Sha1,
+            1,
+            &CancelToken::new(),
+            &stop_once_moving,
+        );
+        assert_eq!(result.unwrap_err(), Cancelled);
+        let seen = seen.get();
+        assert!(seen.bytes_done > 0 && seen.bytes_done < 4 << 30, "{seen:?}");
+        assert_eq!(
+            (seen.bytes_total, seen.files_done, seen.files_total),
+            (4 << 30, 0, 1)
+        );
+    }
+
+    #[test]
+    fn progress_ends_with_every_byte_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, vec![1; 20 << 20]).unwrap();
+        std::fs::write(&b, "hello\n").unwrap();
+        let last = std::cell::Cell::new(Progress::default());
+        let results = hash_files_with_progress(
+            &[&a, &b, &dir.path().join("gone")],
+            Algorithm::Sha256,
+            2,
+            &CancelToken::new(),
+            &|progress| {
+                last.set(*progress);
+                true
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            results[1].as_ref().unwrap(),
+            &hash_bytes(Algorithm::Sha256, b"hello\n")
+        );
+        let total = (20 << 20) + 6;
+        let expected = Progress {
+            bytes_done: total,
+            bytes_total: total,
+            files_done: 3,
+            files_total: 3,
+        };
+        assert_eq!(last.get(), expected);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::source::{is_mapped, threads_per_file, Meter, ReadError, Reader};
 mod chunked;
 
 /// How often, at most, the progress callback runs.
-const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
+pub(crate) const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
 
 /// Verifies `root/sha1sum.txt` with the default options: every file must be
 /// present, match, and stay inside `root`; malformed lines are failures.

@@ -144,9 +144,10 @@ impl Bar {
         }
         let message = status_text(progress, &shown.estimate);
         let bar = shown.bar.get_or_insert_with(new_bar);
+        // The message first: the other two may draw.
+        bar.set_message(message);
         bar.set_length(progress.bytes_total.max(progress.bytes_done).max(1));
         bar.set_position(progress.bytes_done);
-        bar.set_message(message);
         true
     }
 

@@ -362,3 +362,31 @@ fn progress_bar_in_check_mode() {
     assert!(!quiet.contains("files,"), "{quiet:?}");
     assert!(quiet.contains("a.txt: OK"), "{quiet:?}");
 }
+
+/// `hash` and `create` show the bar too, then print or write what they would
+/// without it.
+#[test]
+fn progress_bar_when_making_manifests() {
+    let dir = tree();
+    let Some(shown) = on_a_terminal(dir.path(), "hash a.txt empty sub/deeper/big.bin") else {
+        println!("SKIP progress on a terminal: no script(1)");
+        return;
+    };
+    assert!(shown.contains(", 3/3 files, "), "{shown:?}");
+    assert!(shown.contains("/s, ETA "), "{shown:?}");
+    assert!(
+        shown.contains("f572d396fae9206628714fb2ce00f72e94f2258f  a.txt"),
+        "{shown:?}"
+    );
+    let shown = on_a_terminal(dir.path(), "create").unwrap();
+    // The six files and script's log.
+    assert!(shown.contains(", 7/7 files, "), "{shown:?}");
+    assert_eq!(
+        run(&checksig(), dir.path(), &["--no-progress", "."]).status,
+        0
+    );
+    let quiet = on_a_terminal(dir.path(), "hash --no-progress a.txt").unwrap();
+    assert!(!quiet.contains("files,"), "{quiet:?}");
+    let quiet = on_a_terminal(dir.path(), "create --no-progress").unwrap();
+    assert!(!quiet.contains("files,"), "{quiet:?}");
+}
