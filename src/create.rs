@@ -23,7 +23,7 @@ use std::ops::ControlFlow;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rustix::fs::FileType;
 
@@ -37,6 +37,7 @@ use crate::fs::root::OpenError;
 use crate::fs::walk::{walk, Found};
 use crate::fs::Root;
 use crate::manifest::{Entry, Style};
+use crate::verify::{Progress, PROGRESS_INTERVAL};
 
 /// The digests of `paths`, in their order, hashed by at most `threads`
 /// threads (0: one per CPU): the calling thread and helpers that are done
@@ -63,7 +64,8 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
     algorithm: Algorithm,
     threads: usize,
 ) -> Vec<Result<Digest, HashFileError>> {
-    hash_paths(paths, algorithm, threads, None).expect("only a cancel token stops hashing")
+    hash_paths(paths, algorithm, threads, Watch::default())
+        .expect("only a cancel token stops hashing")
 }
 
 /// [`hash_files`], stopped by `cancel` from any thread: once it is cancelled
@@ -92,7 +94,53 @@ pub fn hash_files_cancellable<P: AsRef<Path> + Sync>(
     threads: usize,
     cancel: &CancelToken,
 ) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
-    hash_paths(paths, algorithm, threads, Some(cancel.flag()))
+    let watch = Watch {
+        cancel: Some(cancel.flag()),
+        progress: None,
+    };
+    hash_paths(paths, algorithm, threads, watch)
+}
+
+/// [`hash_files_cancellable`], telling `progress` how far it got: on the
+/// calling thread, at most every 50 ms and once at the end, with the bytes
+/// hashed so far (counted piece by piece, so they move through one large
+/// file) of the files' sizes (one `stat` each, before hashing starts).
+/// `progress` returning `false` cancels the call, as the token does.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let a = dir.path().join("a");
+/// # std::fs::write(&a, "abc").unwrap();
+/// use checksig::{create, Algorithm, CancelToken};
+/// let last = std::cell::Cell::new(None);
+/// let results = create::hash_files_with_progress(
+///     &[&a], Algorithm::Sha1, 0, &CancelToken::new(),
+///     &|progress| { last.set(Some(*progress)); true },
+/// )?;
+/// assert!(results[0].is_ok());
+/// let last = last.get().unwrap();
+/// assert_eq!((last.bytes_done, last.bytes_total, last.files_done), (3, 3, 1));
+/// # Ok::<(), create::Cancelled>(())
+/// ```
+pub fn hash_files_with_progress<P: AsRef<Path> + Sync>(
+    paths: &[P],
+    algorithm: Algorithm,
+    threads: usize,
+    cancel: &CancelToken,
+    progress: &dyn Fn(&Progress) -> bool,
+) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
+    let watch = Watch {
+        cancel: Some(cancel.flag()),
+        progress: Some(progress),
+    };
+    hash_paths(paths, algorithm, threads, watch)
+}
+
+/// Who watches a hashing: a cancel flag, a progress callback, or neither.
+#[derive(Clone, Copy, Default)]
+struct Watch<'a> {
+    cancel: Option<&'a AtomicBool>,
+    progress: Option<&'a dyn Fn(&Progress) -> bool>,
 }
 
 /// The work of [`hash_files`]; `Err` only when `cancel` was set.
@@ -100,31 +148,47 @@ fn hash_paths<P: AsRef<Path> + Sync>(
     paths: &[P],
     algorithm: Algorithm,
     threads: usize,
-    cancel: Option<&AtomicBool>,
+    watch: Watch,
 ) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
-    hash_each(paths.len(), threads, cancel, |index, per_file, meter| {
-        hash_file_on(algorithm, paths[index].as_ref(), per_file, meter)
-    })
+    let len_hint = |index: usize| {
+        std::fs::metadata(paths[index].as_ref())
+            .ok()
+            .map(|m| m.len())
+    };
+    hash_each(
+        paths.len(),
+        threads,
+        watch,
+        len_hint,
+        |index, per_file, meter| hash_file_on(algorithm, paths[index].as_ref(), per_file, meter),
+    )
 }
 
 /// The digests of the regular files `names` beneath `root`, each hashed from
 /// a descriptor opened beneath it (never by a path that could have been
-/// swapped for a link since the walk); `Err` only when `cancel` was set.
+/// swapped for a link since the walk); `Err` only when `watch` cancelled it.
 fn hash_names(
     root: &Root,
     names: &[Vec<u8>],
     algorithm: Algorithm,
     threads: usize,
-    cancel: Option<&AtomicBool>,
+    watch: Watch,
 ) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
-    hash_each(names.len(), threads, cancel, |index, per_file, meter| {
-        let mut open = root.open_file(&names[index]).map_err(open_error)?;
-        let mut reader = Reader::new(algorithm).threads_per_file(per_file);
-        reader.hash_metered(&mut open, meter).map_err(|e| match e {
-            ReadError::Io(e) => HashFileError::Io(e),
-            ReadError::Changed => HashFileError::Changed,
-        })
-    })
+    let len_hint = |index: usize| root.file_len_hint(&names[index]);
+    hash_each(
+        names.len(),
+        threads,
+        watch,
+        len_hint,
+        |index, per_file, meter| {
+            let mut open = root.open_file(&names[index]).map_err(open_error)?;
+            let mut reader = Reader::new(algorithm).threads_per_file(per_file);
+            reader.hash_metered(&mut open, meter).map_err(|e| match e {
+                ReadError::Io(e) => HashFileError::Io(e),
+                ReadError::Changed => HashFileError::Changed,
+            })
+        },
+    )
 }
 
 /// Why a listed file could not be opened, as [`hash_file`](crate::hash_file) says it.
@@ -138,15 +202,24 @@ fn open_error(error: OpenError) -> HashFileError {
 }
 
 /// `count` digests, `hash(index, threads_per_file, meter)` each, on at most
-/// `threads` threads; `Err` only when `cancel` was set.
+/// `threads` threads; `Err` only when `watch` cancelled it. With a progress
+/// callback, `len_hint(index)` gives the total (one `stat` each, before
+/// hashing starts) and the calling thread reports, as a verification's does.
 fn hash_each(
     count: usize,
     threads: usize,
-    cancel: Option<&AtomicBool>,
+    watch: Watch,
+    len_hint: impl Fn(usize) -> Option<u64>,
     hash: impl Fn(usize, usize, Meter) -> Result<Digest, HashFileError> + Sync,
 ) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
+    let cancel = watch.cancel;
     let cancelled = || cancel.is_some_and(|flag| flag.load(Ordering::Relaxed));
-    let meter = cancel.map_or(Meter::NONE, |flag| Meter::new(None, flag));
+    let (bytes_done, files_done) = (AtomicU64::new(0), AtomicU64::new(0));
+    let meter = match (cancel, watch.progress) {
+        (Some(flag), Some(_)) => Meter::new(Some(&bytes_done), flag),
+        (Some(flag), None) => Meter::new(None, flag),
+        (None, _) => Meter::NONE,
+    };
     // As many results as the caller has items: no larger than its own list.
     let slots = Ordered::new(count).expect("one result per item the caller holds");
     let threads = thread_count(threads);
@@ -162,9 +235,30 @@ fn hash_each(
             let index = claimed.start;
             // Each index is claimed once, so the slot is still empty.
             slots.set(index, hash(index, per_file, meter));
+            files_done.fetch_add(1, Ordering::Relaxed);
         }
     };
-    crate::exec::run_on(workers, &work);
+    match (watch.progress, cancel) {
+        (Some(progress), Some(flag)) => {
+            let bytes_total = (0..count).filter_map(len_hint).sum();
+            let report = || {
+                let now = Progress {
+                    bytes_done: bytes_done.load(Ordering::Relaxed),
+                    bytes_total,
+                    files_done: files_done.load(Ordering::Relaxed),
+                    files_total: count as u64,
+                };
+                if !progress(&now) {
+                    flag.store(true, Ordering::Relaxed);
+                }
+            };
+            crate::exec::run_reporting(workers, &work, PROGRESS_INTERVAL, &report);
+            if !cancelled() {
+                report();
+            }
+        }
+        _ => crate::exec::run_on(workers, &work),
+    }
     // A file the meter stopped holds an error that is not the file's: drop all.
     if cancelled() {
         return Err(Cancelled);
@@ -207,7 +301,7 @@ pub fn list_dir(
     threads: usize,
     skip: Option<&Path>,
 ) -> Result<Vec<Listed>, ListError> {
-    list(dir, algorithm, threads, skip, None).map_err(|e| match e {
+    list(dir, algorithm, threads, skip, Watch::default()).map_err(|e| match e {
         CreateError::List(e) => e,
         CreateError::Cancelled => unreachable!("only a cancel token stops listing"),
     })
@@ -240,7 +334,41 @@ pub fn list_dir_cancellable(
     skip: Option<&Path>,
     cancel: &CancelToken,
 ) -> Result<Vec<Listed>, CreateError> {
-    list(dir, algorithm, threads, skip, Some(cancel.flag()))
+    let watch = Watch {
+        cancel: Some(cancel.flag()),
+        progress: None,
+    };
+    list(dir, algorithm, threads, skip, watch)
+}
+
+/// [`list_dir_cancellable`], telling `progress` how far the hashing got, as
+/// [`hash_files_with_progress`] does (once the directory is walked; the
+/// totals are the listed files).
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # std::fs::write(dir.path().join("a"), "abc").unwrap();
+/// use checksig::{create, Algorithm, CancelToken};
+/// let cancel = CancelToken::new();
+/// let listing = create::list_dir_with_progress(
+///     dir.path(), Algorithm::Sha1, 0, None, &cancel, &|progress| progress.files_total == 1,
+/// )?;
+/// assert_eq!(listing[0].name, b"a");
+/// # Ok::<(), create::CreateError>(())
+/// ```
+pub fn list_dir_with_progress(
+    dir: &Path,
+    algorithm: Algorithm,
+    threads: usize,
+    skip: Option<&Path>,
+    cancel: &CancelToken,
+    progress: &dyn Fn(&Progress) -> bool,
+) -> Result<Vec<Listed>, CreateError> {
+    let watch = Watch {
+        cancel: Some(cancel.flag()),
+        progress: Some(progress),
+    };
+    list(dir, algorithm, threads, skip, watch)
 }
 
 /// Why [`list_dir_cancellable`] returned no listing.
@@ -261,15 +389,16 @@ impl From<Cancelled> for CreateError {
     }
 }
 
-/// The work of [`list_dir`]; `Cancelled` only when `cancel` was set.
+/// The work of [`list_dir`]; `Cancelled` only when `watch` cancelled it.
 /// `skip` is left out by identity (device and inode), not by name.
 fn list(
     dir: &Path,
     algorithm: Algorithm,
     threads: usize,
     skip: Option<&Path>,
-    cancel: Option<&AtomicBool>,
+    watch: Watch,
 ) -> Result<Vec<Listed>, CreateError> {
+    let cancel = watch.cancel;
     let root = Root::open(dir, true).map_err(|e| with_path(e, dir))?;
     let skip = skip
         .and_then(|skip| std::fs::metadata(skip).ok())
@@ -303,7 +432,7 @@ fn list(
         return Err(failure);
     }
     names.sort_unstable();
-    let digests = hash_names(&root, &names, algorithm, threads, cancel)?;
+    let digests = hash_names(&root, &names, algorithm, threads, watch)?;
     Ok(names
         .into_iter()
         .zip(digests)
@@ -356,7 +485,6 @@ fn with_path(source: io::Error, path: &Path) -> ListError {
 mod tests {
     use super::*;
     use crate::hasher::hash_bytes;
-    use std::sync::atomic::AtomicU64;
 
     #[test]
     fn results_keep_input_order_with_any_thread_count() {
@@ -391,6 +519,65 @@ mod tests {
             .set_len(4 << 30)
             .unwrap();
         path
+    }
+
+    /// Progress counts bytes piece by piece within one large file (so a
+    /// rate and an ETA exist before it ends), and `false` cancels.
+    #[test]
+    fn progress_moves_within_one_large_file_and_can_cancel() {
+        let dir = tempfile::tempdir().unwrap();
+        let large = large_sparse_file(dir.path());
+        let seen = std::cell::Cell::new(Progress::default());
+        let stop_once_moving = |progress: &Progress| {
+            seen.set(*progress);
+            progress.bytes_done == 0
+        };
+        let result = hash_files_with_progress(
+            &[&large],
+            Algorithm::Sha1,
+            1,
+            &CancelToken::new(),
+            &stop_once_moving,
+        );
+        assert_eq!(result.unwrap_err(), Cancelled);
+        let seen = seen.get();
+        assert!(seen.bytes_done > 0 && seen.bytes_done < 4 << 30, "{seen:?}");
+        assert_eq!(
+            (seen.bytes_total, seen.files_done, seen.files_total),
+            (4 << 30, 0, 1)
+        );
+    }
+
+    #[test]
+    fn progress_ends_with_every_byte_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, vec![1; 20 << 20]).unwrap();
+        std::fs::write(&b, "hello\n").unwrap();
+        let last = std::cell::Cell::new(Progress::default());
+        let results = hash_files_with_progress(
+            &[&a, &b, &dir.path().join("gone")],
+            Algorithm::Sha256,
+            2,
+            &CancelToken::new(),
+            &|progress| {
+                last.set(*progress);
+                true
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            results[1].as_ref().unwrap(),
+            &hash_bytes(Algorithm::Sha256, b"hello\n")
+        );
+        let total = (20 << 20) + 6;
+        let expected = Progress {
+            bytes_done: total,
+            bytes_total: total,
+            files_done: 3,
+            files_total: 3,
+        };
+        assert_eq!(last.get(), expected);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::root::{open_regular, OpenError, OpenFile, Root};
 mod chunked;
 
 /// How often, at most, the progress callback runs.
-const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
+pub(crate) const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
 
 /// Verifies the manifest of `root` ([`find_manifest`]: `sha1sum.txt`, else
 /// `SHA256SUMS`...) with the default options: every file must be present,
@@ -701,7 +701,7 @@ impl<'a> Run<'a> {
         self.order = big;
         self.order.try_reserve_exact(self.items.len() - self.big)?;
         self.order.extend(
-            (0..self.items.len()).filter(|&i| !sizes.get(i).is_some_and(|&size| size >= BIG_FILE)),
+            (0..self.items.len()).filter(|&i| sizes.get(i).is_none_or(|&size| size < BIG_FILE)),
         );
         Ok(())
     }
@@ -735,27 +735,17 @@ impl<'a> Run<'a> {
 
     fn execute(self) -> Result<Vec<EntryReport>, Error> {
         let run = &self;
-        let reporting = run.verifier.progress.is_some();
-        // Without a progress callback the calling thread is one of the
-        // workers: one thread fewer to start, and a single worker starts none.
-        let helpers = if reporting {
-            run.workers()
-        } else {
-            run.workers() - 1
-        };
         let work = || run.work();
-        crate::exec::pool::run(helpers, &work, |pending| {
-            if reporting {
-                run.report_until_done(pending);
-            } else {
-                run.work();
+        if run.verifier.progress.is_some() {
+            let report = || run.report_progress();
+            crate::exec::run_reporting(run.workers(), &work, PROGRESS_INTERVAL, &report);
+            if !self.verifier.cancel.is_cancelled() {
+                run.report_progress();
             }
-        });
-        // Nothing is left unclaimed unless no helper thread could be started
-        // while the calling thread only reported progress.
-        run.work();
-        if reporting && !self.verifier.cancel.is_cancelled() {
-            run.report_progress();
+        } else {
+            // The calling thread is one of the workers: one thread fewer
+            // to start, and a single worker starts none.
+            crate::exec::run_on(run.workers(), &work);
         }
         if self.verifier.cancel.is_cancelled() {
             return Err(Error::Cancelled);
@@ -851,15 +841,6 @@ impl<'a> Run<'a> {
             counting.then_some(&self.bytes_done),
             self.verifier.cancel.flag(),
         )
-    }
-
-    /// Runs on the calling thread until every worker has finished, calling
-    /// the progress callback every [`PROGRESS_INTERVAL`] (the last call is
-    /// [`Run::execute`]'s).
-    fn report_until_done(&self, workers: &crate::exec::pool::Pending) {
-        while !workers.wait_timeout(PROGRESS_INTERVAL) {
-            self.report_progress();
-        }
     }
 
     fn report_progress(&self) {

@@ -1,13 +1,20 @@
-//! The command line: one clap definition for both modes.
+//! The command line: one clap definition for every mode and subcommand.
+//!
+//! `checksig [DIR]` and `checksig -c [MANIFEST]...` are the top-level
+//! command's arguments; `hash`, `create`, `completions` and `help` are clap
+//! subcommands (and the hidden `man`). A subcommand's name wins over a
+//! directory of that name: `checksig ./help` verifies a directory `help`.
 
 use std::ffi::OsString;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
+
+use crate::make::{CreateArgs, HashArgs};
 
 /// What `checksig --help` explains after the options.
 const AFTER_HELP: &str = "\
 MODES:
-  checksig [DIR]
+  checksig [OPTIONS] [DIR]
       Verify DIR/sha1sum.txt (default: the current directory). Every failure is
       listed with its line number and reason (expected and actual digests for a
       mismatch), then a one-line summary. Names may not leave DIR (absolute
@@ -25,7 +32,12 @@ MODES:
       Write a manifest of every regular file under DIR (sorted, relative names,
       escaped as GNU escapes; symbolic links are not followed) to
       DIR/sha1sum.txt (sha256sum.txt...), or to FILE ('-': standard output).
-      (To verify a directory named 'hash' or 'create', write './hash'.)
+
+  checksig completions SHELL
+      Print a completion script for bash, zsh, fish, elvish or powershell.
+
+  (To verify a directory named like a subcommand, such as 'help' or 'hash',
+  write './help'.)
 
   checksig -c [MANIFEST]...
       A drop-in for GNU 'sha1sum -c': the same output, messages and exit status.
@@ -60,9 +72,14 @@ EXIT STATUS:
     version,
     about = "Verify a directory against its sha1sum.txt, or check manifests like 'sha1sum -c'",
     after_long_help = AFTER_HELP,
-    max_term_width = 100
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true
 )]
 pub struct Args {
+    /// A subcommand; none verifies DIR or, with --check, manifests.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// The directory to verify (default: .); with --check, the manifests to
     /// read ('-' or none: standard input).
     #[arg(value_name = "DIR | MANIFEST")]
@@ -122,8 +139,8 @@ pub struct Args {
     #[arg(long)]
     pub no_direct: bool,
 
-    /// Never show the progress bar (shown on a terminal's standard error for
-    /// long DIR runs).
+    /// Never show the progress bar (shown on a terminal's standard error
+    /// once a run lasts 0.3 s).
     #[arg(long)]
     pub no_progress: bool,
 
@@ -135,6 +152,32 @@ pub struct Args {
     /// "name_bytes". The exit status is the same as without --json.
     #[arg(long, conflicts_with_all = ["quiet", "status", "warn"])]
     pub json: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a checksum line per FILE, like 'sha1sum FILE...'.
+    Hash(HashArgs),
+    /// Write a manifest of every regular file under DIR.
+    Create(CreateArgs),
+    /// Print a shell completion script.
+    ///
+    /// For bash: `checksig completions bash > ~/.local/share/bash-completion/completions/checksig`;
+    /// zsh: into a directory of $fpath as `_checksig`; fish: into
+    /// ~/.config/fish/completions/checksig.fish.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of checksig, or of one subcommand.
+    #[command(hide = true)]
+    Man {
+        /// A subcommand (`hash`, `create`, `completions`): its own page.
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 /// Which job the command line asks for.
@@ -216,6 +259,25 @@ mod tests {
             panic!("not check mode")
         };
         assert_eq!(m, vec![OsString::from("-")]);
+    }
+
+    #[test]
+    fn subcommands_take_their_names_and_paths_the_rest() {
+        assert!(matches!(
+            parse(&["hash", "f"]).unwrap().command,
+            Some(Command::Hash(_))
+        ));
+        assert!(matches!(
+            parse(&["create"]).unwrap().command,
+            Some(Command::Create(_))
+        ));
+        let args = parse(&["./help"]).unwrap();
+        assert!(args.command.is_none());
+        assert!(matches!(args.mode().unwrap(), Mode::Dir(d) if d == "./help"));
+        // After the top-level options, a subcommand's name is a DIR.
+        let args = parse(&["--threads", "2", "hash"]).unwrap();
+        assert!(args.command.is_none());
+        assert!(matches!(args.mode().unwrap(), Mode::Dir(d) if d == "hash"));
     }
 
     #[test]

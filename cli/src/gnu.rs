@@ -20,6 +20,7 @@ use checksig::{
 
 use crate::json;
 use crate::output::{os_error_text, Output};
+use crate::progress::Bar;
 use crate::quote::{escaped_name, quotef, Charset};
 
 /// The `--check` options.
@@ -45,6 +46,8 @@ pub struct CheckOptions {
     pub json: bool,
     /// `--algo`: the algorithm, else detected from the first manifest.
     pub algo: Option<Algorithm>,
+    /// `--no-progress`: no bar, even on a terminal.
+    pub no_progress: bool,
 }
 
 /// Checks every manifest; true if all of them verified.
@@ -184,13 +187,18 @@ impl Checker<'_> {
     fn verify(&self, manifest: &Manifest) -> Result<Vec<EntryReport>, checksig::Error> {
         let is_stdin_entry =
             |item: &Item| matches!(item, Item::Entry(entry) if entry.name.as_slice() == b"-");
-        let verifier = Verifier::new()
+        let mut verifier = Verifier::new()
             .threads(self.options.threads)
             .mmap(!self.options.no_mmap)
             .direct_io(!self.options.no_direct)
             .strict(self.options.strict)
             .ignore_missing(self.options.ignore_missing)
             .allow_outside_root(true);
+        let bar = Bar::for_stderr(!self.options.no_progress);
+        if let Some(bar) = bar.clone() {
+            verifier = verifier.progress(move |progress| bar.update(progress));
+        }
+        let _clear = bar.map(Bar::clear_on_drop);
         if !manifest.items().iter().any(is_stdin_entry) {
             return Ok(verifier.verify_manifest(".", manifest)?.into_entries());
         }

@@ -3,12 +3,16 @@
 //! * `checksig [DIR]` verifies `DIR/sha1sum.txt` with the library's safe
 //!   defaults ([`dir`]).
 //! * `checksig -c [MANIFEST]...` is a drop-in for GNU `sha1sum -c` ([`gnu`]).
+//! * `checksig hash` and `checksig create` make manifests ([`make`]);
+//!   `checksig completions SHELL` and the hidden `checksig man` describe the
+//!   command itself ([`generate`]).
 //!
 //! Run `checksig --help` for the options, exit statuses and the few places
 //! where `--check` differs from GNU on purpose.
 
 mod args;
 mod dir;
+mod generate;
 mod gnu;
 mod json;
 mod make;
@@ -20,33 +24,56 @@ mod version;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
-use crate::args::{Args, Mode};
+use crate::args::{Args, Command, Mode};
 use crate::output::Output;
 
 fn main() -> ExitCode {
     memory::exit_on_abort();
-    match std::env::args_os().nth(1).as_ref().and_then(|a| a.to_str()) {
-        Some("hash") => {
-            return make_command(|out| {
-                let args = make::HashArgs::parse_from(std::env::args_os().skip(1));
-                make::hash(&args, out)
-            })
-        }
-        Some("create") => {
-            return make_command(|out| {
-                let args = make::CreateArgs::parse_from(std::env::args_os().skip(1));
-                make::create(&args, out)
-            })
-        }
-        _ => {}
-    }
+    die_on_closed_pipe();
     let command = Args::command().long_version(version::long_version());
     let args = match Args::from_arg_matches(&command.get_matches()) {
         Ok(args) => args,
         Err(e) => e.exit(),
     };
+    match &args.command {
+        Some(Command::Hash(hash)) => run_gnu_style(|out| make::hash(hash, out)),
+        Some(Command::Create(create)) => run_gnu_style(|out| make::create(create, out)),
+        Some(Command::Completions { shell }) => run_gnu_style(|out| {
+            out.out(&generate::completions(*shell));
+            0
+        }),
+        Some(Command::Man { command }) => {
+            run_gnu_style(|out| match generate::man_page(command.as_deref()) {
+                Some(page) => {
+                    out.out(&page);
+                    0
+                }
+                None => {
+                    out.diagnostic(b"man: no such subcommand");
+                    2
+                }
+            })
+        }
+        None => verify(&args),
+    }
+}
+
+/// Restores the default action of SIGPIPE, which the Rust runtime ignores:
+/// like GNU's tools, `checksig ... | head -1` then dies of SIGPIPE (status
+/// 141 in a shell) at its next write once the reader is gone, instead of
+/// hashing on for nothing and exiting 1.
+fn die_on_closed_pipe() {
+    // SAFETY: `signal` with SIG_DFL installs no handler; it runs first thing
+    // in main, before any thread exists that could race on the disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// `checksig [DIR]` or `checksig -c [MANIFEST]...`.
+fn verify(args: &Args) -> ExitCode {
     let mode = match args.mode() {
         Ok(mode) => mode,
         Err(e) => e.exit(),
@@ -54,7 +81,7 @@ fn main() -> ExitCode {
     let mut out = Output::new();
     let gnu = matches!(mode, Mode::Check(_));
     let status: u8 = match mode {
-        Mode::Dir(dir) => match dir::run(&dir, &args, &mut out) {
+        Mode::Dir(dir) => match dir::run(&dir, args, &mut out) {
             dir::Outcome::Verified => 0,
             dir::Outcome::Failed => 1,
             dir::Outcome::Error => 2,
@@ -71,6 +98,7 @@ fn main() -> ExitCode {
                 no_direct: args.no_direct,
                 json: args.json,
                 algo: args.algo,
+                no_progress: args.no_progress,
             };
             u8::from(!gnu::run(&manifests, options, &mut out))
         }
@@ -79,8 +107,8 @@ fn main() -> ExitCode {
     ExitCode::from(if written { status } else { status.max(1) })
 }
 
-/// Runs `checksig hash` or `checksig create`, whose statuses are GNU's.
-fn make_command(run: impl FnOnce(&mut Output) -> u8) -> ExitCode {
+/// Runs a subcommand, whose statuses (and write errors) are GNU's.
+fn run_gnu_style(run: impl FnOnce(&mut Output) -> u8) -> ExitCode {
     let mut out = Output::new();
     let status = run(&mut out);
     let written = out.finish(true);

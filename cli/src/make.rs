@@ -10,10 +10,13 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use checksig::manifest::{format_line, Entry, Style};
-use checksig::{create, hash_files, Algorithm, Digest, FileKind, HashFileError, Hasher};
+use checksig::{
+    create, hash_files, Algorithm, CancelToken, Digest, FileKind, HashFileError, Hasher,
+};
 use clap::Parser;
 
 use crate::output::{os_error_text, Output};
+use crate::progress::Bar;
 use crate::quote::{quotef, Charset};
 
 /// `checksig hash`: print checksum lines like `sha1sum FILE...`.
@@ -35,13 +38,18 @@ pub struct HashArgs {
     /// Worker threads hashing files in parallel (0: one per CPU).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+
+    /// Never show the progress bar (shown on a terminal's standard error
+    /// once a run lasts 0.3 s).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 /// `checksig create`: write a manifest of every regular file under DIR.
 #[derive(Debug, Parser)]
 #[command(name = "checksig create", max_term_width = 100)]
 pub struct CreateArgs {
-    /// The directory to list (default: .).
+    /// The directory to list.
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: OsString,
 
@@ -57,6 +65,11 @@ pub struct CreateArgs {
     /// Worker threads hashing files in parallel (0: one per CPU).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+
+    /// Never show the progress bar (shown on a terminal's standard error
+    /// once a run lasts 0.3 s).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 /// The manifest name `create` writes for `algorithm`, which `checksig DIR` finds.
@@ -76,7 +89,24 @@ pub fn hash(args: &HashArgs, out: &mut Output) -> u8 {
         .filter(|f| f.as_bytes() != b"-")
         .map(OsString::as_os_str)
         .collect();
-    let mut digests = hash_files(&on_disk, args.algo, args.threads).into_iter();
+    let bar = Bar::for_stderr(!args.no_progress);
+    let mut digests = match &bar {
+        Some(bar) => {
+            let update = |progress: &checksig::Progress| bar.update(progress);
+            let hashed = create::hash_files_with_progress(
+                &on_disk,
+                args.algo,
+                args.threads,
+                &CancelToken::new(),
+                &update,
+            );
+            bar.finish();
+            // Neither the bar nor a fresh token ever cancels.
+            hashed.unwrap_or_default()
+        }
+        None => hash_files(&on_disk, args.algo, args.threads),
+    }
+    .into_iter();
     let mut failed = false;
     for file in &files {
         let result = if file.as_bytes() == b"-" {
@@ -109,14 +139,38 @@ pub fn create(args: &CreateArgs, out: &mut Output) -> u8 {
         Some(path) => Some(PathBuf::from(path)),
         None => Some(dir.join(default_manifest_name(args.algo))),
     };
-    let listing = match create::list_dir(dir, args.algo, args.threads, target.as_deref()) {
+    let bar = Bar::for_stderr(!args.no_progress);
+    let listed = match &bar {
+        Some(bar) => {
+            let update = |progress: &checksig::Progress| bar.update(progress);
+            let cancel = CancelToken::new();
+            let listed = create::list_dir_with_progress(
+                dir,
+                args.algo,
+                args.threads,
+                target.as_deref(),
+                &cancel,
+                &update,
+            );
+            bar.finish();
+            listed
+        }
+        None => create::list_dir(dir, args.algo, args.threads, target.as_deref())
+            .map_err(create::CreateError::List),
+    };
+    let listing = match listed {
         Ok(listing) => listing,
-        Err(error) => {
+        Err(create::CreateError::List(error)) => {
             let mut message = quotef(args.dir.as_bytes(), charset);
             message.extend_from_slice(b": cannot list ");
             message.extend_from_slice(&quotef(error.path.as_os_str().as_bytes(), charset));
             message.extend_from_slice(format!(": {}", os_error_text(&error.source)).as_bytes());
             out.diagnostic(&message);
+            return 2;
+        }
+        // Neither the bar nor a fresh token ever cancels.
+        Err(other) => {
+            out.diagnostic(other.to_string().as_bytes());
             return 2;
         }
     };

@@ -345,3 +345,49 @@ fn progress_bar_only_on_a_terminal() {
     assert!(!quiet.contains("files,"), "{quiet:?}");
     assert!(quiet.contains("OK: 6 OK"), "{quiet:?}");
 }
+
+/// `-c` shows the bar too (then GNU's lines), with a rate and an ETA.
+#[test]
+fn progress_bar_in_check_mode() {
+    let dir = tree();
+    assert_eq!(run(&checksig(), dir.path(), &["create"]).status, 0);
+    let Some(shown) = on_a_terminal(dir.path(), "-c sha1sum.txt") else {
+        println!("SKIP progress on a terminal: no script(1)");
+        return;
+    };
+    assert!(shown.contains(", 6/6 files, "), "{shown:?}");
+    assert!(shown.contains("/s, ETA "), "{shown:?}");
+    assert!(shown.contains("a.txt: OK"), "{shown:?}");
+    let quiet = on_a_terminal(dir.path(), "--no-progress -c sha1sum.txt").unwrap();
+    assert!(!quiet.contains("files,"), "{quiet:?}");
+    assert!(quiet.contains("a.txt: OK"), "{quiet:?}");
+}
+
+/// `hash` and `create` show the bar too, then print or write what they would
+/// without it.
+#[test]
+fn progress_bar_when_making_manifests() {
+    let dir = tree();
+    let Some(shown) = on_a_terminal(dir.path(), "hash a.txt empty sub/deeper/big.bin") else {
+        println!("SKIP progress on a terminal: no script(1)");
+        return;
+    };
+    assert!(shown.contains(", 3/3 files, "), "{shown:?}");
+    assert!(shown.contains("/s, ETA "), "{shown:?}");
+    assert!(
+        shown.contains("f572d396fae9206628714fb2ce00f72e94f2258f  a.txt"),
+        "{shown:?}"
+    );
+    let shown = on_a_terminal(dir.path(), "create").unwrap();
+    // The six files and script's log.
+    assert!(shown.contains(", 7/7 files, "), "{shown:?}");
+    let written = std::fs::read_to_string(dir.path().join("sha1sum.txt")).unwrap();
+    assert!(
+        written.starts_with("f572d396fae9206628714fb2ce00f72e94f2258f  a.txt\n"),
+        "{written}"
+    );
+    let quiet = on_a_terminal(dir.path(), "hash --no-progress a.txt").unwrap();
+    assert!(!quiet.contains("files,"), "{quiet:?}");
+    let quiet = on_a_terminal(dir.path(), "create --no-progress").unwrap();
+    assert!(!quiet.contains("files,"), "{quiet:?}");
+}

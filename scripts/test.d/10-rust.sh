@@ -1,5 +1,26 @@
 #!/usr/bin/env bash
-# Rust unit, integration and doc tests of every workspace crate.
+# Rust unit, integration and doc tests of every workspace crate; the
+# rust-version against the dependencies'; what each crate would publish.
 set -euo pipefail
 cargo test --workspace --all-targets
 cargo test --workspace --doc
+# Our rust-version stays at least every dependency's (clippy's
+# incompatible_msrv lint holds our own code to it).
+python3 scripts/check-msrv.py
+# The packages as crates.io would get them (offline and quick: no compile;
+# `cargo publish --workspace --dry-run` also builds them, in minutes, and
+# needs the crates.io index). The library ships its sources, README and
+# licenses, never python/, scripts/ or testdata/.
+cargo package --workspace --no-verify --allow-dirty --offline --quiet
+listing=$(cargo package -p checksig --list --allow-dirty --offline)
+for needed in LICENSE-MIT LICENSE-APACHE README.md src/lib.rs; do
+    grep -qx "$needed" <<<"$listing" || { echo "checksig package lacks $needed" >&2; exit 1; }
+done
+if grep -E '^(python|scripts|testdata|benches|tests|capi|cli|fuzz|\.ci)/' <<<"$listing"; then
+    echo "checksig package ships files a dependent does not need (above)" >&2
+    exit 1
+fi
+cli_listing=$(cargo package -p checksig-cli --list --allow-dirty --offline)
+for needed in LICENSE-MIT LICENSE-APACHE README.md src/main.rs; do
+    grep -qx "$needed" <<<"$cli_listing" || { echo "checksig-cli package lacks $needed" >&2; exit 1; }
+done

@@ -88,6 +88,25 @@ pub(crate) fn run_on(workers: usize, work: &(dyn Fn() + Sync)) {
     pool::run(workers.saturating_sub(1), work, |_| work());
 }
 
+/// Runs `work` on `workers` helper threads while the calling thread calls
+/// `report` every `interval`, then runs `work` on the calling thread too, for
+/// what is left if no helper could be started; the caller makes the final
+/// report. For a call with a progress callback: the calling thread owns the
+/// callback, so it reports rather than works.
+pub(crate) fn run_reporting(
+    workers: usize,
+    work: &(dyn Fn() + Sync),
+    interval: std::time::Duration,
+    report: &dyn Fn(),
+) {
+    pool::run(workers, work, |pending| {
+        while !pending.wait_timeout(interval) {
+            report();
+        }
+    });
+    work();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
