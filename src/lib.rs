@@ -46,6 +46,8 @@ mod report;
 mod root;
 pub mod sidecar;
 mod sigbus;
+#[cfg(feature = "signatures")]
+pub mod signature;
 mod slots;
 mod source;
 mod unlisted;

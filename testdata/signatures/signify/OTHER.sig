@@ -1,0 +1,2 @@
+untrusted comment: verify with alice.pub
+RWS9QUJEqTnk7a1uhG+Bitp6WBAWT7BXMwfEky5fjomCOVbejkftyNpUSUa3dPkV9mRlAoGCOrovoRD/N1XihjxbazVXt55HpAE=

@@ -1,0 +1,2 @@
+untrusted comment: verify with mallory.pub
+RWSSOviPbDrvWttDyhwgfmwxFELtYkNCb+LFO5RJvLf5yLYyiwjYPzTmfI/AjUUA9n8KxzwWf4yVJSD/zRKVbaS62YkH+GEMcwo=
