@@ -309,7 +309,7 @@ fn signify_good_detached_and_embedded() {
         detached("SHA256SUMS", "signify/SHA256SUMS.sig", &k),
         &read("SHA256SUMS"),
         Format::Signify,
-        "alice signify public key",
+        "(alice public key)",
     );
     assert_good(
         check("signify/SHA256.sig", None, &k),
@@ -360,6 +360,11 @@ fn signify_refusals() {
         SignatureError::Truncated { .. },
         "truncated"
     );
+    // Cut inside the embedded message: the signature is of other bytes.
+    let whole = read("signify/SHA256.sig");
+    let cut = &whole[..whole.len() - 10];
+    let err = signature::verify(cut, None, &k, now()).unwrap_err();
+    assert!(matches!(err, SignatureError::BadSignature { .. }), "{err}");
 }
 
 // ---- SSH -------------------------------------------------------------------

@@ -93,7 +93,7 @@ minisign -V -q -p minisign/alice.pub -m SHA256SUMS -x minisign/SHA256SUMS.minisi
 
 # ---- signify -------------------------------------------------------------
 for who in alice mallory; do
-    signify-openbsd -G -n -c "$who signify public key" -p "signify/$who.pub" -s "$tmp/$who.sec"
+    signify-openbsd -G -n -c "$who" -p "signify/$who.pub" -s "$tmp/$who.sec"
 done
 signify-openbsd -S -s "$tmp/alice.sec" -m SHA256SUMS -x signify/SHA256SUMS.sig
 signify-openbsd -S -s "$tmp/mallory.sec" -m SHA256SUMS -x signify/SHA256SUMS.mallory.sig
@@ -125,6 +125,8 @@ half openpgp/SHA256SUMS.asc openpgp/SHA256SUMS.truncated.asc
 half openpgp/CHECKSUM.clearsigned openpgp/CHECKSUM.truncated
 half minisign/SHA256SUMS.minisig minisign/SHA256SUMS.truncated.minisig
 half signify/SHA256SUMS.sig signify/SHA256SUMS.truncated.sig
-half signify/SHA256.sig signify/SHA256.truncated.sig
+# The embedded form cut inside its signature line (cut inside the message,
+# it is a signature over other bytes).
+head -c 60 signify/SHA256.sig >signify/SHA256.truncated.sig
 half ssh/SHA256SUMS.sig ssh/SHA256SUMS.truncated.sig
 echo "fixtures made and checked in $(pwd)"

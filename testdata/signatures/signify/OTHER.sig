@@ -1,2 +1,2 @@
 untrusted comment: verify with alice.pub
-RWS9QUJEqTnk7a1uhG+Bitp6WBAWT7BXMwfEky5fjomCOVbejkftyNpUSUa3dPkV9mRlAoGCOrovoRD/N1XihjxbazVXt55HpAE=
+RWRWNEbnJ22zl9gyBTOmw01+NGxpKmIK5zrxclV1Sfov7pt3KN9m8gIL22tMhCCyaiLO7Xt5eGBrbQdGSL0Y0ZM2E0M4vX0x0wo=

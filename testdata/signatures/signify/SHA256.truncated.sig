@@ -1,3 +1,2 @@
 untrusted comment: verify with alice.pub
-RWS9QUJEqTnk7UR3IXW1sN3+7Dd+bVxJ7ir+MiBXwKjpag63ghqcaNhd2Xb5lrAZxicRwgWwWbUPLjxRixXKw7IEm6NwTXvqaAc=
-SHA256 (a.t
+RWRWNEbnJ22zl2qYUwe

@@ -1,2 +1,2 @@
 untrusted comment: verify with mallory.pub
-RWSSOviPbDrvWttDyhwgfmwxFELtYkNCb+LFO5RJvLf5yLYyiwjYPzTmfI/AjUUA9n8KxzwWf4yVJSD/zRKVbaS62YkH+GEMcwo=
+RWQJ4+RoYhPIbQJhAil6+EHYTbWOJ+tnV1+TUjGANU6Xvy8vWu6Xt1KiZiOcxpsJiMykWo8r5GhEx0Bjo7N2P5tGeY8FxkWtwA4=

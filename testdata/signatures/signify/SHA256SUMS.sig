@@ -1,2 +1,2 @@
 untrusted comment: verify with alice.pub
-RWS9QUJEqTnk7cV9bV2r4LpQoQljSc9vTvevYbMr4GNgSgRcgmiN+j+AMlDY03GifxTNzJtEEJXuzfeQiEEYGwEVOP2vl14wNg0=
+RWRWNEbnJ22zl0O88d/8pWAKInKnf++/ZkwCId/1OvPJKfnwUqFvgWk1vLWhtThoBOT0lefwmETlA8UHFewbjOYjfbby9Na1rQQ=

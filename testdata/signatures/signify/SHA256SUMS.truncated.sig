@@ -1,2 +1,2 @@
 untrusted comment: verify with alice.pub
-RWS9QUJEqTnk7cV9bV2r4LpQoQljSc
+RWRWNEbnJ22zl0O88d/8pWAKInKnf+

@@ -1,0 +1,2 @@
+untrusted comment: verify with alice.pub
+RWRWNEbnJ22zl2qYUwe

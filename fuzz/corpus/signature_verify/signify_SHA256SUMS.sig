@@ -1,0 +1,2 @@
+untrusted comment: verify with alice.pub
+RWRWNEbnJ22zl0O88d/8pWAKInKnf++/ZkwCId/1OvPJKfnwUqFvgWk1vLWhtThoBOT0lefwmETlA8UHFewbjOYjfbby9Na1rQQ=
