@@ -148,6 +148,16 @@ fn openpgp_tampered_and_other_file() {
 }
 
 #[test]
+fn openpgp_weak_hash() {
+    let k = keys(&["openpgp/alice.asc"]);
+    assert_err!(
+        detached("SHA256SUMS", "openpgp/SHA256SUMS.sha1.asc", &k),
+        SignatureError::Invalid { .. },
+        "weak or unknown hash Some(Sha1)"
+    );
+}
+
+#[test]
 fn openpgp_truncated() {
     let k = keys(&["openpgp/alice.asc"]);
     for sig in [

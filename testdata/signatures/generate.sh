@@ -55,6 +55,8 @@ gpg --batch --export alice@example.org bob@example.org >openpgp/keyring.gpg
 S=20240102T000000
 gpg_at $S -u alice@example.org --detach-sign -o openpgp/SHA256SUMS.gpg SHA256SUMS
 gpg_at $S -u alice@example.org --armor --detach-sign -o openpgp/SHA256SUMS.asc SHA256SUMS
+# SHA-1: collisions can be made, so refused (GnuPG still makes it on request).
+gpg_at $S -u alice@example.org --digest-algo SHA1 --armor --detach-sign -o openpgp/SHA256SUMS.sha1.asc SHA256SUMS
 gpg_at $S -u mallory@example.org --armor --detach-sign -o openpgp/SHA256SUMS.mallory.asc SHA256SUMS
 gpg_at $S -u alice@example.org --armor --detach-sign -o openpgp/OTHER.asc OTHER
 gpg_at $S -u bob@example.org --armor --detach-sign -o openpgp/SHA256SUMS.subkey.asc SHA256SUMS
@@ -129,4 +131,21 @@ half signify/SHA256SUMS.sig signify/SHA256SUMS.truncated.sig
 # it is a signature over other bytes).
 head -c 60 signify/SHA256.sig >signify/SHA256.truncated.sig
 half ssh/SHA256SUMS.sig ssh/SHA256SUMS.truncated.sig
+# ---- Seeds of the signature fuzz targets (fuzz/corpus/signature_*) -------
+# The fuzz checks trust these fixtures' keys, so the seeds follow the keys.
+seeds=../../fuzz/corpus
+seed() { mkdir -p "$seeds/$1" && cp "$2" "$seeds/$1/$(echo "$2" | tr / _)"; }
+for f in openpgp/alice.asc openpgp/keyring.gpg minisign/alice.pub signify/alice.pub \
+    ssh/allowed_signers ssh/alice.pub; do
+    seed signature_keys "$f"
+done
+for f in openpgp/SHA256SUMS.gpg openpgp/SHA256SUMS.asc openpgp/SHA256SUMS.subkey.asc \
+    openpgp/SHA256SUMS.truncated.gpg minisign/SHA256SUMS.minisig signify/SHA256SUMS.sig \
+    ssh/SHA256SUMS.sig openpgp/CHECKSUM.clearsigned signify/SHA256.sig; do
+    seed signature_verify "$f"
+done
+for f in openpgp/CHECKSUM.clearsigned openpgp/CHECKSUM.outside openpgp/CHECKSUM.truncated \
+    signify/SHA256.sig signify/SHA256.truncated.sig SHA256SUMS; do
+    seed signature_clearsign "$f"
+done
 echo "fixtures made and checked in $(pwd)"

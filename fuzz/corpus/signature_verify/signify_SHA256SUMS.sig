@@ -1,2 +1,2 @@
 untrusted comment: verify with alice.pub
-RWRWNEbnJ22zl0O88d/8pWAKInKnf++/ZkwCId/1OvPJKfnwUqFvgWk1vLWhtThoBOT0lefwmETlA8UHFewbjOYjfbby9Na1rQQ=
+RWT8W5+vHeyw9Lbi6lDgB5zGRB7eOnV6B5+LchYb8AQ36eJRarI71Ybs9uYHe++Q+fCr8f0aqfPeZZ0h9rvVZEqqpfo5m41p5Qk=

@@ -1,2 +1,2 @@
 untrusted comment: verify with alice.pub
-RWRWNEbnJ22zl9gyBTOmw01+NGxpKmIK5zrxclV1Sfov7pt3KN9m8gIL22tMhCCyaiLO7Xt5eGBrbQdGSL0Y0ZM2E0M4vX0x0wo=
+RWT8W5+vHeyw9Ad4/1IGZk4LijxK4w3qN3v+HUbqhNQw1h9PgbtZ5MY8GjeNEGcjalyZt3GEmu+Lm+DP0/B+MCGjm0mIimRb3Qs=

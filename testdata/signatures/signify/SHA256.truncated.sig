@@ -1,2 +1,2 @@
 untrusted comment: verify with alice.pub
-RWRWNEbnJ22zl2qYUwe
+RWT8W5+vHeyw9Kpr6lj

@@ -1,2 +1,2 @@
 untrusted comment: verify with mallory.pub
-RWQJ4+RoYhPIbQJhAil6+EHYTbWOJ+tnV1+TUjGANU6Xvy8vWu6Xt1KiZiOcxpsJiMykWo8r5GhEx0Bjo7N2P5tGeY8FxkWtwA4=
+RWRoQSnLHLilAaGYHIvbxtsHeCsGtz/v+81+Ibfo+QDNggaRU0RwfRPK352jDyJC1FaEeho1IK9+73fBYAYP3THwiAGWaUgcGAg=

@@ -1,2 +1,2 @@
 untrusted comment: verify with alice.pub
-RWRWNEbnJ22zl0O88d/8pWAKInKnf+
+RWT8W5+vHeyw9Lbi6lDgB5zGRB7eOn
