@@ -46,6 +46,8 @@ pub mod manifest;
 pub mod reference;
 mod report;
 pub mod sidecar;
+#[cfg(feature = "signatures")]
+pub mod signature;
 mod unlisted;
 mod verify;
 

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use checksig_fuzz::checks::FixedTree;
-use checksig_fuzz::{capi_checks, checks, cli_checks};
+use checksig_fuzz::{capi_checks, checks, cli_checks, signature_checks};
 
 fn replay(target: &str, check: impl Fn(&[u8])) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -58,4 +58,22 @@ fn capi_verify() {
 #[test]
 fn cli_names() {
     replay("cli_names", cli_checks::cli_names);
+}
+
+#[test]
+fn signature_keys() {
+    replay("signature_keys", signature_checks::signature_keys);
+}
+
+#[test]
+fn signature_verify() {
+    let keys = signature_checks::trusted_keys();
+    replay("signature_verify", |data| {
+        signature_checks::signature_verify(&keys, data)
+    });
+}
+
+#[test]
+fn signature_clearsign() {
+    replay("signature_clearsign", signature_checks::signature_clearsign);
 }

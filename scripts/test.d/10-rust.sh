@@ -3,6 +3,8 @@
 # rust-version against the dependencies'; what each crate would publish.
 set -euo pipefail
 cargo test --workspace --all-targets
+# Signed manifests (off by default for the library).
+cargo test -p checksig --features signatures
 cargo test --workspace --doc
 # Our rust-version stays at least every dependency's (clippy's
 # incompatible_msrv lint holds our own code to it).

@@ -1,0 +1,4 @@
+untrusted comment: verify with alice.pub
+RWT8W5+vHeyw9Kpr6ljeAl6ooE7X15HnNRZSYnvO1SMS80zgokuQufPUk+o8yJVg86CDyTQXdFTR0PwowXkeDGzyQEQGEuCOWAE=
+SHA256 (a.txt) = b6a98d9ce9a2d9149288fa3df42d377c3e42737afdcdaf714e33c0a100b51060
+SHA256 (b.txt) = f2c82decdd7181cf98945929a62598db7e6b477e11f6e0eb0ae97020eff151ad

@@ -1,0 +1,4 @@
+untrusted comment: verify with mallory.pub
+RWRoQSnLHLilActBOCUkPwwMDmzsqvRSPmWr5VRp/X5VjF5dM1M6B4CnGxtd7WwXKWnucHAObyueLBJfdIPA/Vz3JbGEWAnV+gs=
+SHA256 (a.txt) = b6a98d9ce9a2d9149288fa3df42d377c3e42737afdcdaf714e33c0a100b51060
+SHA256 (b.txt) = f2c82decdd7181cf98945929a62598db7e6b477e11f6e0eb0ae97020eff151ad

@@ -1,0 +1,2 @@
+untrusted comment: verify with mallory.pub
+RWRoQSnLHLilAaGYHIvbxtsHeCsGtz/v+81+Ibfo+QDNggaRU0RwfRPK352jDyJC1FaEeho1IK9+73fBYAYP3THwiAGWaUgcGAg=

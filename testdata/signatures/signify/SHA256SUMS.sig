@@ -1,0 +1,2 @@
+untrusted comment: verify with alice.pub
+RWT8W5+vHeyw9Lbi6lDgB5zGRB7eOnV6B5+LchYb8AQ36eJRarI71Ybs9uYHe++Q+fCr8f0aqfPeZZ0h9rvVZEqqpfo5m41p5Qk=
