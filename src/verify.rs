@@ -63,6 +63,35 @@ pub fn find_manifest(root: impl AsRef<Path>) -> PathBuf {
     PathBuf::from(found.unwrap_or(DEFAULT_MANIFEST_NAME))
 }
 
+/// Where the manifest that `path` stands for lives, as `(root, manifest)`:
+/// a directory is the root of the manifest [`find_manifest`] finds in it;
+/// any other path is a manifest (or a hash-only sidecar) whose directory is
+/// the root. What `checksig PATH` and [`Verifier::verify_path`] verify.
+///
+/// ```
+/// use std::path::Path;
+/// let (root, manifest) = checksig::locate_manifest("dl/SHA256SUMS");
+/// assert_eq!((root.as_path(), manifest.as_path()), (Path::new("dl"), Path::new("SHA256SUMS")));
+/// let (root, manifest) = checksig::locate_manifest("file.iso.sha256");
+/// assert_eq!((root.as_path(), manifest.as_path()), (Path::new("."), Path::new("file.iso.sha256")));
+/// # let dir = tempfile::tempdir().unwrap();
+/// assert_eq!(checksig::locate_manifest(dir.path()).1, Path::new("sha1sum.txt"));
+/// ```
+pub fn locate_manifest(path: impl AsRef<Path>) -> (PathBuf, PathBuf) {
+    let path = path.as_ref();
+    let file_name = path.file_name().filter(|_| !path.is_dir());
+    match file_name {
+        Some(name) => {
+            let root = match path.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            (root, PathBuf::from(name))
+        }
+        None => (path.to_path_buf(), find_manifest(path)),
+    }
+}
+
 /// Figures passed to a progress callback.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
@@ -343,6 +372,28 @@ impl Verifier {
             .map_err(|e| named(e, &manifest_path))?;
         report.move_names_from(manifest);
         Ok(report)
+    }
+
+    /// Verifies what `path` names ([`locate_manifest`]): a directory, as
+    /// [`Verifier::verify_dir`] does, or a manifest or hash-only sidecar
+    /// file, against the directory it is in (the manifest named by
+    /// [`Verifier::manifest`] is then ignored).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// std::fs::write(dir.path().join("file.iso"), "abc")?;
+    /// let sidecar = dir.path().join("file.iso.sha256");
+    /// std::fs::write(&sidecar, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n")?;
+    /// assert!(checksig::Verifier::new().verify_path(&sidecar)?.is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn verify_path(&self, path: impl AsRef<Path>) -> Result<Report, Error> {
+        let path = path.as_ref();
+        if path.is_dir() {
+            return self.verify_dir(path);
+        }
+        let (root, manifest) = locate_manifest(path);
+        self.clone().manifest(manifest).verify_dir(root)
     }
 
     /// Verifies an already parsed manifest, resolving names against `root`.

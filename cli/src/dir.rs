@@ -19,7 +19,6 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use checksig::manifest::DEFAULT_MANIFEST_NAME;
 use checksig::{EntryReport, Report, Status, Verifier};
 
 use crate::args::Args;
@@ -40,54 +39,22 @@ pub enum Outcome {
     Error,
 }
 
-/// Manifest names DIR mode looks for, in order, when `sha1sum.txt` is absent
-/// and `--manifest` is not given.
-pub const KNOWN_MANIFEST_NAMES: [&str; 11] = [
-    DEFAULT_MANIFEST_NAME,
-    "SHA256SUMS",
-    "sha256sum.txt",
-    "SHA512SUMS",
-    "sha512sum.txt",
-    "MD5SUMS",
-    "md5sum.txt",
-    "B3SUMS",
-    "b3sums",
-    "b3sum.txt",
-    "SHA1SUMS",
-];
-
-/// The manifest to read in `root`: `--manifest`, else the first known name
-/// that exists (a link counts, unfollowed: the library refuses it if it
-/// leads out), else `sha1sum.txt` (whose absence is then reported).
-fn manifest_name(root: &Path, given: Option<&OsStr>) -> std::path::PathBuf {
-    if let Some(given) = given {
-        return given.into();
-    }
-    KNOWN_MANIFEST_NAMES
-        .iter()
-        .find(|name| root.join(name).symlink_metadata().is_ok())
-        .unwrap_or(&DEFAULT_MANIFEST_NAME)
-        .into()
-}
-
-/// Verifies `dir`, printing failures and a summary (or JSON).
-pub fn run(dir: &OsStr, args: &Args, out: &mut Output) -> Outcome {
+/// Verifies `path`, a directory or a manifest or sidecar file in one
+/// ([`checksig::locate_manifest`]), printing failures and a summary (or JSON).
+pub fn run(path: &OsStr, args: &Args, out: &mut Output) -> Outcome {
     let as_json = args.json;
     let charset = Charset::from_env();
-    let root = Path::new(dir);
-    match std::fs::metadata(root) {
-        Ok(meta) if meta.is_dir() => {}
-        Ok(_) => {
-            fail(out, root, "not a directory", charset);
-            return Outcome::Error;
-        }
-        Err(e) => {
-            let reason = format!("cannot open directory: {}", os_error_text(&e));
-            fail(out, root, &reason, charset);
-            return Outcome::Error;
-        }
+    let path = Path::new(path);
+    if let Err(e) = std::fs::metadata(path) {
+        let reason = format!("cannot open: {}", os_error_text(&e));
+        fail(out, path, &reason, charset);
+        return Outcome::Error;
     }
-    let name = manifest_name(root, args.manifest.as_deref());
+    let (root, name) = match &args.manifest {
+        Some(given) if path.is_dir() => (path.to_path_buf(), given.into()),
+        _ => checksig::locate_manifest(path),
+    };
+    let root = root.as_path();
     let manifest = root.join(&name);
     let mut verifier = Verifier::new()
         .threads(args.threads)

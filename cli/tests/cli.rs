@@ -281,7 +281,7 @@ fn missing_directory_or_manifest_is_an_error_naming_the_file() {
     assert_eq!(
         result.err(),
         format!(
-            "checksig: {}: cannot open directory: No such file or directory\n",
+            "checksig: {}: cannot open: No such file or directory\n",
             ghost.display()
         )
     );
@@ -296,15 +296,39 @@ fn missing_directory_or_manifest_is_an_error_naming_the_file() {
         )
     );
 
+    // A file is a manifest: an empty one verifies nothing, and fails.
     let file = dir.path().join("file");
     std::fs::write(&file, "").unwrap();
     let result = run(&[file.to_str().unwrap()]);
-    assert_eq!(result.status, 2, "{result:?}");
+    assert_eq!(result.status, 1, "{result:?}");
     assert!(
-        result.err().ends_with(": not a directory\n"),
+        result.out().contains("the manifest lists no file"),
         "{}",
-        result.err()
+        result.out()
     );
+}
+
+/// `checksig PATH` verifies a directory (its manifest found by the
+/// library: here only `SHA256SUMS`), a manifest file, or a sidecar.
+#[test]
+fn a_directory_a_manifest_or_a_sidecar_is_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a"), "abc").unwrap();
+    let sha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    std::fs::write(dir.path().join("SHA256SUMS"), format!("{sha256}  a\n")).unwrap();
+    std::fs::write(dir.path().join("a.sha256"), format!("{sha256}\n")).unwrap();
+    for path in [
+        dir.path().to_path_buf(),
+        dir.path().join("SHA256SUMS"),
+        dir.path().join("a.sha256"),
+    ] {
+        let result = run(&[path.to_str().unwrap()]);
+        assert_eq!(result.status, 0, "{}: {result:?}", path.display());
+        assert!(result.out().starts_with("OK: 1 OK"), "{}", result.out());
+    }
+    std::fs::write(dir.path().join("a"), "abd").unwrap();
+    let result = run(&[dir.path().join("SHA256SUMS").to_str().unwrap()]);
+    assert_eq!(result.status, 1, "{result:?}");
 }
 
 #[test]
