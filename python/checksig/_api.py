@@ -537,7 +537,8 @@ def verify(
 
     :param root: the directory (``str``, ``bytes`` or ``os.PathLike``).
     :param manifest: the manifest's path, relative to ``root`` unless absolute;
-        None (the default) lets the library choose (``sha1sum.txt``).
+        None (the default) lets the library find it (``sha1sum.txt``, else
+        ``SHA256SUMS``, ``sha256sum.txt``, ...: ``checksig::find_manifest``).
         A hash-only sidecar works too: ``manifest="file.iso.sha256"`` (or
         ``.sha1``, ``.sha512``, ``.md5``, ``.b3``, ``.blake3``, optionally
         ending in ``sum``, any case) holding one bare digest checks
