@@ -26,3 +26,7 @@ cli_listing=$(cargo package -p checksig-cli --list --allow-dirty --offline)
 for needed in LICENSE-MIT LICENSE-APACHE README.md src/main.rs; do
     grep -qx "$needed" <<<"$cli_listing" || { echo "checksig-cli package lacks $needed" >&2; exit 1; }
 done
+# The real publish dry run (issue 16): packages every publishable crate,
+# builds each from its package alone, and checks the manifests crates.io
+# would get (a few minutes; needs the crates.io index).
+cargo publish --workspace --dry-run --allow-dirty --quiet
