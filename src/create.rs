@@ -136,6 +136,88 @@ pub fn hash_files_with_progress<P: AsRef<Path> + Sync>(
     hash_paths(paths, algorithm, threads, watch)
 }
 
+/// Options for hashing files or listing a directory, built step by step as
+/// a [`Verifier`](crate::Verifier)'s are: the algorithm, the threads, a
+/// [`CancelToken`] and a progress callback. The free functions of this
+/// module ([`hash_files`], [`list_dir`] and their `_cancellable` and
+/// `_with_progress` forms) are shorthands for it.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # std::fs::write(dir.path().join("a"), "abc").unwrap();
+/// use checksig::{create::Hashing, Algorithm, CancelToken};
+/// let cancel = CancelToken::new();
+/// let hashing = Hashing::new(Algorithm::Sha256)
+///     .threads(2)
+///     .cancel_token(cancel.clone())
+///     .progress(&|progress| progress.files_done <= progress.files_total);
+/// let listing = hashing.list_dir(dir.path(), None)?;
+/// assert_eq!(listing[0].name, b"a");
+/// let digests = hashing.hash_files(&[dir.path().join("a")])?;
+/// assert_eq!(digests[0].as_ref().unwrap(), &checksig::hash_bytes(Algorithm::Sha256, b"abc"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Hashing<'a> {
+    algorithm: Algorithm,
+    threads: usize,
+    cancel: CancelToken,
+    progress: Option<&'a dyn Fn(&Progress) -> bool>,
+}
+
+impl<'a> Hashing<'a> {
+    /// Hashing with `algorithm` on one thread per CPU, not cancellable from
+    /// outside, without progress.
+    pub fn new(algorithm: Algorithm) -> Hashing<'a> {
+        Hashing {
+            algorithm,
+            threads: 0,
+            cancel: CancelToken::new(),
+            progress: None,
+        }
+    }
+
+    /// At most `threads` threads (0: one per CPU), the calling thread included.
+    pub fn threads(mut self, threads: usize) -> Hashing<'a> {
+        self.threads = threads;
+        self
+    }
+
+    /// A token that stops the call from any thread: no digest or listing is
+    /// returned then, only [`Cancelled`] ([`CreateError::Cancelled`]).
+    pub fn cancel_token(mut self, token: CancelToken) -> Hashing<'a> {
+        self.cancel = token;
+        self
+    }
+
+    /// A callback told how far the hashing got, on the calling thread, at
+    /// most every 50 ms and once at the end; returning `false` cancels.
+    pub fn progress(mut self, callback: &'a dyn Fn(&Progress) -> bool) -> Hashing<'a> {
+        self.progress = Some(callback);
+        self
+    }
+
+    /// The digests of `paths`, in their order ([`hash_files`]).
+    pub fn hash_files<P: AsRef<Path> + Sync>(
+        &self,
+        paths: &[P],
+    ) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
+        hash_paths(paths, self.algorithm, self.threads, self.watch())
+    }
+
+    /// Every regular file under `dir` with its digest ([`list_dir`]).
+    pub fn list_dir(&self, dir: &Path, skip: Option<&Path>) -> Result<Vec<Listed>, CreateError> {
+        list(dir, self.algorithm, self.threads, skip, self.watch())
+    }
+
+    fn watch(&self) -> Watch<'_> {
+        Watch {
+            cancel: Some(self.cancel.flag()),
+            progress: self.progress,
+        }
+    }
+}
+
 /// Who watches a hashing: a cancel flag, a progress callback, or neither.
 #[derive(Clone, Copy, Default)]
 struct Watch<'a> {
