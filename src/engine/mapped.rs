@@ -299,46 +299,49 @@ fn hash_windows_alone(
     ahead: &Ahead,
     prefetch: Option<&std::thread::Thread>,
 ) -> Step {
-    let mut hasher = Hasher::new(plan.algorithm);
-    let mut offset = 0;
-    while offset < map.len() {
-        if ahead.slow_windows.load(Ordering::Acquire) >= plan.hand_off_after() {
-            // A cancelled run stops here rather than start the readers.
-            if let Err(e) = meter.tick(0) {
-                return Step::Done(Err(e));
+    let threads = if plan.parallel() { plan.threads } else { 1 };
+    crate::hasher::with_parallel_feeder(threads, |feed| {
+        let mut hasher = Hasher::new(plan.algorithm);
+        let mut offset = 0;
+        while offset < map.len() {
+            if ahead.slow_windows.load(Ordering::Acquire) >= plan.hand_off_after() {
+                // A cancelled run stops here rather than start the readers.
+                if let Err(e) = meter.tick(0) {
+                    return Step::Done(Err(e));
+                }
+                let (hasher, offset) = (Box::new(hasher), offset as u64);
+                return Step::Continue { hasher, offset };
             }
-            let (hasher, offset) = (Box::new(hasher), offset as u64);
-            return Step::Continue { hasher, offset };
-        }
-        let end = map.len().min(offset + plan.step());
-        ahead.started.store(end, Ordering::Release);
-        // Hashed on several threads, a step is faster faulted in by those
-        // threads than populated first by this one; a truncated file then
-        // faults, and the guard reports it.
-        if !plan.parallel() && ahead.populated.load(Ordering::Acquire) < end {
-            if let Err(e) = map.advise_range(Advice::PopulateRead, offset, end - offset) {
-                // Other errors (EINVAL before Linux 5.14) only lose the
-                // batching. EFAULT: the file is shorter than the map now.
-                if e.raw_os_error() == Some(libc::EFAULT) {
-                    return Step::Done(Err(ReadError::Changed));
+            let end = map.len().min(offset + plan.step());
+            ahead.started.store(end, Ordering::Release);
+            // Hashed on several threads, a step is faster faulted in by those
+            // threads than populated first by this one; a truncated file then
+            // faults, and the guard reports it.
+            if !plan.parallel() && ahead.populated.load(Ordering::Acquire) < end {
+                if let Err(e) = map.advise_range(Advice::PopulateRead, offset, end - offset) {
+                    // Other errors (EINVAL before Linux 5.14) only lose the
+                    // batching. EFAULT: the file is shorter than the map now.
+                    if e.raw_os_error() == Some(libc::EFAULT) {
+                        return Step::Done(Err(ReadError::Changed));
+                    }
                 }
             }
+            feed(&mut hasher, &map[offset..end]);
+            if guard.faulted() {
+                // What was hashed includes zeros, not the file.
+                return Step::Done(Err(fault()));
+            }
+            if let Err(e) = meter.tick(end - offset) {
+                return Step::Done(Err(e));
+            }
+            offset = end;
+            ahead.hashed.store(offset, Ordering::Release);
+            if let Some(thread) = prefetch {
+                thread.unpark();
+            }
         }
-        hasher.update_parallel(&map[offset..end], plan.threads);
-        if guard.faulted() {
-            // What was hashed includes zeros, not the file.
-            return Step::Done(Err(fault()));
-        }
-        if let Err(e) = meter.tick(end - offset) {
-            return Step::Done(Err(e));
-        }
-        offset = end;
-        ahead.hashed.store(offset, Ordering::Release);
-        if let Some(thread) = prefetch {
-            thread.unpark();
-        }
-    }
-    Step::Done(Ok(hasher.finalize()))
+        Step::Done(Ok(hasher.finalize()))
+    })
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@
 //! thread included. Helper threads outlive a call by at most
 //! [`pool::LINGER`], parked, so that a burst of calls starts them once; a
 //! forked child never uses its parent's. BLAKE3 spreads one large file
-//! over the threads that no file claims (`crate::hasher`).
+//! over the threads that no file claims, on one pool of scoped threads per
+//! file (`crate::hasher::with_parallel_feeder`), never one per piece.
 
 pub(crate) mod ordered;
 pub(crate) mod pool;
