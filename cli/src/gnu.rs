@@ -122,19 +122,11 @@ impl Checker<'_> {
             self.parser = Parser::new(algorithm);
         }
         self.parser = self.parser.clone().reading_stdin(is_stdin);
-        let manifest = match path.and_then(|path| sidecar::parse(path, algorithm, &bytes)) {
-            Some(manifest) => manifest,
-            None => match self.parser.try_parse(&bytes) {
-                Ok(manifest) => manifest,
-                Err(_) => {
-                    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
-                    let error = checksig::Error::OutOfMemory { lines };
-                    self.manifest_error(operand, display, &error.to_string());
-                    return false;
-                }
-            },
+        let verified = match path.and_then(|path| sidecar::parse(path, algorithm, &bytes)) {
+            Some(manifest) => self.verify(&manifest),
+            None => self.verify_text(&bytes),
         };
-        let entries = match self.verify(&manifest) {
+        let entries = match verified {
             Ok(entries) => entries,
             Err(e) => {
                 let message = match &e {
@@ -179,18 +171,46 @@ impl Checker<'_> {
         }
     }
 
-    /// One result per item, in manifest order. Entries named `-` are standard
-    /// input, as in GNU; the library hashes all the others, in parallel.
-    fn verify(&self, manifest: &Manifest) -> Result<Vec<EntryReport>, checksig::Error> {
-        let is_stdin_entry =
-            |item: &Item| matches!(item, Item::Entry(entry) if entry.name.as_slice() == b"-");
-        let verifier = Verifier::new()
+    /// The options of `-c` as a library verifier.
+    fn verifier(&self) -> Verifier {
+        Verifier::new()
             .threads(self.options.threads)
             .mmap(!self.options.no_mmap)
             .direct_io(!self.options.no_direct)
             .strict(self.options.strict)
             .ignore_missing(self.options.ignore_missing)
-            .allow_outside_root(true);
+            .allow_outside_root(true)
+    }
+
+    /// [`Checker::verify`] of the manifest text `bytes`, parsed with the
+    /// checker's parser straight into the library's report (a manifest's
+    /// lines are held once, not as items and again as results). A manifest
+    /// with an entry named `-` (standard input) is parsed again from the same
+    /// parser state and checked by [`Checker::verify`].
+    fn verify_text(&mut self, bytes: &[u8]) -> Result<Vec<EntryReport>, checksig::Error> {
+        let before = self.parser.clone();
+        let report = self.verifier().verify_text(".", &mut self.parser, bytes)?;
+        let reads_stdin = |entry: &EntryReport| entry.expected.is_some() && entry.name == b"-";
+        if !report.entries().iter().any(reads_stdin) {
+            return Ok(report.into_entries());
+        }
+        drop(report);
+        self.parser = before;
+        let manifest = self
+            .parser
+            .try_parse(bytes)
+            .map_err(|_| checksig::Error::OutOfMemory {
+                lines: bytes.iter().filter(|&&b| b == b'\n').count(),
+            })?;
+        self.verify(&manifest)
+    }
+
+    /// One result per item, in manifest order. Entries named `-` are standard
+    /// input, as in GNU; the library hashes all the others, in parallel.
+    fn verify(&self, manifest: &Manifest) -> Result<Vec<EntryReport>, checksig::Error> {
+        let is_stdin_entry =
+            |item: &Item| matches!(item, Item::Entry(entry) if entry.name.as_slice() == b"-");
+        let verifier = self.verifier();
         if !manifest.items().iter().any(is_stdin_entry) {
             return Ok(verifier.verify_manifest(".", manifest)?.into_entries());
         }
@@ -212,7 +232,7 @@ impl Checker<'_> {
                 Item::Entry(entry) if is_stdin_entry(item) => entries.push(EntryReport {
                     line: entry.line,
                     name: entry.name.clone(),
-                    expected: Some(entry.digest),
+                    expected: Some(Box::new(entry.digest)),
                     status: hash_stdin(entry.digest),
                 }),
                 _ => entries.extend(from_library.next()),
@@ -414,6 +434,8 @@ fn hash_stdin(expected: Digest) -> Status {
     if actual == expected {
         Status::Ok
     } else {
-        Status::Mismatch { actual }
+        Status::Mismatch {
+            actual: Box::new(actual),
+        }
     }
 }
