@@ -72,3 +72,55 @@ fn placeholder(line: u64) -> EntryReport {
         status: Status::Missing,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::manifest::{Manifest, Parser};
+    use crate::{Algorithm, Report, Verifier};
+
+    /// Each result's line, name, kind and malformed text, in report order.
+    fn said(report: &Report) -> Vec<(u64, Vec<u8>, String)> {
+        let show = |e: &crate::EntryReport| (e.line, e.name.clone(), format!("{:?}", e.status));
+        report.entries().iter().map(show).collect()
+    }
+
+    #[test]
+    fn parsed_into_the_report_it_says_what_a_parsed_manifest_says() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a"), "a").unwrap();
+        std::fs::write(dir.path().join("unlisted"), "u").unwrap();
+        let hex = "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8"; // sha1("a")
+        let wrong = "0000000000000000000000000000000000000000";
+        // Malformed lines before, between and after entries, and a comment.
+        let text =
+            format!("bad one\n{hex}  a\n# note\n{wrong}  a\n  \nsecond bad\n{hex}  gone\nlast bad");
+        for unlisted in [false, true] {
+            let verifier = Verifier::new().threads(2).report_unlisted(unlisted);
+            let manifest = Manifest::parse(text.as_bytes());
+            let expected = verifier.verify_manifest(dir.path(), &manifest).unwrap();
+            let mut parser = Parser::new(Algorithm::Sha1);
+            let got = verifier
+                .verify_text(dir.path(), &mut parser, text.as_bytes())
+                .unwrap();
+            assert_eq!(said(&got), said(&expected), "unlisted {unlisted}");
+            assert_eq!(got.entries().len(), 7 + usize::from(unlisted));
+        }
+    }
+
+    #[test]
+    fn without_malformed_lines_the_run_is_the_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8  a\n";
+        let split = super::parse(&mut Parser::new(Algorithm::Sha1), text.as_bytes()).unwrap();
+        assert!(split.skeleton.is_empty());
+        assert_eq!(split.entries.items().len(), 1);
+        let report = Verifier::new()
+            .verify_text(
+                dir.path(),
+                &mut Parser::new(Algorithm::Sha1),
+                text.as_bytes(),
+            )
+            .unwrap();
+        assert_eq!(said(&report)[0].0, 1);
+    }
+}
