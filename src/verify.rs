@@ -283,7 +283,7 @@ impl Verifier {
             return result.map_err(|e| named(e, &manifest_path));
         };
         let mut report = self
-            .verify_parsed(root, &manifest, Names::Later)
+            .verify_parsed(root, &manifest, Names::Later, 0)
             .map_err(|e| named(e, &manifest_path))?;
         report.move_names_from(manifest);
         Ok(report)
@@ -296,7 +296,7 @@ impl Verifier {
         root: impl AsRef<Path>,
         manifest: &Manifest,
     ) -> Result<Report, Error> {
-        self.verify_parsed(root.as_ref(), manifest, Names::Cloned)
+        self.verify_parsed(root.as_ref(), manifest, Names::Cloned, 0)
     }
 
     /// Verifies the manifest text `bytes`, parsed with `parser` (which keeps
@@ -322,7 +322,9 @@ impl Verifier {
         let split = split::parse(parser, bytes).map_err(|_| Error::OutOfMemory {
             lines: memchr::memchr_iter(b'\n', bytes).count(),
         })?;
-        let mut report = self.verify_parsed(root.as_ref(), &split.entries, Names::Later)?;
+        let settled = split.malformed_lines();
+        let mut report =
+            self.verify_parsed(root.as_ref(), &split.entries, Names::Later, settled)?;
         report.move_names_from(split.entries);
         report.fill(split.skeleton);
         Ok(report)
@@ -330,11 +332,14 @@ impl Verifier {
 
     /// [`Verifier::verify_manifest`], leaving the entries' names empty with
     /// [`Names::Later`].
+    /// `settled` lines outside `manifest` (malformed lines already in
+    /// their place) count in the progress figures.
     fn verify_parsed(
         &self,
         root_path: &Path,
         manifest: &Manifest,
         names: Names,
+        settled: u64,
     ) -> Result<Report, Error> {
         let root = self.open_root(root_path)?;
         let algorithm = manifest
@@ -345,7 +350,9 @@ impl Verifier {
             algorithm,
             ..self.clone()
         };
-        let entries = Run::new(this, &root, manifest, names)?.execute()?;
+        let mut run = Run::new(this, &root, manifest, names)?;
+        run.settle(settled);
+        let entries = run.execute()?;
         let mut report = Report::new(
             entries,
             Policy {
@@ -617,6 +624,10 @@ struct Run<'a> {
     bytes_total: u64,
     bytes_done: AtomicU64,
     files_done: AtomicU64,
+    /// Lines outside `items`, already settled (malformed lines parsed
+    /// straight into the report): counted in the progress figures as files
+    /// done, as a run over every item would count them.
+    settled: u64,
 }
 
 impl<'a> Run<'a> {
@@ -644,10 +655,17 @@ impl<'a> Run<'a> {
             bytes_total: 0,
             bytes_done: AtomicU64::new(0),
             files_done: AtomicU64::new(0),
+            settled: 0,
         };
         run.schedule().map_err(out_of_memory)?;
         run.claims = Claims::new(run.order.len());
         Ok(run)
+    }
+
+    /// Counts `lines` settled outside this run in its progress figures.
+    fn settle(&mut self, lines: u64) {
+        self.settled = lines;
+        self.files_done = AtomicU64::new(lines);
     }
 
     fn workers(&self) -> usize {
@@ -849,7 +867,7 @@ impl<'a> Run<'a> {
             bytes_done: self.bytes_done.load(Ordering::Relaxed),
             bytes_total: self.bytes_total,
             files_done: self.files_done.load(Ordering::Relaxed),
-            files_total: self.items.len() as u64,
+            files_total: self.items.len() as u64 + self.settled,
         };
         if !callback(&progress) {
             self.verifier.cancel.cancel();

@@ -19,6 +19,16 @@ pub(super) struct Split {
     pub skeleton: Vec<EntryReport>,
 }
 
+impl Split {
+    /// How many lines are malformed, settled in the report without a run.
+    pub fn malformed_lines(&self) -> u64 {
+        // An empty skeleton: no malformed line; else one place per item.
+        self.skeleton
+            .len()
+            .saturating_sub(self.entries.items().len()) as u64
+    }
+}
+
 /// Parses `bytes` with `parser`; every allocation sized by the manifest is
 /// fallible.
 pub(super) fn parse(parser: &mut Parser, bytes: &[u8]) -> Result<Split, TryReserveError> {
