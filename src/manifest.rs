@@ -358,13 +358,43 @@ impl Parser {
         first_line: u64,
     ) -> Result<Vec<Item>, TryReserveError> {
         // Sized once: growing by doubling would copy a large manifest's items
-        // several times, into freshly faulted memory each time. Never more
-        // than the bytes can hold entries, so that a file of blank lines
-        // cannot make this ask for a hundred times its size.
+        // several times, into freshly faulted memory each time.
+        let mut items = Vec::new();
+        items.try_reserve_exact(self.most_items(bytes))?;
+        self.try_for_each_item(bytes, first_line, |item| {
+            // Amortised doubling, fallibly.
+            items.try_reserve(1)?;
+            items.push(item);
+            Ok(())
+        })?;
+        Ok(items)
+    }
+
+    /// At most how many items `bytes` holds: its lines, but never more than
+    /// the bytes can hold entries, so that a file of blank lines cannot make
+    /// a reservation ask for a hundred times its size.
+    pub(crate) fn most_items(&self, bytes: &[u8]) -> usize {
         let line_count = memchr::memchr_iter(b'\n', bytes).count() + 1;
         let most_entries = bytes.len() / (self.algorithm.hex_len() + 3) + 1;
-        let mut items = Vec::new();
-        items.try_reserve_exact(line_count.min(most_entries))?;
+        line_count.min(most_entries)
+    }
+
+    /// How many items `bytes` holds: its lines that are neither comments nor
+    /// empty (at most one per two bytes).
+    pub(crate) fn count_items(bytes: &[u8]) -> usize {
+        lines(bytes).filter(|raw| !is_skipped(raw)).count()
+    }
+
+    /// Hands each item of `bytes` to `each`, in order, the first line
+    /// numbered `first_line`: for a caller that stores items its own way
+    /// rather than as one list (a malformed line's text is its only
+    /// allocation, made fallibly).
+    pub(crate) fn try_for_each_item(
+        &mut self,
+        bytes: &[u8],
+        first_line: u64,
+        mut each: impl FnMut(Item) -> Result<(), TryReserveError>,
+    ) -> Result<(), TryReserveError> {
         for (number, raw) in (first_line..).zip(lines(bytes)) {
             let item = match self.parse_line(number, raw) {
                 Line::Skipped => continue,
@@ -377,11 +407,9 @@ impl Parser {
                     Item::Malformed(Malformed { line: number, text })
                 }
             };
-            // Amortised doubling, fallibly.
-            items.try_reserve(1)?;
-            items.push(item);
+            each(item)?;
         }
-        Ok(items)
+        Ok(())
     }
 
     /// Whether single-blank mode is decided: from then on every line

@@ -20,6 +20,7 @@ use crate::report::{EntryReport, Policy, Report, Status};
 use crate::root::{open_regular, OpenError, OpenFile, Root};
 
 mod chunked;
+mod split;
 
 /// How often, at most, the progress callback runs.
 pub(crate) const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
@@ -353,22 +354,13 @@ impl Verifier {
             self.algorithm
         };
         // A sidecar (`file.iso.sha256` holding only a digest) checks the file it is named after.
-        let manifest = match crate::sidecar::parse(&self.manifest, algorithm, &bytes) {
-            Some(manifest) => manifest,
-            None => {
-                if let Some(result) = chunked::verify(self, root, algorithm, &bytes) {
-                    return result.map_err(|e| named(e, &manifest_path));
-                }
-                Parser::new(algorithm)
-                    .try_parse(&bytes)
-                    .map_err(|_| Error::OutOfMemory {
-                        lines: memchr::memchr_iter(b'\n', &bytes).count(),
-                    })
-                    .map_err(|e| named(e, &manifest_path))?
-            }
+        let Some(manifest) = crate::sidecar::parse(&self.manifest, algorithm, &bytes) else {
+            let result = chunked::verify(self, root, algorithm, &bytes)
+                .unwrap_or_else(|| self.verify_text(root, &mut Parser::new(algorithm), &bytes));
+            return result.map_err(|e| named(e, &manifest_path));
         };
         let mut report = self
-            .verify_parsed(root, &manifest, Names::Later)
+            .verify_parsed(root, &manifest, Names::Later, 0)
             .map_err(|e| named(e, &manifest_path))?;
         report.move_names_from(manifest);
         Ok(report)
@@ -403,16 +395,50 @@ impl Verifier {
         root: impl AsRef<Path>,
         manifest: &Manifest,
     ) -> Result<Report, Error> {
-        self.verify_parsed(root.as_ref(), manifest, Names::Cloned)
+        self.verify_parsed(root.as_ref(), manifest, Names::Cloned, 0)
+    }
+
+    /// Verifies the manifest text `bytes`, parsed with `parser` (which keeps
+    /// GNU's single-blank mode across manifests), resolving names against
+    /// `root`. The lines are parsed straight into the report, so a manifest
+    /// costs less than [`Manifest`] then [`Verifier::verify_manifest`]: a
+    /// malformed line is held once, as its result.
+    ///
+    /// ```no_run
+    /// use checksig::{manifest::Parser, Algorithm, Verifier};
+    /// let bytes = std::fs::read("downloads/sha1sum.txt")?;
+    /// let mut parser = Parser::new(Algorithm::Sha1);
+    /// let report = Verifier::new().verify_text("downloads", &mut parser, &bytes)?;
+    /// println!("{}", report.summary());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn verify_text(
+        &self,
+        root: impl AsRef<Path>,
+        parser: &mut Parser,
+        bytes: &[u8],
+    ) -> Result<Report, Error> {
+        let split = split::parse(parser, bytes).map_err(|_| Error::OutOfMemory {
+            lines: memchr::memchr_iter(b'\n', bytes).count(),
+        })?;
+        let settled = split.malformed_lines();
+        let mut report =
+            self.verify_parsed(root.as_ref(), &split.entries, Names::Later, settled)?;
+        report.move_names_from(split.entries);
+        report.fill(split.skeleton);
+        Ok(report)
     }
 
     /// [`Verifier::verify_manifest`], leaving the entries' names empty with
     /// [`Names::Later`].
+    /// `settled` lines outside `manifest` (malformed lines already in
+    /// their place) count in the progress figures.
     fn verify_parsed(
         &self,
         root_path: &Path,
         manifest: &Manifest,
         names: Names,
+        settled: u64,
     ) -> Result<Report, Error> {
         let root = self.open_root(root_path)?;
         let algorithm = manifest
@@ -423,7 +449,9 @@ impl Verifier {
             algorithm,
             ..self.clone()
         };
-        let entries = Run::new(this, &root, manifest, names)?.execute()?;
+        let mut run = Run::new(this, &root, manifest, names)?;
+        run.settle(settled);
+        let entries = run.execute()?;
         let mut report = Report::new(
             entries,
             Policy {
@@ -495,7 +523,9 @@ fn named(error: Error, path: &Path) -> Error {
 fn status_of(entry: &Entry, outcome: Result<Digest, ReadError>) -> Status {
     match outcome {
         Ok(actual) if actual == entry.digest => Status::Ok,
-        Ok(actual) => Status::Mismatch { actual },
+        Ok(actual) => Status::Mismatch {
+            actual: Box::new(actual),
+        },
         Err(ReadError::Changed) => Status::Changed,
         Err(ReadError::Io(e)) => Status::Unreadable(e),
     }
@@ -516,9 +546,10 @@ fn open_status(error: OpenError) -> Status {
 enum Names {
     /// Copied from the manifest by the worker that checks the entry.
     Cloned,
-    /// Left empty, for the caller to move in from a manifest it owns
-    /// ([`Report::move_names_from`]): a copy of every name cost 6% of the
-    /// time to verify 100,000 tiny files.
+    /// Left empty (names and malformed lines' text), for the caller to move
+    /// in from a manifest it owns ([`Report::move_names_from`]): a copy of
+    /// every name cost 6% of the time to verify 100,000 tiny files, and a
+    /// copy of each malformed line 32 bytes of heap per line.
     Later,
 }
 
@@ -530,7 +561,7 @@ fn entry_report(item: &Item, status: Status, names: Names) -> EntryReport {
                 Names::Cloned => entry.name.clone(),
                 Names::Later => Vec::new(),
             },
-            expected: Some(entry.digest),
+            expected: Some(Box::new(entry.digest)),
             status,
         },
         Item::Malformed(malformed) => EntryReport {
@@ -692,6 +723,10 @@ struct Run<'a> {
     bytes_total: u64,
     bytes_done: AtomicU64,
     files_done: AtomicU64,
+    /// Lines outside `items`, already settled (malformed lines parsed
+    /// straight into the report): counted in the progress figures as files
+    /// done, as a run over every item would count them.
+    settled: u64,
 }
 
 impl<'a> Run<'a> {
@@ -719,10 +754,17 @@ impl<'a> Run<'a> {
             bytes_total: 0,
             bytes_done: AtomicU64::new(0),
             files_done: AtomicU64::new(0),
+            settled: 0,
         };
         run.schedule().map_err(out_of_memory)?;
         run.claims = Claims::new(run.order.len());
         Ok(run)
+    }
+
+    /// Counts `lines` settled outside this run in its progress figures.
+    fn settle(&mut self, lines: u64) {
+        self.settled = lines;
+        self.files_done = AtomicU64::new(lines);
     }
 
     fn workers(&self) -> usize {
@@ -870,7 +912,10 @@ impl<'a> Run<'a> {
                         _ => self.checker.check(entry, &mut reader, meter),
                     },
                     Item::Malformed(malformed) => Status::Malformed {
-                        text: malformed.text.clone(),
+                        text: match self.names {
+                            Names::Cloned => malformed.text.clone(),
+                            Names::Later => Vec::new(),
+                        },
                     },
                 };
                 // Each index is in `order` once, so the slot is still empty.
@@ -902,7 +947,7 @@ impl<'a> Run<'a> {
             bytes_done: self.bytes_done.load(Ordering::Relaxed),
             bytes_total: self.bytes_total,
             files_done: self.files_done.load(Ordering::Relaxed),
-            files_total: self.items.len() as u64,
+            files_total: self.items.len() as u64 + self.settled,
         };
         if !callback(&progress) {
             self.verifier.cancel.cancel();

@@ -90,6 +90,7 @@ impl checksig_report {
                     path,
                     expected: entry
                         .expected
+                        .as_ref()
                         .map(|d| owned_c_string(d.to_hex().as_bytes())),
                     actual: entry
                         .actual()

@@ -145,7 +145,7 @@ fn failure_line(entry: &EntryReport, sidecar_form: Option<&str>, charset: Charse
 
 /// Why an entry that is not malformed failed.
 fn reason(entry: &EntryReport) -> String {
-    match (&entry.status, entry.expected) {
+    match (&entry.status, &entry.expected) {
         (Status::Mismatch { actual }, Some(expected)) => {
             format!("mismatch: expected {expected}, actual {actual}")
         }

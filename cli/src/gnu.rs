@@ -20,7 +20,7 @@ use checksig::{
 
 use crate::json;
 use crate::output::{os_error_text, Output};
-use crate::progress::Bar;
+use crate::progress::{Bar, ClearOnDrop};
 use crate::quote::{escaped_name, quotef, Charset};
 
 /// The `--check` options.
@@ -125,19 +125,11 @@ impl Checker<'_> {
             self.parser = Parser::new(algorithm);
         }
         self.parser = self.parser.clone().reading_stdin(is_stdin);
-        let manifest = match path.and_then(|path| sidecar::parse(path, algorithm, &bytes)) {
-            Some(manifest) => manifest,
-            None => match self.parser.try_parse(&bytes) {
-                Ok(manifest) => manifest,
-                Err(_) => {
-                    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
-                    let error = checksig::Error::OutOfMemory { lines };
-                    self.manifest_error(operand, display, &error.to_string());
-                    return false;
-                }
-            },
+        let verified = match path.and_then(|path| sidecar::parse(path, algorithm, &bytes)) {
+            Some(manifest) => self.verify(&manifest),
+            None => self.verify_text(&bytes),
         };
-        let entries = match self.verify(&manifest) {
+        let entries = match verified {
             Ok(entries) => entries,
             Err(e) => {
                 let message = match &e {
@@ -182,11 +174,9 @@ impl Checker<'_> {
         }
     }
 
-    /// One result per item, in manifest order. Entries named `-` are standard
-    /// input, as in GNU; the library hashes all the others, in parallel.
-    fn verify(&self, manifest: &Manifest) -> Result<Vec<EntryReport>, checksig::Error> {
-        let is_stdin_entry =
-            |item: &Item| matches!(item, Item::Entry(entry) if entry.name.as_slice() == b"-");
+    /// The options of `-c` as a library verifier, with a progress bar on a
+    /// terminal (cleared when the guard drops).
+    fn verifier(&self) -> (Verifier, Option<ClearOnDrop>) {
         let mut verifier = Verifier::new()
             .threads(self.options.threads)
             .mmap(!self.options.no_mmap)
@@ -198,7 +188,40 @@ impl Checker<'_> {
         if let Some(bar) = bar.clone() {
             verifier = verifier.progress(move |progress| bar.update(progress));
         }
-        let _clear = bar.map(Bar::clear_on_drop);
+        (verifier, bar.map(Bar::clear_on_drop))
+    }
+
+    /// [`Checker::verify`] of the manifest text `bytes`, parsed with the
+    /// checker's parser straight into the library's report (a manifest's
+    /// lines are held once, not as items and again as results). A manifest
+    /// with an entry named `-` (standard input) is parsed again from the same
+    /// parser state and checked by [`Checker::verify`].
+    fn verify_text(&mut self, bytes: &[u8]) -> Result<Vec<EntryReport>, checksig::Error> {
+        let before = self.parser.clone();
+        let (verifier, clear) = self.verifier();
+        let report = verifier.verify_text(".", &mut self.parser, bytes)?;
+        drop(clear);
+        let reads_stdin = |entry: &EntryReport| entry.expected.is_some() && entry.name == b"-";
+        if !report.entries().iter().any(reads_stdin) {
+            return Ok(report.into_entries());
+        }
+        drop(report);
+        self.parser = before;
+        let manifest = self
+            .parser
+            .try_parse(bytes)
+            .map_err(|_| checksig::Error::OutOfMemory {
+                lines: bytes.iter().filter(|&&b| b == b'\n').count(),
+            })?;
+        self.verify(&manifest)
+    }
+
+    /// One result per item, in manifest order. Entries named `-` are standard
+    /// input, as in GNU; the library hashes all the others, in parallel.
+    fn verify(&self, manifest: &Manifest) -> Result<Vec<EntryReport>, checksig::Error> {
+        let is_stdin_entry =
+            |item: &Item| matches!(item, Item::Entry(entry) if entry.name.as_slice() == b"-");
+        let (verifier, _clear) = self.verifier();
         if !manifest.items().iter().any(is_stdin_entry) {
             return Ok(verifier.verify_manifest(".", manifest)?.into_entries());
         }
@@ -220,7 +243,7 @@ impl Checker<'_> {
                 Item::Entry(entry) if is_stdin_entry(item) => entries.push(EntryReport {
                     line: entry.line,
                     name: entry.name.clone(),
-                    expected: Some(entry.digest),
+                    expected: Some(Box::new(entry.digest)),
                     status: hash_stdin(entry.digest),
                 }),
                 _ => entries.extend(from_library.next()),
@@ -422,6 +445,8 @@ fn hash_stdin(expected: Digest) -> Status {
     if actual == expected {
         Status::Ok
     } else {
-        Status::Mismatch { actual }
+        Status::Mismatch {
+            actual: Box::new(actual),
+        }
     }
 }

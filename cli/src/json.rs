@@ -186,7 +186,7 @@ impl EntryJson {
             status: entry.status.kind().name(),
             failure,
             reason: entry.status.to_string(),
-            expected: entry.expected.map(|digest| digest.to_hex()),
+            expected: entry.expected.as_ref().map(|digest| digest.to_hex()),
             actual: entry.actual().map(|digest| digest.to_hex()),
             error: match &entry.status {
                 Status::Unreadable(e) => Some(os_error_text(e)),
@@ -307,7 +307,7 @@ mod tests {
         let entry = EntryReport {
             line: 3,
             name: b"caf\xe9".to_vec(),
-            expected: Some(digest),
+            expected: Some(Box::new(digest)),
             status: Status::Missing,
         };
         let json = serde_json::to_value(EntryJson::new(&entry, true)).unwrap();

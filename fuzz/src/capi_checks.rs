@@ -106,7 +106,7 @@ unsafe fn compare(report: *const checksig_report, expected: &Report) {
             let hex = |digest: Option<checksig::Digest>| digest.map(|d| d.to_hex());
             assert_eq!(
                 c_str(checksig_report_entry_expected(report, index)),
-                hex(entry.expected)
+                hex(entry.expected.as_deref().copied())
             );
             assert_eq!(
                 c_str(checksig_report_entry_actual(report, index)),

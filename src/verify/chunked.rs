@@ -217,7 +217,7 @@ fn report_of(entry: Entry, status: Status) -> EntryReport {
     EntryReport {
         line: entry.line,
         name: entry.name,
-        expected: Some(entry.digest),
+        expected: Some(Box::new(entry.digest)),
         status,
     }
 }
@@ -248,7 +248,13 @@ mod tests {
             .iter()
             .map(|e| {
                 let status = format!("{:?}", e.status);
-                (e.line, e.name.clone(), e.expected, e.actual(), status)
+                (
+                    e.line,
+                    e.name.clone(),
+                    e.expected.as_deref().copied(),
+                    e.actual(),
+                    status,
+                )
             })
             .collect()
     }
