@@ -122,10 +122,13 @@ def test_manifest_threads_and_mmap_options(tmp_path: Path):
                 tmp_path, manifest="SHA1SUMS", threads=threads, mmap=mmap, direct_io=direct_io
             )
             assert [e.name for e in report.failures] == ["f7"]
-    with pytest.raises(FileNotFoundError):
-        checksig.verify(tmp_path)  # no sha1sum.txt here
     with pytest.raises(ValueError):
         checksig.verify(tmp_path, manifest="SHA1SUMS", threads=0)
+    # Named by nobody, the manifest is found by the library: SHA1SUMS here.
+    assert [e.name for e in checksig.verify(tmp_path).failures] == ["f7"]
+    (tmp_path / "SHA1SUMS").unlink()
+    with pytest.raises(FileNotFoundError):
+        checksig.verify(tmp_path)  # no manifest of any conventional name here
 
 
 def test_errors(tmp_path: Path):
