@@ -60,6 +60,4 @@ pub use error::Error;
 pub use fs::root::FileKind;
 pub use hasher::{backend, backend_of, hash_bytes, Hasher};
 pub use report::{EntryReport, Report, Status, StatusKind};
-// Kept as a name for the engine's modules, which use `crate::root`.
-use fs::root;
 pub use verify::{find_manifest, locate_manifest, verify_dir, Progress, ProgressFn, Verifier};

@@ -4,8 +4,8 @@ use std::fmt;
 use std::io;
 
 use crate::digest::Digest;
+use crate::fs::root::FileKind;
 use crate::manifest::{Item, Manifest};
-use crate::root::FileKind;
 
 /// What happened to one manifest line.
 #[derive(Debug)]

@@ -14,10 +14,10 @@ use crate::error::Error;
 use crate::exec::ordered::Ordered;
 use crate::exec::{shrinking_batch, thread_count, Claims};
 use crate::fs::limit::is_out_of_descriptors;
+use crate::fs::root::{open_regular, OpenError, OpenFile, Root};
 use crate::hasher::hashes_pairs_faster;
 use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
-use crate::root::{open_regular, OpenError, OpenFile, Root};
 
 mod chunked;
 mod split;

@@ -7,8 +7,8 @@ use std::fs::File;
 
 use super::io::{advise_sequential, read_until, read_whole, unchanged_since, Meter, ReadError};
 use crate::digest::{Algorithm, Digest};
+use crate::fs::root::Identity;
 use crate::hasher::Hasher;
-use crate::root::Identity;
 
 /// The digest of a file of `len` bytes that fits in `buffer` with a byte to
 /// spare (usually one `read`), unless it changed since `before`.

@@ -43,8 +43,8 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use super::io::{
     read_until, unchanged_since, AlignedBuffer, BufferPool, Meter, ReadError, Step, BUFFER_ALIGN,
 };
+use crate::fs::root::Identity;
 use crate::hasher::Hasher;
-use crate::root::Identity;
 
 /// Bytes per direct read.
 const READ_LEN: usize = 2 * 1024 * 1024;

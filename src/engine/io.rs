@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use crate::digest::Digest;
+use crate::fs::root::Identity;
 use crate::hasher::Hasher;
-use crate::root::Identity;
 
 /// Why a file's contents could not be hashed.
 #[derive(Debug)]

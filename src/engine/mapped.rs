@@ -32,8 +32,8 @@ use memmap2::{Advice, Mmap, MmapOptions};
 use super::io::{unchanged_since, Meter, ReadError, Step};
 use super::sigbus::Guard;
 use crate::digest::Algorithm;
+use crate::fs::root::Identity;
 use crate::hasher::Hasher;
-use crate::root::Identity;
 
 /// Bytes populated and hashed at a time: large enough that the `madvise` calls
 /// vanish, small enough that the read-ahead of the next window starts early.

@@ -10,8 +10,8 @@ use super::io::{
     advise_sequential, cancelled, read_until, read_whole, unchanged_since, Meter, ReadError,
 };
 use crate::digest::{Algorithm, Digest};
+use crate::fs::root::Identity;
 use crate::hasher::sha1_pair::{update_pair, Lane};
-use crate::root::Identity;
 
 /// One file of a pair: its descriptor, its identity when opened, and the
 /// read buffer of its reader.

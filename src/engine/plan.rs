@@ -57,8 +57,8 @@ use super::mapped::{MapPlan, SlowTouch};
 use super::paired::PairFile;
 use super::{buffered, cache, direct, mapped, paired};
 use crate::digest::{Algorithm, Digest};
+use crate::fs::root::{open_regular, FileKind, OpenError, OpenFile};
 use crate::hasher::Hasher;
-use crate::root::{open_regular, FileKind, OpenError, OpenFile};
 
 /// Why [`hash_file`] failed.
 #[derive(Debug, thiserror::Error)]
