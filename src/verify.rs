@@ -344,7 +344,18 @@ impl Verifier {
             return self.clone().manifest(find_manifest(root)).verify_dir(root);
         }
         let manifest_path = root.join(&self.manifest);
-        let bytes = self.read_manifest(root)?;
+        // One handle for the manifest and every entry: both come from the
+        // same directory even if its path is swapped meanwhile. Unopenable,
+        // it is the manifest (beneath it) that cannot be read.
+        let root_path = root;
+        let root = self.open_root(root_path).map_err(|e| match e {
+            Error::OpenRoot { source, .. } if !self.manifest.is_absolute() => Error::ReadManifest {
+                path: manifest_path.clone(),
+                source,
+            },
+            e => e,
+        })?;
+        let bytes = self.read_manifest(&root, &manifest_path)?;
         if bytes.len() >= PRESTART_MIN {
             crate::exec::pool::prestart(self.thread_count() - 1);
         }
@@ -355,12 +366,12 @@ impl Verifier {
         };
         // A sidecar (`file.iso.sha256` holding only a digest) checks the file it is named after.
         let Some(manifest) = crate::sidecar::parse(&self.manifest, algorithm, &bytes) else {
-            let result = chunked::verify(self, root, algorithm, &bytes)
-                .unwrap_or_else(|| self.verify_text(root, &mut Parser::new(algorithm), &bytes));
+            let result = chunked::verify(self, &root, algorithm, &bytes)
+                .unwrap_or_else(|| self.verify_text_in(&root, &mut Parser::new(algorithm), &bytes));
             return result.map_err(|e| named(e, &manifest_path));
         };
         let mut report = self
-            .verify_parsed(root, &manifest, Names::Later, 0)
+            .verify_parsed(&root, &manifest, Names::Later, 0)
             .map_err(|e| named(e, &manifest_path))?;
         report.move_names_from(manifest);
         Ok(report)
@@ -395,7 +406,8 @@ impl Verifier {
         root: impl AsRef<Path>,
         manifest: &Manifest,
     ) -> Result<Report, Error> {
-        self.verify_parsed(root.as_ref(), manifest, Names::Cloned, 0)
+        let root = self.open_root(root.as_ref())?;
+        self.verify_parsed(&root, manifest, Names::Cloned, 0)
     }
 
     /// Verifies the manifest text `bytes`, parsed with `parser` (which keeps
@@ -418,12 +430,22 @@ impl Verifier {
         parser: &mut Parser,
         bytes: &[u8],
     ) -> Result<Report, Error> {
+        let root = self.open_root(root.as_ref())?;
+        self.verify_text_in(&root, parser, bytes)
+    }
+
+    /// [`Verifier::verify_text`] beneath the opened `root`.
+    fn verify_text_in(
+        &self,
+        root: &Root,
+        parser: &mut Parser,
+        bytes: &[u8],
+    ) -> Result<Report, Error> {
         let split = split::parse(parser, bytes).map_err(|_| Error::OutOfMemory {
             lines: memchr::memchr_iter(b'\n', bytes).count(),
         })?;
         let settled = split.malformed_lines();
-        let mut report =
-            self.verify_parsed(root.as_ref(), &split.entries, Names::Later, settled)?;
+        let mut report = self.verify_parsed(root, &split.entries, Names::Later, settled)?;
         report.move_names_from(split.entries);
         report.fill(split.skeleton);
         Ok(report)
@@ -435,12 +457,11 @@ impl Verifier {
     /// their place) count in the progress figures.
     fn verify_parsed(
         &self,
-        root_path: &Path,
+        root: &Root,
         manifest: &Manifest,
         names: Names,
         settled: u64,
     ) -> Result<Report, Error> {
-        let root = self.open_root(root_path)?;
         let algorithm = manifest
             .entries()
             .next()
@@ -449,7 +470,7 @@ impl Verifier {
             algorithm,
             ..self.clone()
         };
-        let mut run = Run::new(this, &root, manifest, names)?;
+        let mut run = Run::new(this, root, manifest, names)?;
         run.settle(settled);
         let entries = run.execute()?;
         let mut report = Report::new(
@@ -460,7 +481,7 @@ impl Verifier {
             },
         );
         if self.report_unlisted {
-            report.extend(crate::unlisted::unlisted(&root, manifest, &self.manifest));
+            report.extend(crate::unlisted::unlisted(root, manifest, &self.manifest));
         }
         Ok(report)
     }
@@ -477,16 +498,14 @@ impl Verifier {
     /// and `/dev/zero` would never end, so both are refused before any read.
     /// A relative name is opened beneath the root, confined as every entry
     /// is: a manifest that is a link out of the root is refused unread.
-    fn read_manifest(&self, root_path: &Path) -> Result<Vec<u8>, Error> {
-        let path = root_path.join(&self.manifest);
+    fn read_manifest(&self, root: &Root, path: &Path) -> Result<Vec<u8>, Error> {
         let failed = |source| Error::ReadManifest {
-            path: path.clone(),
+            path: path.to_path_buf(),
             source,
         };
         let open = if self.manifest.is_absolute() {
             open_regular(&self.manifest)
         } else {
-            let root = Root::open(root_path, !self.allow_outside_root).map_err(failed)?;
             root.open_file(self.manifest.as_os_str().as_bytes())
         };
         let open = open.map_err(|e| match e {

@@ -33,7 +33,7 @@ const HEAD_MAX_LINES: usize = 64;
 /// (see the module's documentation); `None` if it does not.
 pub(super) fn verify(
     verifier: &Verifier,
-    root: &Path,
+    root: &Root,
     algorithm: Algorithm,
     bytes: &[u8],
 ) -> Option<Result<Report, Error>> {
@@ -54,7 +54,7 @@ fn options_suit(verifier: &Verifier) -> bool {
 /// [`HEAD_MAX_LINES`] lines.
 fn verify_chunks(
     verifier: &Verifier,
-    root_path: &Path,
+    root: &Root,
     algorithm: Algorithm,
     bytes: &[u8],
     min_items: usize,
@@ -70,16 +70,12 @@ fn verify_chunks(
     if head.len() + rest_items < min_items || skipped > rest_items {
         return None;
     }
-    let root = match verifier.open_root(root_path) {
-        Ok(root) => root,
-        Err(e) => return Some(Err(e)),
-    };
     let this = &Verifier {
         algorithm,
         ..verifier.clone()
     };
     let workers = this.thread_count();
-    let checker = Checker::new(this, &root);
+    let checker = Checker::new(this, root);
     let head_len = head.len();
     let slots = match Ordered::new(head_len + rest_lines) {
         Ok(slots) => slots,
@@ -266,7 +262,8 @@ mod tests {
     }
 
     fn chunked(verifier: &Verifier, dir: &Path, text: &str) -> Option<Result<Report, Error>> {
-        verify_chunks(verifier, dir, Algorithm::Sha1, text.as_bytes(), 0)
+        let root = Root::open(dir, true).unwrap();
+        verify_chunks(verifier, &root, Algorithm::Sha1, text.as_bytes(), 0)
     }
 
     /// One manifest line of a kind, naming file `index` of the tree.
@@ -364,8 +361,9 @@ mod tests {
         assert!(!options_suit(&Verifier::new().threads(1)));
         assert!(!options_suit(&two.clone().report_unlisted(true)));
         assert!(!options_suit(&two.clone().progress(|_| true)));
+        let root = Root::open(dir.path(), true).unwrap();
         let items = |text: &str, min| {
-            verify_chunks(&two, dir.path(), Algorithm::Sha1, text.as_bytes(), min).is_some()
+            verify_chunks(&two, &root, Algorithm::Sha1, text.as_bytes(), min).is_some()
         };
         let entries = line(2, 0).repeat(100);
         assert!(items(&entries, 100));
@@ -401,11 +399,14 @@ mod tests {
         assert!(matches!(result, Err(Error::Cancelled)));
     }
 
+    /// The root is opened once, before any path chooses chunks: a missing
+    /// one is an error whichever path the manifest would take.
     #[test]
     fn a_missing_root_is_an_error() {
         let dir = tree(0);
         let verifier = Verifier::new().threads(2);
-        let result = chunked(&verifier, &dir.path().join("gone"), &line(0, 0)).unwrap();
+        let manifest = Parser::new(Algorithm::Sha1).parse(line(0, 0).as_bytes());
+        let result = verifier.verify_manifest(dir.path().join("gone"), &manifest);
         assert!(matches!(result, Err(Error::OpenRoot { .. })));
     }
 }
