@@ -108,3 +108,63 @@ fn fixed_tree_seed_has_the_expected_statuses() {
         ]
     );
 }
+
+#[cfg(feature = "signatures")]
+#[path = "../fuzz/src/signature_checks.rs"]
+mod signature_checks;
+
+/// The signature targets' corpora (`fuzz/corpus/signature_*/*`) through
+/// their checks (`fuzz/src/signature_checks.rs`).
+#[cfg(feature = "signatures")]
+mod signatures {
+    use super::signature_checks;
+
+    /// Runs `check` on every file of the corpus of `target`.
+    fn replay_signatures(target: &str, check: impl Fn(&[u8])) {
+        for (path, data) in super::corpus(target) {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&data)));
+            assert!(result.is_ok(), "{target}: {} fails", path.display());
+        }
+    }
+
+    #[test]
+    fn signature_keys_corpus() {
+        replay_signatures("signature_keys", signature_checks::signature_keys);
+    }
+
+    #[test]
+    fn signature_verify_corpus() {
+        let keys = signature_checks::trusted_keys();
+        replay_signatures("signature_verify", |data| {
+            signature_checks::signature_verify(&keys, data)
+        });
+    }
+
+    #[test]
+    fn signature_clearsign_corpus() {
+        replay_signatures("signature_clearsign", signature_checks::signature_clearsign);
+    }
+
+    /// The seeds hold a good signature of each format, so the verify check does
+    /// reach the verified branch (a check that never sees success proves little).
+    #[test]
+    fn verify_seeds_include_good_signatures_of_each_format() {
+        let keys = signature_checks::trusted_keys();
+        let mut formats = std::collections::BTreeSet::new();
+        for (_, data) in super::corpus("signature_verify") {
+            let now = std::time::SystemTime::now();
+            let detached = checksig::signature::verify(
+                signature_checks::MANIFEST,
+                Some(("s", &data)),
+                &keys,
+                now,
+            );
+            if let Ok(v) =
+                detached.or_else(|_| checksig::signature::verify(&data, None, &keys, now))
+            {
+                formats.insert(v.signer.format.to_string());
+            }
+        }
+        assert_eq!(formats.len(), 4, "{formats:?}");
+    }
+}

@@ -1,7 +1,7 @@
 //! Checks for the signature fuzz targets (`signature_keys`,
 //! `signature_verify`, `signature_clearsign`), also replayed by the
 //! workspace's `cargo test --features signatures`
-//! (`tests/fuzz_signature_corpus.rs`, which includes this file by path), so
+//! (`tests/fuzz_corpus.rs`, which includes this file by path), so
 //! it depends on nothing but `checksig` and `std`.
 //!
 //! Keys, signatures and manifests are untrusted input: no bytes may make the
