@@ -22,6 +22,8 @@ mod progress;
 mod quote;
 mod version;
 
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -32,6 +34,10 @@ use crate::output::Output;
 fn main() -> ExitCode {
     memory::exit_on_abort();
     die_on_closed_pipe();
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    if let Some(status) = as_gnu_tool(&argv) {
+        return status;
+    }
     let command = Args::command().long_version(version::long_version());
     let args = match Args::from_arg_matches(&command.get_matches()) {
         Ok(args) => args,
@@ -58,6 +64,50 @@ fn main() -> ExitCode {
         }
         None => verify(&args),
     }
+}
+
+/// Runs as a GNU checksum tool when asked to: called as `sha256sum`,
+/// `cksum`... (a link to the binary), or as `checksig cksum ARGS` or
+/// `checksig -a ALGO ARGS` (cksum's `-a`/`--algorithm` first); `None`
+/// otherwise.
+fn as_gnu_tool(argv: &[OsString]) -> Option<ExitCode> {
+    use gnu::tool::{Invocation, Tool};
+    let argv0 = argv.first().map(|a| a.as_bytes()).unwrap_or_default();
+    let (invocation, args) = match Tool::from_program(argv0) {
+        Some(tool) => (
+            Invocation {
+                tool,
+                program: argv0,
+                command: argv0,
+            },
+            argv.get(1..).unwrap_or_default(),
+        ),
+        None => {
+            let first = argv.get(1)?.as_bytes();
+            let cksum = |args| {
+                let invocation = Invocation {
+                    tool: Tool::Cksum,
+                    program: b"checksig",
+                    command: b"checksig cksum",
+                };
+                (invocation, args)
+            };
+            if first == b"cksum" {
+                cksum(&argv[2..])
+            } else if first.starts_with(b"-a")
+                || first == b"--algorithm"
+                || first.starts_with(b"--algorithm=")
+            {
+                cksum(&argv[1..])
+            } else {
+                return None;
+            }
+        }
+    };
+    let mut out = output::Output::named(invocation.program);
+    let status = gnu::tool::run(&invocation, args, &mut out);
+    let written = out.finish(true);
+    Some(ExitCode::from(if written { status } else { status.max(1) }))
 }
 
 /// Restores the default action of SIGPIPE, which the Rust runtime ignores:
