@@ -324,7 +324,11 @@ fn parse_and_run(
             Id::Strict => settings.strict = true,
             Id::Tag => {
                 settings.tag = true;
-                settings.binary = 1;
+                // The *sum tools' --tag implies binary mode; cksum 9.1's
+                // leaves it (-b and -t are usage errors there).
+                if tool != Tool::Cksum {
+                    settings.binary = 1;
+                }
             }
             Id::Untagged => settings.tag = false,
             Id::Zero => settings.zero = true,
