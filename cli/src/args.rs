@@ -113,10 +113,12 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
 
-    /// The manifest's algorithm: sha1, sha256, sha512, md5 or blake3 (default:
-    /// from the first line's BSD tag, the manifest's name, or the digest length).
-    #[arg(long, short = 'a', value_name = "ALGO")]
+    #[arg(long, short = 'a', value_name = "ALGO", help = algo_help())]
     pub algo: Option<checksig::Algorithm>,
+
+    /// GNU's hashing options, refused with GNU's words in --check mode.
+    #[command(flatten)]
+    pub hashing_only: HashingOnly,
 
     /// The manifest to read in DIR (default: sha1sum.txt, else the first of
     /// SHA256SUMS, sha256sum.txt, SHA512SUMS, sha512sum.txt, MD5SUMS, md5sum.txt,
@@ -152,6 +154,44 @@ pub struct Args {
     /// "name_bytes". The exit status is the same as without --json.
     #[arg(long, conflicts_with_all = ["quiet", "status", "warn"])]
     pub json: bool,
+}
+
+/// The help of the top-level `--algo`: every algorithm of the library's table.
+fn algo_help() -> String {
+    format!(
+        "The manifest's algorithm: {} (default: from the first line's BSD tag, \
+         the manifest's name, or the digest length)",
+        checksig::Algorithm::names_for_messages()
+    )
+}
+
+/// `--tag`, `-b`, `-t` and `-z`: hashing options of GNU's tools, accepted with
+/// `--check` only to be refused as GNU refuses them (status 1).
+#[derive(Debug, clap::Args)]
+pub struct HashingOnly {
+    #[arg(long, hide = true, requires = "check")]
+    pub tag: bool,
+    #[arg(short = 'b', long, hide = true, requires = "check")]
+    pub binary: bool,
+    #[arg(short = 't', long, hide = true, requires = "check")]
+    pub text: bool,
+    #[arg(short = 'z', long, hide = true, requires = "check")]
+    pub zero: bool,
+}
+
+impl HashingOnly {
+    /// GNU's message for the first of them, in coreutils' order.
+    pub fn refusal(&self) -> Option<&'static str> {
+        if self.zero {
+            Some("the --zero option is not supported when verifying checksums")
+        } else if self.tag {
+            Some("the --tag option is meaningless when verifying checksums")
+        } else if self.binary || self.text {
+            Some("the --binary and --text options are meaningless when verifying checksums")
+        } else {
+            None
+        }
+    }
 }
 
 /// The subcommands.

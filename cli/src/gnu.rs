@@ -10,6 +10,7 @@
 mod getopt;
 pub mod hash;
 pub mod tool;
+pub mod usage;
 
 use std::ffi::{OsStr, OsString};
 use std::io::{self, Read};

@@ -39,9 +39,13 @@ fn main() -> ExitCode {
         return status;
     }
     let command = Args::command().long_version(version::long_version());
-    let args = match Args::from_arg_matches(&command.get_matches()) {
+    let matches = match command.try_get_matches_from(&argv) {
+        Ok(matches) => matches,
+        Err(e) => return usage_error(e, &argv),
+    };
+    let args = match Args::from_arg_matches(&matches) {
         Ok(args) => args,
-        Err(e) => e.exit(),
+        Err(e) => return usage_error(e, &argv),
     };
     match &args.command {
         Some(Command::Hash(hash)) => run_gnu_style(|out| make::hash(hash, out)),
@@ -64,6 +68,26 @@ fn main() -> ExitCode {
         }
         None => verify(&args),
     }
+}
+
+/// A command line clap refuses: in the GNU modes (`-c`, `hash`), worded as
+/// GNU's tools word it, with status 1; in DIR mode, clap's own message.
+fn usage_error(error: clap::Error, argv: &[OsString]) -> ExitCode {
+    use clap::error::ErrorKind;
+    let informational = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    let Some(command) = gnu::usage::gnu_mode(argv).filter(|_| !informational) else {
+        error.exit()
+    };
+    let mut out = Output::new();
+    out.diagnostic(&gnu::usage::message(&error));
+    out.raw_diagnostic(format!("Try '{command} --help' for more information.\n").as_bytes());
+    out.finish(true);
+    ExitCode::from(1)
 }
 
 /// Runs as a GNU checksum tool when asked to: called as `sha256sum`,
@@ -130,6 +154,11 @@ fn verify(args: &Args) -> ExitCode {
     };
     let mut out = Output::new();
     let gnu = matches!(mode, Mode::Check(_));
+    if let Some(message) = args.hashing_only.refusal() {
+        out.diagnostic(message.as_bytes());
+        out.raw_diagnostic(b"Try 'checksig --help' for more information.\n");
+        return ExitCode::from(1);
+    }
     let status: u8 = match mode {
         Mode::Dir(dir) => match dir::run(&dir, args, &mut out) {
             dir::Outcome::Verified => 0,
