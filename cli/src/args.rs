@@ -33,6 +33,12 @@ MODES:
       escaped as GNU escapes; symbolic links are not followed) to
       DIR/sha1sum.txt (sha256sum.txt...), or to FILE ('-': standard output).
 
+  checksig cksum [OPTION]... [FILE]...   (or: checksig -a ALGO [OPTION]... [FILE]...)
+      GNU cksum: the CRC by default, -a md5, sha1, sha256... (BSD-style lines;
+      --untagged), -c, -l, --base64, --raw. Linked as md5sum, sha1sum, sha224sum,
+      sha256sum, sha384sum, sha512sum, b2sum, b3sum or cksum, checksig is that
+      tool: the same options, output, messages and exit status.
+
   checksig completions SHELL
       Print a completion script for bash, zsh, fish, elvish or powershell.
 

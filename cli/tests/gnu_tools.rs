@@ -550,3 +550,45 @@ fn b3sum_hashes_and_checks_blake3() {
     let keyed = run(&["--keyed", "a"]);
     assert_eq!(keyed.status, 1);
 }
+
+#[test]
+fn every_tool_name_has_help_and_version() {
+    let world = World::new();
+    for tool in [
+        "md5sum",
+        "sha1sum",
+        "sha224sum",
+        "sha256sum",
+        "sha384sum",
+        "sha512sum",
+        "b2sum",
+        "b3sum",
+        "cksum",
+    ] {
+        let link = world.link(tool);
+        let run = |args: &[&str]| Invocation::new(&link, &world.root).args(args).run();
+        let help = run(&["--help", "--no-such-option"]);
+        assert_eq!(help.status, 0, "{tool}: {}", help.err());
+        assert!(
+            help.out().starts_with(&format!(
+                "Usage: {} [OPTION]... [FILE]...\n",
+                link.display()
+            )),
+            "{tool}: {}",
+            help.out()
+        );
+        let version = run(&["--version"]);
+        assert_eq!(version.status, 0);
+        assert!(
+            version.out().starts_with(&format!("{tool} (checksig) ")),
+            "{}",
+            version.out()
+        );
+    }
+    let b3sum = world.link("b3sum");
+    let run = |args: &[&str]| Invocation::new(&b3sum, &world.root).args(args).run();
+    assert_eq!(run(&["--seek", "0", "a"]).status, 0);
+    assert_eq!(run(&["--seek", "8", "a"]).status, 1);
+    assert_eq!(run(&["--quiet", "a"]).status, 1);
+    assert_eq!(run(&["-l", "16", "a"]).status, 1);
+}

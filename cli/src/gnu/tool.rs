@@ -114,6 +114,7 @@ impl Tool {
                     opt("num-threads", None, true, Id::Threads),
                     opt("quiet", None, false, Id::Quiet),
                     opt("raw", None, false, Id::Raw),
+                    opt("seek", None, true, Id::Seek),
                     opt("tag", None, false, Id::Tag),
                     opt("version", Some(b'V'), false, Id::Version),
                 ]);
@@ -194,6 +195,8 @@ enum Id {
     Unsupported,
     NoNames,
     Threads,
+    /// b3sum's `--seek` into the extended output: 0 only.
+    Seek,
 }
 
 /// The names `cksum -a` takes, in coreutils' order (9.1's eleven, then the
@@ -344,6 +347,14 @@ fn parse_and_run(
                     )])
                 })? as usize
             }
+            Id::Seek => {
+                if parse_number(value) != Some(0) {
+                    return Err(Stop::Die(vec![format!(
+                        "only --seek 0 is supported, not {}",
+                        quote(value, charset)
+                    )]));
+                }
+            }
             Id::Length if tool == Tool::B3sum => {
                 settings.length = parse_number(value).ok_or_else(|| {
                     Stop::Die(vec![format!("invalid length: {}", quote(value, charset))])
@@ -472,6 +483,10 @@ fn parse_prefix(
 fn validate(tool: Tool, settings: &Settings) -> Result<(), Stop> {
     let usage = |text: &str| Err(Stop::Usage(text.as_bytes().to_vec()));
     if tool == Tool::B3sum {
+        // b3sum: --quiet "must be used with --check".
+        if settings.quiet && !settings.check {
+            return usage("the --quiet option is meaningful only when verifying checksums");
+        }
         return Ok(());
     }
     if settings.tag && settings.binary == 0 {
@@ -673,6 +688,7 @@ fn help(invocation: &Invocation<'_>) -> String {
             "      --num-threads=N  hash with N threads (0: one per CPU)",
             "      --quiet          don't print OK for each successfully verified file",
             "      --raw            write the raw digest bytes (one FILE only)",
+            "      --seek=0         the output offset (only 0 is supported)",
             "      --tag            create a BSD-style checksum",
             "  -h, --help           display this help and exit",
             "  -V, --version        output version information and exit",
