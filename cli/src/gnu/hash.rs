@@ -76,7 +76,7 @@ enum Legacy {
 impl Legacy {
     fn of(algorithm: Algorithm) -> Option<Legacy> {
         match algorithm.name() {
-            "crc" => Some(Legacy::Crc),
+            "crc" | "crc32b" => Some(Legacy::Crc),
             "bsd" => Some(Legacy::Bsd),
             "sysv" => Some(Legacy::Sysv),
             _ => None,

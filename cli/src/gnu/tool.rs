@@ -572,7 +572,13 @@ fn resolve(tool: Tool, settings: &Settings) -> Result<Option<Algorithm>, Stop> {
     }
     let spellings: Vec<String> = match (name, bits) {
         ("blake2b", 0 | 512) => vec!["blake2b".into(), "blake2b-512".into()],
-        ("blake2b", bits) => vec![format!("blake2b-{bits}"), format!("blake2b{bits}")],
+        // The tag (`BLAKE2b-256`) is what the table's name parser knows a
+        // length by; the others are spellings a table may use as names.
+        ("blake2b", bits) => vec![
+            format!("BLAKE2b-{bits}"),
+            format!("blake2b-{bits}"),
+            format!("blake2b{bits}"),
+        ],
         ("sha2", bits) => vec![format!("sha{bits}"), format!("sha2-{bits}")],
         ("sha3", bits) => vec![format!("sha3-{bits}"), format!("sha3{bits}")],
         (name, _) => vec![name.to_string()],
