@@ -307,7 +307,16 @@ fn cksum_cases(m: Option<&Manifests>) -> Vec<(Vec<OsString>, bool)> {
         cases.push(line(&[b"--algorithm", a, b"--untagged"], &names));
         cases.push(line(&[b"-a", a, b"-z"], &names));
         cases.push(line(&[b"-a", a, b"--untagged", b"-z"], &names));
-        cases.push(line(&[b"-a", a], &[b"missing", b"d", b"a"]));
+        // cksum 9.1's CRC ignores the read error of a directory and prints
+        // the CRC of nothing ("cksum again diagnoses read errors in its
+        // default CRC32 mode", coreutils 9.2's NEWS); checksig diagnoses it
+        // as 9.2 does, so the directory is left out for the CRC.
+        let unreadable: &[&[u8]] = if name == "crc" {
+            &[b"missing", b"a"]
+        } else {
+            &[b"missing", b"d", b"a"]
+        };
+        cases.push(line(&[b"-a", a], unreadable));
         cases.push(line(&[b"-a", a, b"-l", b"256"], &[b"a"]));
         cases.push(line(&[b"-a", a, b"-l", b"0"], &[b"a"]));
         cases.push(line(&[b"-a", a, b"-c"], &[b"a"]));
