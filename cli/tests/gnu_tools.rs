@@ -192,6 +192,8 @@ struct Manifests {
     bad: OsString,
     /// Good lines and a missing file.
     missing: OsString,
+    /// One line naming `-`, standard input, with its right digest.
+    dash: OsString,
 }
 
 impl Manifests {
@@ -240,6 +242,11 @@ impl Manifests {
         let mut missing = first_line.clone();
         missing.extend_from_slice(digest);
         missing.extend_from_slice(b"  missing\n");
+        // Standard input is the good manifest from now on (its contents do
+        // not matter to the hashing cases), and `m.dash` lists it as `-`.
+        std::fs::write(world.root.join("stdin"), &good).unwrap();
+        let from_stdin = run(gnu, world, &os(options), "C.UTF-8", true);
+        assert_eq!(from_stdin.status, 0, "{}", from_stdin.err());
         let save = |name: &str, bytes: &[u8]| {
             std::fs::write(world.root.join(name), bytes).unwrap();
             OsString::from(name)
@@ -249,6 +256,7 @@ impl Manifests {
             tagged: save("m.tagged", &tagged),
             bad: save("m.bad", &bad),
             missing: save("m.missing", &missing),
+            dash: save("m.dash", &from_stdin.stdout),
         }
     }
 }
@@ -281,6 +289,15 @@ fn check_cases(m: &Manifests) -> Vec<(Vec<OsString>, bool)> {
         c(&["-c", "no-such-manifest"], &[]),
         c(&["-c", "d"], &[]),
         c(&["-c", "a"], &[]),
+        c(&["-c"], &[&m.dash]),
+        c(&["-c", "--"], &[&m.dash, &m.good]),
+        // The manifest on standard input.
+        (os(&[b"-c"]), true),
+        (os(&[b"-c", b"-"]), true),
+        (os(&[b"-c", b"--quiet", b"-", b"m.bad"]), true),
+        (os(&[b"-c", b"-w", b"-", b"-"]), true),
+        // `-` in a manifest read from a file is standard input.
+        (vec![OsString::from("-c"), m.dash.clone()], true),
     ]
 }
 
