@@ -207,6 +207,22 @@ pub enum Command {
     Hash(HashArgs),
     /// Write a manifest of every regular file under DIR.
     Create(CreateArgs),
+    /// Act as GNU cksum: 'checksig cksum --help' lists its options.
+    ///
+    /// The arguments are cksum's, parsed as GNU's getopt parses them (see
+    /// 'checksig cksum --help'). A link to checksig named md5sum, sha1sum,
+    /// sha224sum, sha256sum, sha384sum, sha512sum, b2sum, b3sum or cksum is
+    /// that tool.
+    #[command(disable_help_flag = true)]
+    Cksum {
+        /// cksum's options and files.
+        #[arg(
+            value_name = "ARG",
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
+        args: Vec<OsString>,
+    },
     /// Print a shell completion script.
     ///
     /// For bash: `checksig completions bash > ~/.local/share/bash-completion/completions/checksig`;

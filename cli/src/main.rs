@@ -50,6 +50,9 @@ fn main() -> ExitCode {
     match &args.command {
         Some(Command::Hash(hash)) => run_gnu_style(|out| make::hash(hash, out)),
         Some(Command::Create(create)) => run_gnu_style(|out| make::create(create, out)),
+        // `checksig cksum` is dispatched before clap ([`as_gnu_tool`]); the
+        // subcommand is there for the help, completions and man page.
+        Some(Command::Cksum { args }) => run_cksum(args),
         Some(Command::Completions { shell }) => run_gnu_style(|out| {
             out.out(&generate::completions(*shell));
             0
@@ -95,43 +98,40 @@ fn usage_error(error: clap::Error, argv: &[OsString]) -> ExitCode {
 /// `checksig -a ALGO ARGS` (cksum's `-a`/`--algorithm` first); `None`
 /// otherwise.
 fn as_gnu_tool(argv: &[OsString]) -> Option<ExitCode> {
-    use gnu::tool::{Invocation, Tool};
     let argv0 = argv.first().map(|a| a.as_bytes()).unwrap_or_default();
-    let (invocation, args) = match Tool::from_program(argv0) {
-        Some(tool) => (
-            Invocation {
-                tool,
-                program: argv0,
-                command: argv0,
-            },
-            argv.get(1..).unwrap_or_default(),
-        ),
-        None => {
-            let first = argv.get(1)?.as_bytes();
-            let cksum = |args| {
-                let invocation = Invocation {
-                    tool: Tool::Cksum,
-                    program: b"checksig",
-                    command: b"checksig cksum",
-                };
-                (invocation, args)
-            };
-            if first == b"cksum" {
-                cksum(&argv[2..])
-            } else if first.starts_with(b"-a")
-                || first == b"--algorithm"
-                || first.starts_with(b"--algorithm=")
-            {
-                cksum(&argv[1..])
-            } else {
-                return None;
-            }
-        }
+    if let Some(tool) = gnu::tool::Tool::from_program(argv0) {
+        let invocation = gnu::tool::Invocation {
+            tool,
+            program: argv0,
+            command: argv0,
+        };
+        return Some(run_tool(&invocation, argv.get(1..).unwrap_or_default()));
+    }
+    let first = argv.get(1)?.as_bytes();
+    if first == b"cksum" {
+        return Some(run_cksum(&argv[2..]));
+    }
+    let algorithm_first =
+        first.starts_with(b"-a") || first == b"--algorithm" || first.starts_with(b"--algorithm=");
+    algorithm_first.then(|| run_cksum(&argv[1..]))
+}
+
+/// `checksig cksum ARGS`.
+fn run_cksum(args: &[OsString]) -> ExitCode {
+    let invocation = gnu::tool::Invocation {
+        tool: gnu::tool::Tool::Cksum,
+        program: b"checksig",
+        command: b"checksig cksum",
     };
+    run_tool(&invocation, args)
+}
+
+/// Runs a GNU tool mode; its statuses (and write errors) are GNU's.
+fn run_tool(invocation: &gnu::tool::Invocation<'_>, args: &[OsString]) -> ExitCode {
     let mut out = output::Output::named(invocation.program);
-    let status = gnu::tool::run(&invocation, args, &mut out);
+    let status = gnu::tool::run(invocation, args, &mut out);
     let written = out.finish(true);
-    Some(ExitCode::from(if written { status } else { status.max(1) }))
+    ExitCode::from(if written { status } else { status.max(1) })
 }
 
 /// Restores the default action of SIGPIPE, which the Rust runtime ignores:
