@@ -425,6 +425,7 @@ fn parse_and_run(
             ignore_missing: settings.ignore_missing,
             threads: settings.threads,
             algo: algorithm,
+            no_progress: true,
             ..CheckOptions::default()
         };
         return Ok(u8::from(!super::run(&files, options, out)));
@@ -451,7 +452,8 @@ fn parse_and_run(
         algorithm,
         format,
         threads: settings.threads,
-        no_progress: false,
+        // GNU's tools draw nothing on a terminal; neither does a stand-in.
+        no_progress: true,
     };
     Ok(hash::run(&request, out))
 }
