@@ -157,6 +157,7 @@ fn sum_cases(manifests: &Manifests) -> Vec<(Vec<OsString>, bool)> {
         with(&[b"--st=1"], &[b"a"]),
         with(&[b"--tag=1"], &[b"a"]),
         with(&[b"--check=x"], &[]),
+        with(&[b"--=x"], &[]),
         with(&[b"--tag", b"-t"], &[b"a"]),
         with(&[b"--ignore-missing"], &[b"a"]),
         with(&[b"--quiet"], &[b"a"]),

@@ -179,7 +179,8 @@ fn find_long<'t, T>(table: &'t [Opt<T>], name: &[u8], arg: &[u8]) -> Result<&'t 
         return Ok(exact);
     }
     let candidates: Vec<&Opt<T>> = longs()
-        .filter(|opt| !name.is_empty() && opt.long.as_bytes().starts_with(name))
+        // An empty name (`--=x`) abbreviates every option, as in glibc.
+        .filter(|opt| opt.long.as_bytes().starts_with(name))
         .collect();
     match candidates.as_slice() {
         [] => Err(Error::Unrecognized(arg.to_vec())),
@@ -276,6 +277,10 @@ mod tests {
         assert_eq!(
             message(&["--st=1"]),
             "option '--st=1' is ambiguous; possibilities: '--status' '--strict'"
+        );
+        assert_eq!(
+            message(&["--=x"]),
+            "option '--=x' is ambiguous; possibilities: '--check' '--length' '--status' '--strict' '--tag'"
         );
     }
 }
