@@ -178,6 +178,7 @@ pub fn hash(args: &HashArgs, out: &mut Output) -> u8 {
                 hash::Encoding::Hex
             },
             names: true,
+            b3sum_escapes: false,
         },
         threads: args.threads,
         no_progress: args.no_progress,

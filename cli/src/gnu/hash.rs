@@ -45,6 +45,9 @@ pub struct Format {
     /// Whether names are printed: `cksum`'s CRC, BSD and SysV lines name a
     /// file only when operands were given; b3sum's `--no-names` never does.
     pub names: bool,
+    /// b3sum's escaping: only `\` and newline, a CR stays raw (GNU's tools
+    /// escape all three).
+    pub b3sum_escapes: bool,
 }
 
 /// What to hash and how to print it.
@@ -178,11 +181,17 @@ pub fn line(name: &[u8], digest: &Digest, format: Format) -> Vec<u8> {
     if format.encoding == Encoding::Raw {
         return value;
     }
-    let escape = !format.zero && needs_escape(name);
-    let name = if escape {
-        escape_name(name)
+    let escape = if format.b3sum_escapes {
+        name.iter().any(|&b| b == b'\\' || b == b'\n')
     } else {
-        name.to_vec()
+        needs_escape(name)
+    };
+    // A line without a name (b3sum --no-names) has nothing to escape.
+    let escape = escape && !format.zero && (format.names || format.tagged);
+    let name = match (escape, format.b3sum_escapes) {
+        (false, _) => name.to_vec(),
+        (true, false) => escape_name(name),
+        (true, true) => b3sum_escape(name),
     };
     let mut line = Vec::with_capacity(name.len() + value.len() + 16);
     if escape {
@@ -204,6 +213,19 @@ pub fn line(name: &[u8], digest: &Digest, format: Format) -> Vec<u8> {
     }
     line.push(if format.zero { 0 } else { b'\n' });
     line
+}
+
+/// b3sum's escaped name: `\\` and `\n` only.
+fn b3sum_escape(name: &[u8]) -> Vec<u8> {
+    let mut escaped = Vec::with_capacity(name.len() + 2);
+    for &byte in name {
+        match byte {
+            b'\\' => escaped.extend_from_slice(br"\\"),
+            b'\n' => escaped.extend_from_slice(br"\n"),
+            _ => escaped.push(byte),
+        }
+    }
+    escaped
 }
 
 /// `cksum`'s line for CRC, BSD and SysV sums (names raw, as GNU prints them).
@@ -309,6 +331,22 @@ mod tests {
             ..text
         };
         assert_eq!(line(b"a", &md5_empty(), raw), md5_empty().as_bytes());
+        let b3sum = Format {
+            b3sum_escapes: true,
+            ..text
+        };
+        assert_eq!(
+            line(b"b\\s\r", &md5_empty(), b3sum),
+            b"\\d41d8cd98f00b204e9800998ecf8427e  b\\\\s\r\n"
+        );
+        let no_names = Format {
+            names: false,
+            ..b3sum
+        };
+        assert_eq!(
+            line(b"b\\s", &md5_empty(), no_names),
+            b"d41d8cd98f00b204e9800998ecf8427e\n"
+        );
     }
 
     #[test]

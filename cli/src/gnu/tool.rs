@@ -446,6 +446,7 @@ fn parse_and_run(
             Encoding::Hex
         },
         names: settings.names && (operands_given || !legacy),
+        b3sum_escapes: tool == Tool::B3sum,
     };
     let request = Request {
         files: &files,
