@@ -33,6 +33,12 @@ MODES:
       escaped as GNU escapes; symbolic links are not followed) to
       DIR/sha1sum.txt (sha256sum.txt...), or to FILE ('-': standard output).
 
+  checksig cksum [OPTION]... [FILE]...   (or: checksig -a ALGO [OPTION]... [FILE]...)
+      GNU cksum: the CRC by default, -a md5, sha1, sha256... (BSD-style lines;
+      --untagged), -c, -l, --base64, --raw. Linked as md5sum, sha1sum, sha224sum,
+      sha256sum, sha384sum, sha512sum, b2sum, b3sum or cksum, checksig is that
+      tool: the same options, output, messages and exit status.
+
   checksig completions SHELL
       Print a completion script for bash, zsh, fish, elvish or powershell.
 
@@ -113,10 +119,12 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
 
-    /// The manifest's algorithm: sha1, sha256, sha512, md5 or blake3 (default:
-    /// from the first line's BSD tag, the manifest's name, or the digest length).
-    #[arg(long, short = 'a', value_name = "ALGO")]
+    #[arg(long, short = 'a', value_name = "ALGO", help = algo_help())]
     pub algo: Option<checksig::Algorithm>,
+
+    /// GNU's hashing options, refused with GNU's words in --check mode.
+    #[command(flatten)]
+    pub hashing_only: HashingOnly,
 
     /// The manifest to read in DIR (default: sha1sum.txt, else the first of
     /// SHA256SUMS, sha256sum.txt, SHA512SUMS, sha512sum.txt, MD5SUMS, md5sum.txt,
@@ -154,6 +162,44 @@ pub struct Args {
     pub json: bool,
 }
 
+/// The help of the top-level `--algo`: every algorithm of the library's table.
+fn algo_help() -> String {
+    format!(
+        "The manifest's algorithm: {} (default: from the first line's BSD tag, \
+         the manifest's name, or the digest length)",
+        checksig::Algorithm::names_for_messages()
+    )
+}
+
+/// `--tag`, `-b`, `-t` and `-z`: hashing options of GNU's tools, accepted with
+/// `--check` only to be refused as GNU refuses them (status 1).
+#[derive(Debug, clap::Args)]
+pub struct HashingOnly {
+    #[arg(long, hide = true, requires = "check")]
+    pub tag: bool,
+    #[arg(short = 'b', long, hide = true, requires = "check")]
+    pub binary: bool,
+    #[arg(short = 't', long, hide = true, requires = "check")]
+    pub text: bool,
+    #[arg(short = 'z', long, hide = true, requires = "check")]
+    pub zero: bool,
+}
+
+impl HashingOnly {
+    /// GNU's message for the first of them, in coreutils' order.
+    pub fn refusal(&self) -> Option<&'static str> {
+        if self.zero {
+            Some("the --zero option is not supported when verifying checksums")
+        } else if self.tag {
+            Some("the --tag option is meaningless when verifying checksums")
+        } else if self.binary || self.text {
+            Some("the --binary and --text options are meaningless when verifying checksums")
+        } else {
+            None
+        }
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -161,6 +207,22 @@ pub enum Command {
     Hash(HashArgs),
     /// Write a manifest of every regular file under DIR.
     Create(CreateArgs),
+    /// Act as GNU cksum: 'checksig cksum --help' lists its options.
+    ///
+    /// The arguments are cksum's, parsed as GNU's getopt parses them (see
+    /// 'checksig cksum --help'). A link to checksig named md5sum, sha1sum,
+    /// sha224sum, sha256sum, sha384sum, sha512sum, b2sum, b3sum or cksum is
+    /// that tool.
+    #[command(disable_help_flag = true)]
+    Cksum {
+        /// cksum's options and files.
+        #[arg(
+            value_name = "ARG",
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
+        args: Vec<OsString>,
+    },
     /// Print a shell completion script.
     ///
     /// For bash: `checksig completions bash > ~/.local/share/bash-completion/completions/checksig`;

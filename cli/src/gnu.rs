@@ -7,6 +7,11 @@
 //! warnings and exit status. Names are relative to the current directory and
 //! may go anywhere (`allow_outside_root`), as with `sha1sum`.
 
+mod getopt;
+pub mod hash;
+pub mod tool;
+pub mod usage;
+
 use std::ffi::{OsStr, OsString};
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;

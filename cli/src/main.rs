@@ -22,6 +22,8 @@ mod progress;
 mod quote;
 mod version;
 
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -32,14 +34,25 @@ use crate::output::Output;
 fn main() -> ExitCode {
     memory::exit_on_abort();
     die_on_closed_pipe();
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    if let Some(status) = as_gnu_tool(&argv) {
+        return status;
+    }
     let command = Args::command().long_version(version::long_version());
-    let args = match Args::from_arg_matches(&command.get_matches()) {
+    let matches = match command.try_get_matches_from(&argv) {
+        Ok(matches) => matches,
+        Err(e) => return usage_error(e, &argv),
+    };
+    let args = match Args::from_arg_matches(&matches) {
         Ok(args) => args,
-        Err(e) => e.exit(),
+        Err(e) => return usage_error(e, &argv),
     };
     match &args.command {
         Some(Command::Hash(hash)) => run_gnu_style(|out| make::hash(hash, out)),
         Some(Command::Create(create)) => run_gnu_style(|out| make::create(create, out)),
+        // `checksig cksum` is dispatched before clap ([`as_gnu_tool`]); the
+        // subcommand is there for the help, completions and man page.
+        Some(Command::Cksum { args }) => run_cksum(args),
         Some(Command::Completions { shell }) => run_gnu_style(|out| {
             out.out(&generate::completions(*shell));
             0
@@ -58,6 +71,67 @@ fn main() -> ExitCode {
         }
         None => verify(&args),
     }
+}
+
+/// A command line clap refuses: in the GNU modes (`-c`, `hash`), worded as
+/// GNU's tools word it, with status 1; in DIR mode, clap's own message.
+fn usage_error(error: clap::Error, argv: &[OsString]) -> ExitCode {
+    use clap::error::ErrorKind;
+    let informational = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    let Some(command) = gnu::usage::gnu_mode(argv).filter(|_| !informational) else {
+        error.exit()
+    };
+    let mut out = Output::new();
+    out.diagnostic(&gnu::usage::message(&error));
+    out.raw_diagnostic(format!("Try '{command} --help' for more information.\n").as_bytes());
+    out.finish(true);
+    ExitCode::from(1)
+}
+
+/// Runs as a GNU checksum tool when asked to: called as `sha256sum`,
+/// `cksum`... (a link to the binary), or as `checksig cksum ARGS` or
+/// `checksig -a ALGO ARGS` (cksum's `-a`/`--algorithm` first); `None`
+/// otherwise.
+fn as_gnu_tool(argv: &[OsString]) -> Option<ExitCode> {
+    let argv0 = argv.first().map(|a| a.as_bytes()).unwrap_or_default();
+    if let Some(tool) = gnu::tool::Tool::from_program(argv0) {
+        let invocation = gnu::tool::Invocation {
+            tool,
+            program: argv0,
+            command: argv0,
+        };
+        return Some(run_tool(&invocation, argv.get(1..).unwrap_or_default()));
+    }
+    let first = argv.get(1)?.as_bytes();
+    if first == b"cksum" {
+        return Some(run_cksum(&argv[2..]));
+    }
+    let algorithm_first =
+        first.starts_with(b"-a") || first == b"--algorithm" || first.starts_with(b"--algorithm=");
+    algorithm_first.then(|| run_cksum(&argv[1..]))
+}
+
+/// `checksig cksum ARGS`.
+fn run_cksum(args: &[OsString]) -> ExitCode {
+    let invocation = gnu::tool::Invocation {
+        tool: gnu::tool::Tool::Cksum,
+        program: b"checksig",
+        command: b"checksig cksum",
+    };
+    run_tool(&invocation, args)
+}
+
+/// Runs a GNU tool mode; its statuses (and write errors) are GNU's.
+fn run_tool(invocation: &gnu::tool::Invocation<'_>, args: &[OsString]) -> ExitCode {
+    let mut out = output::Output::named(invocation.program);
+    let status = gnu::tool::run(invocation, args, &mut out);
+    let written = out.finish(true);
+    ExitCode::from(if written { status } else { status.max(1) })
 }
 
 /// Restores the default action of SIGPIPE, which the Rust runtime ignores:
@@ -80,6 +154,11 @@ fn verify(args: &Args) -> ExitCode {
     };
     let mut out = Output::new();
     let gnu = matches!(mode, Mode::Check(_));
+    if let Some(message) = args.hashing_only.refusal() {
+        out.diagnostic(message.as_bytes());
+        out.raw_diagnostic(b"Try 'checksig --help' for more information.\n");
+        return ExitCode::from(1);
+    }
     let status: u8 = match mode {
         Mode::Dir(dir) => match dir::run(&dir, args, &mut out) {
             dir::Outcome::Verified => 0,

@@ -5,16 +5,14 @@
 //! order. `create` writes a manifest of every regular file under DIR.
 
 use std::ffi::{OsStr, OsString};
-use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use checksig::manifest::{format_line, Entry, Style};
-use checksig::{
-    create, hash_files, Algorithm, CancelToken, Digest, FileKind, HashFileError, Hasher,
-};
+use checksig::manifest::format_line;
+use checksig::{create, Algorithm, CancelToken};
 use clap::Parser;
 
+use crate::gnu::hash;
 use crate::output::{os_error_text, Output};
 use crate::progress::Bar;
 use crate::quote::{quotef, Charset};
@@ -27,13 +25,36 @@ pub struct HashArgs {
     #[arg(value_name = "FILE")]
     pub files: Vec<OsString>,
 
-    /// The algorithm: sha1, sha256, sha512, md5 or blake3.
-    #[arg(long, short = 'a', value_name = "ALGO", default_value = "sha1")]
+    #[arg(long, short = 'a', value_name = "ALGO", default_value = "sha1", help = algo_help())]
     pub algo: Algorithm,
 
     /// Write BSD-style lines (`SHA256 (name) = ...`), like `sha256sum --tag`.
-    #[arg(long)]
+    #[arg(long, overrides_with = "untagged")]
     pub tag: bool,
+
+    /// Write `DIGEST  NAME` lines (the default; cksum's spelling).
+    #[arg(long, overrides_with = "tag")]
+    pub untagged: bool,
+
+    /// Mark names with '*' (`DIGEST *NAME`), like `sha1sum -b`.
+    #[arg(short = 'b', long, overrides_with = "text")]
+    pub binary: bool,
+
+    /// Text mode (the default): `DIGEST  NAME`.
+    #[arg(short = 't', long, overrides_with = "binary")]
+    pub text: bool,
+
+    /// End each line with NUL, not newline, and never escape names.
+    #[arg(short = 'z', long)]
+    pub zero: bool,
+
+    /// Write digests in base64, not hexadecimal (coreutils 9.2+ `cksum --base64`).
+    #[arg(long, conflicts_with = "raw")]
+    pub base64: bool,
+
+    /// Write the raw digest bytes of one FILE (coreutils 9.2+ `cksum --raw`).
+    #[arg(long)]
+    pub raw: bool,
 
     /// Worker threads hashing files in parallel (0: one per CPU).
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -43,6 +64,47 @@ pub struct HashArgs {
     /// once a run lasts 0.3 s).
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Check-mode options, accepted only to be refused as GNU refuses them
+    /// when hashing ("meaningful only when verifying checksums").
+    #[command(flatten)]
+    pub check_only: CheckOnly,
+}
+
+/// `--ignore-missing`, `--quiet`, `--status`, `--strict` and `-w`, which
+/// `checksig hash` refuses with GNU's words.
+#[derive(Debug, clap::Args)]
+pub struct CheckOnly {
+    #[arg(long, hide = true)]
+    ignore_missing: bool,
+    #[arg(long, hide = true, overrides_with_all = ["status", "warn"])]
+    quiet: bool,
+    #[arg(long, hide = true, overrides_with_all = ["quiet", "warn"])]
+    status: bool,
+    #[arg(long, hide = true)]
+    strict: bool,
+    #[arg(short = 'w', long, hide = true, overrides_with_all = ["quiet", "status"])]
+    warn: bool,
+}
+
+impl CheckOnly {
+    /// The first one given, in coreutils' order, as its long name.
+    fn first(&self) -> Option<&'static str> {
+        [
+            (self.ignore_missing, "ignore-missing"),
+            (self.status, "status"),
+            (self.warn, "warn"),
+            (self.quiet, "quiet"),
+            (self.strict, "strict"),
+        ]
+        .into_iter()
+        .find_map(|(set, name)| set.then_some(name))
+    }
+}
+
+/// The help of `--algo`: every algorithm of the library's table.
+pub fn algo_help() -> String {
+    format!("The algorithm: {}", Algorithm::names_for_messages())
 }
 
 /// `checksig create`: write a manifest of every regular file under DIR.
@@ -53,8 +115,7 @@ pub struct CreateArgs {
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: OsString,
 
-    /// The algorithm: sha1, sha256, sha512, md5 or blake3.
-    #[arg(long, short = 'a', value_name = "ALGO", default_value = "sha1")]
+    #[arg(long, short = 'a', value_name = "ALGO", default_value = "sha1", help = algo_help())]
     pub algo: Algorithm,
 
     /// Where to write the manifest ('-': standard output); default
@@ -77,55 +138,52 @@ pub fn default_manifest_name(algorithm: Algorithm) -> String {
     format!("{}.txt", algorithm.tool())
 }
 
-/// Runs `checksig hash`; the exit status (0, or 1 if a file could not be hashed).
+/// Runs `checksig hash`; the exit status (0, 1 if a file could not be
+/// hashed or, as with GNU's tools, for a usage error).
 pub fn hash(args: &HashArgs, out: &mut Output) -> u8 {
-    let charset = Charset::from_env();
+    let usage = |out: &mut Output, message: &str| {
+        out.diagnostic(message.as_bytes());
+        out.raw_diagnostic(b"Try 'checksig hash --help' for more information.\n");
+        1
+    };
+    if args.tag && args.text {
+        return usage(out, "--tag does not support --text mode");
+    }
+    if let Some(name) = args.check_only.first() {
+        return usage(
+            out,
+            &format!("the --{name} option is meaningful only when verifying checksums"),
+        );
+    }
     let mut files = args.files.clone();
     if files.is_empty() {
         files.push("-".into());
     }
-    let on_disk: Vec<&OsStr> = files
-        .iter()
-        .filter(|f| f.as_bytes() != b"-")
-        .map(OsString::as_os_str)
-        .collect();
-    let bar = Bar::for_stderr(!args.no_progress);
-    let mut digests = match &bar {
-        Some(bar) => {
-            let update = |progress: &checksig::Progress| bar.update(progress);
-            let hashed = create::hash_files_with_progress(
-                &on_disk,
-                args.algo,
-                args.threads,
-                &CancelToken::new(),
-                &update,
-            );
-            bar.finish();
-            // Neither the bar nor a fresh token ever cancels.
-            hashed.unwrap_or_default()
-        }
-        None => hash_files(&on_disk, args.algo, args.threads),
+    if args.raw && files.len() > 1 {
+        out.diagnostic(b"the --raw option is not supported with multiple files");
+        return 1;
     }
-    .into_iter();
-    let mut failed = false;
-    for file in &files {
-        let result = if file.as_bytes() == b"-" {
-            hash_stdin(args.algo).map_err(HashFileError::Io)
-        } else {
-            digests.next().expect("one digest per file")
-        };
-        match result {
-            Ok(digest) => out.out(&line(file.as_bytes(), digest, args.tag)),
-            Err(error) => {
-                failed = true;
-                let mut message = quotef(file.as_bytes(), charset);
-                message.extend_from_slice(b": ");
-                message.extend_from_slice(hash_error_text(&error).as_bytes());
-                out.diagnostic(&message);
-            }
-        }
-    }
-    u8::from(failed)
+    let request = hash::Request {
+        files: &files,
+        algorithm: args.algo,
+        format: hash::Format {
+            tagged: args.tag,
+            binary: args.binary,
+            zero: args.zero,
+            encoding: if args.raw {
+                hash::Encoding::Raw
+            } else if args.base64 {
+                hash::Encoding::Base64
+            } else {
+                hash::Encoding::Hex
+            },
+            names: true,
+            b3sum_escapes: false,
+        },
+        threads: args.threads,
+        no_progress: args.no_progress,
+    };
+    hash::run(&request, out)
 }
 
 /// Runs `checksig create`; 0, 1 if a file could not be hashed (nothing is
@@ -214,43 +272,9 @@ pub fn create(args: &CreateArgs, out: &mut Output) -> u8 {
     }
 }
 
-/// One line as `sha1sum` prints it for `name` (escaped when GNU escapes).
-fn line(name: &[u8], digest: Digest, tag: bool) -> Vec<u8> {
-    let entry = Entry {
-        line: 0,
-        name: name.to_vec(),
-        digest,
-        style: if tag { Style::Tagged } else { Style::Text },
-    };
-    // Command-line arguments are never empty in practice nor hold NUL bytes;
-    // an empty one is reported as GNU does (it cannot be opened anyway).
-    format_line(&entry).unwrap_or_default()
-}
-
 /// What `sha1sum` says for a file it cannot hash.
-fn hash_error_text(error: &HashFileError) -> String {
-    match error {
-        HashFileError::Io(e) => os_error_text(e),
-        // sha1sum opens a directory, then fails to read it (EISDIR).
-        HashFileError::NotRegular(FileKind::Directory) => {
-            os_error_text(&io::Error::from_raw_os_error(21))
-        }
-        other => other.to_string(),
-    }
-}
-
-fn hash_stdin(algorithm: Algorithm) -> io::Result<Digest> {
-    let mut hasher = Hasher::new(algorithm);
-    let mut buffer = vec![0; 64 * 1024];
-    let mut stdin = io::stdin().lock();
-    loop {
-        match stdin.read(&mut buffer) {
-            Ok(0) => return Ok(hasher.finalize()),
-            Ok(n) => hasher.update(&buffer[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
+fn hash_error_text(error: &checksig::HashFileError) -> String {
+    hash::hash_error_text(error)
 }
 
 #[cfg(test)]
@@ -265,16 +289,14 @@ mod tests {
     }
 
     #[test]
-    fn lines_are_gnu_lines() {
-        let digest = checksig::hash_bytes(Algorithm::Md5, b"");
-        assert_eq!(
-            line(b"a\nb", digest, false),
-            b"\\d41d8cd98f00b204e9800998ecf8427e  a\\nb\n"
-        );
-        assert_eq!(
-            line(b"a", digest, true),
-            b"MD5 (a) = d41d8cd98f00b204e9800998ecf8427e\n"
-        );
+    fn default_manifest_names() {
         assert_eq!(default_manifest_name(Algorithm::Blake3), "b3sum.txt");
+    }
+
+    #[test]
+    fn algo_help_lists_the_table() {
+        for algorithm in Algorithm::ALL {
+            assert!(algo_help().contains(algorithm.name()), "{algorithm:?}");
+        }
     }
 }

@@ -15,15 +15,31 @@ pub const PROGRAM: &str = "checksig";
 pub struct Output {
     stdout: BufWriter<Stdout>,
     write_error: Option<io::Error>,
+    program: Vec<u8>,
 }
 
 impl Output {
     /// Buffered standard output, unbuffered standard error.
     pub fn new() -> Output {
+        Output::named(PROGRAM.as_bytes())
+    }
+
+    /// Like [`Output::new`], with diagnostics prefixed by `program` (a GNU
+    /// tool's name as it was invoked: `sha256sum`, `/usr/bin/cksum`).
+    pub fn named(program: &[u8]) -> Output {
         Output {
             stdout: BufWriter::with_capacity(64 * 1024, io::stdout()),
             write_error: None,
+            program: program.to_vec(),
         }
+    }
+
+    /// Writes `message` to standard error as it is (a line of its own, such
+    /// as GNU's `Try '... --help' for more information.`), after flushing
+    /// standard output.
+    pub fn raw_diagnostic(&mut self, message: &[u8]) {
+        self.flush();
+        let _ = io::stderr().write_all(message);
     }
 
     /// Writes raw bytes to standard output.
@@ -36,12 +52,12 @@ impl Output {
         }
     }
 
-    /// Writes `checksig: <message>\n` to standard error, after flushing
-    /// standard output.
+    /// Writes `checksig: <message>\n` (or the program name given to
+    /// [`Output::named`]) to standard error, after flushing standard output.
     pub fn diagnostic(&mut self, message: &[u8]) {
         self.flush();
-        let mut line = Vec::with_capacity(PROGRAM.len() + message.len() + 3);
-        line.extend_from_slice(PROGRAM.as_bytes());
+        let mut line = Vec::with_capacity(self.program.len() + message.len() + 3);
+        line.extend_from_slice(&self.program);
         line.extend_from_slice(b": ");
         line.extend_from_slice(message);
         line.push(b'\n');

@@ -354,13 +354,82 @@ fn usage_errors_exit_2() {
         &["-w"],
         &["a", "b"],
         &["--threads", "many"],
-        &["-c", "--json", "--status"],
         &["--no-such-flag"],
     ] {
         let result = run(args);
         assert_eq!(result.status, 2, "{args:?}: {result:?}");
         assert!(result.stdout.is_empty(), "{args:?}");
         assert!(!result.stderr.is_empty(), "{args:?}");
+    }
+}
+
+/// In the GNU modes (-c, hash) a usage error is GNU's: one line naming the
+/// problem in coreutils' words, the `Try` line, status 1.
+#[test]
+fn gnu_mode_usage_errors_exit_1_in_gnu_words() {
+    for (args, message) in [
+        (
+            &["-c", "--json", "--status"][..],
+            "the argument '--json' cannot be used with '--status'",
+        ),
+        (
+            &["-c", "--no-such-flag"],
+            "unrecognized option '--no-such-flag'",
+        ),
+        (&["-cx"], "invalid option -- 'x'"),
+        (
+            &["-c", "--tag"],
+            "the --tag option is meaningless when verifying checksums",
+        ),
+        (
+            &["-c", "-z"],
+            "the --zero option is not supported when verifying checksums",
+        ),
+        (
+            &["-c", "-t"],
+            "the --binary and --text options are meaningless when verifying checksums",
+        ),
+    ] {
+        let result = run(args);
+        assert_eq!(result.status, 1, "{args:?}: {result:?}");
+        assert!(result.stdout.is_empty(), "{args:?}");
+        assert_eq!(
+            result.err(),
+            format!("checksig: {message}\nTry 'checksig --help' for more information.\n"),
+            "{args:?}"
+        );
+    }
+    for (args, message) in [
+        (
+            &["hash", "--ignore-missing", "x"][..],
+            "the --ignore-missing option is meaningful only when verifying checksums",
+        ),
+        (&["hash", "--foo"], "unrecognized option '--foo'"),
+        (
+            &["hash", "--tag", "-t"],
+            "--tag does not support --text mode",
+        ),
+    ] {
+        let result = run(args);
+        assert_eq!(result.status, 1, "{args:?}: {result:?}");
+        assert_eq!(
+            result.err(),
+            format!("checksig: {message}\nTry 'checksig hash --help' for more information.\n"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn hash_help_lists_every_algorithm_of_the_table() {
+    let help = run(&["hash", "--help"]);
+    assert_eq!(help.status, 0);
+    for algorithm in checksig::Algorithm::ALL {
+        assert!(
+            help.out().contains(algorithm.name()),
+            "{algorithm:?}: {}",
+            help.out()
+        );
     }
 }
 

@@ -76,10 +76,12 @@ fn subcommand_usage_lines_name_the_program() {
         create.out()
     );
     assert!(!create.out().contains("(default: .)"), "{}", create.out());
-    let wrong = run(&["hash", "--bogus"]);
+    // create keeps clap's conventions (hash, a GNU mode, words usage
+    // errors as GNU does: see cli.rs).
+    let wrong = run(&["create", "--bogus"]);
     assert_eq!(wrong.status, 2);
     assert!(
-        wrong.err().contains("Usage: checksig hash [OPTIONS]"),
+        wrong.err().contains("Usage: checksig create [OPTIONS]"),
         "{}",
         wrong.err()
     );

@@ -22,7 +22,7 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use common::{checksig, Invocation, Run};
+use common::{checksig, modernize_stdout, Invocation, Run};
 
 const HELLO: &[u8] = b"hello\n";
 
@@ -156,34 +156,6 @@ fn normalize_stderr(stderr: &[u8]) -> Vec<u8> {
             }
             None => out.extend_from_slice(line),
         }
-    }
-    out
-}
-
-/// Rewrites coreutils 9.1's raw `NAME: VERDICT` lines for names holding `\`
-/// or CR (and no newline) into the escaped form newer coreutils and checksig
-/// print. A line that 9.1 escaped already (its name held a newline) stays.
-fn modernize_stdout(stdout: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(stdout.len());
-    for line in stdout.split_inclusive(|&b| b == b'\n') {
-        let body = line.strip_suffix(b"\n").unwrap_or(line);
-        let split = [&b": FAILED open or read"[..], b": FAILED", b": OK"]
-            .iter()
-            .find_map(|verdict| body.strip_suffix(*verdict).map(|name| (name, *verdict)));
-        let Some((name, verdict)) = split else {
-            out.extend_from_slice(line);
-            continue;
-        };
-        let escaped_by_gnu = name.first() == Some(&b'\\')
-            && checksig::manifest::unescape_name(&name[1..]).is_some_and(|n| n.contains(&b'\n'));
-        if escaped_by_gnu || !checksig::manifest::needs_escape(name) {
-            out.extend_from_slice(line);
-            continue;
-        }
-        out.push(b'\\');
-        out.extend_from_slice(&checksig::manifest::escape_name(name));
-        out.extend_from_slice(verdict);
-        out.extend_from_slice(&line[body.len()..]);
     }
     out
 }
