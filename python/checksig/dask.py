@@ -31,8 +31,8 @@ import time
 import uuid
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from . import _partition
-from ._api import Cancelled, ChecksigError, Entry, PathArg, Progress, Report, Status
+from . import _cliformat, _partition
+from ._api import Cancelled, ChecksigError, PathArg, Progress, Report
 
 try:
     # Imported by name and typed Any: distributed's annotations are partial,
@@ -179,57 +179,6 @@ def _run(
     return plan.merge([part for part in results if part is not None])
 
 
-def _reason(entry: Entry) -> str:
-    """Why an entry failed, in the CLI's words."""
-    status = entry.status
-    if status == Status.MISMATCH:
-        return f"mismatch: expected {entry.expected}, actual {entry.actual}"
-    if status == Status.MISSING:
-        return "no such file or directory"
-    if status == Status.UNREADABLE:
-        return "cannot be read: " + entry.message.rpartition(": ")[2]
-    if status == Status.NOT_REGULAR:
-        kind = "directory" if entry.message.endswith("is a directory") else (
-            entry.message.rpartition("(")[2].rstrip(")")
-        )
-        return f"not a regular file ({kind}), not read"
-    if status == Status.OUTSIDE_ROOT:
-        return "outside the directory, not opened"
-    if status == Status.CHANGED:
-        return "changed while it was read"
-    return status.name.lower().replace("_", " ")
-
-
-def _display(name: bytes) -> str:
-    """A name as the CLI shows it: GNU's escaped form for a backslash or a
-    newline, other control characters escaped."""
-    text = os.fsdecode(name)
-    prefix = ""
-    if "\\" in text or "\n" in text:
-        prefix = "\\"
-        text = text.replace("\\", "\\\\").replace("\n", "\\n")
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
-        text = text.encode("unicode_escape", "backslashreplace").decode("ascii")
-    return prefix + text
-
-
-def report_lines(report: Report, manifest: str) -> List[str]:
-    """The lines ``checksig PATH`` prints for ``report`` of ``manifest``: one
-    per failure, in manifest order, then the summary line."""
-    lines = []
-    for entry in report.failures:
-        if entry.status == Status.MALFORMED:
-            text = entry.message.partition("bad line: ")[2]
-            lines.append(f"line {entry.line}: FAILED: improperly formatted line: {text}")
-        elif entry.status == Status.UNLISTED:
-            lines.append(f"{_display(entry.name_bytes)}: FAILED: not listed in the manifest")
-        else:
-            lines.append(f"{_display(entry.name_bytes)}: FAILED (line {entry.line}): {_reason(entry)}")
-    verdict = "OK" if report.ok else "FAILED"
-    lines.append(f"{verdict}: {report.summary} ({manifest})")
-    return lines
-
-
 def main(argv: Optional[List[str]] = None) -> int:
     """``python -m checksig.dask --scheduler ADDRESS PATH``: exit status 0
     when every file matched, 1 when one failed, 2 when PATH could not be
@@ -258,14 +207,16 @@ def main(argv: Optional[List[str]] = None) -> int:
             plan = _partition.plan(root, _partition_count(client, args.partitions), **options)
             try:
                 report = _run(plan, root, client, options, None)
-                shown = os.fsdecode(os.path.join(root, plan.manifest))
+                shown = os.path.join(root, plan.manifest)
             finally:
                 plan.close()
         except (OSError, ValueError, ChecksigError) as error:
             print(f"checksig: {args.path}: {error}", file=sys.stderr)
             return 2
-    for line in report_lines(report, shown):
-        print(line)
+    out = sys.stdout.buffer
+    for line in _cliformat.report_lines(report, shown):
+        out.write(line + b"\n")
+    out.flush()
     return 0 if report.ok else 1
 
 

@@ -240,15 +240,28 @@ def test_every_start_method(tmp_path: Path, method: str) -> None:
 
 def test_the_command_prints_the_cli_report(client, tmp_path: Path) -> None:
     root = make_tree(tmp_path / "tree", {"a": b"a", "b": b"b"}, wrong=["b"], extra_lines=[b"bad line\n"])
-    argv = [sys.executable, "-m", "checksig.dask", "--scheduler", client.scheduler.address, os.fsdecode(root)]
-    run = subprocess.run(argv, capture_output=True, timeout=120, env=dict(os.environ))
+    argv = [sys.executable, "-m", "checksig.dask", "--scheduler", client.scheduler.address]
+    run = subprocess.run(argv + [os.fsdecode(root)], capture_output=True, timeout=120)
     assert run.returncode == 1, run.stderr
     lines = run.stdout.decode().splitlines()
-    assert lines[0] == f"b: FAILED (line 2): mismatch: expected {'0' * 40}, actual {sha1_hex(b'b')}"
-    assert lines[-1] == f"FAILED: 1 OK, 1 mismatch, 1 malformed ({os.fsdecode(root)}/sha1sum.txt)"
+    assert lines == [
+        f"b: FAILED (line 2): mismatch: expected {'0' * 40}, actual {sha1_hex(b'b')}",
+        "line 3: FAILED: improperly formatted line: 'bad line'",
+        f"FAILED: 1 OK, 1 mismatch, 1 malformed ({os.fsdecode(root)}/sha1sum.txt)",
+    ]
+    # Byte for byte what the CLI prints, for every kind of failure and name.
+    tree = adversarial(tmp_path / "adversarial")
+    (tree / "t\tab").write_bytes(b"tab")
+    with open(tree / "sha1sum.txt", "ab") as manifest:
+        manifest.write(b"0" * 40 + b"  t\tab\nit's bad\n\xe9\x01\n")
     command = find_command()
-    if command is not None:
-        cli = subprocess.run([str(command), os.fsdecode(root)], capture_output=True, timeout=120)
-        assert run.stdout == cli.stdout
-    missing = subprocess.run(argv[:-1] + [str(tmp_path / "nowhere")], capture_output=True, timeout=120)
+    for locale in ("C.UTF-8", "C"):
+        env = dict(os.environ, LC_ALL=locale)
+        dask_run = subprocess.run(argv + ["--unlisted", str(tree)], capture_output=True, timeout=120, env=env)
+        assert dask_run.returncode == 1, dask_run.stderr
+        assert b"'t'$'\\t''ab': FAILED (line 73): mismatch" in dask_run.stdout
+        if command is not None:
+            cli = subprocess.run([str(command), "--unlisted", str(tree)], capture_output=True, timeout=120, env=env)
+            assert dask_run.stdout == cli.stdout
+    missing = subprocess.run(argv + [str(tmp_path / "nowhere")], capture_output=True, timeout=120)
     assert missing.returncode == 2 and b"nowhere" in missing.stderr
