@@ -392,6 +392,88 @@ pub unsafe extern "C" fn checksig_plan_merge(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{checksig_error_free, checksig_error_kind, checksig_error_new};
+    use crate::report::{checksig_report_free, checksig_report_len, checksig_report_summary};
+    use crate::verify::checksig_verify;
+    use std::ffi::{CStr, CString};
+
+    /// Plan, verify each partition's lines, merge: the report of
+    /// `checksig_verify`; a missing part is refused as an invalid argument.
+    #[test]
+    fn parts_merge_into_the_whole_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::new();
+        for i in 0..20 {
+            std::fs::write(dir.path().join(format!("f{i}")), format!("{i}")).unwrap();
+            let digest = if i % 6 == 0 {
+                "0".repeat(40)
+            } else {
+                checksig::hash_bytes(Algorithm::Sha1, format!("{i}").as_bytes()).to_hex()
+            };
+            text.push_str(&format!("{digest}  f{i}\n"));
+        }
+        text.push_str("not a line\n");
+        std::fs::write(dir.path().join("sha1sum.txt"), text).unwrap();
+        let root = CString::new(dir.path().to_str().unwrap()).unwrap();
+        // SAFETY: live handles and NUL-terminated strings throughout.
+        unsafe {
+            let error = checksig_error_new();
+            let plan = checksig_plan_new(root.as_ptr(), std::ptr::null(), 3, error);
+            assert!(!plan.is_null());
+            assert_eq!(checksig_plan_len(plan), 3);
+            assert_eq!(
+                CStr::from_ptr(checksig_plan_manifest(plan)).to_bytes(),
+                b"sha1sum.txt"
+            );
+            let mut parts = Vec::new();
+            for i in 0..checksig_plan_len(plan) {
+                let mut count = 0;
+                let ranges = checksig_plan_partition_ranges(plan, i, &mut count);
+                let mut len = 0;
+                let part = checksig_verify_lines(
+                    root.as_ptr(),
+                    std::ptr::null(),
+                    ranges,
+                    count,
+                    &mut len,
+                    error,
+                );
+                assert!(!part.is_null());
+                parts.push((part.cast_const(), len));
+            }
+            let (pointers, lengths): (Vec<*const u8>, Vec<usize>) = parts.iter().copied().unzip();
+            let merged = checksig_plan_merge(
+                plan,
+                pointers.as_ptr(),
+                lengths.as_ptr(),
+                parts.len(),
+                error,
+            );
+            let whole = checksig_verify(root.as_ptr(), std::ptr::null(), error);
+            assert_eq!(checksig_report_len(merged), 21);
+            assert_eq!(checksig_report_len(merged), checksig_report_len(whole));
+            assert_eq!(
+                CStr::from_ptr(checksig_report_summary(merged)),
+                CStr::from_ptr(checksig_report_summary(whole))
+            );
+            let short = checksig_plan_merge(
+                plan,
+                pointers.as_ptr(),
+                lengths.as_ptr(),
+                parts.len() - 1,
+                error,
+            );
+            assert!(short.is_null());
+            assert_eq!(checksig_error_kind(error), CHECKSIG_ERROR_INVALID_ARGUMENT);
+            for (part, _) in parts {
+                libc::free(part.cast_mut().cast());
+            }
+            checksig_report_free(merged);
+            checksig_report_free(whole);
+            checksig_plan_free(plan);
+            checksig_error_free(error);
+        }
+    }
 
     #[test]
     fn null_plans_and_parts_are_harmless() {
