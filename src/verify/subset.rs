@@ -212,23 +212,29 @@ impl Verifier {
         let loaded = self.load(root.as_ref())?;
         let sidecar =
             crate::sidecar::parse(&loaded.verifier.manifest, loaded.algorithm, &loaded.bytes);
-        let mut first_algorithm = None;
         let mut items: Vec<Item> = Vec::new();
         let mut keep = |item: Item| {
-            if let (None, Item::Entry(entry)) = (first_algorithm, &item) {
-                first_algorithm = Some(entry.digest.algorithm());
-            }
-            if lines.contains(item.line()) {
-                items.try_reserve(1)?;
-                items.push(item);
-            }
+            items.try_reserve(1)?;
+            items.push(item);
             Ok(())
         };
         let kept = match sidecar {
-            Some(manifest) => manifest.into_items().into_iter().try_for_each(&mut keep),
-            None => Parser::new(loaded.algorithm).try_for_each_item(&loaded.bytes, 1, &mut keep),
+            Some(manifest) => {
+                let first = manifest.entries().next().map(|e| e.digest.algorithm());
+                let wanted = manifest.into_items().into_iter();
+                wanted
+                    .filter(|item| lines.contains(item.line()))
+                    .try_for_each(&mut keep)
+                    .map(|()| first)
+            }
+            None => select(
+                &mut Parser::new(loaded.algorithm),
+                &loaded.bytes,
+                lines,
+                keep,
+            ),
         };
-        kept.map_err(|_| {
+        let first_algorithm = kept.map_err(|_| {
             let lines = memchr::memchr_iter(b'\n', &loaded.bytes).count();
             named(Error::OutOfMemory { lines }, &loaded.manifest_path)
         })?;
@@ -288,6 +294,47 @@ impl Verifier {
             strict: self.strict,
         }
     }
+}
+
+/// Hands `keep` the items of `bytes` on the lines of `lines`, in order,
+/// and returns the algorithm of the manifest's first entry. A line outside
+/// the set is parsed only while it can still change how later lines parse
+/// (GNU's single-blank mode, decided by the first untagged line) or until
+/// the first entry is known; after that it is only counted, so that each of
+/// many partitions costs a scan of the manifest for line ends, not a parse.
+fn select(
+    parser: &mut Parser,
+    bytes: &[u8],
+    lines: &LineSet,
+    mut keep: impl FnMut(Item) -> Result<(), std::collections::TryReserveError>,
+) -> Result<Option<Algorithm>, std::collections::TryReserveError> {
+    let last = lines.ranges().last().map_or(0, |r| r.end);
+    let mut first_algorithm = None;
+    let mut rest = bytes;
+    let mut number = 1;
+    while !rest.is_empty() {
+        let settled = parser.mode_is_fixed() && first_algorithm.is_some();
+        if settled && number >= last {
+            break;
+        }
+        let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |newline| newline + 1);
+        let (raw, after) = rest.split_at(end);
+        let wanted = lines.contains(number);
+        if wanted || !settled {
+            parser.try_for_each_item(raw, number, |item| {
+                if let (None, Item::Entry(entry)) = (first_algorithm, &item) {
+                    first_algorithm = Some(entry.digest.algorithm());
+                }
+                if wanted {
+                    keep(item)?;
+                }
+                Ok(())
+            })?;
+        }
+        rest = after;
+        number += 1;
+    }
+    Ok(first_algorithm)
 }
 
 impl Plan {

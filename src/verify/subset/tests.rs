@@ -248,3 +248,46 @@ fn a_missing_root_is_the_same_error_as_for_a_whole_verification() {
     assert_eq!(lines, whole);
     assert_eq!(plan, whole);
 }
+
+/// GNU's single-blank mode, decided by the first untagged line, holds for a
+/// subset that starts later: `hex  name` then names ` name`.
+#[test]
+fn a_subset_parses_its_lines_as_the_whole_manifest_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("a"), "a").unwrap();
+    std::fs::write(root.join(" a"), "space").unwrap();
+    let text = format!(
+        "{} a\n# note\n{}  a\nbad\n{}  a\n",
+        sha1(b"a"),
+        sha1(b"space"),
+        sha1(b"a")
+    );
+    std::fs::write(root.join("sha1sum.txt"), text).unwrap();
+    let verifier = Verifier::new();
+    let whole = verifier.verify_dir(root).unwrap();
+    assert_eq!(whole.entries()[1].name, b" a");
+    assert!(whole.is_ok() || whole.count(crate::StatusKind::Malformed) == 1);
+    for set in [[3].as_slice(), &[5], &[4, 5], &[1, 3]] {
+        let part = verifier
+            .verify_lines(root, &LineSet::from_lines(set.iter().copied()))
+            .unwrap();
+        let got: Vec<(u64, Vec<u8>, String)> = part
+            .entries()
+            .iter()
+            .map(|e| (e.line, e.name.clone(), e.status.to_string()))
+            .collect();
+        let expected: Vec<(u64, Vec<u8>, String)> = whole
+            .entries()
+            .iter()
+            .filter(|e| set.contains(&e.line))
+            .map(|e| (e.line, e.name.clone(), e.status.to_string()))
+            .collect();
+        assert_eq!(got, expected, "lines {set:?}");
+    }
+    for partitions in [1, 2, 3] {
+        let plan = verifier.plan(root, partitions).unwrap();
+        let sets: Vec<LineSet> = plan.partitions().iter().map(|p| p.lines.clone()).collect();
+        assert_eq!(said(&merged(&verifier, root, &sets).unwrap()), said(&whole));
+    }
+}
