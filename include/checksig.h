@@ -770,6 +770,21 @@ uint8_t *checksig_verify_lines(const char *root,
                                size_t *len,
                                struct checksig_error *error);
 
+// A report of one part's entries alone (`len` bytes from
+// `checksig_verify_lines`), under the plan's options, with the paths and
+// messages the merged report will have: to read results as parts come
+// in. Its summary and verdict speak of these entries only. Free it with
+// `checksig_report_free`. NULL for bytes that are not a part's results
+// (`CHECKSIG_ERROR_INVALID_ARGUMENT` in `error`).
+//
+// # Safety
+// `plan` is NULL or a live plan; `part` is NULL or `len` readable bytes;
+// `error` is NULL or a live error object not used by another thread.
+struct checksig_report *checksig_plan_part_report(const struct checksig_plan *plan,
+                                                  const uint8_t *part,
+                                                  size_t len,
+                                                  struct checksig_error *error);
+
 // The report of the whole verification `plan` planned, from the results
 // of its partitions (`count` byte strings from `checksig_verify_lines`,
 // `parts[i]` of `lengths[i]` bytes, in any order): the same report, entry

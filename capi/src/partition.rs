@@ -338,6 +338,33 @@ pub unsafe extern "C" fn checksig_verify_lines(
     .unwrap_or(std::ptr::null_mut())
 }
 
+/// A report of one part's entries alone (`len` bytes from
+/// `checksig_verify_lines`), under the plan's options, with the paths and
+/// messages the merged report will have: to read results as parts come
+/// in. Its summary and verdict speak of these entries only. Free it with
+/// `checksig_report_free`. NULL for bytes that are not a part's results
+/// (`CHECKSIG_ERROR_INVALID_ARGUMENT` in `error`).
+///
+/// # Safety
+/// `plan` is NULL or a live plan; `part` is NULL or `len` readable bytes;
+/// `error` is NULL or a live error object not used by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_plan_part_report(
+    plan: *const checksig_plan,
+    part: *const u8,
+    len: usize,
+    error: *mut checksig_error,
+) -> *mut checksig_report {
+    ffi_guard!(records error, "checksig_plan_part_report"; plan: handle, part: handle => {
+        // SAFETY: the caller promises `len` readable bytes at `part`.
+        let bytes = unsafe { std::slice::from_raw_parts(part, len) };
+        let part = Part::from_bytes(bytes).map_err(|e| failure(&e))?;
+        let report = plan.plan.report_of(part);
+        Ok(Box::new(checksig_report::new(&plan.root, &plan.manifest, plan.algorithm, &report)))
+    })
+    .map_or(std::ptr::null_mut(), Box::into_raw)
+}
+
 /// The report of the whole verification `plan` planned, from the results
 /// of its partitions (`count` byte strings from `checksig_verify_lines`,
 /// `parts[i]` of `lengths[i]` bytes, in any order): the same report, entry

@@ -155,6 +155,7 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
             [c_char_p, c_void_p, POINTER(c_uint64), c_size_t, POINTER(c_size_t), c_void_p],
             c_void_p,
         ),
+        "checksig_plan_part_report": ([c_void_p, c_char_p, c_size_t, c_void_p], c_void_p),
         "checksig_plan_merge": (
             [c_void_p, POINTER(c_void_p), POINTER(c_size_t), c_size_t, c_void_p],
             c_void_p,

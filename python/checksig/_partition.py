@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from . import _api
-from ._api import PathArg, Report, _Failure, _Owned, _call_with_error, _run_interruptibly
+from ._api import Entry, PathArg, Report, Status, _Failure, _Owned, _call_with_error, _run_interruptibly
 from ._native import lib
 
 #: The keyword options :func:`checksig.verify` takes that a plan and its
@@ -121,10 +121,31 @@ class Plan:
         #: ``manifest`` option, or the one the library found: ``sha1sum.txt``...).
         self.manifest: bytes = lib.checksig_plan_manifest(p) or b""
 
-    def merge(self, parts: Sequence[bytes]) -> Report:
+    def part_entries(self, part: bytes) -> Dict[int, Entry]:
+        """One part's results (:func:`verify_lines`) as :class:`~checksig.Entry`
+        objects by manifest line, as the merged report will hold them: to read
+        results as parts come in, and to hand to :meth:`merge`, which then
+        does not build them again."""
+        try:
+            pointer = _call_with_error(
+                lambda error: lib.checksig_plan_part_report(self._owned.pointer, part, len(part), error)
+            )
+        except _Failure as failure:
+            raise failure.public() from None
+        report = _Owned(pointer, lib.checksig_report_free)
+        try:
+            count = lib.checksig_report_len(report.pointer)
+            entries = (_api._read_entry(report.pointer, i) for i in range(count))  # type: ignore[arg-type]
+            return {entry.line: entry for entry in entries}
+        finally:
+            report.close()
+
+    def merge(self, parts: Sequence[bytes], known: Optional[Dict[int, Entry]] = None) -> Report:
         """The report of the whole verification from every partition's
         results (:func:`verify_lines`, in any order): the same, entry for
-        entry, as :func:`checksig.verify` with the plan's options.
+        entry, as :func:`checksig.verify` with the plan's options. ``known``
+        holds entries :meth:`part_entries` already built, by line; they are
+        used as they are.
 
         :raises ValueError: when the parts do not fit the plan (a line
             missing or given twice, or the manifest changed since planning).
@@ -142,7 +163,23 @@ class Plan:
             raise failure.public() from None
         report = _Owned(pointer, lib.checksig_report_free)
         try:
-            return _api._read_report(report.pointer)  # type: ignore[arg-type]
+            if not known:
+                return _api._read_report(report.pointer)  # type: ignore[arg-type]
+            p = report.pointer
+            settled = (int(Status.MALFORMED), int(Status.UNLISTED))
+            entries = []
+            for i in range(lib.checksig_report_len(p)):
+                line = lib.checksig_report_entry_line(p, i)
+                entry = known.get(line)
+                if entry is None or lib.checksig_report_entry_status(p, i) in settled:
+                    entry = _api._read_entry(p, i)  # type: ignore[arg-type]
+                entries.append(entry)
+            return Report(
+                entries=tuple(entries),
+                ok=lib.checksig_report_is_ok(p),
+                summary=_api._text(lib.checksig_report_summary(p)) or "",
+                message=_api._text(lib.checksig_report_message(p)),
+            )
         finally:
             report.close()
 

@@ -157,6 +157,9 @@ def _run(
                 )
             )
         results: List[Optional[bytes]] = [None] * count
+        # Each part's entries are built as it comes in, while the workers
+        # still hash the others; the merge then only checks and places them.
+        known: Dict[int, Any] = {}
         pending = dict(enumerate(futures))
         done_bytes = 0
         done_files = plan.lines - plan.files  # malformed lines: settled
@@ -166,7 +169,8 @@ def _run(
                 time.sleep(_POLL_SECONDS)
                 continue
             for index in finished:
-                results[index] = pending.pop(index).result()
+                results[index] = part = pending.pop(index).result()
+                known.update(plan.part_entries(part))
                 done_bytes += plan.partitions[index].bytes
                 done_files += plan.partitions[index].files
             if progress is not None:
@@ -176,7 +180,7 @@ def _run(
     except BaseException:
         client.cancel(futures)
         raise
-    return plan.merge([part for part in results if part is not None])
+    return plan.merge([part for part in results if part is not None], known)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

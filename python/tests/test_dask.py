@@ -118,6 +118,14 @@ def test_parts_that_do_not_fit_are_refused(tmp_path: Path) -> None:
     root = adversarial(tmp_path / "tree")
     plan = checksig.plan(root, 3)
     parts = [checksig.verify_lines(root, p.ranges) for p in plan.partitions]
+    known: Dict[int, checksig.Entry] = {}
+    for part in parts:
+        known.update(plan.part_entries(part))
+    whole = checksig.verify(root)
+    assert plan.merge(parts, known).entries == plan.merge(parts).entries == whole.entries
+    assert [e for e in whole.entries if e.line in known] == sorted(known.values(), key=lambda e: e.line)
+    with pytest.raises(ValueError, match="do not fit the plan"):
+        plan.part_entries(b"garbage")
     with pytest.raises(ValueError, match="has no result"):
         plan.merge(parts[1:])
     with pytest.raises(ValueError, match="not a partition's results"):

@@ -385,6 +385,24 @@ impl Plan {
         }
     }
 
+    /// A report of `part`'s entries alone, under the plan's options (which
+    /// results are failures): to show results as the parts come in, before
+    /// [`Plan::merge`]. Its summary and verdict speak of those entries only.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"),
+    /// #     "0000000000000000000000000000000000000000  gone\n").unwrap();
+    /// let verifier = checksig::Verifier::new();
+    /// let plan = verifier.plan(dir.path(), 1)?;
+    /// let part = verifier.verify_lines(dir.path(), &plan.partitions()[0].lines)?;
+    /// assert_eq!(plan.report_of(part).summary(), "1 missing");
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
+    pub fn report_of(&self, part: Part) -> Report {
+        Report::new(part.entries, self.verifier.policy())
+    }
+
     /// The report of the whole verification, from the [`Part`]s of every
     /// partition (in any order): entries in manifest order, each malformed
     /// line in its place, then, with [`Verifier::report_unlisted`], the
