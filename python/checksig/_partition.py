@@ -13,6 +13,7 @@ results as bytes) and :meth:`Plan.merge` (the parts into the
 from __future__ import annotations
 
 import ctypes
+import threading
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -222,6 +223,7 @@ def verify_lines(
     root: PathArg,
     ranges: Sequence[Tuple[int, int]],
     progress: Optional[Any] = None,
+    stop: Optional[Any] = None,
     **options: Any,
 ) -> bytes:
     """Verifies only the manifest lines in ``ranges`` (``(first, end)`` pairs,
@@ -229,7 +231,10 @@ def verify_lines(
     with the keyword options of :func:`checksig.verify` and the confinement
     of a whole verification; returns the results as bytes for
     :meth:`Plan.merge`. ``progress`` is called as by :func:`checksig.verify`,
-    counting these lines only. Ctrl-C cancels it.
+    counting these lines only. Ctrl-C cancels it, and so does ``stop``, any
+    object whose ``wait(timeout)`` returns True once it is set (a
+    ``threading.Event``, or a ``distributed.Event`` set by another machine):
+    a helper thread waits on it and triggers the library's cancel handle.
 
     :raises FileNotFoundError: (or another ``OSError``) when the root or the
         manifest cannot be read here.
@@ -263,6 +268,24 @@ def verify_lines(
         finally:
             owned.close()
 
+    # The watcher is not joined (it may be waiting on the scheduler): once
+    # `finished` is set, under the lock, it no longer touches the handle.
+    finished = threading.Event()
+    lock = threading.Lock()
+    if stop is not None:
+
+        def watch() -> None:
+            try:
+                while not finished.is_set():
+                    if stop.wait(_STOP_POLL_SECONDS):
+                        with lock:
+                            if not finished.is_set():
+                                lib.checksig_cancel_trigger(cancel.pointer)
+                        return
+            except Exception:  # the stop's source went away (a scheduler closing)
+                return
+
+        threading.Thread(target=watch, name="checksig-stop-watcher", daemon=True).start()
     try:
         return _run_interruptibly(call, cancel)
     except _Failure as failure:
@@ -270,4 +293,11 @@ def verify_lines(
             raise raised[0] from None
         raise failure.public() from None
     finally:
+        with lock:
+            finished.set()
         cancel.close()
+
+
+#: How long the stop watcher waits on ``stop`` at a time (a
+#: ``distributed.Event`` waits on the scheduler: one request per wait).
+_STOP_POLL_SECONDS = 0.5

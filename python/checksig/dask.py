@@ -47,6 +47,12 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 #: slow worker or an unlucky partition is evened out by the others.
 PARTITIONS_PER_WORKER = 4
 
+#: Tasks estimated to take at least this long (``Partition.cost``, seconds
+#: on one thread) watch for the driver's stop while they run: a watcher
+#: waits on the scheduler half a second at a time, which shorter tasks
+#: would only pay for.
+STOP_WATCH_MIN_SECONDS = 1.0
+
 #: How often the driver looks at its futures (and lets Ctrl-C in).
 _POLL_SECONDS = 0.02
 
@@ -67,17 +73,21 @@ def _worker_identity() -> Tuple[str, int]:
     return f"{worker.address} on {socket.gethostname()}", tasks
 
 
-def _verify_partition(root: PathArg, ranges: Sequence[Tuple[int, int]], options: Dict[str, Any]) -> bytes:
+def _verify_partition(
+    root: PathArg, ranges: Sequence[Tuple[int, int]], options: Dict[str, Any], stop: Optional[str] = None
+) -> bytes:
     """The task: one partition verified on this worker, in-process. With no
     ``threads`` option, the worker's CPUs are shared among the tasks it runs
-    at once."""
+    at once. Once the ``distributed.Event`` named ``stop`` is set (the
+    driver cancelled), the library's cancel handle stops the hashing."""
     where, tasks = _worker_identity()
     options = dict(options)
     if options.get("threads") is None:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         options["threads"] = max(1, cpus // max(1, tasks))
     try:
-        return _partition.verify_lines(root, ranges, **options)
+        event = distributed.Event(stop, client=distributed.get_client()) if stop is not None else None
+        return _partition.verify_lines(root, ranges, stop=event, **options)
     except OSError as error:
         raise WorkerError(
             f"worker {where} cannot verify {os.fsdecode(root)!r}: {error}"
@@ -109,8 +119,11 @@ def verify(
     :raises WorkerError: when a worker cannot verify its part (naming the
         worker and the path: a root it does not see, say). Futures not yet
         done are cancelled.
-    :raises KeyboardInterrupt: on Ctrl-C, after cancelling the futures
-        (a task already running finishes its partition).
+    :raises KeyboardInterrupt: on Ctrl-C, after cancelling the futures;
+        a task already running whose partition was estimated at a second
+        or more stops hashing within a second (a ``distributed.Event`` its
+        worker waits on triggers the library's cancel handle); shorter ones
+        finish.
 
     A worker that dies mid-run is replaced by Dask, which runs its
     partitions again elsewhere: the report is still complete.
@@ -142,6 +155,9 @@ def _run(
     token = uuid.uuid4().hex[:12]
     count = len(plan.partitions)
     futures: List[Any] = []
+    # Set on cancel: a task already running stops hashing (Dask cancels
+    # only the tasks that have not started).
+    stop = distributed.Event(f"checksig-stop-{token}", client=client)
     try:
         for index, partition in enumerate(plan.partitions):
             futures.append(
@@ -150,6 +166,9 @@ def _run(
                     root,
                     partition.ranges,
                     options,
+                    # Short tasks end before a stop could reach them: only
+                    # long ones wait on the scheduler for it.
+                    stop.name if partition.cost >= STOP_WATCH_MIN_SECONDS else None,
                     key=f"checksig-verify-{token}-{index}",
                     pure=False,
                     # The partition holding the largest file starts first.
@@ -178,6 +197,7 @@ def _run(
                 if progress(figures) is False:
                     raise Cancelled("verification cancelled")
     except BaseException:
+        stop.set()
         client.cancel(futures)
         raise
     return plan.merge([part for part in results if part is not None], known)

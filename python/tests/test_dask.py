@@ -234,6 +234,38 @@ def test_a_real_sigint_cancels_the_futures(client, tmp_path: Path, monkeypatch: 
     assert spy.cancelled
 
 
+def test_cancelling_stops_a_task_already_running(client, tmp_path: Path) -> None:
+    # A 1 TiB sparse file: minutes to hash, so only a stop ends its task soon.
+    root = make_tree(tmp_path / "huge", {"small": b"s"})
+    with open(os.path.join(root, b"huge"), "wb") as huge:
+        huge.truncate(1 << 40)
+    with open(os.path.join(root, b"sha1sum.txt"), "ab") as manifest:
+        manifest.write(b"0" * 40 + b"  huge\n")
+
+    def executing() -> List[str]:
+        found = client.run(lambda dask_worker: [str(ts.key) for ts in dask_worker.state.executing])
+        return [key for keys in found.values() for key in keys if key.startswith("checksig-verify")]
+
+    def interrupt_once_hashing() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not executing():
+            time.sleep(0.05)
+        time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    interrupter = threading.Thread(target=interrupt_once_hashing)
+    interrupter.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            checksig.dask.verify(root, client, partitions=2)
+    finally:
+        interrupter.join()
+    deadline = time.monotonic() + 15
+    while executing() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not executing(), "the task hashing the huge file still runs"
+
+
 @pytest.mark.parametrize("method", ["spawn", "forkserver", "fork"])
 def test_every_start_method(tmp_path: Path, method: str) -> None:
     root = adversarial(tmp_path / "tree")
