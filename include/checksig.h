@@ -158,6 +158,11 @@ typedef struct checksig_hashes checksig_hashes;
 // verifications is fine.
 typedef struct checksig_options checksig_options;
 
+// A manifest read, parsed and stat'ed once, its entries cut into
+// partitions balanced by cost: made by `checksig_plan_new`, freed with
+// `checksig_plan_free`. Immutable: any number of threads may read it.
+typedef struct checksig_plan checksig_plan;
+
 // The results of a verification: one entry per manifest line (file entry or
 // malformed line), in manifest order. Returned by `checksig_verify`, freed
 // with `checksig_report_free`. Immutable: any number of threads may read it
@@ -626,6 +631,182 @@ bool checksig_options_set_progress(struct checksig_options *options,
 // `cancel` is NULL or a live cancel handle.
 bool checksig_options_set_cancel(struct checksig_options *options,
                                  const struct checksig_cancel *cancel);
+
+// Plans the verification of `root` with `options` (NULL: the defaults) in
+// at most `partitions` parts: reads the manifest, stats every listed
+// file, and cuts the entries into partitions of about equal cost (bytes
+// at the hashing rate plus a cost per file), the one holding the largest
+// file first. Ask for a few partitions per machine, so that stragglers
+// even out. Malformed lines, and with `report_unlisted` the unlisted
+// files, stay with the plan: `checksig_plan_merge` settles them.
+//
+// Returns NULL when the manifest cannot be read, with the reason in
+// `error` (as `checksig_verify`). Free with `checksig_plan_free`.
+//
+// ```c
+// checksig_plan *plan = checksig_plan_new("/data", options, 4 * machines, error);
+// for (size_t i = 0; i < checksig_plan_len(plan); i++) {
+//     size_t count;
+//     const uint64_t *ranges = checksig_plan_partition_ranges(plan, i, &count);
+//     /* send ranges[0 .. 2 * count) to a machine: checksig_verify_lines */
+// }
+// ```
+//
+// # Safety
+// `root` is NULL or NUL-terminated; `options` is NULL or a live options
+// object; `error` is NULL or a live error object not used by another thread.
+struct checksig_plan *checksig_plan_new(const char *root,
+                                        const struct checksig_options *options,
+                                        size_t partitions,
+                                        struct checksig_error *error);
+
+// Frees a plan. NULL is a no-op.
+//
+// # Safety
+// `plan` is NULL or from `checksig_plan_new`, not in use by another
+// thread, and not used afterwards.
+void checksig_plan_free(struct checksig_plan *plan);
+
+// The number of partitions (0 for NULL, or a manifest without entries).
+//
+// # Safety
+// `plan` is NULL or a live plan.
+size_t checksig_plan_len(const struct checksig_plan *plan);
+
+// Partition `index`'s manifest lines, as `*count` pairs `[first, end)`
+// (1-based line numbers, `end` excluded) in increasing order: the array
+// holds `2 * *count` numbers, borrowed from the plan. NULL (and `*count`
+// 0) for NULL or an index out of range.
+//
+// # Safety
+// `plan` is NULL or a live plan; `count` is NULL or writable.
+const uint64_t *checksig_plan_partition_ranges(const struct checksig_plan *plan,
+                                               size_t index,
+                                               size_t *count);
+
+// Partition `index`'s files (entries); 0 for NULL or out of range.
+//
+// # Safety
+// `plan` is NULL or a live plan.
+uint64_t checksig_plan_partition_files(const struct checksig_plan *plan, size_t index);
+
+// Partition `index`'s bytes, as stat'ed when planned; 0 for NULL or out of range.
+//
+// # Safety
+// `plan` is NULL or a live plan.
+uint64_t checksig_plan_partition_bytes(const struct checksig_plan *plan, size_t index);
+
+// Partition `index`'s estimated seconds on one thread; 0 for NULL or out of range.
+//
+// # Safety
+// `plan` is NULL or a live plan.
+double checksig_plan_partition_cost(const struct checksig_plan *plan, size_t index);
+
+// Bytes of every listed file that could be stat'ed; 0 for NULL.
+//
+// # Safety
+// `plan` is NULL or a live plan.
+uint64_t checksig_plan_bytes(const struct checksig_plan *plan);
+
+// Manifest lines that matter (entries and malformed lines: the
+// `files_total` of a whole verification's progress); 0 for NULL.
+//
+// # Safety
+// `plan` is NULL or a live plan.
+uint64_t checksig_plan_lines(const struct checksig_plan *plan);
+
+// The largest listed file's size: no plan finishes before it is hashed,
+// however many machines share the work; 0 for NULL.
+//
+// # Safety
+// `plan` is NULL or a live plan.
+uint64_t checksig_plan_largest_file(const struct checksig_plan *plan);
+
+// Estimated seconds to hash the largest file on one thread: the plan's
+// lower bound, since a file cannot be split without changing its digest;
+// 0 for NULL.
+//
+// # Safety
+// `plan` is NULL or a live plan.
+double checksig_plan_lower_bound(const struct checksig_plan *plan);
+
+// The manifest the plan read, as named (relative to the root unless
+// absolute): the options' manifest, or the one the library found, such as
+// `sha1sum.txt`. Borrowed from the plan; NULL for NULL.
+//
+// # Safety
+// `plan` is NULL or a live plan.
+const char *checksig_plan_manifest(const struct checksig_plan *plan);
+
+// Estimated seconds to verify everything on one thread; 0 for NULL.
+//
+// # Safety
+// `plan` is NULL or a live plan.
+double checksig_plan_cost(const struct checksig_plan *plan);
+
+// Verifies only the manifest lines in `ranges` (`count` pairs `[first,
+// end)`, as `checksig_plan_partition_ranges` gives them, in any order) of
+// the manifest of `root`, with `options` (NULL: the defaults) and the
+// confinement of a whole verification, on the options' threads; the
+// progress callback counts these lines only. Typically called on another
+// machine that mounts the same file system, with the same options as the
+// plan.
+//
+// Returns the results as `*len` bytes for `checksig_plan_merge`,
+// malloc'ed: free them with `checksig_free((char *)bytes)` or `free`.
+// Returns NULL when the verification could not run (the root or manifest
+// unreadable, cancelled, `ranges` NULL with `count` > 0...), the reason
+// in `error`.
+//
+// # Safety
+// `root` is NULL or NUL-terminated; `options` is NULL or a live options
+// object; `ranges` is NULL or holds `2 * count` numbers; `len` is NULL or
+// writable; `error` is NULL or a live error object not used by another
+// thread.
+uint8_t *checksig_verify_lines(const char *root,
+                               const struct checksig_options *options,
+                               const uint64_t *ranges,
+                               size_t count,
+                               size_t *len,
+                               struct checksig_error *error);
+
+// A report of one part's entries alone (`len` bytes from
+// `checksig_verify_lines`), under the plan's options, with the paths and
+// messages the merged report will have: to read results as parts come
+// in. Its summary and verdict speak of these entries only. Free it with
+// `checksig_report_free`. NULL for bytes that are not a part's results
+// (`CHECKSIG_ERROR_INVALID_ARGUMENT` in `error`).
+//
+// # Safety
+// `plan` is NULL or a live plan; `part` is NULL or `len` readable bytes;
+// `error` is NULL or a live error object not used by another thread.
+struct checksig_report *checksig_plan_part_report(const struct checksig_plan *plan,
+                                                  const uint8_t *part,
+                                                  size_t len,
+                                                  struct checksig_error *error);
+
+// The report of the whole verification `plan` planned, from the results
+// of its partitions (`count` byte strings from `checksig_verify_lines`,
+// `parts[i]` of `lengths[i]` bytes, in any order): the same report, entry
+// for entry, as `checksig_verify` gives, with each malformed line in its
+// place and, with `report_unlisted`, the unlisted files (walked now, on
+// the calling machine). Free it with `checksig_report_free`; the plan
+// stays usable.
+//
+// Returns NULL with `CHECKSIG_ERROR_INVALID_ARGUMENT` in `error` when the
+// parts do not fit the plan: a line without a result or with two, bytes
+// that are not results, or results naming another file (the manifest
+// changed since it was planned).
+//
+// # Safety
+// `plan` is NULL or a live plan; `parts` and `lengths` are NULL or hold
+// `count` elements, each part NULL or `lengths[i]` readable bytes;
+// `error` is NULL or a live error object not used by another thread.
+struct checksig_report *checksig_plan_merge(const struct checksig_plan *plan,
+                                            const uint8_t *const *parts,
+                                            const size_t *lengths,
+                                            size_t count,
+                                            struct checksig_error *error);
 
 // Frees a report and every string borrowed from it; NULL is a no-op.
 //

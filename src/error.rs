@@ -35,4 +35,10 @@ pub enum Error {
     /// The verification was cancelled before it finished.
     #[error("verification cancelled")]
     Cancelled,
+    /// The results of a plan's partitions do not fit it
+    /// ([`crate::Plan::merge`]): a line missing, given twice or not planned,
+    /// a result that names another file (the manifest changed since it was
+    /// planned), or results that cannot be decoded ([`crate::Part::from_bytes`]).
+    #[error("the partitions' results do not fit the plan: {0}")]
+    Parts(String),
 }

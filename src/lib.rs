@@ -24,6 +24,10 @@
 //!   chosen when [`Verifier::algorithm`] does not force it.
 //! * [`Verifier::report_unlisted`] also reports files under the root that the
 //!   manifest does not list.
+//! * [`Verifier::plan`], [`Verifier::verify_lines`] and [`Plan::merge`]
+//!   verify one manifest on several machines: partitions balanced by cost
+//!   ([`partition`]), each verified where the files are mounted, merged
+//!   into the report of a whole verification.
 //! * [`reference`](mod@reference) is the naive implementation that tests and benchmarks
 //!   compare against.
 //!
@@ -43,6 +47,7 @@ mod exec;
 mod fs;
 mod hasher;
 pub mod manifest;
+pub mod partition;
 pub mod reference;
 mod report;
 pub mod sidecar;
@@ -50,6 +55,7 @@ pub mod sidecar;
 pub mod signature;
 mod unlisted;
 mod verify;
+mod wire;
 
 pub use algorithm::{Algorithm, UnknownAlgorithm};
 pub use cancel::{CancelToken, Cancelled};
@@ -60,4 +66,6 @@ pub use error::Error;
 pub use fs::root::FileKind;
 pub use hasher::{backend, backend_of, hash_bytes, Hasher};
 pub use report::{EntryReport, Report, Status, StatusKind};
-pub use verify::{find_manifest, locate_manifest, verify_dir, Progress, ProgressFn, Verifier};
+pub use verify::{
+    find_manifest, locate_manifest, verify_dir, Part, Plan, Progress, ProgressFn, Verifier,
+};

@@ -21,6 +21,9 @@ use crate::report::{EntryReport, Policy, Report, Status};
 
 mod chunked;
 mod split;
+mod subset;
+
+pub use subset::{Part, Plan};
 
 /// How often, at most, the progress callback runs.
 pub(crate) const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
@@ -613,6 +616,34 @@ const STAT_BATCH: usize = 256;
 /// contend on the shared counter once per tiny file.
 const SMALL_BATCH: usize = 8;
 
+/// Each item's size (0 if it cannot be stat'ed, is not beneath the root,
+/// or is a malformed line), looked up by `workers` threads at once: the
+/// stat pass of a run, and of a plan ([`subset`]).
+fn stat_sizes(root: &Root, items: &[Item], workers: usize) -> Vec<u64> {
+    let sizes: Vec<AtomicU64> = std::iter::repeat_with(AtomicU64::default)
+        .take(items.len())
+        .collect();
+    let claims = Claims::new(items.len());
+    let stat_chunks = || {
+        while let Some(range) = claims.claim(|_| STAT_BATCH) {
+            for (item, size) in items[range.clone()].iter().zip(&sizes[range]) {
+                if let Item::Entry(entry) = item {
+                    let len = root.file_len_hint(&entry.name).unwrap_or(0);
+                    size.store(len, Ordering::Relaxed);
+                }
+            }
+        }
+    };
+    // A thread costs about as much to start as a few dozen stats.
+    let workers = if items.len() > PARALLEL_STAT_MIN {
+        workers
+    } else {
+        1
+    };
+    crate::exec::run_on(workers, &stat_chunks);
+    sizes.into_iter().map(AtomicU64::into_inner).collect()
+}
+
 /// How entries are opened under the root and hashed, one at a time or two
 /// together: for a [`Run`] and for [`chunked`] verification alike.
 struct Checker<'a> {
@@ -818,31 +849,9 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Each entry's size (0 if it cannot be stat'ed, or is not beneath the
-    /// root), looked up by all the workers at once.
+    /// Each entry's size, by [`stat_sizes`].
     fn sizes(&self) -> Vec<u64> {
-        let sizes: Vec<AtomicU64> = std::iter::repeat_with(AtomicU64::default)
-            .take(self.items.len())
-            .collect();
-        let claims = Claims::new(self.items.len());
-        let stat_chunks = || {
-            while let Some(range) = claims.claim(|_| STAT_BATCH) {
-                for (item, size) in self.items[range.clone()].iter().zip(&sizes[range]) {
-                    if let Item::Entry(entry) = item {
-                        let len = self.root.file_len_hint(&entry.name).unwrap_or(0);
-                        size.store(len, Ordering::Relaxed);
-                    }
-                }
-            }
-        };
-        // A thread costs about as much to start as a few dozen stats.
-        let workers = if self.items.len() > PARALLEL_STAT_MIN {
-            self.workers()
-        } else {
-            1
-        };
-        crate::exec::run_on(workers, &stat_chunks);
-        sizes.into_iter().map(AtomicU64::into_inner).collect()
+        stat_sizes(self.root, self.items, self.workers())
     }
 
     fn execute(self) -> Result<Vec<EntryReport>, Error> {

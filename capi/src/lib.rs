@@ -66,6 +66,7 @@ pub mod error;
 mod go_style;
 pub mod hashing;
 pub mod options;
+pub mod partition;
 pub mod report;
 pub mod verify;
 

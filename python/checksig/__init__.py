@@ -37,6 +37,7 @@ from ._api import (
     verify,
     verify_sidecar,
 )
+from ._partition import Partition, Plan, plan, verify_lines
 
 __version__ = library_version()
 
@@ -46,6 +47,8 @@ __all__ = [
     "ChecksigError",
     "Entry",
     "PathArg",
+    "Partition",
+    "Plan",
     "Progress",
     "Report",
     "Status",
@@ -57,6 +60,8 @@ __all__ = [
     "hash_files",
     "hash_lines",
     "library_version",
+    "plan",
     "verify",
+    "verify_lines",
     "verify_sidecar",
 ]

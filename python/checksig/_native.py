@@ -16,6 +16,7 @@ from ctypes import (
     Structure,
     c_bool,
     c_char_p,
+    c_double,
     c_int32,
     c_size_t,
     c_uint32,
@@ -136,6 +137,29 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "checksig_report_entry_expected": ([c_void_p, c_size_t], c_char_p),
         "checksig_report_entry_actual": ([c_void_p, c_size_t], c_char_p),
         "checksig_report_entry_message": ([c_void_p, c_size_t], c_char_p),
+        # One manifest in parts (checksig._partition, checksig.dask).
+        "checksig_plan_new": ([c_char_p, c_void_p, c_size_t, c_void_p], c_void_p),
+        "checksig_plan_free": ([c_void_p], None),
+        "checksig_plan_len": ([c_void_p], c_size_t),
+        "checksig_plan_partition_ranges": ([c_void_p, c_size_t, POINTER(c_size_t)], POINTER(c_uint64)),
+        "checksig_plan_partition_files": ([c_void_p, c_size_t], c_uint64),
+        "checksig_plan_partition_bytes": ([c_void_p, c_size_t], c_uint64),
+        "checksig_plan_partition_cost": ([c_void_p, c_size_t], c_double),
+        "checksig_plan_bytes": ([c_void_p], c_uint64),
+        "checksig_plan_lines": ([c_void_p], c_uint64),
+        "checksig_plan_largest_file": ([c_void_p], c_uint64),
+        "checksig_plan_lower_bound": ([c_void_p], c_double),
+        "checksig_plan_cost": ([c_void_p], c_double),
+        "checksig_plan_manifest": ([c_void_p], c_char_p),
+        "checksig_verify_lines": (
+            [c_char_p, c_void_p, POINTER(c_uint64), c_size_t, POINTER(c_size_t), c_void_p],
+            c_void_p,
+        ),
+        "checksig_plan_part_report": ([c_void_p, c_char_p, c_size_t, c_void_p], c_void_p),
+        "checksig_plan_merge": (
+            [c_void_p, POINTER(c_void_p), POINTER(c_size_t), c_size_t, c_void_p],
+            c_void_p,
+        ),
     }
     for name, (argtypes, restype) in prototypes.items():
         function = getattr(lib, name)

@@ -4,6 +4,8 @@
 # for scripts/build-wheel.sh, cargo-zigbuild (links against glibc 2.17; built
 # from crates.io: about 8 minutes on 2 loaded cores, once) and a virtual
 # environment with ziglang (zig, from PyPI), auditwheel, build and setuptools.
+# dask and distributed (the [dask] extra) are installed by scripts/test.d/40-python.sh
+# into the one CPython venv that runs python/tests/test_dask.py, as pytest is.
 set -euo pipefail
 if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -m pip --version >/dev/null 2>&1; then
     apt_install python3 python3-venv python3-pip

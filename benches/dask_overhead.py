@@ -1,0 +1,98 @@
+"""The Dask path against one process (issue 19): checksig.dask.verify on a
+LocalCluster of two worker processes against checksig.verify, on 20,000 files
+of 4 KiB and on 8 files of 128 MiB, warm page cache, alternating rounds,
+medians. Also the planning alone (read, parse, stat, cut).
+
+    CHECKSIG_LIBRARY=$CARGO_TARGET_DIR/release/libchecksig_capi.so \\
+        PYTHONPATH=python python3 benches/dask_overhead.py [--rounds 9] [--dir /var/tmp/x]
+
+Needs the [dask] extra. Prints one Markdown table; the load average is
+printed before and after (the machine is shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Callable, Dict, List
+
+import dask
+import distributed
+
+import checksig
+import checksig.dask
+
+
+def make_tree(root: Path, count: int, size: int) -> Path:
+    if (root / "sha1sum.txt").exists():
+        return root
+    root.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for i in range(count):
+        data = hashlib.shake_128(f"{i}".encode()).digest(size) if size <= 1 << 16 else (
+            os.urandom(1 << 20) * (size >> 20)
+        )
+        name = f"f{i:05d}"
+        (root / name).write_bytes(data)
+        lines.append(f"{hashlib.sha1(data).hexdigest()}  {name}\n")
+    (root / "sha1sum.txt").write_text("".join(lines))
+    return root
+
+
+def timed(function: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--dir", default="/var/tmp/checksig-dask-bench")
+    args = parser.parse_args()
+    base = Path(args.dir)
+    trees = {
+        "20,000 x 4 KiB": make_tree(base / "small", 20_000, 4096),
+        "8 x 128 MiB": make_tree(base / "large", 8, 128 << 20),
+    }
+    print("load average before:", os.getloadavg())
+    with dask.config.set({"distributed.worker.multiprocessing-method": "spawn"}):
+        cluster = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
+        )
+    client = distributed.Client(cluster)
+    rows = []
+    for label, root in trees.items():
+        cases: Dict[str, Callable[[], object]] = {
+            "one process (2 threads)": lambda: checksig.verify(root, threads=2),
+            "plan only": lambda: checksig.plan(root, 8),
+            "Dask, 2 workers x 1 thread": lambda: checksig.dask.verify(root, client, threads=1),
+            "Dask, 2 workers x 2 threads": lambda: checksig.dask.verify(root, client),
+        }
+        for case in cases.values():  # warm-up: page cache, worker imports
+            case()
+        times: Dict[str, List[float]] = {name: [] for name in cases}
+        for _ in range(args.rounds):
+            for name, case in cases.items():
+                times[name].append(timed(case))
+        local = statistics.median(times["one process (2 threads)"])
+        for name, samples in times.items():
+            median = statistics.median(samples)
+            rows.append(
+                f"| {label} | {name} | {median:.3f} s ({min(samples):.3f}-{max(samples):.3f}) "
+                f"| {median / local:.2f} x |"
+            )
+    client.close()
+    cluster.close()
+    print("load average after:", os.getloadavg())
+    print("| tree | path | median (range) | against one process |")
+    print("|---|---|---|---|")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,303 @@
+"""One manifest verified in parts: :func:`plan` (read, stat and cut once),
+:func:`verify_lines` (one partition, wherever the root is mounted; its
+results as bytes) and :meth:`Plan.merge` (the parts into the
+:class:`~checksig.Report` of a whole verification). ctypes over
+``checksig_plan_new``, ``checksig_verify_lines`` and ``checksig_plan_merge``;
+:mod:`checksig.dask` runs the partitions on a Dask cluster.
+
+>>> plan = checksig.plan("/data", partitions=8)              # doctest: +SKIP
+>>> parts = [checksig.verify_lines("/data", p.ranges) for p in plan.partitions]  # doctest: +SKIP
+>>> plan.merge(parts) == checksig.verify("/data")            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from . import _api
+from ._api import Entry, PathArg, Report, Status, _Failure, _Owned, _call_with_error, _run_interruptibly
+from ._native import lib
+
+#: The keyword options :func:`checksig.verify` takes that a plan and its
+#: partitions share (``progress`` is per call).
+OPTION_NAMES = (
+    "manifest",
+    "threads",
+    "ignore_missing",
+    "strict",
+    "allow_outside_root",
+    "mmap",
+    "algorithm",
+    "unlisted",
+    "direct_io",
+)
+
+
+def _options(options: Dict[str, Any]) -> _Owned:
+    """A C options object for ``options`` (the keywords of :func:`checksig.verify`),
+    checked as :func:`checksig.verify` checks them."""
+    unknown = set(options) - set(OPTION_NAMES)
+    if unknown:
+        raise TypeError(f"unexpected option(s): {', '.join(sorted(unknown))}")
+    thread_count = _api._threads(options.get("threads"))
+    algorithm = _api._algorithm_code(options.get("algorithm"))
+    manifest = options.get("manifest")
+    flags = {
+        "ignore_missing": options.get("ignore_missing", False),
+        "allow_outside_root": options.get("allow_outside_root", False),
+        "mmap": options.get("mmap", True),
+        "direct_io": options.get("direct_io", True),
+        "report_unlisted": options.get("unlisted", False),
+        "strict": options.get("strict", True),
+    }
+    flags = {name: _api._flag(value, name) for name, value in flags.items()}
+    owned = _Owned(lib.checksig_options_new(), lib.checksig_options_free)
+    lib.checksig_options_set_threads(owned.pointer, thread_count)
+    if manifest is not None:
+        lib.checksig_options_set_manifest(owned.pointer, _api._path_bytes(manifest, "manifest"))
+    for name, value in flags.items():
+        getattr(lib, f"checksig_options_set_{name}")(owned.pointer, value)
+    lib.checksig_options_set_algorithm(owned.pointer, algorithm)
+    return owned
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One partition of a :class:`Plan`: the manifest lines one task verifies."""
+
+    ranges: Tuple[Tuple[int, int], ...]
+    """Its lines, as ``(first, end)`` pairs (``end`` excluded), in order."""
+    files: int
+    """How many entries."""
+    bytes: int
+    """Their bytes, as stat'ed when planned."""
+    cost: float
+    """Estimated seconds on one thread (bytes at the hashing rate plus a cost per file)."""
+
+
+class Plan:
+    """A manifest read, parsed and stat'ed once, its entries cut into
+    partitions balanced by cost, the one with the largest file first
+    (made by :func:`plan`). Malformed lines and unlisted files stay with
+    the plan: :meth:`merge` settles them."""
+
+    def __init__(self, root: PathArg, options: Dict[str, Any], pointer: int) -> None:
+        self._owned = _Owned(pointer, lib.checksig_plan_free)
+        self.root = root
+        #: The options it was made with, for :func:`verify_lines` on each partition.
+        self.options = dict(options)
+        p = self._owned.pointer
+        partitions = []
+        for index in range(lib.checksig_plan_len(p)):
+            count = ctypes.c_size_t(0)
+            numbers = lib.checksig_plan_partition_ranges(p, index, ctypes.byref(count))
+            flat = [numbers[i] for i in range(2 * count.value)]
+            partitions.append(
+                Partition(
+                    ranges=tuple(zip(flat[0::2], flat[1::2])),
+                    files=lib.checksig_plan_partition_files(p, index),
+                    bytes=lib.checksig_plan_partition_bytes(p, index),
+                    cost=lib.checksig_plan_partition_cost(p, index),
+                )
+            )
+        #: The partitions, the one holding the largest file first.
+        self.partitions: Tuple[Partition, ...] = tuple(partitions)
+        #: Bytes of every listed file that could be stat'ed.
+        self.bytes: int = lib.checksig_plan_bytes(p)
+        #: Manifest lines that matter (entries and malformed lines).
+        self.lines: int = lib.checksig_plan_lines(p)
+        #: Entries, the lines the partitions hold.
+        self.files: int = sum(part.files for part in self.partitions)
+        #: The largest listed file's size.
+        self.largest_file: int = lib.checksig_plan_largest_file(p)
+        #: Seconds to hash the largest file on one thread: no plan finishes
+        #: sooner, since a file cannot be split without changing its digest.
+        self.lower_bound: float = lib.checksig_plan_lower_bound(p)
+        #: Estimated seconds for everything on one thread.
+        self.cost: float = lib.checksig_plan_cost(p)
+        #: The manifest it read, relative to the root unless absolute (the
+        #: ``manifest`` option, or the one the library found: ``sha1sum.txt``...).
+        self.manifest: bytes = lib.checksig_plan_manifest(p) or b""
+
+    def part_entries(self, part: bytes) -> Dict[int, Entry]:
+        """One part's results (:func:`verify_lines`) as :class:`~checksig.Entry`
+        objects by manifest line, as the merged report will hold them: to read
+        results as parts come in, and to hand to :meth:`merge`, which then
+        does not build them again."""
+        try:
+            pointer = _call_with_error(
+                lambda error: lib.checksig_plan_part_report(self._owned.pointer, part, len(part), error)
+            )
+        except _Failure as failure:
+            raise failure.public() from None
+        report = _Owned(pointer, lib.checksig_report_free)
+        try:
+            count = lib.checksig_report_len(report.pointer)
+            entries = (_api._read_entry(report.pointer, i) for i in range(count))  # type: ignore[arg-type]
+            return {entry.line: entry for entry in entries}
+        finally:
+            report.close()
+
+    def merge(self, parts: Sequence[bytes], known: Optional[Dict[int, Entry]] = None) -> Report:
+        """The report of the whole verification from every partition's
+        results (:func:`verify_lines`, in any order): the same, entry for
+        entry, as :func:`checksig.verify` with the plan's options. ``known``
+        holds entries :meth:`part_entries` already built, by line; they are
+        used as they are.
+
+        :raises ValueError: when the parts do not fit the plan (a line
+            missing or given twice, or the manifest changed since planning).
+        """
+        buffers = [ctypes.create_string_buffer(bytes(part), len(part)) for part in parts]
+        array = (ctypes.c_void_p * len(buffers))(*[ctypes.addressof(b) for b in buffers])
+        lengths = (ctypes.c_size_t * len(buffers))(*[len(part) for part in parts])
+        try:
+            pointer = _call_with_error(
+                lambda error: lib.checksig_plan_merge(
+                    self._owned.pointer, array, lengths, len(buffers), error
+                )
+            )
+        except _Failure as failure:
+            raise failure.public() from None
+        report = _Owned(pointer, lib.checksig_report_free)
+        try:
+            if not known:
+                return _api._read_report(report.pointer)  # type: ignore[arg-type]
+            p = report.pointer
+            settled = (int(Status.MALFORMED), int(Status.UNLISTED))
+            entries = []
+            for i in range(lib.checksig_report_len(p)):
+                line = lib.checksig_report_entry_line(p, i)
+                entry = known.get(line)
+                if entry is None or lib.checksig_report_entry_status(p, i) in settled:
+                    entry = _api._read_entry(p, i)  # type: ignore[arg-type]
+                entries.append(entry)
+            return Report(
+                entries=tuple(entries),
+                ok=lib.checksig_report_is_ok(p),
+                summary=_api._text(lib.checksig_report_summary(p)) or "",
+                message=_api._text(lib.checksig_report_message(p)),
+            )
+        finally:
+            report.close()
+
+    def close(self) -> None:
+        """Frees the plan now (else when it is garbage-collected)."""
+        self._owned.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"<checksig.Plan {len(self.partitions)} partitions, {self.files} files, "
+            f"{self.bytes} bytes, largest {self.largest_file}>"
+        )
+
+
+def plan(root: PathArg, partitions: int, **options: Any) -> Plan:
+    """Plans the verification of ``root`` in at most ``partitions`` parts:
+    reads the manifest, stats every listed file and cuts the entries into
+    partitions of about equal cost, largest file first. Takes the keyword
+    options of :func:`checksig.verify` (not ``progress``).
+
+    :raises FileNotFoundError: (or another ``OSError``) when the manifest
+        or the root cannot be read, as :func:`checksig.verify`.
+    """
+    if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
+        raise ValueError(f"partitions must be a positive int, not {partitions!r}")
+    owned = _options(options)
+    target = _api._path_bytes(root, "root")
+    try:
+        pointer = _call_with_error(
+            lambda error: lib.checksig_plan_new(target, owned.pointer, partitions, error)
+        )
+    except _Failure as failure:
+        raise failure.public() from None
+    finally:
+        owned.close()
+    return Plan(root, options, pointer)
+
+
+def verify_lines(
+    root: PathArg,
+    ranges: Sequence[Tuple[int, int]],
+    progress: Optional[Any] = None,
+    stop: Optional[Any] = None,
+    **options: Any,
+) -> bytes:
+    """Verifies only the manifest lines in ``ranges`` (``(first, end)`` pairs,
+    ``end`` excluded, as :attr:`Partition.ranges`) of ``root``'s manifest,
+    with the keyword options of :func:`checksig.verify` and the confinement
+    of a whole verification; returns the results as bytes for
+    :meth:`Plan.merge`. ``progress`` is called as by :func:`checksig.verify`,
+    counting these lines only. Ctrl-C cancels it, and so does ``stop``, any
+    object whose ``wait(timeout)`` returns True once it is set (a
+    ``threading.Event``, or a ``distributed.Event`` set by another machine):
+    a helper thread waits on it and triggers the library's cancel handle.
+
+    :raises FileNotFoundError: (or another ``OSError``) when the root or the
+        manifest cannot be read here.
+    """
+    flat: List[int] = []
+    for first, end in ranges:
+        flat.extend((int(first), int(end)))
+    numbers = (ctypes.c_uint64 * len(flat))(*flat)
+    owned = _options(options)
+    cancel = _api._new_cancel()
+    lib.checksig_options_set_cancel(owned.pointer, cancel.pointer)
+    raised: List[BaseException] = []
+    if progress is not None:
+        callback = _api._progress_callback(progress, raised)
+        lib.checksig_options_set_progress(owned.pointer, callback, None)
+        owned.keep_alive = callback
+    target = _api._path_bytes(root, "root")
+
+    def call() -> bytes:
+        try:
+            length = ctypes.c_size_t(0)
+            pointer = _call_with_error(
+                lambda error: lib.checksig_verify_lines(
+                    target, owned.pointer, numbers, len(flat) // 2, ctypes.byref(length), error
+                )
+            )
+            try:
+                return ctypes.string_at(pointer, length.value)
+            finally:
+                lib.checksig_free(pointer)
+        finally:
+            owned.close()
+
+    # The watcher is not joined (it may be waiting on the scheduler): once
+    # `finished` is set, under the lock, it no longer touches the handle.
+    finished = threading.Event()
+    lock = threading.Lock()
+    if stop is not None:
+
+        def watch() -> None:
+            try:
+                while not finished.is_set():
+                    if stop.wait(_STOP_POLL_SECONDS):
+                        with lock:
+                            if not finished.is_set():
+                                lib.checksig_cancel_trigger(cancel.pointer)
+                        return
+            except Exception:  # the stop's source went away (a scheduler closing)
+                return
+
+        threading.Thread(target=watch, name="checksig-stop-watcher", daemon=True).start()
+    try:
+        return _run_interruptibly(call, cancel)
+    except _Failure as failure:
+        if raised:
+            raise raised[0] from None
+        raise failure.public() from None
+    finally:
+        with lock:
+            finished.set()
+        cancel.close()
+
+
+#: How long the stop watcher waits on ``stop`` at a time (a
+#: ``distributed.Event`` waits on the scheduler: one request per wait).
+_STOP_POLL_SECONDS = 0.5

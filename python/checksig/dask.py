@@ -1,0 +1,248 @@
+"""One manifest verified across a Dask cluster (``pip install 'checksig[dask]'``).
+
+The driver plans once: it reads the manifest, stats every listed file and
+cuts the entries into partitions balanced by cost (:func:`checksig.plan`),
+a few per worker, the one holding the largest file first. Each partition
+runs on a worker that mounts the same file system, in-process, with the
+library's own threads (:func:`checksig.verify_lines`); its results come
+back as bytes and the driver merges them in manifest order
+(:meth:`checksig.Plan.merge`). Malformed lines, unlisted files and the
+manifest's own checks are the driver's, done once.
+
+>>> from distributed import Client                          # doctest: +SKIP
+>>> import checksig.dask
+>>> client = Client("tcp://scheduler:8786")                 # doctest: +SKIP
+>>> report = checksig.dask.verify("/lustre/run42", client)  # doctest: +SKIP
+>>> report.summary                                          # doctest: +SKIP
+'1200000 OK'
+
+From a shell: ``python -m checksig.dask --scheduler tcp://scheduler:8786 PATH``
+prints what ``checksig PATH`` prints (failures, then the summary line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import socket
+import sys
+import time
+import uuid
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from . import _cliformat, _partition
+from ._api import Cancelled, ChecksigError, PathArg, Progress, Report
+
+try:
+    # Imported by name and typed Any: distributed's annotations are partial,
+    # and mypy checks this package where the extra may not be installed.
+    distributed: Any = importlib.import_module("distributed")
+except ImportError as error:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "checksig.dask needs dask and distributed: pip install 'checksig[dask]'"
+    ) from error
+
+#: Partitions per worker when ``partitions`` is not given: enough that a
+#: slow worker or an unlucky partition is evened out by the others.
+PARTITIONS_PER_WORKER = 4
+
+#: Tasks estimated to take at least this long (``Partition.cost``, seconds
+#: on one thread) watch for the driver's stop while they run: a watcher
+#: waits on the scheduler half a second at a time, which shorter tasks
+#: would only pay for.
+STOP_WATCH_MIN_SECONDS = 1.0
+
+#: How often the driver looks at its futures (and lets Ctrl-C in).
+_POLL_SECONDS = 0.02
+
+
+class WorkerError(ChecksigError):
+    """A worker could not verify its partition; the message names the worker
+    (address and host) and the path, e.g. a root it cannot see."""
+
+
+def _worker_identity() -> Tuple[str, int]:
+    """This worker's address and host, and how many tasks it runs at once."""
+    try:
+        worker = distributed.get_worker()
+    except ValueError:  # not on a worker (a local test call)
+        return f"local process {os.getpid()} on {socket.gethostname()}", 1
+    state = getattr(worker, "state", worker)
+    tasks = int(getattr(state, "nthreads", None) or getattr(worker, "nthreads", 1) or 1)
+    return f"{worker.address} on {socket.gethostname()}", tasks
+
+
+def _verify_partition(
+    root: PathArg, ranges: Sequence[Tuple[int, int]], options: Dict[str, Any], stop: Optional[str] = None
+) -> bytes:
+    """The task: one partition verified on this worker, in-process. With no
+    ``threads`` option, the worker's CPUs are shared among the tasks it runs
+    at once. Once the ``distributed.Event`` named ``stop`` is set (the
+    driver cancelled), the library's cancel handle stops the hashing."""
+    where, tasks = _worker_identity()
+    options = dict(options)
+    if options.get("threads") is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        options["threads"] = max(1, cpus // max(1, tasks))
+    try:
+        event = distributed.Event(stop, client=distributed.get_client()) if stop is not None else None
+        return _partition.verify_lines(root, ranges, stop=event, **options)
+    except OSError as error:
+        raise WorkerError(
+            f"worker {where} cannot verify {os.fsdecode(root)!r}: {error}"
+        ) from None
+
+
+def verify(
+    root: PathArg,
+    client: Any,
+    *,
+    partitions: Optional[int] = None,
+    progress: Optional[Callable[[Progress], Optional[bool]]] = None,
+    **options: Any,
+) -> Report:
+    """Verifies ``root``'s manifest on the workers of ``client``'s cluster, which
+    must all mount ``root`` at the same path; returns the same :class:`Report`
+    as :func:`checksig.verify` with the same options, entry for entry.
+
+    :param partitions: how many parts to cut the manifest into (at most one
+        per entry); default :data:`PARTITIONS_PER_WORKER` per worker.
+    :param progress: called with a :class:`Progress` as partitions finish,
+        the figures summed over every worker (malformed lines count as done
+        from the start); return False to cancel (raises
+        :class:`checksig.Cancelled`). An exception it raises cancels too.
+    :param options: the keyword options of :func:`checksig.verify`
+        (``manifest``, ``threads`` per worker task, ``ignore_missing``,
+        ``strict``, ``allow_outside_root``, ``mmap``, ``algorithm``,
+        ``unlisted``, ``direct_io``).
+    :raises WorkerError: when a worker cannot verify its part (naming the
+        worker and the path: a root it does not see, say). Futures not yet
+        done are cancelled.
+    :raises KeyboardInterrupt: on Ctrl-C, after cancelling the futures;
+        a task already running whose partition was estimated at a second
+        or more stops hashing within a second (a ``distributed.Event`` its
+        worker waits on triggers the library's cancel handle); shorter ones
+        finish.
+
+    A worker that dies mid-run is replaced by Dask, which runs its
+    partitions again elsewhere: the report is still complete.
+    """
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be callable or None, not {type(progress).__name__}")
+    plan = _partition.plan(root, _partition_count(client, partitions), **options)
+    try:
+        return _run(plan, root, client, options, progress)
+    finally:
+        plan.close()
+
+
+def _partition_count(client: Any, partitions: Optional[int]) -> int:
+    """``partitions``, or :data:`PARTITIONS_PER_WORKER` per worker of ``client``."""
+    if partitions is not None:
+        return partitions
+    workers = len(client.scheduler_info().get("workers", {}))
+    return PARTITIONS_PER_WORKER * max(1, workers)
+
+
+def _run(
+    plan: _partition.Plan,
+    root: PathArg,
+    client: Any,
+    options: Dict[str, Any],
+    progress: Optional[Callable[[Progress], Optional[bool]]],
+) -> Report:
+    token = uuid.uuid4().hex[:12]
+    count = len(plan.partitions)
+    futures: List[Any] = []
+    # Set on cancel: a task already running stops hashing (Dask cancels
+    # only the tasks that have not started).
+    stop = distributed.Event(f"checksig-stop-{token}", client=client)
+    try:
+        for index, partition in enumerate(plan.partitions):
+            futures.append(
+                client.submit(
+                    _verify_partition,
+                    root,
+                    partition.ranges,
+                    options,
+                    # Short tasks end before a stop could reach them: only
+                    # long ones wait on the scheduler for it.
+                    stop.name if partition.cost >= STOP_WATCH_MIN_SECONDS else None,
+                    key=f"checksig-verify-{token}-{index}",
+                    pure=False,
+                    # The partition holding the largest file starts first.
+                    priority=count - index,
+                )
+            )
+        results: List[Optional[bytes]] = [None] * count
+        # Each part's entries are built as it comes in, while the workers
+        # still hash the others; the merge then only checks and places them.
+        known: Dict[int, Any] = {}
+        pending = dict(enumerate(futures))
+        done_bytes = 0
+        done_files = plan.lines - plan.files  # malformed lines: settled
+        while pending:
+            finished = [index for index, future in pending.items() if future.done()]
+            if not finished:
+                time.sleep(_POLL_SECONDS)
+                continue
+            for index in finished:
+                results[index] = part = pending.pop(index).result()
+                known.update(plan.part_entries(part))
+                done_bytes += plan.partitions[index].bytes
+                done_files += plan.partitions[index].files
+            if progress is not None:
+                figures = Progress(done_bytes, plan.bytes, done_files, plan.lines)
+                if progress(figures) is False:
+                    raise Cancelled("verification cancelled")
+    except BaseException:
+        stop.set()
+        client.cancel(futures)
+        raise
+    return plan.merge([part for part in results if part is not None], known)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """``python -m checksig.dask --scheduler ADDRESS PATH``: exit status 0
+    when every file matched, 1 when one failed, 2 when PATH could not be
+    verified."""
+    parser = argparse.ArgumentParser(
+        prog="python -m checksig.dask",
+        description="Verify PATH (a directory, or a manifest in one) on a Dask cluster "
+        "whose workers mount it at the same path; prints what `checksig PATH` prints.",
+    )
+    parser.add_argument("--scheduler", required=True, help="the scheduler's address, e.g. tcp://host:8786")
+    parser.add_argument("--partitions", type=int, default=None, help="parts to cut the manifest into")
+    parser.add_argument("--threads", type=int, default=None, help="threads per task on a worker")
+    parser.add_argument("--unlisted", action="store_true", help="also report files the manifest does not list")
+    parser.add_argument("path", help="a directory, or a manifest (or sidecar) file in one")
+    args = parser.parse_args(argv)
+    path = os.fsencode(args.path)
+    if os.path.isdir(path):
+        root, manifest = path, None
+    else:
+        root, manifest = os.path.dirname(path) or b".", os.path.basename(path)
+    options: Dict[str, Any] = {"threads": args.threads, "unlisted": args.unlisted}
+    if manifest is not None:
+        options["manifest"] = manifest
+    with distributed.Client(args.scheduler) as client:
+        try:
+            plan = _partition.plan(root, _partition_count(client, args.partitions), **options)
+            try:
+                report = _run(plan, root, client, options, None)
+                shown = os.path.join(root, plan.manifest)
+            finally:
+                plan.close()
+        except (OSError, ValueError, ChecksigError) as error:
+            print(f"checksig: {args.path}: {error}", file=sys.stderr)
+            return 2
+    out = sys.stdout.buffer
+    for line in _cliformat.report_lines(report, shown):
+        out.write(line + b"\n")
+    out.flush()
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
