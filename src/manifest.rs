@@ -294,24 +294,85 @@ pub enum Line {
 #[derive(Clone, Debug)]
 pub struct Parser {
     algorithm: Algorithm,
+    /// GNU `cksum --check` without `-a`: every line tagged, each with its
+    /// own algorithm.
+    any_tag: bool,
+    /// GNU `cksum`'s base64 digests (hex is always read).
+    base64: bool,
     /// GNU's `bsd_reversed`: `None` until the first untagged line decides.
     single_blank: Option<bool>,
     reading_stdin: bool,
 }
 
 impl Parser {
-    /// A parser for manifests of `algorithm`.
+    /// A parser for manifests of `algorithm`, as its GNU tool reads them
+    /// (`sha256sum -c`, `b2sum -c`; `cksum -a ALGO -c` with
+    /// [`Parser::base64`]). Tagged lines must carry `algorithm`'s tag; for
+    /// BLAKE2b and SHA-3, any length's (`BLAKE2b-256 (f) = ...`), and an
+    /// untagged BLAKE2b digest's length is its number of digits, as `b2sum
+    /// -c` reads them.
     pub fn new(algorithm: Algorithm) -> Parser {
         Parser {
             algorithm,
+            any_tag: false,
+            base64: false,
             single_blank: None,
             reading_stdin: false,
         }
     }
 
-    /// The algorithm this parser reads.
+    /// A parser for GNU `cksum --check` without `--algorithm`: each line
+    /// must be tagged (`SHA256 (f) = ...`, `BLAKE2b-256 (f) = ...`,
+    /// `SM3 (f) = ...`), and each entry gets its tag's algorithm, so one
+    /// manifest may mix them. Digests may be hex or base64. The CRC and
+    /// sum tags are malformed, as GNU refuses to check them.
+    ///
+    /// ```
+    /// use checksig::manifest::Parser;
+    /// use checksig::Algorithm;
+    /// let text = format!(
+    ///     "SHA3-256 (a) = {}\nSM3 (b) = {}\nSHA1 (c) = 2jmj7l5rSw0yVb/vlWAYkK/YBwk=\n{}  d\n",
+    ///     "0".repeat(64), "1".repeat(64), "2".repeat(40),
+    /// );
+    /// let manifest = Parser::any_tagged().parse(text.as_bytes());
+    /// let algorithms: Vec<_> = manifest.entries().map(|e| e.digest.algorithm()).collect();
+    /// assert_eq!(algorithms, [Algorithm::Sha3_256, Algorithm::Sm3, Algorithm::Sha1]);
+    /// assert_eq!(manifest.malformed().next().unwrap().line, 4, "untagged");
+    /// ```
+    pub fn any_tagged() -> Parser {
+        Parser {
+            any_tag: true,
+            base64: true,
+            ..Parser::new(Algorithm::default())
+        }
+    }
+
+    /// Reads base64 digests as well as hex ones (GNU `cksum`, since 9.2):
+    /// `SHA256 (f) = 47DEQpj8...=` and, untagged, `47DEQpj8...=  f`.
+    ///
+    /// ```
+    /// use checksig::manifest::{Line, Parser};
+    /// use checksig::Algorithm;
+    /// let line = b"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=  empty";
+    /// assert_eq!(Parser::new(Algorithm::Sha256).parse_line(1, line), Line::Malformed);
+    /// let Line::Entry(entry) = Parser::new(Algorithm::Sha256).base64(true).parse_line(1, line) else { panic!() };
+    /// assert_eq!(entry.digest, checksig::hash_bytes(Algorithm::Sha256, b""));
+    /// ```
+    pub fn base64(mut self, yes: bool) -> Parser {
+        self.base64 = yes;
+        self
+    }
+
+    /// The algorithm this parser reads (for [`Parser::any_tagged`], which
+    /// reads each line's own, SHA-1, the default).
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
+    }
+
+    /// Whether each line is read with its own tag's algorithm
+    /// ([`Parser::any_tagged`]).
+    pub fn reads_any_tag(&self) -> bool {
+        self.any_tag
     }
 
     /// Marks the input as standard input, where GNU refuses an entry named `-`.
@@ -375,7 +436,7 @@ impl Parser {
     /// a reservation ask for a hundred times its size.
     pub(crate) fn most_items(&self, bytes: &[u8]) -> usize {
         let line_count = memchr::memchr_iter(b'\n', bytes).count() + 1;
-        let most_entries = bytes.len() / (self.algorithm.hex_len() + 3) + 1;
+        let most_entries = bytes.len() / self.shortest_entry() + 1;
         line_count.min(most_entries)
     }
 
@@ -439,6 +500,18 @@ impl Parser {
         }
     }
 
+    /// The fewest bytes a line holding an entry has: the shortest digest,
+    /// a blank, a name byte and a line end.
+    fn shortest_entry(&self) -> usize {
+        let digits = match self.algorithm {
+            _ if self.any_tag => 2,
+            Algorithm::Blake2b(_) => 2,
+            algorithm if self.base64 => algorithm.hex_len().min(algorithm.base64_len()),
+            algorithm => algorithm.hex_len(),
+        };
+        digits + 3
+    }
+
     /// GNU's `split_3`: the name and the digest of one stripped line.
     fn split(&mut self, line: &[u8]) -> Option<(Vec<u8>, (Digest, Style))> {
         let mut i = line.iter().take_while(|&&b| is_blank(b)).count();
@@ -446,37 +519,88 @@ impl Parser {
         i += usize::from(escaped);
         let rest = &line[i..];
 
-        let tag = self.algorithm.tag().as_bytes();
-        if let Some(after_tag) = rest.strip_prefix(tag) {
+        if let Some((algorithm, after_tag)) = self.tag_of(rest) {
             let after_tag = after_tag.strip_prefix(b" ").unwrap_or(after_tag);
             let tagged = after_tag.strip_prefix(b"(")?;
-            return self.split_tagged(tagged, escaped);
+            return self.split_tagged(algorithm, tagged, escaped);
+        }
+        if self.any_tag {
+            // GNU's cksum reads only tagged lines without `-a`.
+            return None;
         }
         self.split_untagged(rest, escaped)
     }
 
-    /// GNU's `bsd_split_3`: `name) = <hex>`, the part after `SHA1 (`.
-    fn split_tagged(&self, s: &[u8], escaped: bool) -> Option<(Vec<u8>, (Digest, Style))> {
+    /// The algorithm of the tag `rest` starts with (the word before a blank
+    /// or `(`), if this parser reads lines of it, and what follows the tag.
+    fn tag_of<'l>(&self, rest: &'l [u8]) -> Option<(Algorithm, &'l [u8])> {
+        // No tag is longer than 11 bytes: a digest's digits end the search.
+        let end = rest
+            .iter()
+            .take(12)
+            .position(|&b| is_blank(b) || b == b'(')?;
+        let algorithm = Algorithm::from_tag(&rest[..end])?;
+        let reads = if self.any_tag {
+            algorithm.is_checkable()
+        } else {
+            algorithm.same_family(self.algorithm)
+        };
+        reads.then(|| (algorithm, &rest[end..]))
+    }
+
+    /// The digest of `algorithm` written as `digits`: hex, or base64 where
+    /// this parser reads it.
+    fn digest(&self, algorithm: Algorithm, digits: &[u8]) -> Option<Digest> {
+        if digits.len() == algorithm.hex_len() {
+            Digest::from_hex(algorithm, digits)
+        } else if self.base64 && algorithm.is_checkable() {
+            Digest::from_base64(algorithm, digits)
+        } else {
+            None
+        }
+    }
+
+    /// GNU's `bsd_split_3`: `name) = <digest>`, the part after `SHA1 (`.
+    fn split_tagged(
+        &self,
+        algorithm: Algorithm,
+        s: &[u8],
+        escaped: bool,
+    ) -> Option<(Vec<u8>, (Digest, Style))> {
         let close = s.iter().rposition(|&b| b == b')')?;
         let name = decode_name(&s[..close], escaped)?;
         let after = skip_blanks(&s[close + 1..]);
-        let hex = skip_blanks(after.strip_prefix(b"=")?);
-        let digest = Digest::from_hex(self.algorithm, hex)?;
+        let digits = skip_blanks(after.strip_prefix(b"=")?);
+        let digest = self.digest(algorithm, digits)?;
         Some((name, (digest, Style::Tagged)))
     }
 
     fn split_untagged(&mut self, s: &[u8], escaped: bool) -> Option<(Vec<u8>, (Digest, Style))> {
-        let hex_len = self.algorithm.hex_len();
+        let (algorithm, digits) = match self.algorithm {
+            // `b2sum -c`: the length is the number of hex digits.
+            Algorithm::Blake2b(_) => {
+                let digits = s.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+                if digits % 2 != 0 {
+                    return None;
+                }
+                (Algorithm::Blake2b(crate::algorithm::Blake2bLen::from_bytes(digits / 2)?), digits)
+            }
+            algorithm if self.base64 => {
+                let digits = s.iter().position(|&b| is_blank(b))?;
+                (algorithm, digits)
+            }
+            algorithm => (algorithm, algorithm.hex_len()),
+        };
         // GNU's minimum: the digest, one blank, one byte of name (one more if
         // an escape is present, which then cannot be a digest anyway).
-        if s.len() < hex_len + 2 + usize::from(s.first() == Some(&b'\\')) {
+        if s.len() < digits + 2 + usize::from(s.first() == Some(&b'\\')) {
             return None;
         }
-        if !is_blank(s[hex_len]) {
+        if !is_blank(s[digits]) {
             return None;
         }
-        let digest = Digest::from_hex(self.algorithm, &s[..hex_len])?;
-        let after = &s[hex_len + 1..];
+        let digest = self.digest(algorithm, &s[..digits])?;
+        let after = &s[digits + 1..];
         let (style, name) = if after.len() == 1 || (after[0] != b' ' && after[0] != b'*') {
             if self.single_blank == Some(false) {
                 return None;

@@ -679,6 +679,8 @@ impl<'a> Checker<'a> {
                 return [first_status, open_status(e)];
             }
         };
+        reader.set_algorithm(first.digest.algorithm());
+        partner.set_algorithm(second.digest.algorithm());
         let paired = Reader::hash_pair(
             (&mut *reader, &mut open_first),
             (&mut *partner, &mut open_second),
@@ -709,6 +711,9 @@ impl<'a> Checker<'a> {
         reader: &mut Reader,
         meter: Meter,
     ) -> Status {
+        // Each entry is hashed with its own digest's algorithm: a `cksum`
+        // manifest may mix them line by line.
+        reader.set_algorithm(entry.digest.algorithm());
         status_of(entry, reader.hash_metered(open, meter))
     }
 }
