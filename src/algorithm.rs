@@ -587,9 +587,10 @@ impl Algorithm {
     /// 1 for SHA-3, 2 for BLAKE2b: the families whose members differ by length.
     const fn family(self) -> Option<u8> {
         match self {
-            Algorithm::Sha3_224 | Algorithm::Sha3_256 | Algorithm::Sha3_384 | Algorithm::Sha3_512 => {
-                Some(1)
-            }
+            Algorithm::Sha3_224
+            | Algorithm::Sha3_256
+            | Algorithm::Sha3_384
+            | Algorithm::Sha3_512 => Some(1),
             Algorithm::Blake2b(_) => Some(2),
             _ => None,
         }
@@ -795,7 +796,8 @@ impl std::str::FromStr for Algorithm {
                     || row.aliases.contains(&base)
                     || row.aliases.contains(&folded.as_str())
                     || fold(row.tag) == base
-                    || (row.tool == folded && TABLE.iter().filter(|other| other.tool == row.tool).count() == 1)
+                    || (row.tool == folded
+                        && TABLE.iter().filter(|other| other.tool == row.tool).count() == 1)
             })
             .map(|row| row.algorithm)
             .or_else(|| {
@@ -851,8 +853,19 @@ mod tests {
                 Ok(algorithm)
             );
         }
-        for bad in ["BLAKE2b-0", "BLAKE2b-520", "BLAKE2b-12", "BLAKE2b-", "BLAKE2b-0256", "BLAKE2B-256"] {
-            assert_eq!(Algorithm::from_tag(bad.as_bytes()).filter(|a| a.tag() == bad), None, "{bad}");
+        for bad in [
+            "BLAKE2b-0",
+            "BLAKE2b-520",
+            "BLAKE2b-12",
+            "BLAKE2b-",
+            "BLAKE2b-0256",
+            "BLAKE2B-256",
+        ] {
+            assert_eq!(
+                Algorithm::from_tag(bad.as_bytes()).filter(|a| a.tag() == bad),
+                None,
+                "{bad}"
+            );
         }
     }
 
@@ -870,14 +883,20 @@ mod tests {
             ("sha3", 512, Algorithm::Sha3_512),
         ];
         for (name, bits, algorithm) in cases {
-            assert_eq!(Algorithm::parse_with_length(name, Some(bits)), Ok(algorithm));
+            assert_eq!(
+                Algorithm::parse_with_length(name, Some(bits)),
+                Ok(algorithm)
+            );
             assert_eq!(algorithm.digest_len() as u32 * 8, bits);
         }
         assert!(Algorithm::parse_with_length("sha3", Some(160)).is_err());
         assert!(Algorithm::parse_with_length("blake2b", Some(513)).is_err());
         assert!(Algorithm::parse_with_length("blake2b", Some(0)).is_err());
         assert!(Algorithm::parse_with_length("md5", Some(160)).is_err());
-        assert_eq!(Algorithm::parse_with_length("md5", Some(128)), Ok(Algorithm::Md5));
+        assert_eq!(
+            Algorithm::parse_with_length("md5", Some(128)),
+            Ok(Algorithm::Md5)
+        );
     }
 
     #[test]
@@ -897,7 +916,10 @@ mod tests {
         assert!("sha385".parse::<Algorithm>().is_err());
         assert_eq!("cksum".parse::<Algorithm>(), Ok(Algorithm::Crc));
         assert_eq!("sum".parse::<Algorithm>(), Ok(Algorithm::Bsd));
-        assert_eq!("b2sum".parse::<Algorithm>(), Ok(Algorithm::Blake2b(Blake2bLen::FULL)));
+        assert_eq!(
+            "b2sum".parse::<Algorithm>(),
+            Ok(Algorithm::Blake2b(Blake2bLen::FULL))
+        );
         assert_eq!("sha3-512".parse::<Algorithm>(), Ok(Algorithm::Sha3_512));
         let b2_256 = Algorithm::Blake2b(Blake2bLen::from_bits(256).unwrap());
         assert_eq!("blake2b-256".parse::<Algorithm>(), Ok(b2_256));

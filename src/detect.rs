@@ -155,15 +155,29 @@ mod tests {
             ("x.blake3", Algorithm::Blake3),
             ("SHA224SUMS", Algorithm::Sha224),
             ("sha384sum.txt", Algorithm::Sha384),
-            ("B2SUMS", Algorithm::Blake2b(crate::algorithm::Blake2bLen::FULL)),
-            ("x.b2", Algorithm::Blake2b(crate::algorithm::Blake2bLen::FULL)),
+            (
+                "B2SUMS",
+                Algorithm::Blake2b(crate::algorithm::Blake2bLen::FULL),
+            ),
+            (
+                "x.b2",
+                Algorithm::Blake2b(crate::algorithm::Blake2bLen::FULL),
+            ),
             ("x.sm3", Algorithm::Sm3),
             ("x.sha3-256", Algorithm::Sha3_256),
         ];
         for (name, algorithm) in cases {
             assert_eq!(from_file_name(Path::new(name)), Some(algorithm), "{name}");
         }
-        for name in ["checksums.txt", "sums", "x.txt", "sha3sum.txt", "", "x.crc", "CKSUMS"] {
+        for name in [
+            "checksums.txt",
+            "sums",
+            "x.txt",
+            "sha3sum.txt",
+            "",
+            "x.crc",
+            "CKSUMS",
+        ] {
             assert_eq!(from_file_name(Path::new(name)), None, "{name}");
         }
     }
@@ -207,7 +221,10 @@ mod tests {
             ("SHA384(f)= ", Algorithm::Sha384),
             ("SHA3-256 (f) = ", Algorithm::Sha3_256),
             ("SM3 (f) = ", Algorithm::Sm3),
-            ("BLAKE2b (f) = ", Algorithm::Blake2b(crate::algorithm::Blake2bLen::FULL)),
+            (
+                "BLAKE2b (f) = ",
+                Algorithm::Blake2b(crate::algorithm::Blake2bLen::FULL),
+            ),
             (
                 "BLAKE2b-256 (f) = ",
                 Algorithm::Blake2b(crate::algorithm::Blake2bLen::from_bits(256).unwrap()),
@@ -217,8 +234,14 @@ mod tests {
             assert_eq!(from_tag(line.as_bytes()), Some(algorithm), "{line}");
         }
         assert_eq!(from_tag(b"CRC (f) = 1"), None);
-        assert_eq!(detect(None, format!("{}  f\n", "0".repeat(56)).as_bytes()), Algorithm::Sha224);
-        assert_eq!(detect(None, format!("{}  f\n", "0".repeat(96)).as_bytes()), Algorithm::Sha384);
+        assert_eq!(
+            detect(None, format!("{}  f\n", "0".repeat(56)).as_bytes()),
+            Algorithm::Sha224
+        );
+        assert_eq!(
+            detect(None, format!("{}  f\n", "0".repeat(96)).as_bytes()),
+            Algorithm::Sha384
+        );
     }
 
     #[test]

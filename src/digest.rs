@@ -247,10 +247,16 @@ mod tests {
         assert!(Digest::from_base64(Algorithm::Sha1, b"2jmj7l5rSw0yVb/vlWAYkK/YBw==").is_none());
         let sha512 = crate::hash_bytes(Algorithm::Sha512, b"");
         assert!(sha512.to_base64().ends_with("=="));
-        assert_eq!(Digest::from_base64(Algorithm::Sha512, sha512.to_base64().as_bytes()), Some(sha512));
+        assert_eq!(
+            Digest::from_base64(Algorithm::Sha512, sha512.to_base64().as_bytes()),
+            Some(sha512)
+        );
         let sha3 = crate::hash_bytes(Algorithm::Sha3_384, b"");
         assert!(!sha3.to_base64().ends_with('='));
-        assert_eq!(Digest::from_base64(Algorithm::Sha3_384, sha3.to_base64().as_bytes()), Some(sha3));
+        assert_eq!(
+            Digest::from_base64(Algorithm::Sha3_384, sha3.to_base64().as_bytes()),
+            Some(sha3)
+        );
     }
 
     #[test]

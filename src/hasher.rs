@@ -486,7 +486,11 @@ mod tests {
             (Algorithm::Shake256, b"", "46b9dd2b0ba88d13233b3feb743eeb243fcd52ea62b81b82b50c27646ed5762fd75dc4ddd8c0f200cb05019d67b592f6fc821c49479ab48640292eacb3b7c4be"),
         ];
         for (algorithm, message, hex) in cases {
-            assert_eq!(hash_bytes(algorithm, message).to_hex(), hex, "{algorithm:?}");
+            assert_eq!(
+                hash_bytes(algorithm, message).to_hex(),
+                hex,
+                "{algorithm:?}"
+            );
         }
     }
 
@@ -496,7 +500,11 @@ mod tests {
     fn every_algorithm_hashes_to_its_length() {
         for algorithm in Algorithm::ALL {
             let digest = hash_bytes(algorithm, b"12345");
-            assert_eq!(digest.as_bytes().len(), algorithm.digest_len(), "{algorithm:?}");
+            assert_eq!(
+                digest.as_bytes().len(),
+                algorithm.digest_len(),
+                "{algorithm:?}"
+            );
             assert_eq!(digest.input_len(), (!algorithm.is_checkable()).then_some(5));
         }
     }

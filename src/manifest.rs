@@ -583,7 +583,10 @@ impl Parser {
                 if digits % 2 != 0 {
                     return None;
                 }
-                (Algorithm::Blake2b(crate::algorithm::Blake2bLen::from_bytes(digits / 2)?), digits)
+                (
+                    Algorithm::Blake2b(crate::algorithm::Blake2bLen::from_bytes(digits / 2)?),
+                    digits,
+                )
             }
             algorithm if self.base64 => {
                 let digits = s.iter().position(|&b| is_blank(b))?;
@@ -741,7 +744,8 @@ pub enum FormatError {
 /// `<hex>  <name>` (or ` *` for [`Style::Binary`], `SHA1 (<name>) = <hex>` for
 /// [`Style::Tagged`]), with a leading `\` and escapes when the name holds a
 /// backslash, newline or carriage return. [`Style::SingleBlank`] is written as
-/// [`Style::Text`], since GNU never writes it.
+/// [`Style::Text`], since GNU never writes it. Other forms (base64, NUL
+/// ends, the CRC's) are [`format_digest_line`]'s.
 ///
 /// Parsing the line gives the entry back for every name that is not empty and
 /// has no NUL byte, which is every possible file name.
@@ -760,42 +764,183 @@ pub enum FormatError {
 /// assert_eq!(Manifest::parse(&line).entries().next(), Some(&entry));
 /// ```
 pub fn format_line(entry: &Entry) -> Result<Vec<u8>, FormatError> {
-    if entry.name.is_empty() {
-        return Err(FormatError::EmptyName);
+    let options = LineOptions::default()
+        .tagged(entry.style == Style::Tagged)
+        .binary(entry.style == Style::Binary);
+    format_digest_line(&entry.digest, Some(&entry.name), options)
+}
+
+/// How [`format_digest_line`] writes a digest.
+///
+/// ```
+/// use checksig::manifest::Encoding;
+/// assert_eq!(Encoding::default(), Encoding::Hex);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Encoding {
+    /// Lowercase hexadecimal (every tool's default).
+    #[default]
+    Hex,
+    /// Base64 with padding (GNU `cksum --base64`).
+    Base64,
+    /// The digest's bytes alone, no name and no line end (GNU `cksum
+    /// --raw`; a CRC or sum as its big-endian bytes).
+    Raw,
+}
+
+/// GNU's output options for one line of [`format_digest_line`]: by default
+/// an untagged text-mode hex line ending in `\n` (`sha256sum`'s).
+///
+/// ```
+/// use checksig::manifest::{Encoding, LineOptions};
+/// let cksum = LineOptions::default().tagged(true).encoding(Encoding::Base64).zero(true);
+/// assert!(cksum.is_tagged() && cksum.is_zero());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct LineOptions {
+    tagged: bool,
+    binary: bool,
+    encoding: Encoding,
+    zero: bool,
+}
+
+impl LineOptions {
+    /// `TAG (name) = digest` (`--tag`, `cksum`'s default) rather than
+    /// `digest  name`.
+    pub fn tagged(mut self, yes: bool) -> LineOptions {
+        self.tagged = yes;
+        self
     }
-    if entry.name.contains(&0) {
-        return Err(FormatError::NulInName);
+
+    /// The binary-mode indicator `*` before the name of an untagged line
+    /// (`-b`).
+    pub fn binary(mut self, yes: bool) -> LineOptions {
+        self.binary = yes;
+        self
     }
-    let escape = needs_escape(&entry.name);
+
+    /// Hex, base64 (`--base64`) or raw bytes (`--raw`).
+    pub fn encoding(mut self, encoding: Encoding) -> LineOptions {
+        self.encoding = encoding;
+        self
+    }
+
+    /// Ends the line with NUL, not newline, and writes names unescaped (`-z`).
+    pub fn zero(mut self, yes: bool) -> LineOptions {
+        self.zero = yes;
+        self
+    }
+
+    /// Whether lines are tagged.
+    pub fn is_tagged(&self) -> bool {
+        self.tagged
+    }
+
+    /// Whether lines end in NUL.
+    pub fn is_zero(&self) -> bool {
+        self.zero
+    }
+}
+
+/// Writes the line GNU's tools print for `digest` of the file `name`, in
+/// the form its algorithm and `options` call for:
+///
+/// * a digest: `hex  name`, `hex *name` ([`LineOptions::binary`]) or
+///   `TAG (name) = hex` ([`LineOptions::tagged`]; `BLAKE2b-256`,
+///   `SHA3-256`), the digest in hex or base64, with GNU's leading `\` and
+///   escapes for a name holding a backslash, newline or carriage return
+///   unless [`LineOptions::zero`]; a missing name is `-` (standard input);
+/// * [`Algorithm::Crc`] and [`Algorithm::Crc32b`]: `CRC SIZE name`, in
+///   decimal, as `cksum` prints them; [`Algorithm::Bsd`]: `%05d %5s name`
+///   with the size in 1 KiB blocks (`sum -r`); [`Algorithm::Sysv`]: `%d %s
+///   name` in 512-byte blocks (`sum -s`). The name is written as it is,
+///   and left out when `None` (GNU prints none for standard input read
+///   without arguments); tagging and the encoding do not apply;
+/// * [`Encoding::Raw`]: the digest's bytes, nothing else.
+///
+/// The line ends in `\n`, or NUL with [`LineOptions::zero`].
+///
+/// ```
+/// use checksig::manifest::{format_digest_line, Encoding, LineOptions};
+/// use checksig::{hash_bytes, Algorithm};
+/// let sha256 = hash_bytes(Algorithm::Sha256, b"");
+/// let tagged = LineOptions::default().tagged(true);
+/// assert_eq!(
+///     format_digest_line(&sha256, Some(b"f"), tagged.encoding(Encoding::Base64))?,
+///     b"SHA256 (f) = 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n"
+/// );
+/// let b2 = hash_bytes(Algorithm::parse_with_length("blake2b", Some(16)).unwrap(), b"");
+/// assert_eq!(format_digest_line(&b2, Some(b"f"), tagged)?, b"BLAKE2b-16 (f) = b1fe\n");
+/// let crc = hash_bytes(Algorithm::Crc, b"123456789");
+/// assert_eq!(format_digest_line(&crc, Some(b"f"), LineOptions::default())?, b"930766865 9 f\n");
+/// assert_eq!(format_digest_line(&crc, None, LineOptions::default())?, b"930766865 9\n");
+/// let bsd = hash_bytes(Algorithm::Bsd, b"abc");
+/// assert_eq!(format_digest_line(&bsd, None, LineOptions::default())?, b"16556     1\n");
+/// assert_eq!(format_digest_line(&crc, None, LineOptions::default().encoding(Encoding::Raw))?, [0x37, 0x7a, 0x60, 0x11]);
+/// # Ok::<(), checksig::manifest::FormatError>(())
+/// ```
+pub fn format_digest_line(
+    digest: &Digest,
+    name: Option<&[u8]>,
+    options: LineOptions,
+) -> Result<Vec<u8>, FormatError> {
+    if options.encoding == Encoding::Raw {
+        return Ok(digest.as_bytes().to_vec());
+    }
+    match name {
+        Some([]) => return Err(FormatError::EmptyName),
+        Some(name) if name.contains(&0) => return Err(FormatError::NulInName),
+        _ => {}
+    }
+    let delim = if options.zero { 0 } else { b'\n' };
+    let output = digest.algorithm().descriptor().output;
+    if output != crate::algorithm::Output::Digest {
+        let value = digest
+            .as_bytes()
+            .iter()
+            .fold(0u32, |value, &byte| (value << 8) | u32::from(byte));
+        let len = digest.input_len().unwrap_or(0);
+        let mut line = match output {
+            crate::algorithm::Output::Bsd => format!("{value:05} {:>5}", len.div_ceil(1024)),
+            crate::algorithm::Output::Sysv => format!("{value} {}", len.div_ceil(512)),
+            _ => format!("{value} {len}"),
+        }
+        .into_bytes();
+        if let Some(name) = name {
+            line.push(b' ');
+            line.extend_from_slice(name);
+        }
+        line.push(delim);
+        return Ok(line);
+    }
+    let name = name.unwrap_or(b"-");
+    let escape = !options.zero && needs_escape(name);
     let name = if escape {
-        escape_name(&entry.name)
+        escape_name(name)
     } else {
-        entry.name.clone()
+        name.to_vec()
     };
-    let hex = entry.digest.to_hex();
-    let mut line = Vec::with_capacity(name.len() + hex.len() + 12);
+    let digits = match options.encoding {
+        Encoding::Base64 => digest.to_base64(),
+        _ => digest.to_hex(),
+    };
+    let mut line = Vec::with_capacity(name.len() + digits.len() + 16);
     if escape {
         line.push(b'\\');
     }
-    match entry.style {
-        Style::Tagged => {
-            line.extend_from_slice(entry.digest.algorithm().tag().as_bytes());
-            line.extend_from_slice(b" (");
-            line.extend_from_slice(&name);
-            line.extend_from_slice(b") = ");
-            line.extend_from_slice(hex.as_bytes());
-        }
-        Style::Text | Style::Binary | Style::SingleBlank => {
-            line.extend_from_slice(hex.as_bytes());
-            line.extend_from_slice(if entry.style == Style::Binary {
-                b" *"
-            } else {
-                b"  "
-            });
-            line.extend_from_slice(&name);
-        }
+    if options.tagged {
+        line.extend_from_slice(digest.algorithm().tag().as_bytes());
+        line.extend_from_slice(b" (");
+        line.extend_from_slice(&name);
+        line.extend_from_slice(b") = ");
+        line.extend_from_slice(digits.as_bytes());
+    } else {
+        line.extend_from_slice(digits.as_bytes());
+        line.extend_from_slice(if options.binary { b" *" } else { b"  " });
+        line.extend_from_slice(&name);
     }
-    line.push(b'\n');
+    line.push(delim);
     Ok(line)
 }
 
@@ -1113,6 +1258,152 @@ mod tests {
                 assert_eq!(parsed.entries().next(), Some(&entry), "{line:?}");
             }
         }
+    }
+
+    /// `cksum -c` without `-a`: each tagged line by its own tag, hex or
+    /// base64, BLAKE2b at any length; untagged lines, the CRC's and sums'
+    /// tags, and digests of another length are malformed.
+    #[test]
+    fn any_tagged_reads_each_line_by_its_tag() {
+        let sha256 = crate::hash_bytes(Algorithm::Sha256, b"");
+        let b2_256 = Algorithm::parse_with_length("blake2b", Some(256)).unwrap();
+        let b2 = crate::hash_bytes(b2_256, b"x");
+        let text = format!(
+            "SHA256 (a) = {}\nBLAKE2b-256 (b) = {}\nSHA3-512(c)= {}\nSHA256 (d) = {}\n\
+             {}  e\nCRC (f) = 1\nSHA256 (g) = {}\nsha256 (h) = {}\nSM3 (i) = {}\nBLAKE2b-256 (j) = {}\n",
+            sha256.to_hex(),
+            b2.to_hex(),
+            "0".repeat(128),
+            sha256.to_base64(),
+            sha256.to_hex(),
+            &sha256.to_hex()[2..],
+            sha256.to_hex(),
+            "a".repeat(64),
+            b2.to_base64(),
+        );
+        let m = Parser::any_tagged().parse(text.as_bytes());
+        let got: Vec<(Vec<u8>, Algorithm)> = m
+            .entries()
+            .map(|e| (e.name.clone(), e.digest.algorithm()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (b"a".to_vec(), Algorithm::Sha256),
+                (b"b".to_vec(), b2_256),
+                (b"c".to_vec(), Algorithm::Sha3_512),
+                (b"d".to_vec(), Algorithm::Sha256),
+                (b"i".to_vec(), Algorithm::Sm3),
+                (b"j".to_vec(), b2_256),
+            ]
+        );
+        assert_eq!(m.entries().nth(3).unwrap().digest, sha256);
+        assert_eq!(m.entries().nth(5).unwrap().digest, b2);
+        assert_eq!(malformed_lines(&m), vec![5, 6, 7, 8]);
+    }
+
+    /// `b2sum -c`: a tagged line's length comes from its tag, an untagged
+    /// line's from its number of digits.
+    #[test]
+    fn blake2b_lengths_from_tags_and_digits() {
+        let mut parser = Parser::new(Algorithm::parse_with_length("blake2b", None).unwrap());
+        let text = format!(
+            "BLAKE2b-8 (a) = ab\nBLAKE2b (b) = {}\n{}  c\nabcd  d\nabc  e\nBLAKE2b-12 (f) = ab\nBLAKE2b-16 (g) = ab\n",
+            "1".repeat(128),
+            "2".repeat(40),
+        );
+        let m = parser.parse(text.as_bytes());
+        let lengths: Vec<usize> = m
+            .entries()
+            .map(|e| e.digest.algorithm().digest_len())
+            .collect();
+        assert_eq!(lengths, vec![1, 64, 20, 2]);
+        assert_eq!(malformed_lines(&m), vec![5, 6, 7]);
+    }
+
+    /// A fixed algorithm reads only its own tag (SHA-3 at any length, as
+    /// `cksum -a sha3` does), and base64 only when asked to.
+    #[test]
+    fn fixed_algorithm_tags_and_base64() {
+        let sha3 = crate::hash_bytes(Algorithm::Sha3_512, b"");
+        let text = format!(
+            "SHA3-512 (a) = {}\nSHA3-256 (b) = {}\nSHA512 (c) = {}\nSHA3-512 (d) = {}\n{}  e\n",
+            sha3.to_hex(),
+            "0".repeat(64),
+            "0".repeat(128),
+            sha3.to_base64(),
+            sha3.to_base64(),
+        );
+        let plain = Parser::new(Algorithm::Sha3_256).parse(text.as_bytes());
+        assert_eq!(names(&plain), vec![b"a".to_vec(), b"b".to_vec()]);
+        assert_eq!(malformed_lines(&plain), vec![3, 4, 5]);
+        let with_base64 = Parser::new(Algorithm::Sha3_512)
+            .base64(true)
+            .parse(text.as_bytes());
+        assert_eq!(
+            names(&with_base64),
+            vec![b"a".to_vec(), b"b".to_vec(), b"d".to_vec(), b"e".to_vec()]
+        );
+        assert!(with_base64.entries().skip(2).all(|e| e.digest == sha3));
+    }
+
+    /// Every algorithm's line, in every form GNU writes that can be read
+    /// back, parses to the same entry.
+    #[test]
+    fn every_algorithm_round_trips_in_every_form() {
+        for algorithm in Algorithm::ALL.into_iter().filter(|a| a.is_checkable()) {
+            let digest = crate::hash_bytes(algorithm, b"data");
+            for (tagged, binary, encoding) in [
+                (false, false, Encoding::Hex),
+                (false, true, Encoding::Hex),
+                (true, false, Encoding::Hex),
+                (false, false, Encoding::Base64),
+                (true, false, Encoding::Base64),
+            ] {
+                if !tagged
+                    && encoding == Encoding::Base64
+                    && matches!(algorithm, Algorithm::Blake2b(_))
+                {
+                    // `b2sum -c` counts hex digits for the length: GNU reads
+                    // no untagged base64 BLAKE2b either.
+                    continue;
+                }
+                let options = LineOptions::default()
+                    .tagged(tagged)
+                    .binary(binary)
+                    .encoding(encoding);
+                let line = format_digest_line(&digest, Some(b"a\nb"), options).unwrap();
+                let parsed = if tagged {
+                    Parser::any_tagged().parse(&line)
+                } else {
+                    Parser::new(algorithm).base64(true).parse(&line)
+                };
+                let entry = parsed
+                    .entries()
+                    .next()
+                    .unwrap_or_else(|| panic!("{line:?}"));
+                assert_eq!(
+                    (entry.name.as_slice(), entry.digest),
+                    (&b"a\nb"[..], digest)
+                );
+            }
+        }
+    }
+
+    /// `-z`: NUL at the end, the name unescaped.
+    #[test]
+    fn zero_ends_lines_with_nul_and_does_not_escape() {
+        let digest = digest();
+        let line =
+            format_digest_line(&digest, Some(b"a\nb"), LineOptions::default().zero(true)).unwrap();
+        assert_eq!(line, format!("{HEX}  a\nb\0").into_bytes());
+        let tagged = format_digest_line(
+            &digest,
+            None,
+            LineOptions::default().tagged(true).zero(true),
+        )
+        .unwrap();
+        assert_eq!(tagged, format!("SHA1 (-) = {HEX}\0").into_bytes());
     }
 
     #[test]

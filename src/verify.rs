@@ -400,7 +400,8 @@ impl Verifier {
     }
 
     /// Verifies an already parsed manifest, resolving names against `root`.
-    /// Files are hashed with the algorithm of the manifest's first entry.
+    /// Each file is hashed with its entry's own algorithm (a `cksum`
+    /// manifest may mix them line by line).
     pub fn verify_manifest(
         &self,
         root: impl AsRef<Path>,
