@@ -21,6 +21,14 @@
 //! Names are raw bytes, not necessarily UTF-8. Where GNU silently truncates a
 //! line at a NUL byte, this parser reports the line as malformed (fail closed).
 //!
+//! GNU `cksum` (9.x) adds: without `-a`, every line must be tagged and each
+//! is read with its tag's algorithm, so one manifest may mix them
+//! ([`Parser::any_tagged`]); `BLAKE2b-N` and `SHA3-N` tags carry a length;
+//! digests may be base64 ([`Parser::base64`]). `-z` changes only what is
+//! written (lines end in NUL, names are not escaped: [`LineOptions::zero`]):
+//! GNU's `--check` reads newline-terminated lines whatever `-z` says, and so
+//! does this parser.
+//!
 //! ```
 //! use checksig::manifest::{Item, Manifest};
 //!
@@ -310,7 +318,8 @@ impl Parser {
     /// [`Parser::base64`]). Tagged lines must carry `algorithm`'s tag; for
     /// BLAKE2b and SHA-3, any length's (`BLAKE2b-256 (f) = ...`), and an
     /// untagged BLAKE2b digest's length is its number of digits, as `b2sum
-    /// -c` reads them.
+    /// -c` reads them. For the CRCs and sums ([`Algorithm::is_checkable`])
+    /// every line is malformed: GNU refuses to check them.
     pub fn new(algorithm: Algorithm) -> Parser {
         Parser {
             algorithm,
@@ -519,6 +528,10 @@ impl Parser {
         i += usize::from(escaped);
         let rest = &line[i..];
 
+        if !self.any_tag && !self.algorithm.is_checkable() {
+            // GNU refuses `--check` with the CRCs and sums.
+            return None;
+        }
         if let Some((algorithm, after_tag)) = self.tag_of(rest) {
             let after_tag = after_tag.strip_prefix(b" ").unwrap_or(after_tag);
             let tagged = after_tag.strip_prefix(b"(")?;
