@@ -121,13 +121,15 @@ mod tests {
         assert_eq!(sum(Kind::Cksum, b""), (4_294_967_295, 0));
     }
 
-    /// The System V sum folds twice: a sum of many 0xff bytes carries.
+    /// The System V sum wraps at 2^32 (17 MiB of 0xff pass it) and folds
+    /// twice, as GNU's `unsigned int` sum does.
     #[test]
-    fn sysv_folds_its_carry() {
-        let bytes = vec![0xff; 1 << 20];
-        let total: u32 = (0xffu32 * (1 << 20)) as u32;
+    fn sysv_wraps_and_folds() {
+        let bytes = vec![0xff; 17 << 20];
+        let total = (0xffu64 * (17 << 20)) as u32;
         let r = (total & 0xffff) + (total >> 16);
         let expected = (r & 0xffff) + (r >> 16);
         assert_eq!(sum(Kind::Sysv, &bytes).0, expected);
+        assert_eq!(expected, 3824, "what `sum -s` prints for these bytes");
     }
 }
