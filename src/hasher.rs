@@ -21,7 +21,7 @@ mod sums;
 /// crate's own code, measured faster than the published crates
 /// ([`backend_of`] says why); BLAKE3 comes from the reference `blake3`
 /// crate, which picks its SIMD code (SSE2 to AVX-512) at run time. SHA-224
-/// and SHA-384 come from `sha2`, SHA-3 and SHAKE from `sha3`, BLAKE2b from
+/// comes from `sha2`, SHA-384 from our SHA-512 code, SHA-3 and SHAKE from `sha3`, BLAKE2b from
 /// `blake2`, SM3 from `sm3` (all RustCrypto); the CRCs from the `crc` crate,
 /// and the BSD and System V sums are this crate's (`hasher/sums.rs`). Every
 /// hasher runs on the calling thread, except that
@@ -47,7 +47,8 @@ enum Inner {
     // Boxed: its chunk stack makes it ten times larger than the others.
     Blake3(Box<blake3::Hasher>),
     Sha224(sha2::Sha224),
-    Sha384(sha2::Sha384),
+    // SHA-512's own code from SHA-384's initial value (`hasher/sha512.rs`).
+    Sha384(sha512::Sha512),
     // The Keccak and BLAKE2b states are boxed too (200 and 64 bytes of
     // state, plus a block buffer), to keep every `Hasher` small.
     Sha3_224(Box<sha3::Sha3_224>),
@@ -71,7 +72,7 @@ impl Hasher {
             Algorithm::Md5 => Inner::Md5(md5::Md5::new()),
             Algorithm::Blake3 => Inner::Blake3(Box::default()),
             Algorithm::Sha224 => Inner::Sha224(sha2::Sha224::new()),
-            Algorithm::Sha384 => Inner::Sha384(sha2::Sha384::new()),
+            Algorithm::Sha384 => Inner::Sha384(sha512::Sha512::new_384()),
             Algorithm::Sha3_224 => Inner::Sha3_224(Box::default()),
             Algorithm::Sha3_256 => Inner::Sha3_256(Box::default()),
             Algorithm::Sha3_384 => Inner::Sha3_384(Box::default()),
@@ -160,7 +161,7 @@ impl Hasher {
                 hasher.update(bytes);
             }
             Inner::Sha224(hasher) => sha2::Digest::update(hasher, bytes),
-            Inner::Sha384(hasher) => sha2::Digest::update(hasher, bytes),
+            Inner::Sha384(hasher) => hasher.update(bytes),
             Inner::Sha3_224(hasher) => sha3::Digest::update(&mut **hasher, bytes),
             Inner::Sha3_256(hasher) => sha3::Digest::update(&mut **hasher, bytes),
             Inner::Sha3_384(hasher) => sha3::Digest::update(&mut **hasher, bytes),
@@ -183,7 +184,7 @@ impl Hasher {
             Inner::Md5(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
             Inner::Blake3(hasher) => Digest::from_bytes(algorithm, hasher.finalize().as_bytes()),
             Inner::Sha224(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
-            Inner::Sha384(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
+            Inner::Sha384(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()[..48]),
             Inner::Sha3_224(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
             Inner::Sha3_256(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
             Inner::Sha3_384(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
@@ -361,7 +362,7 @@ pub fn backend_of(algorithm: Algorithm) -> &'static str {
         let sha_ni = has!("sha") && has!("sse2") && has!("ssse3") && has!("sse4.1");
         match algorithm {
             Algorithm::Sha1 | Algorithm::Sha256 | Algorithm::Sha224 if sha_ni => "SHA-NI",
-            Algorithm::Sha512 if sha512::is_accelerated() => "AVX2+BMI2",
+            Algorithm::Sha512 | Algorithm::Sha384 if sha512::is_accelerated() => "AVX2+BMI2",
             Algorithm::Sha512 | Algorithm::Sha384 if has!("avx2") => "AVX2",
             Algorithm::Crc | Algorithm::Crc32b => "slice-by-16",
             Algorithm::Blake3 if has!("avx512f") && has!("avx512vl") => "AVX-512",
