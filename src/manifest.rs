@@ -1403,6 +1403,15 @@ mod tests {
         }
     }
 
+    /// An entry stays as small as before issue 18 (a manifest holds
+    /// millions): the algorithm is two bytes inside the digest, not a name.
+    #[test]
+    fn entries_stay_small() {
+        assert!(std::mem::size_of::<Algorithm>() <= 2);
+        assert!(std::mem::size_of::<Digest>() <= 66);
+        assert!(std::mem::size_of::<Entry>() <= 104);
+    }
+
     /// `-z`: NUL at the end, the name unescaped.
     #[test]
     fn zero_ends_lines_with_nul_and_does_not_escape() {
