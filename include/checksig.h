@@ -71,6 +71,49 @@
 // BLAKE3 (`b3sum`).
 #define CHECKSIG_ALGORITHM_BLAKE3 5
 
+// SHA-224 (`sha224sum`).
+#define CHECKSIG_ALGORITHM_SHA224 6
+
+// SHA-384 (`sha384sum`).
+#define CHECKSIG_ALGORITHM_SHA384 7
+
+// SHA3-224 (`cksum -a sha3 -l 224`).
+#define CHECKSIG_ALGORITHM_SHA3_224 8
+
+// SHA3-256 (`cksum -a sha3 -l 256`).
+#define CHECKSIG_ALGORITHM_SHA3_256 9
+
+// SHA3-384 (`cksum -a sha3 -l 384`).
+#define CHECKSIG_ALGORITHM_SHA3_384 10
+
+// SHA3-512 (`cksum -a sha3 -l 512`).
+#define CHECKSIG_ALGORITHM_SHA3_512 11
+
+// BLAKE2b-512 (`b2sum`); a manifest's `BLAKE2b-N` lines of other
+// lengths are read too.
+#define CHECKSIG_ALGORITHM_BLAKE2B 12
+
+// SHAKE128 with 256 bits of output.
+#define CHECKSIG_ALGORITHM_SHAKE128 13
+
+// SHAKE256 with 512 bits of output.
+#define CHECKSIG_ALGORITHM_SHAKE256 14
+
+// SM3 (`cksum -a sm3`).
+#define CHECKSIG_ALGORITHM_SM3 15
+
+// The POSIX CRC of `cksum` (hashing only: no manifest holds it).
+#define CHECKSIG_ALGORITHM_CRC 16
+
+// zlib's CRC-32 (`cksum -a crc32b`; hashing only).
+#define CHECKSIG_ALGORITHM_CRC32B 17
+
+// The BSD sum (`sum -r`; hashing only).
+#define CHECKSIG_ALGORITHM_BSD 18
+
+// The System V sum (`sum -s`; hashing only).
+#define CHECKSIG_ALGORITHM_SYSV 19
+
 // No error: the last call given this object succeeded.
 #define CHECKSIG_ERROR_NONE 0
 

@@ -8,8 +8,10 @@
 //!    `md5sum.txt`, `MD5SUMS`, `*.md5`, `b3sums`, `*.b3` and the like for
 //!    every algorithm (case does not matter).
 //! 3. The length of the first line's digest: 32 hex digits are MD5, 40
-//!    SHA-1, 64 SHA-256 and 128 SHA-512. (BLAKE3 digests are as long as
-//!    SHA-256 ones, so BLAKE3 is only chosen by name or by the caller.)
+//!    SHA-1, 56 SHA-224, 64 SHA-256, 96 SHA-384 and 128 SHA-512 (the
+//!    table's `detect_by_length` rows). BLAKE3, SHA-3, SM3 and BLAKE2b
+//!    digests are as long as SHA-2 ones, so they are only chosen by tag,
+//!    by name or by the caller.
 //! 4. SHA-1, the historical default.
 //!
 //! Once chosen, the manifest is read with GNU's rules for that algorithm's
@@ -72,17 +74,22 @@ pub fn from_extension(path: &Path) -> Option<Algorithm> {
     by_name(extension.strip_suffix("sum").unwrap_or(&extension))
 }
 
-/// The algorithm named by a manifest line's BSD tag (`SHA256 (` or `SHA256(`).
+/// The algorithm named by a manifest line's BSD tag (`SHA256 (`,
+/// `SHA256(`, `BLAKE2b-256 (`): the table's tags ([`Algorithm::from_tag`]),
+/// those of the algorithms a manifest can hold.
 fn from_tag(line: &[u8]) -> Option<Algorithm> {
     let line = skip_blanks(line);
     let line = line.strip_prefix(b"\\").unwrap_or(line);
-    Algorithm::ALL.into_iter().find(|algorithm| {
-        line.strip_prefix(algorithm.tag().as_bytes())
-            .is_some_and(|rest| rest.starts_with(b" (") || rest.starts_with(b"("))
-    })
+    let end = line.iter().position(|&b| b == b'(' || b == b' ')?;
+    let rest = &line[end..];
+    if !(rest.starts_with(b" (") || rest.starts_with(b"(")) {
+        return None;
+    }
+    Algorithm::from_tag(&line[..end]).filter(|algorithm| algorithm.is_checkable())
 }
 
-/// The algorithm whose hex digest length the line starts with, followed by a blank.
+/// The algorithm whose hex digest length the line starts with, followed by
+/// a blank: the table's algorithms taken by length ([`Algorithm::by_hex_len`]).
 fn from_digest_length(line: &[u8]) -> Option<Algorithm> {
     let line = skip_blanks(line);
     let line = line.strip_prefix(b"\\").unwrap_or(line);
@@ -90,25 +97,14 @@ fn from_digest_length(line: &[u8]) -> Option<Algorithm> {
     if !matches!(line.get(digits), Some(b' ' | b'\t')) {
         return None;
     }
-    [
-        Algorithm::Md5,
-        Algorithm::Sha1,
-        Algorithm::Sha256,
-        Algorithm::Sha512,
-    ]
-    .into_iter()
-    .find(|algorithm| algorithm.hex_len() == digits)
+    Algorithm::by_hex_len(digits)
 }
 
+/// The algorithm a lowercase name from a file name means (the table's
+/// names and aliases, [`Algorithm::by_name`]); manifests hold only the
+/// algorithms that can be checked.
 fn by_name(name: &str) -> Option<Algorithm> {
-    match name {
-        "sha1" => Some(Algorithm::Sha1),
-        "sha256" => Some(Algorithm::Sha256),
-        "sha512" => Some(Algorithm::Sha512),
-        "md5" => Some(Algorithm::Md5),
-        "b3" | "blake3" => Some(Algorithm::Blake3),
-        _ => None,
-    }
+    Algorithm::by_name(name).filter(|algorithm| algorithm.is_checkable())
 }
 
 /// The first line that is neither a comment nor empty, without its line end.
@@ -157,11 +153,31 @@ mod tests {
             ("b3sum.txt", Algorithm::Blake3),
             ("x.b3", Algorithm::Blake3),
             ("x.blake3", Algorithm::Blake3),
+            ("SHA224SUMS", Algorithm::Sha224),
+            ("sha384sum.txt", Algorithm::Sha384),
+            (
+                "B2SUMS",
+                Algorithm::Blake2b(crate::algorithm::Blake2bLen::FULL),
+            ),
+            (
+                "x.b2",
+                Algorithm::Blake2b(crate::algorithm::Blake2bLen::FULL),
+            ),
+            ("x.sm3", Algorithm::Sm3),
+            ("x.sha3-256", Algorithm::Sha3_256),
         ];
         for (name, algorithm) in cases {
             assert_eq!(from_file_name(Path::new(name)), Some(algorithm), "{name}");
         }
-        for name in ["checksums.txt", "sums", "x.txt", "sha3sum.txt", ""] {
+        for name in [
+            "checksums.txt",
+            "sums",
+            "x.txt",
+            "sha3sum.txt",
+            "",
+            "x.crc",
+            "CKSUMS",
+        ] {
             assert_eq!(from_file_name(Path::new(name)), None, "{name}");
         }
     }
@@ -193,6 +209,38 @@ mod tests {
         assert_eq!(
             detect(Some(Path::new("MD5SUMS")), line(Algorithm::Sha1).as_bytes()),
             Algorithm::Md5
+        );
+    }
+
+    /// The tags of the new algorithms, with a length suffix too; the CRC's
+    /// tag is no manifest's.
+    #[test]
+    fn every_checkable_tag_decides() {
+        let cases = [
+            ("SHA224 (f) = ", Algorithm::Sha224),
+            ("SHA384(f)= ", Algorithm::Sha384),
+            ("SHA3-256 (f) = ", Algorithm::Sha3_256),
+            ("SM3 (f) = ", Algorithm::Sm3),
+            (
+                "BLAKE2b (f) = ",
+                Algorithm::Blake2b(crate::algorithm::Blake2bLen::FULL),
+            ),
+            (
+                "BLAKE2b-256 (f) = ",
+                Algorithm::Blake2b(crate::algorithm::Blake2bLen::from_bits(256).unwrap()),
+            ),
+        ];
+        for (line, algorithm) in cases {
+            assert_eq!(from_tag(line.as_bytes()), Some(algorithm), "{line}");
+        }
+        assert_eq!(from_tag(b"CRC (f) = 1"), None);
+        assert_eq!(
+            detect(None, format!("{}  f\n", "0".repeat(56)).as_bytes()),
+            Algorithm::Sha224
+        );
+        assert_eq!(
+            detect(None, format!("{}  f\n", "0".repeat(96)).as_bytes()),
+            Algorithm::Sha384
         );
     }
 

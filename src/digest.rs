@@ -10,6 +10,9 @@ pub use crate::algorithm::Algorithm;
 /// The largest digest any supported algorithm produces, in bytes.
 const MAX_DIGEST_LEN: usize = 64;
 
+/// Where a CRC or sum keeps its input's length (past its 4 bytes at most).
+const INPUT_LEN_AT: usize = MAX_DIGEST_LEN - 8;
+
 /// A digest value: the bytes of one hash, with the algorithm that made it.
 ///
 /// ```
@@ -42,6 +45,85 @@ impl Digest {
         };
         digest.bytes[..bytes.len()].copy_from_slice(bytes);
         Some(digest)
+    }
+
+    /// A checksum of [`Algorithm::Crc`], [`Algorithm::Crc32b`],
+    /// [`Algorithm::Bsd`] or [`Algorithm::Sysv`] (big-endian bytes, as GNU's
+    /// `--raw` writes them) with the length of its input, which their lines
+    /// print ([`Digest::input_len`]). `None` for another algorithm or the
+    /// wrong number of bytes.
+    ///
+    /// ```
+    /// use checksig::{Algorithm, Digest};
+    /// let crc = Digest::from_sum(Algorithm::Crc, &930766865u32.to_be_bytes(), 9).unwrap();
+    /// assert_eq!(crc.input_len(), Some(9));
+    /// assert!(Digest::from_sum(Algorithm::Sha1, &[0; 20], 9).is_none());
+    /// ```
+    pub fn from_sum(algorithm: Algorithm, bytes: &[u8], input_len: u64) -> Option<Digest> {
+        if algorithm.is_checkable() {
+            return None;
+        }
+        let mut digest = Digest::from_bytes(algorithm, bytes)?;
+        // A sum is at most 4 bytes: the length is kept after it, in bytes
+        // `as_bytes` never shows.
+        digest.bytes[INPUT_LEN_AT..].copy_from_slice(&input_len.to_le_bytes());
+        Some(digest)
+    }
+
+    /// The length of the input of a CRC, BSD or System V checksum (made by
+    /// a [`Hasher`](crate::Hasher) or [`Digest::from_sum`]); `None` for
+    /// digests, whose lines do not show it.
+    ///
+    /// ```
+    /// use checksig::{hash_bytes, Algorithm};
+    /// assert_eq!(hash_bytes(Algorithm::Crc, b"123456789").input_len(), Some(9));
+    /// assert_eq!(hash_bytes(Algorithm::Sha1, b"123456789").input_len(), None);
+    /// ```
+    pub fn input_len(&self) -> Option<u64> {
+        if self.algorithm.is_checkable() {
+            return None;
+        }
+        let mut len = [0; 8];
+        len.copy_from_slice(&self.bytes[INPUT_LEN_AT..]);
+        Some(u64::from_le_bytes(len))
+    }
+
+    /// The digest in base64 with padding, as GNU's `cksum --base64` writes it.
+    ///
+    /// ```
+    /// use checksig::{hash_bytes, Algorithm};
+    /// assert_eq!(
+    ///     hash_bytes(Algorithm::Sha256, b"").to_base64(),
+    ///     "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+    /// );
+    /// ```
+    pub fn to_base64(&self) -> String {
+        use base64ct::Encoding as _;
+        base64ct::Base64::encode_string(self.as_bytes())
+    }
+
+    /// Parses a base64 digest of exactly `algorithm`'s length, padded, in
+    /// its one canonical form (the form GNU's `--check` compares against:
+    /// unused bits zero).
+    ///
+    /// ```
+    /// use checksig::{Algorithm, Digest};
+    /// let d = Digest::from_base64(Algorithm::Sha256, b"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=").unwrap();
+    /// assert_eq!(d.to_hex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    /// assert!(Digest::from_base64(Algorithm::Sha256, b"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFV=").is_none());
+    /// assert!(Digest::from_base64(Algorithm::Sha1, b"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=").is_none());
+    /// ```
+    pub fn from_base64(algorithm: Algorithm, base64: &[u8]) -> Option<Digest> {
+        use base64ct::Encoding as _;
+        if base64.len() != algorithm.base64_len() {
+            return None;
+        }
+        let mut bytes = [0; MAX_DIGEST_LEN];
+        let decoded = base64ct::Base64::decode(base64, &mut bytes).ok()?;
+        if decoded.len() != algorithm.digest_len() {
+            return None;
+        }
+        Some(Digest { algorithm, bytes })
     }
 
     /// Parses exactly `algorithm.hex_len()` hexadecimal digits, in either case.
@@ -146,6 +228,37 @@ mod tests {
         }
     }
 
+    /// Base64 round trips at every length (1, 2 and 0 padding bytes) and
+    /// refuses missing padding, wrong lengths and non-canonical last digits.
+    #[test]
+    fn base64_round_trip_and_refusals() {
+        for algorithm in Algorithm::ALL {
+            let digest = crate::hash_bytes(algorithm, b"x");
+            let base64 = digest.to_base64();
+            assert_eq!(base64.len(), algorithm.base64_len());
+            let parsed = Digest::from_base64(algorithm, base64.as_bytes()).unwrap();
+            assert_eq!(parsed.as_bytes(), digest.as_bytes(), "{algorithm:?}");
+        }
+        // SHA-1: 20 bytes, one `=`; SHA-512: 64 bytes, two.
+        let sha1 = crate::hash_bytes(Algorithm::Sha1, b"");
+        assert_eq!(sha1.to_base64(), "2jmj7l5rSw0yVb/vlWAYkK/YBwk=");
+        assert!(Digest::from_base64(Algorithm::Sha1, b"2jmj7l5rSw0yVb/vlWAYkK/YBwk").is_none());
+        assert!(Digest::from_base64(Algorithm::Sha1, b"2jmj7l5rSw0yVb/vlWAYkK/YBwl=").is_none());
+        assert!(Digest::from_base64(Algorithm::Sha1, b"2jmj7l5rSw0yVb/vlWAYkK/YBw==").is_none());
+        let sha512 = crate::hash_bytes(Algorithm::Sha512, b"");
+        assert!(sha512.to_base64().ends_with("=="));
+        assert_eq!(
+            Digest::from_base64(Algorithm::Sha512, sha512.to_base64().as_bytes()),
+            Some(sha512)
+        );
+        let sha3 = crate::hash_bytes(Algorithm::Sha3_384, b"");
+        assert!(!sha3.to_base64().ends_with('='));
+        assert_eq!(
+            Digest::from_base64(Algorithm::Sha3_384, sha3.to_base64().as_bytes()),
+            Some(sha3)
+        );
+    }
+
     #[test]
     fn hex_round_trip_in_either_case() {
         let upper = Digest::from_hex(Algorithm::Sha1, b"F572D396FAE9206628714FB2CE00F72E94F2258F");
@@ -171,7 +284,9 @@ mod tests {
         for algorithm in Algorithm::ALL {
             assert_eq!(algorithm.name().parse(), Ok(algorithm));
             assert_eq!(algorithm.tag().parse(), Ok(algorithm));
-            assert_eq!(algorithm.tool().parse(), Ok(algorithm));
+            if !matches!(algorithm.tool(), "cksum" | "sum") {
+                assert_eq!(algorithm.tool().parse(), Ok(algorithm));
+            }
             let hex = "ab".repeat(algorithm.digest_len());
             let digest = Digest::from_hex(algorithm, hex.as_bytes()).unwrap();
             assert_eq!(digest.to_hex(), hex);

@@ -3,13 +3,16 @@
 use std::sync::OnceLock;
 
 use sha1::Digest as _;
+use sha3::digest::{VariableOutput as _, XofReader as _};
 
+use crate::algorithm::Blake2bLen;
 use crate::digest::{Algorithm, Digest};
 
 mod blocks;
 mod md5;
 pub(crate) mod sha1_pair;
 mod sha512;
+mod sums;
 
 /// A streaming hasher for one [`Algorithm`].
 ///
@@ -17,8 +20,12 @@ mod sha512;
 /// instructions at run time where the CPU has them; SHA-512 and MD5 are this
 /// crate's own code, measured faster than the published crates
 /// ([`backend_of`] says why); BLAKE3 comes from the reference `blake3`
-/// crate, which picks its SIMD code (SSE2 to AVX-512) at run time. Every hasher runs on the calling thread,
-/// except that [`Hasher::update_parallel`] shares BLAKE3's tree among threads.
+/// crate, which picks its SIMD code (SSE2 to AVX-512) at run time. SHA-224
+/// comes from `sha2`, SHA-384 from our SHA-512 code, SHA-3 and SHAKE from `sha3`, BLAKE2b from
+/// `blake2`, SM3 from `sm3` (all RustCrypto); the CRCs from the `crc` crate,
+/// and the BSD and System V sums are this crate's (`hasher/sums.rs`). Every
+/// hasher runs on the calling thread, except that
+/// [`Hasher::update_parallel`] shares BLAKE3's tree among threads.
 ///
 /// ```
 /// use checksig::{Algorithm, Hasher};
@@ -39,6 +46,20 @@ enum Inner {
     Md5(md5::Md5),
     // Boxed: its chunk stack makes it ten times larger than the others.
     Blake3(Box<blake3::Hasher>),
+    Sha224(sha2::Sha224),
+    // SHA-512's own code from SHA-384's initial value (`hasher/sha512.rs`).
+    Sha384(sha512::Sha512),
+    // The Keccak and BLAKE2b states are boxed too (200 and 64 bytes of
+    // state, plus a block buffer), to keep every `Hasher` small.
+    Sha3_224(Box<sha3::Sha3_224>),
+    Sha3_256(Box<sha3::Sha3_256>),
+    Sha3_384(Box<sha3::Sha3_384>),
+    Sha3_512(Box<sha3::Sha3_512>),
+    Blake2b(Box<blake2::Blake2bVar>, Blake2bLen),
+    Shake128(Box<sha3::Shake128>),
+    Shake256(Box<sha3::Shake256>),
+    Sm3(Box<sm3::Sm3>),
+    Sum(sums::Sum, Algorithm),
 }
 
 impl Hasher {
@@ -50,6 +71,26 @@ impl Hasher {
             Algorithm::Sha512 => Inner::Sha512(sha512::Sha512::new()),
             Algorithm::Md5 => Inner::Md5(md5::Md5::new()),
             Algorithm::Blake3 => Inner::Blake3(Box::default()),
+            Algorithm::Sha224 => Inner::Sha224(sha2::Sha224::new()),
+            Algorithm::Sha384 => Inner::Sha384(sha512::Sha512::new_384()),
+            Algorithm::Sha3_224 => Inner::Sha3_224(Box::default()),
+            Algorithm::Sha3_256 => Inner::Sha3_256(Box::default()),
+            Algorithm::Sha3_384 => Inner::Sha3_384(Box::default()),
+            Algorithm::Sha3_512 => Inner::Sha3_512(Box::default()),
+            Algorithm::Blake2b(len) => Inner::Blake2b(
+                Box::new(
+                    blake2::Blake2bVar::new(len.bytes())
+                        .expect("Blake2bLen is 1 to 64 bytes, as BLAKE2b allows"),
+                ),
+                len,
+            ),
+            Algorithm::Shake128 => Inner::Shake128(Box::default()),
+            Algorithm::Shake256 => Inner::Shake256(Box::default()),
+            Algorithm::Sm3 => Inner::Sm3(Box::default()),
+            Algorithm::Crc => Inner::Sum(sums::Sum::new(sums::Kind::Cksum), algorithm),
+            Algorithm::Crc32b => Inner::Sum(sums::Sum::new(sums::Kind::Crc32b), algorithm),
+            Algorithm::Bsd => Inner::Sum(sums::Sum::new(sums::Kind::Bsd), algorithm),
+            Algorithm::Sysv => Inner::Sum(sums::Sum::new(sums::Kind::Sysv), algorithm),
         };
         Hasher { inner }
     }
@@ -62,6 +103,17 @@ impl Hasher {
             Inner::Sha512(_) => Algorithm::Sha512,
             Inner::Md5(_) => Algorithm::Md5,
             Inner::Blake3(_) => Algorithm::Blake3,
+            Inner::Sha224(_) => Algorithm::Sha224,
+            Inner::Sha384(_) => Algorithm::Sha384,
+            Inner::Sha3_224(_) => Algorithm::Sha3_224,
+            Inner::Sha3_256(_) => Algorithm::Sha3_256,
+            Inner::Sha3_384(_) => Algorithm::Sha3_384,
+            Inner::Sha3_512(_) => Algorithm::Sha3_512,
+            Inner::Blake2b(_, len) => Algorithm::Blake2b(len),
+            Inner::Shake128(_) => Algorithm::Shake128,
+            Inner::Shake256(_) => Algorithm::Shake256,
+            Inner::Sm3(_) => Algorithm::Sm3,
+            Inner::Sum(_, algorithm) => algorithm,
         }
     }
 
@@ -108,6 +160,17 @@ impl Hasher {
             Inner::Blake3(hasher) => {
                 hasher.update(bytes);
             }
+            Inner::Sha224(hasher) => sha2::Digest::update(hasher, bytes),
+            Inner::Sha384(hasher) => hasher.update(bytes),
+            Inner::Sha3_224(hasher) => sha3::Digest::update(&mut **hasher, bytes),
+            Inner::Sha3_256(hasher) => sha3::Digest::update(&mut **hasher, bytes),
+            Inner::Sha3_384(hasher) => sha3::Digest::update(&mut **hasher, bytes),
+            Inner::Sha3_512(hasher) => sha3::Digest::update(&mut **hasher, bytes),
+            Inner::Blake2b(hasher, _) => sha3::digest::Update::update(&mut **hasher, bytes),
+            Inner::Shake128(hasher) => sha3::digest::Update::update(&mut **hasher, bytes),
+            Inner::Shake256(hasher) => sha3::digest::Update::update(&mut **hasher, bytes),
+            Inner::Sm3(hasher) => sm3::Digest::update(&mut **hasher, bytes),
+            Inner::Sum(sum, _) => sum.update(bytes),
         }
     }
 
@@ -120,9 +183,37 @@ impl Hasher {
             Inner::Sha512(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
             Inner::Md5(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
             Inner::Blake3(hasher) => Digest::from_bytes(algorithm, hasher.finalize().as_bytes()),
+            Inner::Sha224(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
+            Inner::Sha384(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()[..48]),
+            Inner::Sha3_224(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
+            Inner::Sha3_256(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
+            Inner::Sha3_384(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
+            Inner::Sha3_512(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
+            Inner::Blake2b(hasher, len) => {
+                let mut out = [0; 64];
+                let out = &mut out[..len.bytes()];
+                hasher
+                    .finalize_variable(out)
+                    .expect("the buffer has the length the hasher was made for");
+                Digest::from_bytes(algorithm, out)
+            }
+            Inner::Shake128(hasher) => Digest::from_bytes(algorithm, &xof(*hasher, algorithm)),
+            Inner::Shake256(hasher) => Digest::from_bytes(algorithm, &xof(*hasher, algorithm)),
+            Inner::Sm3(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
+            Inner::Sum(sum, _) => {
+                let (bytes, len) = sum.finalize();
+                Digest::from_sum(algorithm, &bytes, len)
+            }
         };
         digest.expect("each hash's output has its algorithm's digest length")
     }
+}
+
+/// The first `algorithm.digest_len()` bytes of a SHAKE output.
+fn xof(hasher: impl sha3::digest::ExtendableOutput, algorithm: Algorithm) -> Vec<u8> {
+    let mut out = vec![0; algorithm.digest_len()];
+    hasher.finalize_xof().read(&mut out);
+    out
 }
 
 /// The SHA-1 digests of `a` and `b`, computed together: faster than one
@@ -270,9 +361,10 @@ pub fn backend_of(algorithm: Algorithm) -> &'static str {
         use std::arch::is_x86_feature_detected as has;
         let sha_ni = has!("sha") && has!("sse2") && has!("ssse3") && has!("sse4.1");
         match algorithm {
-            Algorithm::Sha1 | Algorithm::Sha256 if sha_ni => "SHA-NI",
-            Algorithm::Sha512 if sha512::is_accelerated() => "AVX2+BMI2",
-            Algorithm::Sha512 if has!("avx2") => "AVX2",
+            Algorithm::Sha1 | Algorithm::Sha256 | Algorithm::Sha224 if sha_ni => "SHA-NI",
+            Algorithm::Sha512 | Algorithm::Sha384 if sha512::is_accelerated() => "AVX2+BMI2",
+            Algorithm::Sha512 | Algorithm::Sha384 if has!("avx2") => "AVX2",
+            Algorithm::Crc | Algorithm::Crc32b => "slice-by-16",
             Algorithm::Blake3 if has!("avx512f") && has!("avx512vl") => "AVX-512",
             Algorithm::Blake3 if has!("avx2") => "AVX2",
             Algorithm::Blake3 if has!("sse4.1") => "SSE4.1",
@@ -349,6 +441,26 @@ mod tests {
             (Algorithm::Sha512, "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"),
             (Algorithm::Md5, "900150983cd24fb0d6963f7d28e17f72"),
             (Algorithm::Blake3, "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85"),
+            // FIPS 180-4's examples.
+            (Algorithm::Sha224, "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7"),
+            (Algorithm::Sha384, "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7"),
+            // FIPS 202's examples (SHAKE at 256 and 512 bits of output).
+            (Algorithm::Sha3_224, "e642824c3f8cf24ad09234ee7d3c766fc9a3a5168d0c94ad73b46fdf"),
+            (Algorithm::Sha3_256, "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532"),
+            (Algorithm::Sha3_384, "ec01498288516fc926459f58e2c6ad8df9b473cb0fc08c2596da7cf0e49be4b298d88cea927ac7f539f1edf228376d25"),
+            (Algorithm::Sha3_512, "b751850b1a57168a5693cd924b6b096e08f621827444f70d884f5d0240d2712e10e116e9192af3c91a7ec57647e3934057340b4cf408d5a56592f8274eec53f0"),
+            (Algorithm::Shake128, "5881092dd818bf5cf8a3ddb793fbcba74097d5c526a6d35f97b83351940f2cc8"),
+            (Algorithm::Shake256, "483366601360a8771c6863080cc4114d8db44530f8f1e1ee4f94ea37e78b5739d5a15bef186a5386c75744c0527e1faa9f8726e462a12a4feb06bd8801e751e4"),
+            // RFC 7693, appendix A.
+            (Algorithm::Blake2b(Blake2bLen::FULL), "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923"),
+            (Algorithm::Blake2b(Blake2bLen::from_bits(256).unwrap()), "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319"),
+            // GB/T 32905-2016, example 1.
+            (Algorithm::Sm3, "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"),
+            // What `cksum -a crc32b`, `cksum`, `sum -r` and `sum -s` print for "abc", as bytes.
+            (Algorithm::Crc32b, "352441c2"),
+            (Algorithm::Crc, "48aa78a2"),
+            (Algorithm::Bsd, "40ac"),
+            (Algorithm::Sysv, "0126"),
         ];
         for (algorithm, hex) in cases {
             assert_eq!(hash_bytes(algorithm, b"abc").to_hex(), hex, "{algorithm}");
@@ -357,6 +469,44 @@ mod tests {
             hasher.update(b"bc");
             assert_eq!(hasher.algorithm(), algorithm);
             assert_eq!(hasher.finalize().to_hex(), hex, "{algorithm} in pieces");
+        }
+    }
+
+    /// Two-block examples: FIPS 180-4's and FIPS 202's 448-bit message,
+    /// GB/T 32905's example 2, and SHAKE of the empty message.
+    #[test]
+    fn multi_block_known_answers() {
+        let m = b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+        let cases: [(Algorithm, &[u8], &str); 7] = [
+            (Algorithm::Sha224, m, "75388b16512776cc5dba5da1fd890150b0c6455cb4f58b1952522525"),
+            (Algorithm::Sha384, m, "3391fdddfc8dc7393707a65b1b4709397cf8b1d162af05abfe8f450de5f36bc6b0455a8520bc4e6f5fe95b1fe3c8452b"),
+            (Algorithm::Sha3_256, m, "41c0dba2a9d6240849100376a8235e2c82e1b9998a999e21db32dd97496d3376"),
+            (Algorithm::Sha3_512, m, "04a371e84ecfb5b8b77cb48610fca8182dd457ce6f326a0fd3d7ec2f1e91636dee691fbe0c985302ba1b0d8dc78c086346b533b49c030d99a27daf1139d6e75e"),
+            (Algorithm::Sm3, &[b'a', b'b', b'c', b'd'].repeat(16), "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"),
+            (Algorithm::Shake128, b"", "7f9c2ba4e88f827d616045507605853ed73b8093f6efbc88eb1a6eacfa66ef26"),
+            (Algorithm::Shake256, b"", "46b9dd2b0ba88d13233b3feb743eeb243fcd52ea62b81b82b50c27646ed5762fd75dc4ddd8c0f200cb05019d67b592f6fc821c49479ab48640292eacb3b7c4be"),
+        ];
+        for (algorithm, message, hex) in cases {
+            assert_eq!(
+                hash_bytes(algorithm, message).to_hex(),
+                hex,
+                "{algorithm:?}"
+            );
+        }
+    }
+
+    /// Every algorithm's digest has its length, and a CRC or sum keeps the
+    /// input's length.
+    #[test]
+    fn every_algorithm_hashes_to_its_length() {
+        for algorithm in Algorithm::ALL {
+            let digest = hash_bytes(algorithm, b"12345");
+            assert_eq!(
+                digest.as_bytes().len(),
+                algorithm.digest_len(),
+                "{algorithm:?}"
+            );
+            assert_eq!(digest.input_len(), (!algorithm.is_checkable()).then_some(5));
         }
     }
 

@@ -19,9 +19,13 @@
 //!   a bounded number of open files, and report every result in manifest
 //!   order ([`Report`]). By default a name may not leave the root directory,
 //!   and a FIFO or device is refused without being read.
-//! * Manifests of SHA-1, SHA-256, SHA-512, MD5 and BLAKE3 are read with GNU's
-//!   rules for each tool ([`Algorithm`]); [`detect`] says how the algorithm is
-//!   chosen when [`Verifier::algorithm`] does not force it.
+//! * Manifests of every algorithm of GNU `cksum` and the `*sum` tools (SHA-1,
+//!   SHA-2, SHA-3, BLAKE2b, SM3, MD5) and of BLAKE3 and SHAKE are read with
+//!   GNU's rules for each tool ([`Algorithm`]), or line by line by their tags
+//!   as `cksum -c` reads them ([`manifest::Parser::any_tagged`]); [`detect`]
+//!   says how the algorithm is chosen when [`Verifier::algorithm`] does not
+//!   force it. [`manifest::format_digest_line`] writes every line GNU writes,
+//!   the CRC and sum lines of `cksum` and `sum` included.
 //! * [`Verifier::report_unlisted`] also reports files under the root that the
 //!   manifest does not list.
 //! * [`Verifier::plan`], [`Verifier::verify_lines`] and [`Plan::merge`]

@@ -403,7 +403,8 @@ impl Verifier {
     }
 
     /// Verifies an already parsed manifest, resolving names against `root`.
-    /// Files are hashed with the algorithm of the manifest's first entry.
+    /// Each file is hashed with its entry's own algorithm (a `cksum`
+    /// manifest may mix them line by line).
     pub fn verify_manifest(
         &self,
         root: impl AsRef<Path>,
@@ -710,6 +711,8 @@ impl<'a> Checker<'a> {
                 return [first_status, open_status(e)];
             }
         };
+        reader.set_algorithm(first.digest.algorithm());
+        partner.set_algorithm(second.digest.algorithm());
         let paired = Reader::hash_pair(
             (&mut *reader, &mut open_first),
             (&mut *partner, &mut open_second),
@@ -740,6 +743,9 @@ impl<'a> Checker<'a> {
         reader: &mut Reader,
         meter: Meter,
     ) -> Status {
+        // Each entry is hashed with its own digest's algorithm: a `cksum`
+        // manifest may mix them line by line.
+        reader.set_algorithm(entry.digest.algorithm());
         status_of(entry, reader.hash_metered(open, meter))
     }
 }

@@ -21,6 +21,35 @@ pub const CHECKSIG_ALGORITHM_SHA512: u32 = 3;
 pub const CHECKSIG_ALGORITHM_MD5: u32 = 4;
 /// BLAKE3 (`b3sum`).
 pub const CHECKSIG_ALGORITHM_BLAKE3: u32 = 5;
+/// SHA-224 (`sha224sum`).
+pub const CHECKSIG_ALGORITHM_SHA224: u32 = 6;
+/// SHA-384 (`sha384sum`).
+pub const CHECKSIG_ALGORITHM_SHA384: u32 = 7;
+/// SHA3-224 (`cksum -a sha3 -l 224`).
+pub const CHECKSIG_ALGORITHM_SHA3_224: u32 = 8;
+/// SHA3-256 (`cksum -a sha3 -l 256`).
+pub const CHECKSIG_ALGORITHM_SHA3_256: u32 = 9;
+/// SHA3-384 (`cksum -a sha3 -l 384`).
+pub const CHECKSIG_ALGORITHM_SHA3_384: u32 = 10;
+/// SHA3-512 (`cksum -a sha3 -l 512`).
+pub const CHECKSIG_ALGORITHM_SHA3_512: u32 = 11;
+/// BLAKE2b-512 (`b2sum`); a manifest's `BLAKE2b-N` lines of other
+/// lengths are read too.
+pub const CHECKSIG_ALGORITHM_BLAKE2B: u32 = 12;
+/// SHAKE128 with 256 bits of output.
+pub const CHECKSIG_ALGORITHM_SHAKE128: u32 = 13;
+/// SHAKE256 with 512 bits of output.
+pub const CHECKSIG_ALGORITHM_SHAKE256: u32 = 14;
+/// SM3 (`cksum -a sm3`).
+pub const CHECKSIG_ALGORITHM_SM3: u32 = 15;
+/// The POSIX CRC of `cksum` (hashing only: no manifest holds it).
+pub const CHECKSIG_ALGORITHM_CRC: u32 = 16;
+/// zlib's CRC-32 (`cksum -a crc32b`; hashing only).
+pub const CHECKSIG_ALGORITHM_CRC32B: u32 = 17;
+/// The BSD sum (`sum -r`; hashing only).
+pub const CHECKSIG_ALGORITHM_BSD: u32 = 18;
+/// The System V sum (`sum -s`; hashing only).
+pub const CHECKSIG_ALGORITHM_SYSV: u32 = 19;
 
 /// `Some(None)` for DETECT, `Some(Some(_))` for an algorithm, `None` if unknown.
 /// The codes are the core's table's ([`Algorithm::code`]); the constants
@@ -105,6 +134,20 @@ mod tests {
             CHECKSIG_ALGORITHM_SHA512,
             CHECKSIG_ALGORITHM_MD5,
             CHECKSIG_ALGORITHM_BLAKE3,
+            CHECKSIG_ALGORITHM_SHA224,
+            CHECKSIG_ALGORITHM_SHA384,
+            CHECKSIG_ALGORITHM_SHA3_224,
+            CHECKSIG_ALGORITHM_SHA3_256,
+            CHECKSIG_ALGORITHM_SHA3_384,
+            CHECKSIG_ALGORITHM_SHA3_512,
+            CHECKSIG_ALGORITHM_BLAKE2B,
+            CHECKSIG_ALGORITHM_SHAKE128,
+            CHECKSIG_ALGORITHM_SHAKE256,
+            CHECKSIG_ALGORITHM_SM3,
+            CHECKSIG_ALGORITHM_CRC,
+            CHECKSIG_ALGORITHM_CRC32B,
+            CHECKSIG_ALGORITHM_BSD,
+            CHECKSIG_ALGORITHM_SYSV,
         ];
         let named: Vec<Algorithm> = codes
             .iter()
@@ -115,7 +158,7 @@ mod tests {
             assert_eq!(algorithm.code(), code, "{algorithm}");
         }
         assert_eq!(algorithm_arg(CHECKSIG_ALGORITHM_DETECT), Some(None));
-        assert_eq!(algorithm_arg(6), None);
+        assert_eq!(algorithm_arg(Algorithm::ALL.len() as u32 + 1), None);
         for algorithm in Algorithm::ALL {
             let name = checksig_algorithm_name(algorithm.code());
             // SAFETY: a non-NULL name is a static NUL-terminated string.
@@ -133,7 +176,15 @@ mod tests {
         // SAFETY: NULL and NUL-terminated strings.
         unsafe {
             assert_eq!(checksig_algorithm_from_name(std::ptr::null()), 0);
-            assert_eq!(checksig_algorithm_from_name(c"sha384".as_ptr()), 0);
+            assert_eq!(checksig_algorithm_from_name(c"sha385".as_ptr()), 0);
+            assert_eq!(
+                checksig_algorithm_from_name(c"sha384".as_ptr()),
+                CHECKSIG_ALGORITHM_SHA384
+            );
+            assert_eq!(
+                checksig_algorithm_from_name(c"BLAKE2b".as_ptr()),
+                CHECKSIG_ALGORITHM_BLAKE2B
+            );
         }
         let refused = concrete_algorithm("f", CHECKSIG_ALGORITHM_DETECT).unwrap_err();
         assert_eq!(refused.message, "f: unknown algorithm 0");

@@ -81,7 +81,7 @@ def test_create_manifest_round_trip(tmp_path: Path):
     with pytest.raises(FileNotFoundError):
         checksig.create_manifest(tmp_path / "missing")
     with pytest.raises(ValueError, match="unknown algorithm"):
-        checksig.create_manifest(tmp_path, "crc")
+        checksig.create_manifest(tmp_path, "crc64")
 
 
 def test_create_manifest_skips_the_manifest_it_rewrites(tmp_path: Path):
@@ -122,3 +122,29 @@ def test_algorithms_are_the_librarys_table() -> None:
         assert _native.lib.checksig_algorithm_name(code).decode() == name
         assert _native.lib.checksig_algorithm_from_name(name.upper().encode()) == code
     assert _native.lib.checksig_algorithm_name(len(checksig.ALGORITHMS) + 1) is None
+
+
+def test_gnu_cksum_algorithms_come_from_the_librarys_table(tmp_path: Path) -> None:
+    """Issue 18: the algorithms GNU's cksum adds reach Python through the C
+    table, and hash as hashlib does (FIPS 180/202, RFC 7693)."""
+    for name in ("sha224", "sha384", "sha3-224", "sha3-256", "sha3-384", "sha3-512",
+                 "blake2b", "shake128", "shake256", "sm3", "crc", "crc32b", "bsd", "sysv"):
+        assert name in checksig.ALGORITHMS, name
+    path = tmp_path / "abc"
+    path.write_bytes(b"abc")
+    for name, expected in (
+        ("sha224", hashlib.sha224(b"abc").hexdigest()),
+        ("sha384", hashlib.sha384(b"abc").hexdigest()),
+        ("sha3-256", hashlib.sha3_256(b"abc").hexdigest()),
+        ("SHA3-512", hashlib.sha3_512(b"abc").hexdigest()),
+        ("blake2b", hashlib.blake2b(b"abc").hexdigest()),
+        ("shake128", hashlib.shake_128(b"abc").hexdigest(32)),
+        ("shake256", hashlib.shake_256(b"abc").hexdigest(64)),
+        ("sm3", "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"),
+    ):
+        assert checksig.hash_file(path, name) == expected, name
+    # A b2sum -l 256 manifest, found by its tag, checked at its length.
+    b2_256 = hashlib.blake2b(b"abc", digest_size=32).hexdigest()
+    (tmp_path / "sums").write_text(f"BLAKE2b-256 (abc) = {b2_256}\n")
+    report = checksig.verify(tmp_path, manifest="sums")
+    assert report.ok, report.message

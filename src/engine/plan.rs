@@ -316,6 +316,12 @@ impl Reader {
         }
     }
 
+    /// Hashes the next files with `algorithm` (a manifest's entries may
+    /// each have their own).
+    pub(crate) fn set_algorithm(&mut self, algorithm: Algorithm) {
+        self.settings.algorithm = algorithm;
+    }
+
     /// Lets large files that are not in the page cache be read with
     /// `O_DIRECT` (`true` by default); `false` leaves them to the map or the
     /// reads chosen by size.
