@@ -161,6 +161,31 @@ impl TrustedKeys {
         self.openpgp.len() + self.ed25519.len() + self.ssh.len()
     }
 
+    /// Every trusted key for a message, such as `OpenPGP key 1A2B... (Alice
+    /// <alice@example.org>), SSH key SHA256:...`; `no key` when there is none.
+    ///
+    /// ```
+    /// assert_eq!(checksig::signature::TrustedKeys::new().describe(), "no key");
+    /// ```
+    pub fn describe(&self) -> String {
+        let keys: Vec<String> = self
+            .openpgp
+            .iter()
+            .map(|cert| format!("OpenPGP {}", openpgp::describe(cert, None)))
+            .chain(
+                self.ed25519
+                    .iter()
+                    .map(|key| format!("minisign/signify {}", key.describe())),
+            )
+            .chain(self.ssh.iter().map(|key| format!("SSH {}", key.describe())))
+            .collect();
+        if keys.is_empty() {
+            "no key".to_owned()
+        } else {
+            keys.join(", ")
+        }
+    }
+
     /// Whether no key is trusted.
     ///
     /// ```
