@@ -27,7 +27,7 @@ const MAX_KEY_FILE: u64 = 16 << 20;
 /// assert_eq!(keys.len(), 1);
 /// # Ok::<(), checksig::signature::KeyError>(())
 /// ```
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct TrustedKeys {
     pub(super) openpgp: Vec<pgp::composed::SignedPublicKey>,
     pub(super) ed25519: Vec<EdKey>,
