@@ -514,6 +514,57 @@ void checksig_hashes_free(struct checksig_hashes *hashes);
 // not used by another thread.
 char *checksig_hash_file(const char *path, struct checksig_error *error);
 
+// Trusts the keys in the file `path` (any bytes but NUL): an OpenPGP key or
+// keyring (armored or binary), a minisign or signify public key, an SSH
+// public key or an `allowed_signers` file. Call once per key file. Once a
+// key is given, `checksig_verify` accepts a manifest only with a good
+// signature by one of the keys, found beside it (`NAME.gpg`, `.asc`, `.sig`,
+// `.sign`, `.minisig`, opened beneath the root as the manifest is) or inside
+// it (clear-signed OpenPGP, signify's embedded form), checked before any
+// digest is used; otherwise it fails with `CHECKSIG_ERROR_SIGNATURE` and no
+// report. Keys are never fetched from a network.
+//
+// Returns false, with the reason in `error` if it is not NULL, when
+// `options` or `path` is NULL (`CHECKSIG_ERROR_INVALID_ARGUMENT`) or the
+// file cannot be read or holds no usable public key (`CHECKSIG_ERROR_KEY`);
+// the options' keys are then unchanged.
+//
+// ```c
+// checksig_options_add_key_file(options, "/usr/share/keyrings/ubuntu-archive-keyring.gpg", error);
+// checksig_options_set_manifest(options, "SHA256SUMS"); /* signed by SHA256SUMS.gpg */
+// checksig_report *report = checksig_verify("/tmp/dl", options, error);
+// ```
+//
+// # Safety
+// `options` is NULL or a live options object not in use by a verification;
+// `path` is NULL or NUL-terminated; `error` is NULL or a live error object
+// not used by another thread.
+bool checksig_options_add_key_file(struct checksig_options *options,
+                                   const char *path,
+                                   struct checksig_error *error);
+
+// Forgets every key given by `checksig_options_add_key_file`: signatures
+// are no longer required. Returns false when `options` is NULL.
+//
+// # Safety
+// `options` is NULL or a live options object not in use by a verification.
+bool checksig_options_clear_keys(struct checksig_options *options);
+
+// Checks only the signature of the manifest of `root` (the options'
+// manifest, or the one the library finds) against the options' keys (none:
+// every signature is untrusted); no file is hashed. Returns the signature
+// (free it with `checksig_signature_free`), or NULL with the reason in
+// `error`: `CHECKSIG_ERROR_SIGNATURE` (missing, invalid, untrusted, or not
+// over this manifest: the message names the manifest, the keys and the
+// reason), `CHECKSIG_ERROR_READ_MANIFEST`...
+//
+// # Safety
+// `root` is NULL or NUL-terminated; `options` is NULL or a live options
+// object; `error` is NULL or a live error object not used by another thread.
+struct checksig_signature *checksig_check_signature(const char *root,
+                                                    const struct checksig_options *options,
+                                                    struct checksig_error *error);
+
 // New options with the defaults: one thread per CPU, `sha1sum.txt`, every
 // file required, malformed lines are failures (strict), names confined to
 // the root, large files memory-mapped, no progress callback, no cancel handle. NULL only when out of
@@ -641,57 +692,6 @@ bool checksig_options_set_progress(struct checksig_options *options,
 // `cancel` is NULL or a live cancel handle.
 bool checksig_options_set_cancel(struct checksig_options *options,
                                  const struct checksig_cancel *cancel);
-
-// Trusts the keys in the file `path` (any bytes but NUL): an OpenPGP key or
-// keyring (armored or binary), a minisign or signify public key, an SSH
-// public key or an `allowed_signers` file. Call once per key file. Once a
-// key is given, `checksig_verify` accepts a manifest only with a good
-// signature by one of the keys, found beside it (`NAME.gpg`, `.asc`, `.sig`,
-// `.sign`, `.minisig`, opened beneath the root as the manifest is) or inside
-// it (clear-signed OpenPGP, signify's embedded form), checked before any
-// digest is used; otherwise it fails with `CHECKSIG_ERROR_SIGNATURE` and no
-// report. Keys are never fetched from a network.
-//
-// Returns false, with the reason in `error` if it is not NULL, when
-// `options` or `path` is NULL (`CHECKSIG_ERROR_INVALID_ARGUMENT`) or the
-// file cannot be read or holds no usable public key (`CHECKSIG_ERROR_KEY`);
-// the options' keys are then unchanged.
-//
-// ```c
-// checksig_options_add_key_file(options, "/usr/share/keyrings/ubuntu-archive-keyring.gpg", error);
-// checksig_options_set_manifest(options, "SHA256SUMS"); /* signed by SHA256SUMS.gpg */
-// checksig_report *report = checksig_verify("/tmp/dl", options, error);
-// ```
-//
-// # Safety
-// `options` is NULL or a live options object not in use by a verification;
-// `path` is NULL or NUL-terminated; `error` is NULL or a live error object
-// not used by another thread.
-bool checksig_options_add_key_file(struct checksig_options *options,
-                                   const char *path,
-                                   struct checksig_error *error);
-
-// Forgets every key given by `checksig_options_add_key_file`: signatures
-// are no longer required. Returns false when `options` is NULL.
-//
-// # Safety
-// `options` is NULL or a live options object not in use by a verification.
-bool checksig_options_clear_keys(struct checksig_options *options);
-
-// Checks only the signature of the manifest of `root` (the options'
-// manifest, or the one the library finds) against the options' keys (none:
-// every signature is untrusted); no file is hashed. Returns the signature
-// (free it with `checksig_signature_free`), or NULL with the reason in
-// `error`: `CHECKSIG_ERROR_SIGNATURE` (missing, invalid, untrusted, or not
-// over this manifest: the message names the manifest, the keys and the
-// reason), `CHECKSIG_ERROR_READ_MANIFEST`...
-//
-// # Safety
-// `root` is NULL or NUL-terminated; `options` is NULL or a live options
-// object; `error` is NULL or a live error object not used by another thread.
-struct checksig_signature *checksig_check_signature(const char *root,
-                                                    const struct checksig_options *options,
-                                                    struct checksig_error *error);
 
 // Frees a report and every string borrowed from it; NULL is a no-op.
 //
