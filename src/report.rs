@@ -215,16 +215,22 @@ impl Report {
         self.signature.as_ref()
     }
 
-    /// Records the manifest's signature, and moves the lines of a signed
-    /// body back to their place in the manifest (`line_offset` lines of
-    /// armor or signature came before the body).
+    /// Records the manifest's signature, moves the lines of a signed body
+    /// back to their place in the manifest (`line_offset` lines of armor or
+    /// signature came before the body), and drops the detached signature
+    /// file that was checked from the unlisted files, as the manifest is.
     #[cfg(feature = "signatures")]
     pub(crate) fn set_signature(
         &mut self,
         signature: Option<crate::signature::SignatureCheck>,
         line_offset: u64,
+        signature_file: Option<&[u8]>,
     ) {
         self.signature = signature;
+        if let Some(file) = signature_file {
+            self.entries
+                .retain(|e| !(matches!(e.status, Status::Unlisted) && e.name == file));
+        }
         if line_offset > 0 {
             for entry in self.entries.iter_mut().filter(|e| e.line > 0) {
                 entry.line += line_offset;

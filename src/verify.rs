@@ -451,7 +451,7 @@ impl Verifier {
             let keys = self.keys.as_deref();
             let body = signed::body(&root, &self.manifest, &manifest_path, &bytes, keys)?;
             let mut report = self.verify_bytes(&root, &body.bytes, &manifest_path)?;
-            report.set_signature(body.check, body.line_offset);
+            report.set_signature(body.check, body.line_offset, body.signature_file.as_deref());
             Ok(report)
         }
         #[cfg(not(feature = "signatures"))]

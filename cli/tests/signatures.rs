@@ -484,3 +484,35 @@ fn clear_signed_manifest_on_standard_input() {
         "{run:?}"
     );
 }
+
+/// With `--unlisted`, the detached signature that was checked is no more
+/// an unlisted file than the manifest is; another file still is.
+#[test]
+fn the_checked_signature_is_not_unlisted() {
+    let dir = download(
+        "SHA256SUMS",
+        "SHA256SUMS",
+        &[("openpgp/SHA256SUMS.gpg", "SHA256SUMS.gpg")],
+    );
+    let key = fixture("openpgp/alice.asc");
+    let args = [
+        OsStr::new("--unlisted"),
+        OsStr::new("--key"),
+        key.as_os_str(),
+        OsStr::new("."),
+    ];
+    let run = run_in(dir.path(), &args);
+    assert_eq!(run.status, 0, "{run:?}");
+    std::fs::write(dir.path().join("added.txt"), "x").unwrap();
+    let run = run_in(dir.path(), &args);
+    assert_eq!(run.status, 1, "{run:?}");
+    assert_eq!(
+        run.out().matches("not listed in the manifest").count(),
+        1,
+        "{run:?}"
+    );
+    assert!(
+        run.out().contains("added.txt: FAILED: not listed"),
+        "{run:?}"
+    );
+}

@@ -29,6 +29,9 @@ pub(super) struct Body<'a> {
     pub(super) line_offset: u64,
     /// What the report says of the signature.
     pub(super) check: Option<SignatureCheck>,
+    /// The detached signature's name beneath the root, when one was used
+    /// (not an unlisted file).
+    pub(super) signature_file: Option<Vec<u8>>,
 }
 
 /// The body of `bytes`, the manifest `manifest` (as named to the verifier;
@@ -47,6 +50,7 @@ pub(super) fn body<'a>(
                 line_offset: signature::body_line_offset(bytes),
                 check: unsigned.signature.map(SignatureCheck::Unchecked),
                 bytes: unsigned.body,
+                signature_file: None,
             },
             // Unsigned, or a signature's framing that is cut or odd: every
             // line is read as it is (the armor lines are then malformed).
@@ -54,31 +58,33 @@ pub(super) fn body<'a>(
                 bytes: Cow::Borrowed(bytes),
                 line_offset: 0,
                 check: None,
+                signature_file: None,
             },
         });
     };
     let (verified, detached) = check(root, manifest, manifest_path, bytes, keys)?;
     Ok(Body {
         bytes: Cow::Owned(verified.body),
-        line_offset: if detached {
+        line_offset: if detached.is_some() {
             0
         } else {
             signature::body_line_offset(bytes)
         },
         check: Some(SignatureCheck::Verified(verified.signer)),
+        signature_file: detached.filter(|_| !manifest.is_absolute()),
     })
 }
 
 /// Checks the signature of the manifest `bytes` against `keys`: a detached
 /// one beside `manifest` (beneath `root`, or beside an absolute manifest),
-/// else one inside it. Also says whether the signature was detached.
+/// else one inside it. Also gives the detached signature's name, if one was used.
 pub(super) fn check(
     root: &Root,
     manifest: &Path,
     manifest_path: &Path,
     bytes: &[u8],
     keys: &TrustedKeys,
-) -> Result<(Verified, bool), Error> {
+) -> Result<(Verified, Option<Vec<u8>>), Error> {
     let failed = |source| Error::Signature {
         manifest: manifest_path.to_path_buf(),
         keys: keys.describe(),
@@ -100,7 +106,7 @@ pub(super) fn check(
         None => signature::verify(bytes, None, keys, now),
     }
     .map_err(failed)?;
-    Ok((verified, detached.is_some()))
+    Ok((verified, detached.map(|(name, _)| name.into_bytes())))
 }
 
 /// The first detached signature beside the manifest `name` beneath `root`:
