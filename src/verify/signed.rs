@@ -45,6 +45,14 @@ pub(super) fn body<'a>(
     keys: Option<&TrustedKeys>,
 ) -> Result<Body<'a>, Error> {
     let Some(keys) = keys else {
+        if !may_hold_a_signature(bytes) {
+            return Ok(Body {
+                bytes: Cow::Borrowed(bytes),
+                line_offset: 0,
+                check: None,
+                signature_file: None,
+            });
+        }
         return Ok(match signature::unsigned_body(bytes) {
             Ok(unsigned) if unsigned.signature.is_some() => Body {
                 line_offset: signature::body_line_offset(bytes),
@@ -73,6 +81,14 @@ pub(super) fn body<'a>(
         check: Some(SignatureCheck::Verified(verified.signer)),
         signature_file: detached.filter(|_| !manifest.is_absolute()),
     })
+}
+
+/// Whether `bytes` may hold a signature (clear-signed or embedded signify):
+/// a SIMD search, so that an ordinary manifest of millions of lines is not
+/// split into lines once more just to find none.
+fn may_hold_a_signature(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"untrusted comment:")
+        || memchr::memmem::find(bytes, b"-----BEGIN PGP SIGNED MESSAGE-----").is_some()
 }
 
 /// Checks the signature of the manifest `bytes` against `keys`: a detached
