@@ -144,6 +144,14 @@
 // Any other error.
 #define CHECKSIG_ERROR_OTHER 9
 
+// Trusted keys were given and the manifest's signature is missing, invalid,
+// made by another key, or not over the manifest: nothing was verified.
+#define CHECKSIG_ERROR_SIGNATURE 10
+
+// A key file could not be read or holds no usable public key
+// (`checksig_options_add_key_file`).
+#define CHECKSIG_ERROR_KEY 11
+
 // The file matches its digest.
 #define CHECKSIG_STATUS_OK 0
 
@@ -211,6 +219,13 @@ typedef struct checksig_plan checksig_plan;
 // with `checksig_report_free`. Immutable: any number of threads may read it
 // at once. Every string it returns is borrowed and valid until it is freed.
 typedef struct checksig_report checksig_report;
+
+// A manifest's signature: checked, with who made it and when, or present but
+// not checked (no key given). Borrowed from a report
+// (`checksig_report_signature`) or owned (`checksig_check_signature`, freed
+// with `checksig_signature_free`). Immutable; every string it returns is
+// borrowed from it.
+typedef struct checksig_signature checksig_signature;
 
 // Progress figures passed to a `checksig_progress_fn`.
 typedef struct checksig_progress {
@@ -546,6 +561,57 @@ void checksig_hashes_free(struct checksig_hashes *hashes);
 // `path` is NULL or NUL-terminated; `error` is NULL or a live error object
 // not used by another thread.
 char *checksig_hash_file(const char *path, struct checksig_error *error);
+
+// Trusts the keys in the file `path` (any bytes but NUL): an OpenPGP key or
+// keyring (armored or binary), a minisign or signify public key, an SSH
+// public key or an `allowed_signers` file. Call once per key file. Once a
+// key is given, `checksig_verify` accepts a manifest only with a good
+// signature by one of the keys, found beside it (`NAME.gpg`, `.asc`, `.sig`,
+// `.sign`, `.minisig`, opened beneath the root as the manifest is) or inside
+// it (clear-signed OpenPGP, signify's embedded form), checked before any
+// digest is used; otherwise it fails with `CHECKSIG_ERROR_SIGNATURE` and no
+// report. Keys are never fetched from a network.
+//
+// Returns false, with the reason in `error` if it is not NULL, when
+// `options` or `path` is NULL (`CHECKSIG_ERROR_INVALID_ARGUMENT`) or the
+// file cannot be read or holds no usable public key (`CHECKSIG_ERROR_KEY`);
+// the options' keys are then unchanged.
+//
+// ```c
+// checksig_options_add_key_file(options, "/usr/share/keyrings/ubuntu-archive-keyring.gpg", error);
+// checksig_options_set_manifest(options, "SHA256SUMS"); /* signed by SHA256SUMS.gpg */
+// checksig_report *report = checksig_verify("/tmp/dl", options, error);
+// ```
+//
+// # Safety
+// `options` is NULL or a live options object not in use by a verification;
+// `path` is NULL or NUL-terminated; `error` is NULL or a live error object
+// not used by another thread.
+bool checksig_options_add_key_file(struct checksig_options *options,
+                                   const char *path,
+                                   struct checksig_error *error);
+
+// Forgets every key given by `checksig_options_add_key_file`: signatures
+// are no longer required. Returns false when `options` is NULL.
+//
+// # Safety
+// `options` is NULL or a live options object not in use by a verification.
+bool checksig_options_clear_keys(struct checksig_options *options);
+
+// Checks only the signature of the manifest of `root` (the options'
+// manifest, or the one the library finds) against the options' keys (none:
+// every signature is untrusted); no file is hashed. Returns the signature
+// (free it with `checksig_signature_free`), or NULL with the reason in
+// `error`: `CHECKSIG_ERROR_SIGNATURE` (missing, invalid, untrusted, or not
+// over this manifest: the message names the manifest, the keys and the
+// reason), `CHECKSIG_ERROR_READ_MANIFEST`...
+//
+// # Safety
+// `root` is NULL or NUL-terminated; `options` is NULL or a live options
+// object; `error` is NULL or a live error object not used by another thread.
+struct checksig_signature *checksig_check_signature(const char *root,
+                                                    const struct checksig_options *options,
+                                                    struct checksig_error *error);
 
 // New options with the defaults: one thread per CPU, `sha1sum.txt`, every
 // file required, malformed lines are failures (strict), names confined to
@@ -901,6 +967,16 @@ const char *checksig_report_summary(const struct checksig_report *report);
 // `report` is NULL or a live report.
 const char *checksig_report_message(const struct checksig_report *report);
 
+// The manifest's signature: checked (`checksig_signature_is_checked`; who
+// made it: `checksig_signature_key`) when keys were given
+// (`checksig_options_add_key_file`), or present but not checked when none
+// was given; NULL when the manifest has no signature that was looked at, or
+// for NULL. Borrowed from the report: never free it.
+//
+// # Safety
+// `report` is NULL or a live report.
+const struct checksig_signature *checksig_report_signature(const struct checksig_report *report);
+
 // The 1-based manifest line of entry `index`; 0 for NULL or out of range.
 //
 // # Safety
@@ -970,6 +1046,46 @@ const char *checksig_report_entry_message(const struct checksig_report *report, 
 // The short name of a status code, such as `"mismatch"` (static; never free
 // it); NULL for an unknown code.
 const char *checksig_status_name(uint32_t status);
+
+// Frees a signature from `checksig_check_signature`; NULL is a no-op. Never
+// free one borrowed from a report.
+//
+// # Safety
+// `signature` is NULL or from `checksig_check_signature`, and not used afterwards.
+void checksig_signature_free(struct checksig_signature *signature);
+
+// Whether the signature was checked against trusted keys (and was good:
+// a bad one stops the verification). False when it was only found, with no
+// key given, or for NULL.
+//
+// # Safety
+// `signature` is NULL or a live signature.
+bool checksig_signature_is_checked(const struct checksig_signature *signature);
+
+// The signature's format: `"OpenPGP"`, `"minisign"`, `"signify"` or
+// `"SSH"`. Borrowed from the signature; NULL for NULL.
+//
+// # Safety
+// `signature` is NULL or a live signature.
+const char *checksig_signature_format(const struct checksig_signature *signature);
+
+// The key that made a checked signature, for display (an OpenPGP
+// fingerprint and user ID, a minisign or signify key ID and comment, an SSH
+// key's SHA-256 fingerprint and principals). Borrowed from the signature;
+// NULL when it was not checked, or for NULL.
+//
+// # Safety
+// `signature` is NULL or a live signature.
+const char *checksig_signature_key(const struct checksig_signature *signature);
+
+// When a checked signature says it was made, in seconds since 1970 UTC,
+// stored in `*seconds`; returns false (and leaves `*seconds` alone) when it
+// says nothing (signify and SSH signatures carry no time), when it was not
+// checked, or for NULL arguments.
+//
+// # Safety
+// `signature` is NULL or a live signature; `seconds` is NULL or writable.
+bool checksig_signature_created(const struct checksig_signature *signature, int64_t *seconds);
 
 // Verifies the directory `root` (any bytes but NUL; need not be UTF-8)
 // against its manifest, with `options` (NULL means the defaults of

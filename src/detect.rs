@@ -2,13 +2,14 @@
 //!
 //! In order, the first rule that decides wins:
 //!
-//! 1. The BSD tag of the first line that is not a comment or empty
-//!    (`SHA256 (name) = ...`, OpenSSL's `MD5(name)= ...`).
+//! 1. The BSD tag of the first checksum line (`SHA256 (name) = ...`,
+//!    OpenSSL's `MD5(name)= ...`): lines that are neither tagged nor start
+//!    with a digest, such as a clear-signed manifest's armor, are skipped.
 //! 2. The manifest's file name: `sha256sum.txt`, `SHA256SUMS`, `*.sha256`,
 //!    `md5sum.txt`, `MD5SUMS`, `*.md5`, `b3sums`, `*.b3` and the like for
 //!    every algorithm (case does not matter).
-//! 3. The length of the first line's digest: 32 hex digits are MD5, 40
-//!    SHA-1, 56 SHA-224, 64 SHA-256, 96 SHA-384 and 128 SHA-512 (the
+//! 3. The length of the first checksum line's digest: 32 hex digits are MD5,
+//!    40 SHA-1, 56 SHA-224, 64 SHA-256, 96 SHA-384 and 128 SHA-512 (the
 //!    table's `detect_by_length` rows). BLAKE3, SHA-3, SM3 and BLAKE2b
 //!    digests are as long as SHA-2 ones, so they are only chosen by tag,
 //!    by name or by the caller.
@@ -107,12 +108,21 @@ fn by_name(name: &str) -> Option<Algorithm> {
     Algorithm::by_name(name).filter(|algorithm| algorithm.is_checkable())
 }
 
-/// The first line that is neither a comment nor empty, without its line end.
+/// The first checksum line (one with a BSD tag or a digest of a known
+/// length), without its line end; else the first line that is neither a
+/// comment nor empty. Lines before it, such as the armor of a clear-signed
+/// manifest (`-----BEGIN PGP SIGNED MESSAGE-----`, `Hash: SHA256`), which
+/// GNU's tools skip as improperly formatted, decide nothing.
 fn first_line(bytes: &[u8]) -> Option<&[u8]> {
-    bytes
+    let mut lines = bytes
         .split(|&b| b == b'\n')
         .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
-        .find(|line| !line.is_empty() && line[0] != b'#')
+        .filter(|line| !line.is_empty() && line[0] != b'#');
+    let first = lines.next()?;
+    std::iter::once(first)
+        .chain(lines)
+        .find(|&line| from_tag(line).is_some() || from_digest_length(line).is_some())
+        .or(Some(first))
 }
 
 fn skip_blanks(line: &[u8]) -> &[u8] {
@@ -254,5 +264,21 @@ mod tests {
             detect(None, format!("{}  f", "0".repeat(30)).as_bytes()),
             Algorithm::Sha1
         );
+    }
+
+    /// A clear-signed manifest (Fedora's `CHECKSUM`): the armor lines before
+    /// the first checksum line decide nothing, as GNU skips them.
+    #[test]
+    fn armor_before_the_first_checksum_line_decides_nothing() {
+        let tagged = format!(
+            "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n# Fedora\nSHA256 (f.iso) = {}\n",
+            "0".repeat(64)
+        );
+        assert_eq!(detect(None, tagged.as_bytes()), Algorithm::Sha256);
+        let untagged = format!(
+            "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n{}",
+            line(Algorithm::Sha256)
+        );
+        assert_eq!(detect(None, untagged.as_bytes()), Algorithm::Sha256);
     }
 }

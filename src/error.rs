@@ -32,6 +32,21 @@ pub enum Error {
         /// The manifest's lines (or items) that did not fit.
         lines: usize,
     },
+    /// Trusted keys were given ([`crate::Verifier::keys`]) and the
+    /// manifest's signature is missing, unreadable, invalid, made by another
+    /// key, or not over this manifest: none of its digests was used, no file
+    /// was checked. The message names the manifest, the trusted keys and the
+    /// reason.
+    #[cfg(feature = "signatures")]
+    #[error("{}: signature not accepted: {source} (trusted: {keys})", manifest.display())]
+    Signature {
+        /// The manifest's path.
+        manifest: PathBuf,
+        /// The trusted keys, for the message ([`crate::signature::TrustedKeys::describe`]).
+        keys: String,
+        /// Why the signature was not accepted.
+        source: crate::signature::SignatureError,
+    },
     /// The verification was cancelled before it finished.
     #[error("verification cancelled")]
     Cancelled,

@@ -178,11 +178,64 @@ pub(crate) struct Policy {
 pub struct Report {
     entries: Vec<EntryReport>,
     policy: Policy,
+    /// What was found out about the manifest's signature.
+    #[cfg(feature = "signatures")]
+    signature: Option<crate::signature::SignatureCheck>,
 }
 
 impl Report {
     pub(crate) fn new(entries: Vec<EntryReport>, policy: Policy) -> Report {
-        Report { entries, policy }
+        Report {
+            entries,
+            policy,
+            #[cfg(feature = "signatures")]
+            signature: None,
+        }
+    }
+
+    /// The manifest's signature: [`SignatureCheck::Verified`] with its
+    /// signer when trusted keys were given ([`crate::Verifier::keys`]),
+    /// [`SignatureCheck::Unchecked`] when the manifest is signed but no key
+    /// was given, `None` when no signature was looked at or found.
+    ///
+    /// [`SignatureCheck::Verified`]: crate::signature::SignatureCheck::Verified
+    /// [`SignatureCheck::Unchecked`]: crate::signature::SignatureCheck::Unchecked
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "hello\n").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"),
+    /// #     "f572d396fae9206628714fb2ce00f72e94f2258f  a\n").unwrap();
+    /// let report = checksig::verify_dir(dir.path())?;
+    /// assert!(report.signature().is_none());
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
+    #[cfg(feature = "signatures")]
+    pub fn signature(&self) -> Option<&crate::signature::SignatureCheck> {
+        self.signature.as_ref()
+    }
+
+    /// Records the manifest's signature, moves the lines of a signed body
+    /// back to their place in the manifest (`line_offset` lines of armor or
+    /// signature came before the body), and drops the detached signature
+    /// file that was checked from the unlisted files, as the manifest is.
+    #[cfg(feature = "signatures")]
+    pub(crate) fn set_signature(
+        &mut self,
+        signature: Option<crate::signature::SignatureCheck>,
+        line_offset: u64,
+        signature_file: Option<&[u8]>,
+    ) {
+        self.signature = signature;
+        if let Some(file) = signature_file {
+            self.entries
+                .retain(|e| !(matches!(e.status, Status::Unlisted) && e.name == file));
+        }
+        if line_offset > 0 {
+            for entry in self.entries.iter_mut().filter(|e| e.line > 0) {
+                entry.line += line_offset;
+            }
+        }
     }
 
     /// Gives the manifest's entries their names and its malformed lines

@@ -98,6 +98,59 @@ impl fmt::Display for Signer {
     }
 }
 
+impl Signer {
+    /// When the signature was made, in UTC (`2024-01-02 00:00:00 UTC`), if it says.
+    ///
+    /// ```
+    /// use checksig::signature::{Format, Signer};
+    /// use std::time::{Duration, SystemTime};
+    /// let created = SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_153_600);
+    /// let signer = Signer { format: Format::OpenPgp, key: "key 00".into(), created: Some(created) };
+    /// assert_eq!(signer.created_utc().as_deref(), Some("2024-01-02 00:00:00 UTC"));
+    /// ```
+    pub fn created_utc(&self) -> Option<String> {
+        self.created.map(error::fmt_time)
+    }
+}
+
+/// What a verification found out about its manifest's signature
+/// ([`crate::Report::signature`]).
+///
+/// ```
+/// use checksig::signature::{Format, SignatureCheck};
+/// let check = SignatureCheck::Unchecked(Format::OpenPgp);
+/// assert_eq!(check.to_string(), "OpenPGP signature present, not checked (no trusted key given)");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignatureCheck {
+    /// Checked against the trusted keys before any digest was used: made by
+    /// this signer.
+    Verified(Signer),
+    /// The manifest holds a signature (clear-signed or embedded) that was not
+    /// checked, because no trusted key was given; its checksum lines were
+    /// still read, as GNU's tools read them.
+    Unchecked(Format),
+}
+
+impl fmt::Display for SignatureCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignatureCheck::Verified(signer) => {
+                write!(f, "good {} signature by {}", signer.format, signer.key)?;
+                match signer.created_utc() {
+                    Some(created) => write!(f, ", made {created}"),
+                    None => Ok(()),
+                }
+            }
+            SignatureCheck::Unchecked(format) => write!(
+                f,
+                "{format} signature present, not checked (no trusted key given)"
+            ),
+        }
+    }
+}
+
 /// A manifest whose signature was checked.
 ///
 /// ```
@@ -235,6 +288,23 @@ pub fn unsigned_body(manifest: &[u8]) -> Result<Unsigned<'_>, SignatureError> {
             signature: None,
         },
     })
+}
+
+/// How many lines of `manifest` come before the first line of its body
+/// ([`unsigned_body`], or [`verify`] without a detached signature): the
+/// armor header of a clear-signed manifest, the comment and signature lines
+/// of an embedded signify one; 0 for any other manifest. A body line `n` is
+/// manifest line `n + offset`: dash-unescaping keeps lines one for one.
+pub(crate) fn body_line_offset(manifest: &[u8]) -> u64 {
+    let before = |first: &[u8]| {
+        let start = (first.as_ptr() as usize).saturating_sub(manifest.as_ptr() as usize);
+        memchr::memchr_iter(b'\n', &manifest[..start.min(manifest.len())]).count() as u64
+    };
+    match embedded(manifest) {
+        Ok(Some(Embedded::ClearSigned(parts))) => parts.first_line().map_or(0, before),
+        Ok(Some(Embedded::Signify(parts))) => before(parts.message),
+        _ => 0,
+    }
 }
 
 /// A signature inside the manifest.

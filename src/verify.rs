@@ -20,6 +20,8 @@ use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
 
 mod chunked;
+#[cfg(feature = "signatures")]
+mod signed;
 mod split;
 mod subset;
 
@@ -143,6 +145,9 @@ pub struct Verifier {
     progress: Option<Arc<ProgressFn>>,
     mmap: bool,
     direct_io: bool,
+    /// The keys a manifest must be signed with ([`Verifier::keys`]).
+    #[cfg(feature = "signatures")]
+    keys: Option<Arc<crate::signature::TrustedKeys>>,
 }
 
 impl Default for Verifier {
@@ -170,6 +175,8 @@ impl Verifier {
             progress: None,
             mmap: true,
             direct_io: true,
+            #[cfg(feature = "signatures")]
+            keys: None,
         }
     }
 
@@ -311,6 +318,99 @@ impl Verifier {
         self
     }
 
+    /// Trust only a manifest signed by one of `keys` (cargo feature
+    /// `signatures`; see [`crate::signature`]; an `Arc` shares them between
+    /// verifiers). The signature is looked for
+    /// beside the manifest (`NAME.gpg`, `.asc`, `.sig`, `.sign`, `.minisig`,
+    /// opened beneath the root as the manifest is), else inside it
+    /// (clear-signed OpenPGP, embedded signify), and checked before any
+    /// digest is used; only the bytes it covers are parsed. A missing,
+    /// invalid or untrusted signature is [`Error::Signature`] and no file is
+    /// checked. [`Report::signature`] says who signed. Keys are never fetched.
+    ///
+    /// Without keys (the default) a clear-signed or embedded-signify manifest
+    /// is read without its signature's lines, and [`Report::signature`] says
+    /// the signature was not checked.
+    ///
+    /// ```
+    /// use checksig::signature::TrustedKeys;
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "hello\n").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"),
+    /// #     "f572d396fae9206628714fb2ce00f72e94f2258f  a\n").unwrap();
+    /// let mut keys = TrustedKeys::new();
+    /// keys.add(b"untrusted comment: signify public key\nRWS08uHB0KGHjFdUVJ0wDIwbThCFPa9O86B2JCeylRCnp5Xpl4nu+ch3\n")?;
+    /// // sha1sum.txt has no signature: nothing is checked.
+    /// let err = checksig::Verifier::new().keys(keys).verify_dir(dir.path()).unwrap_err();
+    /// assert!(matches!(err, checksig::Error::Signature { .. }));
+    /// assert!(err.to_string().contains("no signature"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// [`Report::signature`]: crate::Report::signature
+    #[cfg(feature = "signatures")]
+    pub fn keys(mut self, keys: impl Into<Arc<crate::signature::TrustedKeys>>) -> Verifier {
+        self.keys = Some(keys.into());
+        self
+    }
+
+    /// Checks only the signature of the manifest of `root` (found as
+    /// [`Verifier::verify_dir`] finds it) against the keys given to
+    /// [`Verifier::keys`] (none: every signature is untrusted), and says who
+    /// signed it; no file is hashed.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("SHA256SUMS"), "").unwrap();
+    /// let err = checksig::Verifier::new().check_signature(dir.path()).unwrap_err();
+    /// assert!(err.to_string().contains("SHA256SUMS: signature not accepted: no signature"));
+    /// ```
+    #[cfg(feature = "signatures")]
+    pub fn check_signature(
+        &self,
+        root: impl AsRef<Path>,
+    ) -> Result<crate::signature::Signer, Error> {
+        let root = root.as_ref();
+        if !self.manifest_given {
+            return self
+                .clone()
+                .manifest(find_manifest(root))
+                .check_signature(root);
+        }
+        Ok(self.signed(root)?.signer)
+    }
+
+    /// Reads the manifest file at `path` and checks its signature (beside
+    /// it, opened through the same directory handle, or inside it) against
+    /// the keys given to [`Verifier::keys`]; returns only the bytes the
+    /// signature covers, and who signed them. For a front end that parses
+    /// the manifest itself (`checksig -c --key`).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("SHA256SUMS");
+    /// # std::fs::write(&path, "").unwrap();
+    /// let err = checksig::Verifier::new().read_signed(&path).unwrap_err();
+    /// assert!(matches!(err, checksig::Error::Signature { .. }));
+    /// ```
+    #[cfg(feature = "signatures")]
+    pub fn read_signed(&self, path: impl AsRef<Path>) -> Result<crate::signature::Verified, Error> {
+        let (root, name) = locate_manifest(path);
+        self.clone().manifest(name).signed(&root)
+    }
+
+    /// The manifest of `root` (named), read and checked against the keys.
+    #[cfg(feature = "signatures")]
+    fn signed(&self, root: &Path) -> Result<crate::signature::Verified, Error> {
+        let manifest_path = root.join(&self.manifest);
+        let root = self.open_manifest_root(root, &manifest_path)?;
+        let bytes = self.read_manifest(&root, &manifest_path)?;
+        let empty = crate::signature::TrustedKeys::new();
+        let keys = self.keys.as_deref().unwrap_or(&empty);
+        let (verified, _) = signed::check(&root, &self.manifest, &manifest_path, &bytes, keys)?;
+        Ok(verified)
+    }
+
     /// A token that cancels the verification from another thread.
     pub fn cancel_token(mut self, token: CancelToken) -> Verifier {
         self.cancel = token;
@@ -347,35 +447,58 @@ impl Verifier {
             return self.clone().manifest(find_manifest(root)).verify_dir(root);
         }
         let manifest_path = root.join(&self.manifest);
-        // One handle for the manifest and every entry: both come from the
-        // same directory even if its path is swapped meanwhile. Unopenable,
-        // it is the manifest (beneath it) that cannot be read.
-        let root_path = root;
-        let root = self.open_root(root_path).map_err(|e| match e {
+        let root = self.open_manifest_root(root, &manifest_path)?;
+        let bytes = self.read_manifest(&root, &manifest_path)?;
+        #[cfg(feature = "signatures")]
+        {
+            let keys = self.keys.as_deref();
+            let body = signed::body(&root, &self.manifest, &manifest_path, &bytes, keys)?;
+            let mut report = self.verify_bytes(&root, &body.bytes, &manifest_path)?;
+            report.set_signature(body.check, body.line_offset, body.signature_file.as_deref());
+            Ok(report)
+        }
+        #[cfg(not(feature = "signatures"))]
+        self.verify_bytes(&root, &bytes, &manifest_path)
+    }
+
+    /// One handle for the manifest and every entry: both come from the
+    /// same directory even if its path is swapped meanwhile. Unopenable,
+    /// it is the manifest (beneath it) that cannot be read.
+    fn open_manifest_root(&self, root: &Path, manifest_path: &Path) -> Result<Root, Error> {
+        self.open_root(root).map_err(|e| match e {
             Error::OpenRoot { source, .. } if !self.manifest.is_absolute() => Error::ReadManifest {
-                path: manifest_path.clone(),
+                path: manifest_path.to_path_buf(),
                 source,
             },
             e => e,
-        })?;
-        let bytes = self.read_manifest(&root, &manifest_path)?;
+        })
+    }
+
+    /// Verifies the manifest text `bytes` (the manifest at `manifest_path`,
+    /// or the part of it its signature covers) beneath `root`.
+    fn verify_bytes(
+        &self,
+        root: &Root,
+        bytes: &[u8],
+        manifest_path: &Path,
+    ) -> Result<Report, Error> {
         if bytes.len() >= PRESTART_MIN {
             crate::exec::pool::prestart(self.thread_count() - 1);
         }
         let algorithm = if self.detect_algorithm {
-            crate::detect::detect(Some(&self.manifest), &bytes)
+            crate::detect::detect(Some(&self.manifest), bytes)
         } else {
             self.algorithm
         };
         // A sidecar (`file.iso.sha256` holding only a digest) checks the file it is named after.
-        let Some(manifest) = crate::sidecar::parse(&self.manifest, algorithm, &bytes) else {
-            let result = chunked::verify(self, &root, algorithm, &bytes)
-                .unwrap_or_else(|| self.verify_text_in(&root, &mut Parser::new(algorithm), &bytes));
-            return result.map_err(|e| named(e, &manifest_path));
+        let Some(manifest) = crate::sidecar::parse(&self.manifest, algorithm, bytes) else {
+            let result = chunked::verify(self, root, algorithm, bytes)
+                .unwrap_or_else(|| self.verify_text_in(root, &mut Parser::new(algorithm), bytes));
+            return result.map_err(|e| named(e, manifest_path));
         };
         let mut report = self
-            .verify_parsed(&root, &manifest, Names::Later, 0)
-            .map_err(|e| named(e, &manifest_path))?;
+            .verify_parsed(root, &manifest, Names::Later, 0)
+            .map_err(|e| named(e, manifest_path))?;
         report.move_names_from(manifest);
         Ok(report)
     }

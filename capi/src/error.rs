@@ -27,6 +27,12 @@ pub const CHECKSIG_ERROR_CHANGED: u32 = 7;
 pub const CHECKSIG_ERROR_PANIC: u32 = 8;
 /// Any other error.
 pub const CHECKSIG_ERROR_OTHER: u32 = 9;
+/// Trusted keys were given and the manifest's signature is missing, invalid,
+/// made by another key, or not over the manifest: nothing was verified.
+pub const CHECKSIG_ERROR_SIGNATURE: u32 = 10;
+/// A key file could not be read or holds no usable public key
+/// (`checksig_options_add_key_file`).
+pub const CHECKSIG_ERROR_KEY: u32 = 11;
 
 /// An error: a kind (`CHECKSIG_ERROR_*`), an OS error number when the OS
 /// reported it, and a UTF-8 message. Create with `checksig_error_new`, free

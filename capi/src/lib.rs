@@ -65,9 +65,11 @@ pub mod create;
 pub mod error;
 mod go_style;
 pub mod hashing;
+pub mod keys;
 pub mod options;
 pub mod partition;
 pub mod report;
+pub mod signer;
 pub mod verify;
 
 use std::ffi::c_char;

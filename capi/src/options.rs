@@ -2,6 +2,9 @@
 
 use std::ffi::{c_char, c_void};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use checksig::signature::TrustedKeys;
 
 use checksig::{Algorithm, CancelToken, Progress, Verifier};
 
@@ -61,6 +64,8 @@ pub struct checksig_options {
     report_unlisted: bool,
     progress: Option<ProgressCallback>,
     cancel: Option<CancelToken>,
+    /// `checksig_options_add_key_file`: the keys a manifest must be signed with.
+    keys: Option<Arc<TrustedKeys>>,
 }
 
 #[derive(Clone, Copy)]
@@ -100,6 +105,7 @@ impl Default for checksig_options {
             report_unlisted: false,
             progress: None,
             cancel: None,
+            keys: None,
         }
     }
 }
@@ -118,6 +124,16 @@ impl checksig_options {
         self.algorithm
     }
 
+    /// The trusted keys, if any were given.
+    pub(crate) fn keys(&self) -> Option<&Arc<TrustedKeys>> {
+        self.keys.as_ref()
+    }
+
+    /// Replaces the trusted keys.
+    pub(crate) fn set_keys(&mut self, keys: Option<TrustedKeys>) {
+        self.keys = keys.map(Arc::new);
+    }
+
     /// The core's builder, configured as these options say.
     pub(crate) fn verifier(&self) -> Verifier {
         let mut verifier = Verifier::new()
@@ -133,6 +149,9 @@ impl checksig_options {
         }
         if let Some(token) = &self.cancel {
             verifier = verifier.cancel_token(token.clone());
+        }
+        if let Some(keys) = &self.keys {
+            verifier = verifier.keys(Arc::clone(keys));
         }
         if let Some(callback) = self.progress {
             verifier = verifier.progress(move |progress: &Progress| callback.call(progress));

@@ -15,6 +15,7 @@ use checksig::{Algorithm, Report, StatusKind};
 use crate::boundary::{ffi_guard, free_handle};
 use crate::c_string::owned_c_string;
 use crate::go_style;
+use crate::signer::checksig_signature;
 
 /// The file matches its digest.
 pub const CHECKSIG_STATUS_OK: u32 = 0;
@@ -49,6 +50,8 @@ pub struct checksig_report {
     counts: [usize; StatusKind::ALL.len()],
     summary: CString,
     message: Option<CString>,
+    /// The manifest's signature, when there was one.
+    signature: Option<checksig_signature>,
 }
 
 /// One entry, with every string C may borrow made once, up front.
@@ -107,6 +110,7 @@ impl checksig_report {
             summary: owned_c_string(report.summary().as_bytes()),
             message: failure_message(root, manifest, algorithm, report)
                 .map(|m| owned_c_string(m.as_bytes())),
+            signature: report.signature().map(checksig_signature::new),
         }
     }
 
@@ -290,6 +294,28 @@ pub unsafe extern "C" fn checksig_report_message(report: *const checksig_report)
     unsafe {
         read(report, std::ptr::null(), |r| {
             r.message().map_or(std::ptr::null(), |m| m.as_ptr())
+        })
+    }
+}
+
+/// The manifest's signature: checked (`checksig_signature_is_checked`; who
+/// made it: `checksig_signature_key`) when keys were given
+/// (`checksig_options_add_key_file`), or present but not checked when none
+/// was given; NULL when the manifest has no signature that was looked at, or
+/// for NULL. Borrowed from the report: never free it.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_report_signature(
+    report: *const checksig_report,
+) -> *const checksig_signature {
+    // SAFETY: passed on from our caller.
+    unsafe {
+        read(report, std::ptr::null(), |r| {
+            r.signature
+                .as_ref()
+                .map_or(std::ptr::null(), |s| s as *const _)
         })
     }
 }

@@ -26,6 +26,7 @@ pub(crate) fn failure_of(error: &Error) -> Failure {
             Failure::with_os_error(CHECKSIG_ERROR_READ_MANIFEST, source, message)
         }
         Error::Cancelled => Failure::new(CHECKSIG_ERROR_CANCELLED, message),
+        Error::Signature { .. } => Failure::new(crate::error::CHECKSIG_ERROR_SIGNATURE, message),
         _ => Failure::new(CHECKSIG_ERROR_OTHER, message),
     }
 }

@@ -69,7 +69,17 @@ EXIT STATUS:
   0  everything listed was verified and matched
   1  a verification failure (mismatch, missing or unreadable file, malformed line
      where it counts), or a manifest that cannot be read in --check mode
-  2  usage error, or (DIR mode) the directory or its manifest cannot be read";
+  2  usage error, a --key FILE that cannot be used, or (DIR mode) the directory
+     or its manifest cannot be read
+
+SIGNED MANIFESTS:
+  With --key, a manifest must carry a good signature by one of the keys, found
+  beside it or inside it; otherwise nothing is checked and the exit status is 1.
+    checksig --key ubuntu-archive-keyring.gpg -m SHA256SUMS DIR  (SHA256SUMS.gpg)
+    checksig --key fedora.gpg -c Fedora-Workstation-43-x86_64-CHECKSUM
+    checksig --key openbsd-78-base.pub -m SHA256.sig DIR
+  Without --key, a clear-signed or signify-embedded manifest's checksum lines are
+  still checked, and DIR mode says the signature was not checked.";
 
 /// Verify files against a sha1sum manifest, fast and safely.
 #[derive(Debug, Parser)]
@@ -151,6 +161,15 @@ pub struct Args {
     /// once a run lasts 0.3 s).
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Trust only manifests signed by a key in FILE (repeatable): an OpenPGP
+    /// key or keyring (armored or binary), a minisign or signify public key, an
+    /// SSH public key or allowed_signers file. The signature is read beside the
+    /// manifest (NAME.gpg, .asc, .sig, .sign, .minisig) or inside it
+    /// (clear-signed, signify -e) and checked before any digest is used; a
+    /// missing, bad or untrusted signature fails the manifest, no file checked.
+    #[arg(long = "key", value_name = "FILE")]
+    pub keys: Vec<std::path::PathBuf>,
 
     /// Print the full report as JSON on standard output instead of text.
     ///

@@ -41,7 +41,12 @@ pub enum Outcome {
 
 /// Verifies `path`, a directory or a manifest or sidecar file in one
 /// ([`checksig::locate_manifest`]), printing failures and a summary (or JSON).
-pub fn run(path: &OsStr, args: &Args, out: &mut Output) -> Outcome {
+pub fn run(
+    path: &OsStr,
+    args: &Args,
+    keys: Option<std::sync::Arc<checksig::signature::TrustedKeys>>,
+    out: &mut Output,
+) -> Outcome {
     let as_json = args.json;
     let charset = Charset::from_env();
     let path = Path::new(path);
@@ -65,6 +70,9 @@ pub fn run(path: &OsStr, args: &Args, out: &mut Output) -> Outcome {
     if let Some(algorithm) = args.algo {
         verifier = verifier.algorithm(algorithm);
     }
+    if let Some(keys) = keys {
+        verifier = verifier.keys(keys);
+    }
     let bar = Bar::for_stderr(!args.no_progress);
     if let Some(bar) = bar.clone() {
         verifier = verifier.progress(move |progress| bar.update(progress));
@@ -85,6 +93,13 @@ pub fn run(path: &OsStr, args: &Args, out: &mut Output) -> Outcome {
             fail(out, &path, &reason, charset);
             return Outcome::Error;
         }
+        Err(checksig::Error::Signature { source, keys, .. }) => {
+            // A manifest that is not signed as it must be is a failed
+            // verification, not an unreadable one.
+            let reason = format!("signature not accepted: {source} (trusted: {keys})");
+            fail(out, &manifest, &reason, charset);
+            return Outcome::Failed;
+        }
         Err(e) => {
             out.diagnostic(e.to_string().as_bytes());
             return Outcome::Error;
@@ -97,6 +112,9 @@ pub fn run(path: &OsStr, args: &Args, out: &mut Output) -> Outcome {
     } else {
         for failure in report.failures() {
             out.out(&failure_line(failure, sidecar_form.as_deref(), charset));
+        }
+        if let Some(check) = report.signature() {
+            out.out(format!("{}\n", crate::keys::line(check)).as_bytes());
         }
         out.out(&summary_line(&report, &manifest, charset));
     }
@@ -174,6 +192,7 @@ fn document(root: &Path, manifest: &Path, report: &Report) -> json::DirDocument 
         manifest: manifest_text,
         manifest_bytes,
         summary: report.summary(),
+        signature: report.signature().map(crate::keys::SignatureJson::new),
         report: json::ReportJson::new(report.is_ok(), report.entries(), |entry| {
             report.is_failure(entry)
         }),

@@ -17,6 +17,10 @@ use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
 
 use std::path::Path;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use checksig::signature::{SignatureCheck, TrustedKeys, Verified};
 
 use checksig::manifest::{read_capped, Item, Manifest, Parser};
 use checksig::{
@@ -55,10 +59,17 @@ pub struct CheckOptions {
     pub no_progress: bool,
 }
 
-/// Checks every manifest; true if all of them verified.
-pub fn run(manifests: &[OsString], options: CheckOptions, out: &mut Output) -> bool {
+/// Checks every manifest; true if all of them verified. With `keys`, each
+/// manifest must be signed by one of them ([`crate::keys`]).
+pub fn run(
+    manifests: &[OsString],
+    options: CheckOptions,
+    keys: Option<&Arc<TrustedKeys>>,
+    out: &mut Output,
+) -> bool {
     let mut checker = Checker {
         options,
+        keys,
         parser: Parser::new(options.algo.unwrap_or_default()),
         algorithm: options.algo,
         charset: Charset::from_env(),
@@ -82,6 +93,8 @@ pub fn run(manifests: &[OsString], options: CheckOptions, out: &mut Output) -> b
 /// The state of one `checksig -c` run.
 struct Checker<'a> {
     options: CheckOptions,
+    /// `--key`: the keys every manifest must be signed with.
+    keys: Option<&'a Arc<TrustedKeys>>,
     parser: Parser,
     /// The run's algorithm, fixed by `--algo` or by the first manifest read
     /// (one run checks one algorithm, as one GNU tool does).
@@ -123,6 +136,27 @@ impl Checker<'_> {
             }
         };
         let path = (!is_stdin).then_some(Path::new(operand));
+        let mut signature = None;
+        let bytes = match self.keys {
+            None => bytes,
+            Some(keys) => match self.signed(path, &bytes, keys) {
+                Ok(verified) => {
+                    let check = SignatureCheck::Verified(verified.signer);
+                    if !self.options.status && !self.options.json {
+                        let mut line = quotef(display, self.charset);
+                        line.extend_from_slice(b": ");
+                        line.extend_from_slice(crate::keys::line(&check).as_bytes());
+                        self.out.diagnostic(&line);
+                    }
+                    signature = Some(crate::keys::SignatureJson::new(&check));
+                    verified.body
+                }
+                Err(message) => {
+                    self.manifest_error(operand, display, &message);
+                    return false;
+                }
+            },
+        };
         let algorithm = *self
             .algorithm
             .get_or_insert_with(|| detect::detect(path, &bytes));
@@ -157,14 +191,43 @@ impl Checker<'_> {
             && tally.unreadable == 0
             && (!self.options.strict || tally.misformatted == 0);
         if self.options.json {
-            self.json.push(json::ManifestJson::report(
-                operand.as_bytes(),
-                ok,
-                &entries,
-                |e| self.is_failure(e),
-            ));
+            let mut manifest = json::ManifestJson::report(operand.as_bytes(), ok, &entries, |e| {
+                self.is_failure(e)
+            });
+            manifest.signature = signature;
+            self.json.push(manifest);
         }
         ok
+    }
+
+    /// The signed part of the manifest at `path` (`None`: standard input,
+    /// whose `bytes` can only hold their signature inside), checked against
+    /// `keys` before any digest is used; an error message otherwise.
+    fn signed(
+        &self,
+        path: Option<&Path>,
+        bytes: &[u8],
+        keys: &Arc<TrustedKeys>,
+    ) -> Result<Verified, String> {
+        let refused = |source: &dyn std::fmt::Display| {
+            format!(
+                "signature not accepted: {source} (trusted: {})",
+                keys.describe()
+            )
+        };
+        match path {
+            None => checksig::signature::verify(bytes, None, keys, SystemTime::now())
+                .map_err(|e| refused(&e)),
+            Some(path) => Verifier::new()
+                .allow_outside_root(true)
+                .keys(Arc::clone(keys))
+                .read_signed(path)
+                .map_err(|e| match e {
+                    checksig::Error::Signature { source, .. } => refused(&source),
+                    checksig::Error::ReadManifest { source, .. } => os_error_text(&source),
+                    other => other.to_string(),
+                }),
+        }
     }
 
     fn manifest_error(&mut self, operand: &OsStr, display: &[u8], message: &str) {

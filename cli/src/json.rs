@@ -26,6 +26,9 @@ pub struct DirDocument {
     pub manifest_bytes: Option<Vec<u8>>,
     /// The library's one-line summary, such as `9 OK, 1 mismatch`.
     pub summary: String,
+    /// The manifest's signature, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<crate::keys::SignatureJson>,
     /// The results.
     #[serde(flatten)]
     pub report: ReportJson,
@@ -54,6 +57,9 @@ pub struct ManifestJson {
     /// The results, when it was read.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub report: Option<ReportJson>,
+    /// The manifest's signature, when `--key` checked it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<crate::keys::SignatureJson>,
 }
 
 impl ManifestJson {
@@ -70,6 +76,7 @@ impl ManifestJson {
             manifest_bytes,
             error: None,
             report: Some(ReportJson::new(ok, entries, is_failure)),
+            signature: None,
         }
     }
 
@@ -81,6 +88,7 @@ impl ManifestJson {
             manifest_bytes,
             error: Some(message.to_string()),
             report: None,
+            signature: None,
         }
     }
 }

@@ -15,6 +15,7 @@ mod dir;
 mod generate;
 mod gnu;
 mod json;
+mod keys;
 mod make;
 mod memory;
 mod output;
@@ -159,8 +160,16 @@ fn verify(args: &Args) -> ExitCode {
         out.raw_diagnostic(b"Try 'checksig --help' for more information.\n");
         return ExitCode::from(1);
     }
+    let keys = match keys::load(&args.keys) {
+        Ok(keys) => keys,
+        Err(message) => {
+            out.diagnostic(message.as_bytes());
+            out.finish(gnu);
+            return ExitCode::from(2);
+        }
+    };
     let status: u8 = match mode {
-        Mode::Dir(dir) => match dir::run(&dir, args, &mut out) {
+        Mode::Dir(dir) => match dir::run(&dir, args, keys, &mut out) {
             dir::Outcome::Verified => 0,
             dir::Outcome::Failed => 1,
             dir::Outcome::Error => 2,
@@ -179,7 +188,7 @@ fn verify(args: &Args) -> ExitCode {
                 algo: args.algo,
                 no_progress: args.no_progress,
             };
-            u8::from(!gnu::run(&manifests, options, &mut out))
+            u8::from(!gnu::run(&manifests, options, keys.as_ref(), &mut out))
         }
     };
     let written = out.finish(gnu);

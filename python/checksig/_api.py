@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import datetime
 import enum
 import operator
 import os
@@ -133,6 +134,34 @@ class Cancelled(ChecksigError):
     """The verification was cancelled because the progress callback returned False."""
 
 
+class SignatureError(ChecksigError):
+    """Trusted keys were given and the manifest's signature is missing,
+    invalid, made by another key, or not over the manifest: no file was
+    checked. The message names the manifest, the trusted keys and the reason."""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A manifest's signature (:attr:`Report.signature`).
+
+    >>> report = checksig.verify("dl", manifest="SHA256SUMS", keys=["ubuntu.gpg"])  # doctest: +SKIP
+    >>> report.signer.format, report.signer.key                                     # doctest: +SKIP
+    ('OpenPGP', 'key 843938DF228D22F7B3742BC0D94AA3F0EFE21092 (Ubuntu CD Image ...)')
+    """
+
+    checked: bool
+    """True when it was checked against the trusted keys (and was good: a bad
+    one raises :class:`SignatureError`); False when the manifest is signed
+    but no key was given."""
+    format: str
+    """``"OpenPGP"``, ``"minisign"``, ``"signify"`` or ``"SSH"``."""
+    key: Optional[str]
+    """The key that made a checked signature, for display; None when unchecked."""
+    created: Optional[datetime.datetime]
+    """When a checked signature says it was made (UTC); None when it says
+    nothing (signify, SSH) or was not checked."""
+
+
 class VerificationError(ValueError):
     """Raised by :meth:`Report.raise_for_failures`: some files failed.
 
@@ -207,12 +236,30 @@ class Report(Sequence[Entry]):
     """
 
     def __init__(
-        self, entries: Tuple[Entry, ...], ok: bool, summary: str, message: Optional[str]
+        self,
+        entries: Tuple[Entry, ...],
+        ok: bool,
+        summary: str,
+        message: Optional[str],
+        signature: Optional[Signature] = None,
     ) -> None:
         self._entries = entries
         self._ok = ok
         self._summary = summary
         self._message = message
+        self._signature = signature
+
+    @property
+    def signature(self) -> Optional[Signature]:
+        """The manifest's signature: checked when ``keys`` were given, or
+        present but unchecked; None when the manifest has none that was looked at."""
+        return self._signature
+
+    @property
+    def signer(self) -> Optional[Signature]:
+        """Who signed the manifest, when ``keys`` were given (the checked
+        :attr:`signature`); None otherwise."""
+        return self._signature if self._signature is not None and self._signature.checked else None
 
     @property
     def ok(self) -> bool:
@@ -293,6 +340,8 @@ class _Failure(Exception):
             return ValueError(self.message)
         if self.kind == _native.ERROR_CANCELLED:
             return Cancelled(self.message)
+        if self.kind == _native.ERROR_SIGNATURE:
+            return SignatureError(self.message)
         if self.os_error:
             if filename is None:
                 filename = _named_path(self.message)
@@ -410,6 +459,22 @@ def _read_entry(report: int, index: int) -> Entry:
     )
 
 
+def _read_signature(signature: Optional[int]) -> Optional[Signature]:
+    """Copies a C signature (NULL: None) into a :class:`Signature`."""
+    if not signature:
+        return None
+    seconds = ctypes.c_int64()
+    created = None
+    if lib.checksig_signature_created(signature, ctypes.byref(seconds)):
+        created = datetime.datetime.fromtimestamp(seconds.value, datetime.timezone.utc)
+    return Signature(
+        checked=lib.checksig_signature_is_checked(signature),
+        format=_text(lib.checksig_signature_format(signature)) or "",
+        key=_text(lib.checksig_signature_key(signature)),
+        created=created,
+    )
+
+
 def _read_report(report: int) -> Report:
     """Copies everything out of a C report into Python objects."""
     entries = tuple(_read_entry(report, i) for i in range(lib.checksig_report_len(report)))
@@ -418,7 +483,24 @@ def _read_report(report: int) -> Report:
         ok=lib.checksig_report_is_ok(report),
         summary=_text(lib.checksig_report_summary(report)) or "",
         message=_text(lib.checksig_report_message(report)),
+        signature=_read_signature(lib.checksig_report_signature(report)),
     )
+
+
+def _key_paths(keys: Optional[Union[PathArg, Sequence[PathArg]]]) -> List[bytes]:
+    """The key files of a ``keys`` argument: None, one path, or a sequence of paths."""
+    if keys is None:
+        return []
+    if isinstance(keys, (str, bytes, os.PathLike)):
+        keys = [keys]
+    return [_path_bytes(key, "keys") for key in keys]
+
+
+def _add_keys(options: int, keys: List[bytes]) -> None:
+    """Adds each key file to the C options; raises :class:`_Failure` for one
+    that cannot be used."""
+    for key in keys:
+        _call_with_error(lambda error, key=key: lib.checksig_options_add_key_file(options, key, error))
 
 
 def _progress_callback(
@@ -452,6 +534,7 @@ def _verify(
     unlisted: bool = False,
     sidecar: Optional[PathArg] = None,
     direct_io: bool = True,
+    keys: Optional[Union[PathArg, Sequence[PathArg]]] = None,
 ) -> Report:
     """``verify`` without the translation of failures into public exceptions.
 
@@ -465,6 +548,7 @@ def _verify(
     else:
         verify_function, target = lib.checksig_verify_sidecar, _path_bytes(sidecar, "path")
     manifest_bytes = None if manifest is None else _path_bytes(manifest, "manifest")
+    key_files = _key_paths(keys)
     flags = {
         "ignore_missing": _flag(ignore_missing, "ignore_missing"),
         "allow_outside_root": _flag(allow_outside_root, "allow_outside_root"),
@@ -484,6 +568,15 @@ def _verify(
         getattr(lib, f"checksig_options_set_{name}")(options.pointer, value)
     lib.checksig_options_set_algorithm(options.pointer, algorithm_code)
     lib.checksig_options_set_cancel(options.pointer, cancel.pointer)
+    try:
+        _add_keys(options.pointer, key_files)  # type: ignore[arg-type]
+    except _Failure as failure:
+        options.close()
+        cancel.close()
+        failure.filename = next(
+            (os.fsdecode(key) for key in key_files if os.fsdecode(key) in failure.message), None
+        )
+        raise
     raised: List[BaseException] = []
     if progress is not None:
         callback = _progress_callback(progress, raised)
@@ -529,6 +622,7 @@ def verify(
     algorithm: Optional[str] = None,
     unlisted: bool = False,
     direct_io: bool = True,
+    keys: Optional[Union[PathArg, Sequence[PathArg]]] = None,
 ) -> Report:
     """Verifies every file listed in ``root``'s manifest, in parallel.
 
@@ -568,6 +662,17 @@ def verify(
     :param unlisted: also report files under ``root`` that the manifest does
         not list, as :attr:`Status.UNLISTED` failures (line 0) after the
         manifest's entries, sorted by name.
+    :param keys: trusted key files (one path or a sequence): OpenPGP keys or
+        keyrings (armored or binary), minisign or signify public keys, SSH
+        public keys or ``allowed_signers`` files. The manifest must then carry
+        a good signature by one of them, beside it (``NAME.gpg``, ``.asc``,
+        ``.sig``, ``.sign``, ``.minisig``) or inside it (clear-signed,
+        signify's embedded form), checked before any digest is used; only the
+        signed bytes are read. :attr:`Report.signer` says who signed. Without
+        keys, a signed manifest's checksum lines are still checked and
+        :attr:`Report.signature` says the signature was not checked.
+    :raises SignatureError: when ``keys`` are given and the signature is
+        missing, invalid, untrusted or not over the manifest (no file checked).
     :raises ValueError: for an unknown ``algorithm``, a path holding a NUL
         byte, or ``threads`` below 1.
     :raises TypeError: for an argument of the wrong type (``threads=1.5``,
@@ -598,9 +703,10 @@ def verify(
             algorithm,
             unlisted,
             direct_io=direct_io,
+            keys=keys,
         )
     except _Failure as failure:
-        raise failure.public() from None
+        raise failure.public(failure.filename) from None
 
 
 def verify_sidecar(
@@ -655,7 +761,9 @@ def verify_sidecar(
         raise failure.public() from None
 
 
-def check_signatures(root_dir: PathArg) -> None:
+def check_signatures(
+    root_dir: PathArg, *, keys: Optional[Union[PathArg, Sequence[PathArg]]] = None
+) -> None:
     """The article's API: checks (in parallel) every file listed in
     ``root_dir/sha1sum.txt``.
 
@@ -664,12 +772,18 @@ def check_signatures(root_dir: PathArg) -> None:
     failure per line, e.g. ``"/tmp/logs/httpd-08.log" - mismatch``. A missing
     manifest, a malformed line and a name leaving ``root_dir`` are failures too.
 
+    With ``keys`` (trusted key files, as :func:`verify` takes them),
+    ``sha1sum.txt`` must also carry a good signature by one of them (beside
+    it, ``sha1sum.txt.gpg``..., or inside it), checked first: otherwise
+    ``ValueError`` names the manifest, the keys and the reason, and no file
+    is checked. A key file that cannot be used raises ``ValueError`` too.
+
     >>> checksig.check_signatures("/tmp/logs")              # doctest: +SKIP
     Traceback (most recent call last):
     ValueError: "/tmp/logs/httpd-08.log" - mismatch
     """
     try:
-        report = _verify(root_dir, "sha1sum.txt", None, False, True, False, True, None)
+        report = _verify(root_dir, "sha1sum.txt", None, False, True, False, True, None, keys=keys)
     except _Failure as failure:
         raise ValueError(failure.message) from None
     if report.message is not None:

@@ -36,6 +36,8 @@ ERROR_NOT_REGULAR = 6
 ERROR_CHANGED = 7
 ERROR_PANIC = 8
 ERROR_OTHER = 9
+ERROR_SIGNATURE = 10
+ERROR_KEY = 11
 
 
 class ProgressStruct(Structure):
@@ -160,6 +162,14 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
             [c_void_p, POINTER(c_void_p), POINTER(c_size_t), c_size_t, c_void_p],
             c_void_p,
         ),
+        # Signed manifests.
+        "checksig_options_add_key_file": ([c_void_p, c_char_p, c_void_p], c_bool),
+        "checksig_options_clear_keys": ([c_void_p], c_bool),
+        "checksig_report_signature": ([c_void_p], c_void_p),
+        "checksig_signature_is_checked": ([c_void_p], c_bool),
+        "checksig_signature_format": ([c_void_p], c_char_p),
+        "checksig_signature_key": ([c_void_p], c_char_p),
+        "checksig_signature_created": ([c_void_p, POINTER(ctypes.c_int64)], c_bool),
     }
     for name, (argtypes, restype) in prototypes.items():
         function = getattr(lib, name)

@@ -25,6 +25,8 @@ done
 gcc "${cflags[@]}" capi/tests/c/abi_test.c -L"$lib" -lchecksig_capi -lpthread -o "$work/abi_test"
 gcc "${cflags[@]}" capi/tests/c/abi_test.c "$lib/libchecksig_capi.a" -lpthread -ldl -lm \
     -o "$work/abi_test_static"
+# Signed manifests (issue 17), against the fixtures in testdata/signatures.
+gcc "${cflags[@]}" capi/tests/c/signatures_test.c -L"$lib" -lchecksig_capi -o "$work/signatures_test"
 export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 # The article's sample shape: ten logs and their sha1sum.txt; a copy with one bad digest.
@@ -131,6 +133,7 @@ unset PKG_CONFIG_PATH
 echo "--- ABI tests (shared, then static library)"
 "$work/abi_test"
 "$work/abi_test_static"
+"$work/signatures_test"
 
 echo "--- leak check: valgrind over many verify() calls, failures included"
 leak_check() {

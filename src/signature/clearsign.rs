@@ -24,6 +24,11 @@ pub(super) struct Parts<'a> {
 }
 
 impl Parts<'_> {
+    /// The first signed line as it stands in the manifest, if any.
+    pub(super) fn first_line(&self) -> Option<&[u8]> {
+        self.lines.first().copied()
+    }
+
     /// The signed text as the manifest body: dash-unescaped, trailing spaces
     /// and tabs removed (the signature does not cover them), each line ending
     /// in `\n`.

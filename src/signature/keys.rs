@@ -27,7 +27,7 @@ const MAX_KEY_FILE: u64 = 16 << 20;
 /// assert_eq!(keys.len(), 1);
 /// # Ok::<(), checksig::signature::KeyError>(())
 /// ```
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct TrustedKeys {
     pub(super) openpgp: Vec<pgp::composed::SignedPublicKey>,
     pub(super) ed25519: Vec<EdKey>,
@@ -159,6 +159,31 @@ impl TrustedKeys {
     /// ```
     pub fn len(&self) -> usize {
         self.openpgp.len() + self.ed25519.len() + self.ssh.len()
+    }
+
+    /// Every trusted key for a message, such as `OpenPGP key 1A2B... (Alice
+    /// <alice@example.org>), SSH key SHA256:...`; `no key` when there is none.
+    ///
+    /// ```
+    /// assert_eq!(checksig::signature::TrustedKeys::new().describe(), "no key");
+    /// ```
+    pub fn describe(&self) -> String {
+        let keys: Vec<String> = self
+            .openpgp
+            .iter()
+            .map(|cert| format!("OpenPGP {}", openpgp::describe(cert, None)))
+            .chain(
+                self.ed25519
+                    .iter()
+                    .map(|key| format!("minisign/signify {}", key.describe())),
+            )
+            .chain(self.ssh.iter().map(|key| format!("SSH {}", key.describe())))
+            .collect();
+        if keys.is_empty() {
+            "no key".to_owned()
+        } else {
+            keys.join(", ")
+        }
     }
 
     /// Whether no key is trusted.

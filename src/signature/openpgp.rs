@@ -240,7 +240,7 @@ fn issuer(signature: &Signature) -> String {
 }
 
 /// A certificate's key for display: fingerprint and first user ID.
-fn describe(cert: &SignedPublicKey, subkey: Option<&SignedPublicSubKey>) -> String {
+pub(super) fn describe(cert: &SignedPublicKey, subkey: Option<&SignedPublicSubKey>) -> String {
     let primary = hex(cert.primary_key.fingerprint().as_bytes());
     let user = cert
         .details

@@ -28,7 +28,7 @@ pub(super) struct SshKey {
 }
 
 impl SshKey {
-    fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         let fingerprint = self.key.fingerprint(HashAlg::Sha256);
         match &self.principals {
             Some(principals) => format!("key {fingerprint} ({principals})"),

@@ -1,0 +1,145 @@
+//! `Verifier::keys` (issue 17): the signature is checked before any digest,
+//! through the manifest's directory handle, and the report says who signed.
+#![cfg(feature = "signatures")]
+
+use std::path::{Path, PathBuf};
+
+use checksig::signature::{Format, SignatureCheck, SignatureError, TrustedKeys};
+use checksig::{Error, Verifier};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/signatures")
+        .join(name)
+}
+
+fn alice() -> TrustedKeys {
+    let mut keys = TrustedKeys::new();
+    keys.add_file(&fixture("openpgp/alice.asc")).unwrap();
+    keys
+}
+
+/// a.txt, b.txt, SHA256SUMS and the signature `signature` as SHA256SUMS.gpg.
+fn download(manifest: &str, signature: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["a.txt", "b.txt"] {
+        std::fs::copy(fixture(&format!("files/{file}")), dir.path().join(file)).unwrap();
+    }
+    std::fs::copy(fixture(manifest), dir.path().join("SHA256SUMS")).unwrap();
+    std::fs::copy(fixture(signature), dir.path().join("SHA256SUMS.gpg")).unwrap();
+    dir
+}
+
+#[test]
+fn a_good_signature_is_in_the_report() {
+    let dir = download("SHA256SUMS", "openpgp/SHA256SUMS.gpg");
+    let report = Verifier::new()
+        .keys(alice())
+        .verify_dir(dir.path())
+        .unwrap();
+    assert!(report.is_ok(), "{}", report.summary());
+    let Some(SignatureCheck::Verified(signer)) = report.signature() else {
+        panic!("{:?}", report.signature());
+    };
+    assert_eq!(signer.format, Format::OpenPgp);
+    assert!(signer.key.contains("Alice"), "{}", signer.key);
+    assert_eq!(
+        signer.created_utc().as_deref(),
+        Some("2024-01-02 00:00:00 UTC")
+    );
+    // The signature alone, and the signed bytes for a front end that parses them.
+    let alone = Verifier::new()
+        .keys(alice())
+        .check_signature(dir.path())
+        .unwrap();
+    assert_eq!(&alone, signer);
+    let verified = Verifier::new()
+        .keys(alice())
+        .read_signed(dir.path().join("SHA256SUMS"))
+        .unwrap();
+    assert_eq!(verified.body, std::fs::read(fixture("SHA256SUMS")).unwrap());
+}
+
+/// A manifest named by an absolute path: its signature is read beside it.
+#[test]
+fn an_absolute_manifest_has_its_signature_beside_it() {
+    let dir = download("SHA256SUMS", "openpgp/SHA256SUMS.gpg");
+    let manifest = dir.path().join("SHA256SUMS");
+    let report = Verifier::new()
+        .keys(alice())
+        .manifest(&manifest)
+        .verify_dir(dir.path())
+        .unwrap();
+    assert!(report.is_ok());
+    assert!(matches!(
+        report.signature(),
+        Some(SignatureCheck::Verified(_))
+    ));
+    std::fs::remove_file(dir.path().join("SHA256SUMS.gpg")).unwrap();
+    let err = Verifier::new()
+        .keys(alice())
+        .manifest(&manifest)
+        .verify_dir(dir.path())
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Signature {
+                source: SignatureError::Missing,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+/// A tampered manifest is refused whole: an error naming it and the keys,
+/// no report at all.
+#[test]
+fn a_tampered_manifest_is_an_error_naming_it_and_the_keys() {
+    let dir = download("SHA256SUMS.tampered", "openpgp/SHA256SUMS.gpg");
+    let err = Verifier::new()
+        .keys(alice())
+        .verify_dir(dir.path())
+        .unwrap_err();
+    let Error::Signature {
+        manifest,
+        keys,
+        source,
+    } = &err
+    else {
+        panic!("{err}");
+    };
+    assert_eq!(manifest, &dir.path().join("SHA256SUMS"));
+    assert!(
+        keys.contains("OpenPGP key ") && keys.contains("Alice"),
+        "{keys}"
+    );
+    assert!(
+        matches!(source, SignatureError::BadSignature { .. }),
+        "{source}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains("SHA256SUMS: signature not accepted: "),
+        "{message}"
+    );
+}
+
+/// A signature file that is a link out of the root is not followed.
+#[test]
+fn a_signature_outside_the_root_is_not_read() {
+    let dir = download("SHA256SUMS", "openpgp/SHA256SUMS.gpg");
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("SHA256SUMS.gpg");
+    std::fs::rename(dir.path().join("SHA256SUMS.gpg"), &target).unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join("SHA256SUMS.gpg")).unwrap();
+    let err = Verifier::new()
+        .keys(alice())
+        .verify_dir(dir.path())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("cannot read SHA256SUMS.gpg"),
+        "{err}"
+    );
+}
