@@ -428,7 +428,7 @@ fn parse_and_run(
             no_progress: true,
             ..CheckOptions::default()
         };
-        return Ok(u8::from(!super::run(&files, options, out)));
+        return Ok(u8::from(!super::run(&files, options, None, out)));
     }
     let Some(algorithm) = algorithm else {
         unreachable!("hashing always resolves an algorithm");
