@@ -187,6 +187,7 @@ fn verify(args: &Args) -> ExitCode {
                 json: args.json,
                 algo: args.algo,
                 no_progress: args.no_progress,
+                any_tagged: false,
             };
             u8::from(!gnu::run(&manifests, options, keys.as_ref(), &mut out))
         }

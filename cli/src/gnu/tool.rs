@@ -425,6 +425,8 @@ fn parse_and_run(
             ignore_missing: settings.ignore_missing,
             threads: settings.threads,
             algo: algorithm,
+            // `cksum -c` without `-a`: each line by its own tag.
+            any_tagged: algorithm.is_none(),
             no_progress: true,
             ..CheckOptions::default()
         };
