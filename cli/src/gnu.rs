@@ -170,6 +170,12 @@ impl Checker<'_> {
         let any_tagged = self.options.algo.is_none()
             && (self.options.any_tagged || detect::first_line_is_tagged(&bytes));
         let verified = if any_tagged {
+            if !self.options.any_tagged {
+                // `checksig -c`: the first manifest still names the run's
+                // algorithm, which `--warn` names as `sha1sum -c` does.
+                self.algorithm
+                    .get_or_insert_with(|| detect::detect(path, &bytes));
+            }
             if !self.parser.reads_any_tag() {
                 self.parser = Parser::any_tagged();
             }
@@ -364,10 +370,10 @@ impl Checker<'_> {
             }
             _ => {}
         }
-        let tag = if self.parser.reads_any_tag() {
-            self.warn_tag
-        } else {
-            self.parser.algorithm()
+        let tag = match self.algorithm {
+            _ if self.options.any_tagged => self.warn_tag,
+            Some(algorithm) => algorithm,
+            None => self.parser.algorithm(),
         };
         match &entry.status {
             Status::Malformed { .. } => {
