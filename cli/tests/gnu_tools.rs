@@ -667,7 +667,9 @@ fn cksum_checks_manifests_that_mix_algorithms() {
     };
     let world = World::new();
     let mut mixed = b"not a checksum line\n".to_vec();
-    let groups: [(&[&[u8]], &[&[u8]]); 4] = [
+    // (the options, the files)
+    type Group<'a> = (&'a [&'a [u8]], &'a [&'a [u8]]);
+    let groups: [Group; 4] = [
         (&[b"-a", b"sha256"], &[b"a", b"a b"]),
         (&[b"-a", b"blake2b", b"-l", b"256"], &[b"b\\s", b"n\nl"]),
         (&[b"-a", b"md5"], &[b"caf\xe9", b"it's"]),
