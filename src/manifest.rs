@@ -305,6 +305,9 @@ pub struct Parser {
     /// GNU `cksum --check` without `-a`: every line tagged, each with its
     /// own algorithm.
     any_tag: bool,
+    /// With `any_tag`: untagged lines are read as `algorithm`
+    /// ([`Parser::each_tag`]) rather than malformed.
+    untagged_too: bool,
     /// GNU `cksum`'s base64 digests (hex is always read).
     base64: bool,
     /// GNU's `bsd_reversed`: `None` until the first untagged line decides.
@@ -324,6 +327,7 @@ impl Parser {
         Parser {
             algorithm,
             any_tag: false,
+            untagged_too: false,
             base64: false,
             single_blank: None,
             reading_stdin: false,
@@ -354,6 +358,26 @@ impl Parser {
             base64: true,
             ..Parser::new(Algorithm::default())
         }
+    }
+
+    /// Reads each tagged line by its own tag, as [`Parser::any_tagged`] does,
+    /// and untagged lines as this parser's algorithm, as its GNU tool does:
+    /// how `checksig DIR` and `checksig -c` read a tagged manifest without
+    /// `--algo`, so that one manifest may mix algorithms and still hold
+    /// `sha256sum`'s untagged lines.
+    ///
+    /// ```
+    /// use checksig::manifest::Parser;
+    /// use checksig::Algorithm;
+    /// let text = format!("SM3 (a) = {}\n{}  b\n", "1".repeat(64), "2".repeat(64));
+    /// let manifest = Parser::new(Algorithm::Sha256).each_tag().parse(text.as_bytes());
+    /// let algorithms: Vec<_> = manifest.entries().map(|e| e.digest.algorithm()).collect();
+    /// assert_eq!(algorithms, [Algorithm::Sm3, Algorithm::Sha256]);
+    /// ```
+    pub fn each_tag(mut self) -> Parser {
+        self.any_tag = true;
+        self.untagged_too = true;
+        self
     }
 
     /// Reads base64 digests as well as hex ones (GNU `cksum`, since 9.2):
@@ -537,7 +561,7 @@ impl Parser {
             let tagged = after_tag.strip_prefix(b"(")?;
             return self.split_tagged(algorithm, tagged, escaped);
         }
-        if self.any_tag {
+        if self.any_tag && !self.untagged_too {
             // GNU's cksum reads only tagged lines without `-a`.
             return None;
         }

@@ -466,3 +466,24 @@ fn verify_dir_reads_each_tagged_line_by_its_own_tag() {
         .collect();
     assert_eq!(failed, [3], "{report:?}");
 }
+
+/// A tagged manifest may also hold `sha256sum`'s untagged lines: read as the
+/// algorithm detected from the first line, as `sha256sum -c` reads them.
+#[test]
+fn verify_dir_reads_untagged_lines_of_a_tagged_manifest_as_its_algorithm() {
+    let dir = tree();
+    let mut text = Vec::new();
+    for (i, name) in NAMES.iter().enumerate() {
+        let digest = hash_file(
+            Algorithm::Sha256,
+            dir.path().join(std::ffi::OsStr::from_bytes(name)),
+        )
+        .unwrap();
+        let options = LineOptions::default().tagged(i % 2 == 0);
+        text.extend(format_digest_line(&digest, Some(name), options).unwrap());
+    }
+    std::fs::write(dir.path().join("sha256sum.txt"), &text).unwrap();
+    let report = checksig::verify_dir(dir.path()).unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.entries().len(), NAMES.len());
+}

@@ -60,7 +60,8 @@ pub struct CheckOptions {
     /// GNU `cksum -c` without `-a`: every manifest is read with
     /// [`Parser::any_tagged`] (each line by its own tag; untagged lines are
     /// malformed). Without it and without `algo`, a manifest whose first
-    /// checksum line is tagged is read that way too.
+    /// checksum line is tagged is read with [`Parser::each_tag`]: tagged
+    /// lines by their own tag, untagged ones as the detected algorithm.
     pub any_tagged: bool,
 }
 
@@ -170,14 +171,21 @@ impl Checker<'_> {
         let any_tagged = self.options.algo.is_none()
             && (self.options.any_tagged || detect::first_line_is_tagged(&bytes));
         let verified = if any_tagged {
-            if !self.options.any_tagged {
+            if self.options.any_tagged {
+                // `cksum -c`: every line tagged, each by its own tag.
+                if !self.parser.reads_any_tag() {
+                    self.parser = Parser::any_tagged();
+                }
+            } else {
                 // `checksig -c`: the first manifest still names the run's
-                // algorithm, which `--warn` names as `sha1sum -c` does.
-                self.algorithm
+                // algorithm, which `--warn` names as `sha1sum -c` does, and
+                // its untagged lines are read as it, as `sha1sum -c` reads them.
+                let algorithm = *self
+                    .algorithm
                     .get_or_insert_with(|| detect::detect(path, &bytes));
-            }
-            if !self.parser.reads_any_tag() {
-                self.parser = Parser::any_tagged();
+                if !self.parser.reads_any_tag() || self.parser.algorithm() != algorithm {
+                    self.parser = Parser::new(algorithm).each_tag();
+                }
             }
             self.parser = self.parser.clone().reading_stdin(is_stdin);
             self.verify_text(&bytes)

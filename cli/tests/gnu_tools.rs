@@ -772,3 +772,34 @@ fn b2sum_checks_any_length_without_dash_l() {
         failures.join("\n\n")
     );
 }
+
+/// `checksig -c` without `--algo` on a manifest whose first line is tagged
+/// reads its untagged lines as the detected algorithm, as `sha256sum -c`
+/// does: the same output as GNU's for `--tag` and plain lines mixed.
+#[test]
+fn checksig_check_reads_untagged_lines_of_a_tagged_manifest_as_gnu() {
+    let Some(gnu) = gnu("sha256sum") else {
+        eprintln!("sha256sum: skipped, not installed");
+        return;
+    };
+    let world = World::new();
+    let mut manifest = Vec::new();
+    for options in [&[&b"--tag"[..]][..], &[]] {
+        let mut args = options.to_vec();
+        args.extend(all_names());
+        let made = run(&gnu, &world, &os(&args), "C.UTF-8", false);
+        assert_eq!(made.status, 0, "{}", made.err());
+        manifest.extend_from_slice(&made.stdout);
+    }
+    std::fs::write(world.root.join("m.sha256"), &manifest).unwrap();
+    let args = os(&[b"-c", b"m.sha256"]);
+    let theirs = run(&gnu, &world, &args, "C.UTF-8", false);
+    let ours = run(&checksig(), &world, &args, "C.UTF-8", false);
+    assert_eq!(theirs.status, 0, "{}", theirs.err());
+    assert_eq!(
+        (ours.status, show(&ours.stdout)),
+        (theirs.status, show(&modernize_stdout(&theirs.stdout))),
+        "{}",
+        ours.err()
+    );
+}
