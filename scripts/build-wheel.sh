@@ -11,7 +11,9 @@
 # also proves the sdist builds. Both Rust artifacts, the C ABI library and the
 # `checksig` command, are linked against glibc 2.17 by `cargo zigbuild` (zig
 # from PyPI's ziglang) and stripped; `auditwheel show` must confirm
-# manylinux_2_17_x86_64, and the wheel must stay under 3 MB.
+# manylinux_2_17_x86_64, and the wheel must stay under 6 MB (it was 1.3 MB before
+# the `signatures` feature, whose OpenPGP, minisign, signify and SSH code adds about
+# 4 MB to each of the two binaries, BENCHMARKS.md; 4.8 MB with it, 2026-12-07).
 #
 # Needs what scripts/install.d/40-python.sh installs: cargo-zigbuild, and a
 # virtual environment with ziglang, auditwheel, build and setuptools
@@ -49,8 +51,8 @@ if ! tr '\n' ' ' <"$stage/audit.txt" | grep -q 'consistent with the following pl
     exit 1
 fi
 size=$(stat -c %s "$wheel")
-if [ "$size" -ge $((3 * 1024 * 1024)) ]; then
-    echo "build-wheel.sh: $(basename "$wheel") is $size bytes, over 3 MB" >&2
+if [ "$size" -ge $((6 * 1024 * 1024)) ]; then
+    echo "build-wheel.sh: $(basename "$wheel") is $size bytes, over 6 MB" >&2
     exit 1
 fi
 mv "$wheel" "$sdist" "$out/"
