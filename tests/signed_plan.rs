@@ -81,7 +81,10 @@ fn a_merged_report_says_who_signed_as_verify_dir_does() {
     std::fs::write(dir.path().join("unlisted.txt"), "new").unwrap();
     let verifier = Verifier::new().keys(alice()).report_unlisted(true);
     let whole = verifier.verify_dir(dir.path()).unwrap();
-    assert!(matches!(whole.signature(), Some(SignatureCheck::Verified(_))));
+    assert!(matches!(
+        whole.signature(),
+        Some(SignatureCheck::Verified(_))
+    ));
     let merged = in_parts(&verifier, dir.path()).unwrap();
     // The detached signature is not unlisted; the new file is.
     assert_eq!(said(&merged), said(&whole));
@@ -93,7 +96,10 @@ fn a_clear_signed_manifest_in_parts_is_the_whole_entry_for_entry() {
     let dir = download("openpgp/CHECKSUM.clearsigned", "SHA256SUMS", None);
     // One file changed: its line is the manifest's (5), not the body's (2).
     std::fs::write(dir.path().join("b.txt"), "changed").unwrap();
-    for (verifier, signed) in [(Verifier::new().keys(alice()), true), (Verifier::new(), false)] {
+    for (verifier, signed) in [
+        (Verifier::new().keys(alice()), true),
+        (Verifier::new(), false),
+    ] {
         let whole = verifier.verify_dir(dir.path()).unwrap();
         match whole.signature() {
             Some(SignatureCheck::Verified(_)) => assert!(signed),
@@ -102,7 +108,10 @@ fn a_clear_signed_manifest_in_parts_is_the_whole_entry_for_entry() {
         }
         let lines: Vec<u64> = whole.entries().iter().map(|e| e.line).collect();
         assert_eq!(lines, [4, 5]);
-        assert_eq!(said(&in_parts(&verifier, dir.path()).unwrap()), said(&whole));
+        assert_eq!(
+            said(&in_parts(&verifier, dir.path()).unwrap()),
+            said(&whole)
+        );
         // The plan's partitions hold the manifest's lines, and a part says them.
         let plan = verifier.plan(dir.path(), 1).unwrap();
         let planned: Vec<u64> = plan.partitions()[0].lines.iter().collect();
