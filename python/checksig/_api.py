@@ -500,7 +500,11 @@ def _add_keys(options: int, keys: List[bytes]) -> None:
     """Adds each key file to the C options; raises :class:`_Failure` for one
     that cannot be used."""
     for key in keys:
-        _call_with_error(lambda error, key=key: lib.checksig_options_add_key_file(options, key, error))
+
+        def add(error: int, key: bytes = key) -> bool:
+            return bool(lib.checksig_options_add_key_file(options, key, error))
+
+        _call_with_error(add)
 
 
 def _progress_callback(
