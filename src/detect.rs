@@ -42,6 +42,21 @@ pub fn detect(path: Option<&Path>, bytes: &[u8]) -> Algorithm {
         .unwrap_or_default()
 }
 
+/// Whether the manifest's first checksum line is tagged with an algorithm
+/// that can be checked (`SHA256 (f) = ...`, `BLAKE2b-256 (f) = ...`): such a
+/// manifest may be read line by line by each line's own tag
+/// ([`crate::manifest::Parser::any_tagged`]), as GNU `cksum -c` reads one.
+///
+/// ```
+/// use checksig::detect::first_line_is_tagged;
+/// assert!(first_line_is_tagged(b"# sums\nBLAKE2b-256 (a) = 00\nMD5 (b) = 00\n"));
+/// assert!(!first_line_is_tagged(format!("{}  a\n", "0".repeat(40)).as_bytes()));
+/// assert!(!first_line_is_tagged(b"CRC (a) = 00\n"), "CRCs are not checked");
+/// ```
+pub fn first_line_is_tagged(bytes: &[u8]) -> bool {
+    first_line(bytes).and_then(from_tag).is_some()
+}
+
 /// The algorithm a manifest's file name announces, if any.
 ///
 /// ```

@@ -742,6 +742,20 @@ pub fn escape_name(name: &[u8]) -> Vec<u8> {
     escaped
 }
 
+/// [`escape_name`] without the carriage return, for
+/// [`LineOptions::b3sum_escapes`].
+fn escape_except_cr(name: &[u8]) -> Vec<u8> {
+    let mut escaped = Vec::with_capacity(name.len() + 2);
+    for &byte in name {
+        match byte {
+            b'\\' => escaped.extend_from_slice(br"\\"),
+            b'\n' => escaped.extend_from_slice(br"\n"),
+            _ => escaped.push(byte),
+        }
+    }
+    escaped
+}
+
 /// Why an entry cannot be written as a manifest line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
@@ -816,6 +830,8 @@ pub struct LineOptions {
     binary: bool,
     encoding: Encoding,
     zero: bool,
+    b3sum_escapes: bool,
+    omit_name: bool,
 }
 
 impl LineOptions {
@@ -842,6 +858,42 @@ impl LineOptions {
     /// Ends the line with NUL, not newline, and writes names unescaped (`-z`).
     pub fn zero(mut self, yes: bool) -> LineOptions {
         self.zero = yes;
+        self
+    }
+
+    /// Escapes names as the BLAKE3 team's `b3sum` does: only a backslash
+    /// and a newline make the line escaped, and a carriage return is
+    /// written as it is (GNU's tools escape all three).
+    ///
+    /// ```
+    /// use checksig::manifest::{format_digest_line, LineOptions};
+    /// use checksig::{hash_bytes, Algorithm};
+    /// let digest = hash_bytes(Algorithm::Blake3, b"");
+    /// let hex = digest.to_hex();
+    /// let b3sum = LineOptions::default().b3sum_escapes(true);
+    /// assert_eq!(format_digest_line(&digest, Some(b"a\\b\r"), b3sum)?, format!("\\{hex}  a\\\\b\r\n").into_bytes());
+    /// assert_eq!(format_digest_line(&digest, Some(b"c\r"), b3sum)?, format!("{hex}  c\r\n").into_bytes());
+    /// # Ok::<(), checksig::manifest::FormatError>(())
+    /// ```
+    pub fn b3sum_escapes(mut self, yes: bool) -> LineOptions {
+        self.b3sum_escapes = yes;
+        self
+    }
+
+    /// Writes an untagged digest line without its name: the digest and the
+    /// line end alone (`b3sum --no-names`). A CRC or sum line leaves its
+    /// name out when given none, so this does not change it.
+    ///
+    /// ```
+    /// use checksig::manifest::{format_digest_line, LineOptions};
+    /// use checksig::{hash_bytes, Algorithm};
+    /// let digest = hash_bytes(Algorithm::Md5, b"");
+    /// let bare = LineOptions::default().omit_name(true);
+    /// assert_eq!(format_digest_line(&digest, Some(b"a\nb"), bare)?, b"d41d8cd98f00b204e9800998ecf8427e\n");
+    /// # Ok::<(), checksig::manifest::FormatError>(())
+    /// ```
+    pub fn omit_name(mut self, yes: bool) -> LineOptions {
+        self.omit_name = yes;
         self
     }
 
@@ -928,15 +980,26 @@ pub fn format_digest_line(
         return Ok(line);
     }
     let name = name.unwrap_or(b"-");
-    let escape = !options.zero && needs_escape(name);
-    let name = if escape {
-        escape_name(name)
-    } else {
-        name.to_vec()
-    };
     let digits = match options.encoding {
         Encoding::Base64 => digest.to_base64(),
         _ => digest.to_hex(),
+    };
+    if options.omit_name && !options.tagged {
+        let mut line = digits.into_bytes();
+        line.push(delim);
+        return Ok(line);
+    }
+    let escape = !options.zero
+        && if options.b3sum_escapes {
+            name.iter().any(|&b| b == b'\\' || b == b'\n')
+        } else {
+            needs_escape(name)
+        };
+    let name = match (escape, options.b3sum_escapes) {
+        (false, _) => name.to_vec(),
+        (true, false) => escape_name(name),
+        // A CR is left raw, so escaping it would change the name.
+        (true, true) => escape_except_cr(name),
     };
     let mut line = Vec::with_capacity(name.len() + digits.len() + 16);
     if escape {

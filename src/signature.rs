@@ -127,9 +127,10 @@ pub enum SignatureCheck {
     /// Checked against the trusted keys before any digest was used: made by
     /// this signer.
     Verified(Signer),
-    /// The manifest holds a signature (clear-signed or embedded) that was not
-    /// checked, because no trusted key was given; its checksum lines were
-    /// still read, as GNU's tools read them.
+    /// The manifest holds a signature (clear-signed or embedded), or one lies
+    /// beside it (`SHA256SUMS.gpg`), that was not checked, because no trusted
+    /// key was given; its checksum lines were still read, as GNU's tools read
+    /// them.
     Unchecked(Format),
 }
 
@@ -343,7 +344,7 @@ fn verify_detached(
 }
 
 /// The format of a detached signature, from its first bytes.
-fn detect(signature: &[u8]) -> Option<Format> {
+pub(crate) fn detect(signature: &[u8]) -> Option<Format> {
     let text = trim_start(signature);
     if text.starts_with(b"-----BEGIN PGP SIGNATURE-----") {
         Some(Format::OpenPgp)

@@ -467,8 +467,14 @@ impl Verifier {
         }
         // A sidecar (`file.iso.sha256` holding only a digest) checks the file it is named after.
         let Some(manifest) = crate::sidecar::parse(&self.manifest, algorithm, bytes) else {
-            let result = chunked::verify(self, root, algorithm, bytes)
-                .unwrap_or_else(|| self.verify_text_in(root, &mut Parser::new(algorithm), bytes));
+            // Tagged without `--algo`: each line by its own tag (`cksum`'s).
+            let any_tag = self.detect_algorithm && crate::detect::first_line_is_tagged(bytes);
+            let mut parser = match any_tag {
+                true => Parser::any_tagged(),
+                false => Parser::new(algorithm),
+            };
+            let result = chunked::verify(self, root, &parser, bytes)
+                .unwrap_or_else(|| self.verify_text_in(root, &mut parser, bytes));
             return result.map_err(|e| named(e, manifest_path));
         };
         let mut report = self

@@ -419,3 +419,50 @@ fn a_mixed_manifest_verifies_each_entry_with_its_algorithm() {
         assert_eq!(kinds, expected, "{threads} threads");
     }
 }
+
+/// `checksig DIR` (`verify_dir`) with a manifest tagged line by line with
+/// different algorithms, as `cksum -a X` writes them: each line is read by
+/// its own tag, and a wrong digest of any of them fails.
+#[test]
+fn verify_dir_reads_each_tagged_line_by_its_own_tag() {
+    let dir = tree();
+    let algorithms = [
+        Algorithm::Sha256,
+        Algorithm::parse_with_length("blake2b", Some(256)).unwrap(),
+        Algorithm::Md5,
+        Algorithm::Sha3_512,
+        Algorithm::Sm3,
+        Algorithm::Sha1,
+    ];
+    let tagged = LineOptions::default().tagged(true);
+    let mut text = Vec::new();
+    for (name, algorithm) in NAMES.iter().zip(algorithms) {
+        let digest = hash_file(
+            algorithm,
+            dir.path().join(std::ffi::OsStr::from_bytes(name)),
+        )
+        .unwrap();
+        text.extend(format_digest_line(&digest, Some(name), tagged).unwrap());
+    }
+    std::fs::write(dir.path().join("sha256sum.txt"), &text).unwrap();
+    let report = checksig::verify_dir(dir.path()).unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.entries().len(), NAMES.len());
+    // One digit of the MD5 line (the third) changed: that line, and only it, fails.
+    let mut lines: Vec<Vec<u8>> = text
+        .split_inclusive(|&b| b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect();
+    let md5 = &mut lines[2];
+    let at = md5.len() - 2;
+    md5[at] = if md5[at] == b'0' { b'1' } else { b'0' };
+    std::fs::write(dir.path().join("sha256sum.txt"), lines.concat()).unwrap();
+    let report = checksig::verify_dir(dir.path()).unwrap();
+    let failed: Vec<u64> = report
+        .entries()
+        .iter()
+        .filter(|entry| !matches!(entry.status, checksig::Status::Ok))
+        .map(|entry| entry.line)
+        .collect();
+    assert_eq!(failed, [3], "{report:?}");
+}

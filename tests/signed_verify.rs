@@ -143,3 +143,18 @@ fn a_signature_outside_the_root_is_not_read() {
         "{err}"
     );
 }
+
+#[test]
+fn without_keys_a_detached_signature_beside_is_reported_unchecked() {
+    let dir = download("SHA256SUMS", "openpgp/SHA256SUMS.gpg");
+    let report = Verifier::new().verify_dir(dir.path()).unwrap();
+    assert!(report.is_ok(), "{}", report.summary());
+    assert_eq!(
+        report.signature(),
+        Some(&SignatureCheck::Unchecked(Format::OpenPgp))
+    );
+    // No signature beside it: nothing is said of one.
+    std::fs::remove_file(dir.path().join("SHA256SUMS.gpg")).unwrap();
+    let report = Verifier::new().verify_dir(dir.path()).unwrap();
+    assert_eq!(report.signature(), None);
+}

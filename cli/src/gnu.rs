@@ -57,6 +57,11 @@ pub struct CheckOptions {
     pub algo: Option<Algorithm>,
     /// `--no-progress`: no bar, even on a terminal.
     pub no_progress: bool,
+    /// GNU `cksum -c` without `-a`: every manifest is read with
+    /// [`Parser::any_tagged`] (each line by its own tag; untagged lines are
+    /// malformed). Without it and without `algo`, a manifest whose first
+    /// checksum line is tagged is read that way too.
+    pub any_tagged: bool,
 }
 
 /// Checks every manifest; true if all of them verified. With `keys`, each
@@ -72,6 +77,7 @@ pub fn run(
         keys,
         parser: Parser::new(options.algo.unwrap_or_default()),
         algorithm: options.algo,
+        warn_tag: Algorithm::Crc,
         charset: Charset::from_env(),
         out,
         json: Vec::new(),
@@ -99,6 +105,10 @@ struct Checker<'a> {
     /// The run's algorithm, fixed by `--algo` or by the first manifest read
     /// (one run checks one algorithm, as one GNU tool does).
     algorithm: Option<Algorithm>,
+    /// The algorithm `--warn` names for a malformed line of a manifest read
+    /// by its tags: the last entry's before it (CRC before any), as GNU
+    /// `cksum` 9.1 says.
+    warn_tag: Algorithm,
     charset: Charset,
     out: &'a mut Output,
     json: Vec<json::ManifestJson>,
@@ -157,16 +167,32 @@ impl Checker<'_> {
                 }
             },
         };
-        let algorithm = *self
-            .algorithm
-            .get_or_insert_with(|| detect::detect(path, &bytes));
-        if self.parser.algorithm() != algorithm {
-            self.parser = Parser::new(algorithm);
-        }
-        self.parser = self.parser.clone().reading_stdin(is_stdin);
-        let verified = match path.and_then(|path| sidecar::parse(path, algorithm, &bytes)) {
-            Some(manifest) => self.verify(&manifest),
-            None => self.verify_text(&bytes),
+        let any_tagged = self.options.algo.is_none()
+            && (self.options.any_tagged || detect::first_line_is_tagged(&bytes));
+        let verified = if any_tagged {
+            if !self.options.any_tagged {
+                // `checksig -c`: the first manifest still names the run's
+                // algorithm, which `--warn` names as `sha1sum -c` does.
+                self.algorithm
+                    .get_or_insert_with(|| detect::detect(path, &bytes));
+            }
+            if !self.parser.reads_any_tag() {
+                self.parser = Parser::any_tagged();
+            }
+            self.parser = self.parser.clone().reading_stdin(is_stdin);
+            self.verify_text(&bytes)
+        } else {
+            let algorithm = *self
+                .algorithm
+                .get_or_insert_with(|| detect::detect(path, &bytes));
+            if self.parser.reads_any_tag() || self.parser.algorithm() != algorithm {
+                self.parser = Parser::new(algorithm);
+            }
+            self.parser = self.parser.clone().reading_stdin(is_stdin);
+            match path.and_then(|path| sidecar::parse(path, algorithm, &bytes)) {
+                Some(manifest) => self.verify(&manifest),
+                None => self.verify_text(&bytes),
+            }
         };
         let entries = match verified {
             Ok(entries) => entries,
@@ -335,6 +361,20 @@ impl Checker<'_> {
     fn report_entry(&mut self, display: &[u8], entry: &EntryReport, tally: &mut Tally) {
         let text = !self.options.json;
         let print = text && !self.options.status;
+        match (&entry.expected, &entry.status) {
+            (Some(expected), _) => self.warn_tag = expected.algorithm(),
+            // GNU takes the algorithm of a recognised tag before it finds
+            // the rest of the line wrong.
+            (None, Status::Malformed { text }) => {
+                self.warn_tag = tag_of(text).unwrap_or(self.warn_tag);
+            }
+            _ => {}
+        }
+        let tag = match self.algorithm {
+            _ if self.options.any_tagged => self.warn_tag,
+            Some(algorithm) => algorithm,
+            None => self.parser.algorithm(),
+        };
         match &entry.status {
             Status::Malformed { .. } => {
                 tally.misformatted += 1;
@@ -344,7 +384,7 @@ impl Checker<'_> {
                         format!(
                             ": {}: improperly formatted {} checksum line",
                             entry.line,
-                            self.parser.algorithm().tag()
+                            tag.tag()
                         )
                         .as_bytes(),
                     );
@@ -449,6 +489,19 @@ impl Checker<'_> {
             _ => true,
         }
     }
+}
+
+/// The checkable algorithm whose tag starts a manifest line (after blanks
+/// and an escape's `\`, before ` (` or `(`), as GNU `cksum -c` recognises it.
+fn tag_of(line: &[u8]) -> Option<Algorithm> {
+    let start = line
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let line = &line[start..];
+    let line = line.strip_prefix(b"\\").unwrap_or(line);
+    let end = line.iter().position(|&b| b == b' ' || b == b'(')?;
+    Algorithm::from_tag(&line[..end]).filter(|algorithm| algorithm.is_checkable())
 }
 
 /// Why a listed file could not be opened or read, in the words `sha1sum`

@@ -44,10 +44,15 @@ fn main() -> ExitCode {
         Ok(matches) => matches,
         Err(e) => return usage_error(e, &argv),
     };
-    let args = match Args::from_arg_matches(&matches) {
+    let mut args = match Args::from_arg_matches(&matches) {
         Ok(args) => args,
         Err(e) => return usage_error(e, &argv),
     };
+    if let (Some(Command::Hash(hash)), Some(matches)) =
+        (&mut args.command, matches.subcommand_matches("hash"))
+    {
+        hash.note_order(matches);
+    }
     match &args.command {
         Some(Command::Hash(hash)) => run_gnu_style(|out| make::hash(hash, out)),
         Some(Command::Create(create)) => run_gnu_style(|out| make::create(create, out)),
@@ -187,6 +192,7 @@ fn verify(args: &Args) -> ExitCode {
                 json: args.json,
                 algo: args.algo,
                 no_progress: args.no_progress,
+                any_tagged: false,
             };
             u8::from(!gnu::run(&manifests, options, keys.as_ref(), &mut out))
         }

@@ -8,7 +8,7 @@ use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use checksig::manifest::format_line;
+use checksig::manifest::{format_line, Encoding, LineOptions};
 use checksig::{create, Algorithm, CancelToken};
 use clap::Parser;
 
@@ -43,6 +43,12 @@ pub struct HashArgs {
     /// Text mode (the default): `DIGEST  NAME`.
     #[arg(short = 't', long, overrides_with = "binary")]
     pub text: bool,
+
+    /// `-t` came after the last `--tag` on the command line (set from the
+    /// parsed matches by [`HashArgs::note_order`]): GNU's tools refuse that
+    /// order only (`-t --tag` is tagged output).
+    #[arg(skip)]
+    pub text_after_tag: bool,
 
     /// End each line with NUL, not newline, and never escape names.
     #[arg(short = 'z', long)]
@@ -102,6 +108,19 @@ impl CheckOnly {
     }
 }
 
+impl HashArgs {
+    /// Records from `matches` (those of the `hash` subcommand) what the
+    /// fields cannot hold: whether `-t` came after `--tag`, as GNU's
+    /// `binary` variable, set by each in turn, is then text mode.
+    pub fn note_order(&mut self, matches: &clap::ArgMatches) {
+        let last = |id: &str| matches.indices_of(id).and_then(Iterator::max);
+        self.text_after_tag = match (last("tag"), last("text")) {
+            (Some(tag), Some(text)) => self.tag && self.text && text > tag,
+            _ => false,
+        };
+    }
+}
+
 /// The help of `--algo`: every algorithm of the library's table.
 pub fn algo_help() -> String {
     format!("The algorithm: {}", Algorithm::names_for_messages())
@@ -146,7 +165,7 @@ pub fn hash(args: &HashArgs, out: &mut Output) -> u8 {
         out.raw_diagnostic(b"Try 'checksig hash --help' for more information.\n");
         1
     };
-    if args.tag && args.text {
+    if args.text_after_tag {
         return usage(out, "--tag does not support --text mode");
     }
     if let Some(name) = args.check_only.first() {
@@ -167,18 +186,18 @@ pub fn hash(args: &HashArgs, out: &mut Output) -> u8 {
         files: &files,
         algorithm: args.algo,
         format: hash::Format {
-            tagged: args.tag,
-            binary: args.binary,
-            zero: args.zero,
-            encoding: if args.raw {
-                hash::Encoding::Raw
-            } else if args.base64 {
-                hash::Encoding::Base64
-            } else {
-                hash::Encoding::Hex
-            },
+            options: LineOptions::default()
+                .tagged(args.tag)
+                .binary(args.binary)
+                .zero(args.zero)
+                .encoding(if args.raw {
+                    Encoding::Raw
+                } else if args.base64 {
+                    Encoding::Base64
+                } else {
+                    Encoding::Hex
+                }),
             names: true,
-            b3sum_escapes: false,
         },
         threads: args.threads,
         no_progress: args.no_progress,

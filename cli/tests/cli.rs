@@ -418,6 +418,22 @@ fn gnu_mode_usage_errors_exit_1_in_gnu_words() {
             "{args:?}"
         );
     }
+    // GNU refuses `-t` only after `--tag` (`--tag` sets binary mode, `-t`
+    // text mode, and the last one holds): `-t --tag` is tagged output.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a"), b"hello\n").unwrap();
+    let tagged = Invocation::new(&checksig(), dir.path())
+        .args(&["hash", "-t", "--tag", "a"])
+        .run();
+    assert_eq!(
+        (tagged.status, tagged.out()),
+        (
+            0,
+            "SHA1 (a) = f572d396fae9206628714fb2ce00f72e94f2258f\n".to_string()
+        ),
+        "{}",
+        tagged.err()
+    );
 }
 
 #[test]

@@ -653,3 +653,122 @@ fn every_tool_name_has_help_and_version() {
     assert_eq!(run(&["--quiet", "a"]).status, 1);
     assert_eq!(run(&["-l", "16", "a"]).status, 1);
 }
+
+/// A manifest mixing algorithms line by line (`SHA256 (a) = ...`,
+/// `BLAKE2b-256 (b) = ...`, `MD5 (c) = ...`), as GNU `cksum -a X` writes
+/// them, with a malformed first line and a wrong digest: `cksum -c` reads
+/// each line by its own tag (issue 18), byte for byte as GNU's, and so do
+/// `checksig cksum -c` and `checksig -c` without `--algo`.
+#[test]
+fn cksum_checks_manifests_that_mix_algorithms() {
+    let Some(gnu) = gnu("cksum") else {
+        eprintln!("cksum: skipped, not installed");
+        return;
+    };
+    let world = World::new();
+    let mut mixed = b"not a checksum line\n".to_vec();
+    // (the options, the files)
+    type Group<'a> = (&'a [&'a [u8]], &'a [&'a [u8]]);
+    let groups: [Group; 4] = [
+        (&[b"-a", b"sha256"], &[b"a", b"a b"]),
+        (&[b"-a", b"blake2b", b"-l", b"256"], &[b"b\\s", b"n\nl"]),
+        (&[b"-a", b"md5"], &[b"caf\xe9", b"it's"]),
+        (&[b"-a", b"sha512"], &[b"big"]),
+    ];
+    for (options, files) in groups {
+        let mut args = options.to_vec();
+        args.extend_from_slice(files);
+        let made = run(&gnu, &world, &os(&args), "C.UTF-8", false);
+        assert_eq!(made.status, 0, "{}", made.err());
+        mixed.extend_from_slice(&made.stdout);
+    }
+    std::fs::write(world.root.join("m.mixed"), &mixed).unwrap();
+    // The same lines, the digest of the second one wrong, and one more malformed.
+    let mut bad = Vec::new();
+    for (i, line) in mixed.split_inclusive(|&b| b == b'\n').enumerate() {
+        let mut line = line.to_vec();
+        if i == 2 {
+            let last = line.len() - 2;
+            line[last] = if line[last] == b'0' { b'1' } else { b'0' };
+        }
+        bad.extend_from_slice(&line);
+    }
+    bad.extend_from_slice(b"SHA1 (a) = short\n");
+    std::fs::write(world.root.join("m.mixed-bad"), &bad).unwrap();
+    let mut cases = Vec::new();
+    for options in [
+        &[&b"-c"[..]][..],
+        &[b"-c", b"--warn"],
+        &[b"-c", b"--strict"],
+        &[b"-c", b"--quiet"],
+        &[b"-c", b"--status"],
+    ] {
+        for manifest in [&b"m.mixed"[..], b"m.mixed-bad"] {
+            let mut args = options.to_vec();
+            args.push(manifest);
+            cases.push((os(&args), false));
+        }
+    }
+    cases.push((os(&[b"-c", b"-w", b"m.mixed", b"m.mixed-bad"]), false));
+    let failures = compare(&world, "cksum", &gnu, &cases);
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+    // The link's output is GNU's: checksig's own spellings give the same.
+    let link = world.link("cksum");
+    let ours = Invocation::new(&link, &world.root)
+        .args(&["-c", "m.mixed"])
+        .run();
+    assert_eq!(ours.status, 0, "{}", ours.err());
+    assert_eq!(ours.out().matches(": OK\n").count(), 7, "{}", ours.out());
+    let checksig = checksig();
+    for args in [&["cksum", "-c", "m.mixed"][..], &["-c", "m.mixed"]] {
+        let run = Invocation::new(&checksig, &world.root).args(args).run();
+        assert_eq!(
+            (run.status, run.out()),
+            (0, ours.out()),
+            "{args:?}: {}",
+            run.err()
+        );
+    }
+}
+
+/// `b2sum -c` without `-l` takes each digest's length from its number of
+/// digits, tagged (`BLAKE2b-128 (f) = ...`) or not, as GNU's does.
+#[test]
+fn b2sum_checks_any_length_without_dash_l() {
+    let Some(gnu) = gnu("b2sum") else {
+        eprintln!("b2sum: skipped, not installed");
+        return;
+    };
+    let world = World::new();
+    let mut manifest = Vec::new();
+    for options in [
+        &[&b"-l"[..], b"256"][..],
+        &[b"-l", b"128", b"--tag"],
+        &[b"-l", b"8"],
+        &[],
+    ] {
+        let mut args = options.to_vec();
+        args.extend(all_names());
+        let made = run(&gnu, &world, &os(&args), "C.UTF-8", false);
+        assert_eq!(made.status, 0, "{}", made.err());
+        manifest.extend_from_slice(&made.stdout);
+    }
+    std::fs::write(world.root.join("m.b2"), &manifest).unwrap();
+    let cases = vec![
+        (os(&[b"-c", b"m.b2"]), false),
+        (os(&[b"-c", b"--strict", b"--quiet", b"m.b2"]), false),
+        (os(&[b"-c", b"-l", b"256", b"-w", b"m.b2"]), false),
+    ];
+    let failures = compare(&world, "b2sum", &gnu, &cases);
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}

@@ -29,18 +29,18 @@ const CHUNK_LINES: usize = 16;
 /// then (all tagged lines, say) is verified the usual way.
 const HEAD_MAX_LINES: usize = 64;
 
-/// Verifies `bytes`, a manifest of `algorithm`, chunk by chunk, if it suits
-/// (see the module's documentation); `None` if it does not.
+/// Verifies `bytes`, a manifest read by `parser`, chunk by chunk, if it
+/// suits (see the module's documentation); `None` if it does not.
 pub(super) fn verify(
     verifier: &Verifier,
     root: &Root,
-    algorithm: Algorithm,
+    parser: &Parser,
     bytes: &[u8],
 ) -> Option<Result<Report, Error>> {
     if !options_suit(verifier) {
         return None;
     }
-    verify_chunks(verifier, root, algorithm, bytes, SCHEDULE_BY_SIZE_LIMIT + 1)
+    verify_chunks(verifier, root, parser, bytes, SCHEDULE_BY_SIZE_LIMIT + 1)
 }
 
 /// Whether nothing the verifier is asked for needs the whole list first.
@@ -55,11 +55,12 @@ fn options_suit(verifier: &Verifier) -> bool {
 fn verify_chunks(
     verifier: &Verifier,
     root: &Root,
-    algorithm: Algorithm,
+    parser: &Parser,
     bytes: &[u8],
     min_items: usize,
 ) -> Option<Result<Report, Error>> {
-    let mut parser = Parser::new(algorithm);
+    let mut parser = parser.clone();
+    let algorithm = parser.algorithm();
     let (head, rest, rest_first_line) = parse_head(&mut parser, bytes)?;
     let Lines {
         chunks,
@@ -263,7 +264,13 @@ mod tests {
 
     fn chunked(verifier: &Verifier, dir: &Path, text: &str) -> Option<Result<Report, Error>> {
         let root = Root::open(dir, true).unwrap();
-        verify_chunks(verifier, &root, Algorithm::Sha1, text.as_bytes(), 0)
+        verify_chunks(
+            verifier,
+            &root,
+            &Parser::new(Algorithm::Sha1),
+            text.as_bytes(),
+            0,
+        )
     }
 
     /// One manifest line of a kind, naming file `index` of the tree.
@@ -363,7 +370,14 @@ mod tests {
         assert!(!options_suit(&two.clone().progress(|_| true)));
         let root = Root::open(dir.path(), true).unwrap();
         let items = |text: &str, min| {
-            verify_chunks(&two, &root, Algorithm::Sha1, text.as_bytes(), min).is_some()
+            verify_chunks(
+                &two,
+                &root,
+                &Parser::new(Algorithm::Sha1),
+                text.as_bytes(),
+                min,
+            )
+            .is_some()
         };
         let entries = line(2, 0).repeat(100);
         assert!(items(&entries, 100));

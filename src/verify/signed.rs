@@ -49,7 +49,7 @@ pub(super) fn body<'a>(
             return Ok(Body {
                 bytes: Cow::Borrowed(bytes),
                 line_offset: 0,
-                check: None,
+                check: unchecked_detached(root, manifest),
                 signature_file: None,
             });
         }
@@ -106,16 +106,7 @@ pub(super) fn check(
         keys: keys.describe(),
         source,
     };
-    let detached = if manifest.is_absolute() {
-        let dir = manifest.parent().unwrap_or(Path::new("/"));
-        let name = manifest.file_name().unwrap_or_default();
-        let beside = Root::open(dir, true)
-            .map_err(|e| failed(unreadable(&dir.display().to_string(), &e.to_string())))?;
-        find_detached(&beside, name.as_bytes())
-    } else {
-        find_detached(root, manifest.as_os_str().as_bytes())
-    }
-    .map_err(failed)?;
+    let detached = detached(root, manifest).map_err(failed)?;
     let now = SystemTime::now();
     let verified = match &detached {
         Some((name, signature)) => signature::verify(bytes, Some((name, signature)), keys, now),
@@ -123,6 +114,29 @@ pub(super) fn check(
     }
     .map_err(failed)?;
     Ok((verified, detached.map(|(name, _)| name.into_bytes())))
+}
+
+/// Without keys: what the report says of a detached signature lying beside
+/// the manifest (that it was not checked), if one is there and readable.
+/// Only its first bytes matter (its format); nothing is trusted from it.
+fn unchecked_detached(root: &Root, manifest: &Path) -> Option<SignatureCheck> {
+    let (_, bytes) = detached(root, manifest).ok()??;
+    signature::detect(&bytes).map(SignatureCheck::Unchecked)
+}
+
+/// The first detached signature beside `manifest` (as named to the
+/// verifier): beneath `root`, or beside an absolute manifest in its own
+/// directory. Its name and bytes.
+fn detached(root: &Root, manifest: &Path) -> Result<Option<(String, Vec<u8>)>, SignatureError> {
+    if manifest.is_absolute() {
+        let dir = manifest.parent().unwrap_or(Path::new("/"));
+        let name = manifest.file_name().unwrap_or_default();
+        let beside = Root::open(dir, true)
+            .map_err(|e| unreadable(&dir.display().to_string(), &e.to_string()))?;
+        find_detached(&beside, name.as_bytes())
+    } else {
+        find_detached(root, manifest.as_os_str().as_bytes())
+    }
 }
 
 /// The first detached signature beside the manifest `name` beneath `root`:

@@ -14,10 +14,12 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
+use checksig::algorithm::AlgorithmError;
+use checksig::manifest::{Encoding, LineOptions};
 use checksig::Algorithm;
 
 use super::getopt::{self, Opt};
-use super::hash::{self, Encoding, Format, Request};
+use super::hash::{self, Format, Request};
 use super::CheckOptions;
 use crate::output::Output;
 use crate::quote::Charset;
@@ -405,7 +407,7 @@ fn parse_and_run(
     }
     length_and_check(tool, &settings, charset)?;
     validate(tool, &settings)?;
-    let algorithm = resolve(tool, &settings)?;
+    let algorithm = resolve(tool, &settings, charset)?;
     let mut files = parsed.operands;
     let operands_given = !files.is_empty();
     if files.is_empty() {
@@ -425,6 +427,8 @@ fn parse_and_run(
             ignore_missing: settings.ignore_missing,
             threads: settings.threads,
             algo: algorithm,
+            // `cksum -c` without `-a`: each line by its own tag.
+            any_tagged: algorithm.is_none(),
             no_progress: true,
             ..CheckOptions::default()
         };
@@ -435,18 +439,19 @@ fn parse_and_run(
     };
     let legacy = hash::is_legacy(algorithm);
     let format = Format {
-        tagged: settings.tag && !legacy,
-        binary: settings.binary == 1,
-        zero: settings.zero,
-        encoding: if settings.raw {
-            Encoding::Raw
-        } else if settings.base64 {
-            Encoding::Base64
-        } else {
-            Encoding::Hex
-        },
+        options: LineOptions::default()
+            .tagged(settings.tag)
+            .binary(settings.binary == 1)
+            .zero(settings.zero)
+            .encoding(if settings.raw {
+                Encoding::Raw
+            } else if settings.base64 {
+                Encoding::Base64
+            } else {
+                Encoding::Hex
+            })
+            .b3sum_escapes(tool == Tool::B3sum),
         names: settings.names && (operands_given || !legacy),
-        b3sum_escapes: tool == Tool::B3sum,
     };
     let request = Request {
         files: &files,
@@ -566,43 +571,34 @@ fn length_and_check(tool: Tool, settings: &Settings, charset: Charset) -> Result
 
 /// The algorithm the options select, from the library's table by name
 /// (`None`: `cksum -c` without `-a`, where each manifest's lines decide).
-fn resolve(tool: Tool, settings: &Settings) -> Result<Option<Algorithm>, Stop> {
+fn resolve(tool: Tool, settings: &Settings, charset: Charset) -> Result<Option<Algorithm>, Stop> {
     let name = settings.algorithm;
     let bits = settings.length;
     let die = |lines: Vec<String>| Err(Stop::Die(lines));
     if tool == Tool::Cksum && settings.check && !settings.algorithm_specified {
         return Ok(None);
     }
-    let spellings: Vec<String> = match (name, bits) {
-        ("blake2b", 0 | 512) => vec!["blake2b".into(), "blake2b-512".into()],
-        // The tag (`BLAKE2b-256`) is what the table's name parser knows a
-        // length by; the others are spellings a table may use as names.
-        ("blake2b", bits) => vec![
-            format!("BLAKE2b-{bits}"),
-            format!("blake2b-{bits}"),
-            format!("blake2b{bits}"),
-        ],
-        ("sha2", bits) => vec![format!("sha{bits}"), format!("sha2-{bits}")],
-        ("sha3", bits) => vec![format!("sha3-{bits}"), format!("sha3{bits}")],
-        (name, _) => vec![name.to_string()],
-    };
     if matches!(name, "sha2" | "sha3") && bits == 0 {
         return die(vec![format!(
             "--algorithm={name} requires specifying --length"
         )]);
     }
-    spellings
-        .iter()
-        .find_map(|spelling| {
-            Algorithm::by_name(spelling).or_else(|| spelling.parse::<Algorithm>().ok())
-        })
-        .map(Some)
-        .ok_or_else(|| {
-            Stop::Die(vec![format!(
-                "the {} algorithm is not available in this build of checksig",
-                spellings[0]
-            )])
-        })
+    // b3sum's `-l` counts bytes and is checked already; 0 is the default.
+    let bits = (tool != Tool::B3sum && bits != 0).then_some(bits);
+    let bits = bits.map(|bits| u32::try_from(bits).unwrap_or(u32::MAX));
+    match Algorithm::parse_with_length(name, bits) {
+        Ok(algorithm) => Ok(Some(algorithm)),
+        Err(AlgorithmError::InvalidLength { .. }) => die(vec![
+            format!("invalid length: {}", quote(&settings.length_text, charset)),
+            format!(
+                "digest length for {} must be 224, 256, 384, or 512",
+                quote(name.to_uppercase().as_bytes(), charset)
+            ),
+        ]),
+        Err(_) => die(vec![format!(
+            "the {name} algorithm is not available in this build of checksig"
+        )]),
+    }
 }
 
 /// `cksum -a` with a name it does not know, worded as gnulib's `argmatch`.
