@@ -29,6 +29,19 @@ pub(super) struct Loaded {
     pub(super) signature: Signature,
 }
 
+impl Loaded {
+    /// The parser [`Verifier::verify_dir`] reads the manifest with: each
+    /// line by its own tag when the first line is tagged and no algorithm
+    /// was given (`cksum`'s mixed manifests), else the algorithm's.
+    pub(super) fn parser(&self) -> crate::manifest::Parser {
+        if self.verifier.detect_algorithm && crate::detect::first_line_is_tagged(&self.bytes) {
+            crate::manifest::Parser::any_tagged()
+        } else {
+            crate::manifest::Parser::new(self.algorithm)
+        }
+    }
+}
+
 /// What a manifest's signature makes of its report.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Signature {

@@ -144,6 +144,7 @@ impl Verifier {
         model: CostModel,
     ) -> Result<Plan, Error> {
         let loaded = self.load(root.as_ref())?;
+        let mut parser = loaded.parser();
         let Loaded {
             verifier,
             root,
@@ -154,7 +155,7 @@ impl Verifier {
         } = loaded;
         let manifest = match crate::sidecar::parse(&verifier.manifest, algorithm, &bytes) {
             Some(manifest) => manifest,
-            None => Parser::new(algorithm)
+            None => parser
                 .try_parse(&bytes)
                 .map_err(|_| Error::OutOfMemory {
                     lines: memchr::memchr_iter(b'\n', &bytes).count(),
@@ -237,12 +238,7 @@ impl Verifier {
                     .try_for_each(&mut keep)
                     .map(|()| first)
             }
-            None => select(
-                &mut Parser::new(loaded.algorithm),
-                &loaded.bytes,
-                lines,
-                keep,
-            ),
+            None => select(&mut loaded.parser(), &loaded.bytes, lines, keep),
         };
         let first_algorithm = kept.map_err(|_| {
             let lines = memchr::memchr_iter(b'\n', &loaded.bytes).count();
