@@ -20,6 +20,7 @@ use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
 use crate::report::{EntryReport, Policy, Report, Status};
 
 mod chunked;
+mod load;
 #[cfg(feature = "signatures")]
 mod signed;
 mod split;
@@ -402,9 +403,7 @@ impl Verifier {
     /// The manifest of `root` (named), read and checked against the keys.
     #[cfg(feature = "signatures")]
     fn signed(&self, root: &Path) -> Result<crate::signature::Verified, Error> {
-        let manifest_path = root.join(&self.manifest);
-        let root = self.open_manifest_root(root, &manifest_path)?;
-        let bytes = self.read_manifest(&root, &manifest_path)?;
+        let (root, manifest_path, bytes) = self.open_and_read(root)?;
         let empty = crate::signature::TrustedKeys::new();
         let keys = self.keys.as_deref().unwrap_or(&empty);
         let (verified, _) = signed::check(&root, &self.manifest, &manifest_path, &bytes, keys)?;
@@ -442,54 +441,30 @@ impl Verifier {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn verify_dir(&self, root: impl AsRef<Path>) -> Result<Report, Error> {
-        let root = root.as_ref();
-        if !self.manifest_given {
-            return self.clone().manifest(find_manifest(root)).verify_dir(root);
-        }
-        let manifest_path = root.join(&self.manifest);
-        let root = self.open_manifest_root(root, &manifest_path)?;
-        let bytes = self.read_manifest(&root, &manifest_path)?;
-        #[cfg(feature = "signatures")]
-        {
-            let keys = self.keys.as_deref();
-            let body = signed::body(&root, &self.manifest, &manifest_path, &bytes, keys)?;
-            let mut report = self.verify_bytes(&root, &body.bytes, &manifest_path)?;
-            report.set_signature(body.check, body.line_offset, body.signature_file.as_deref());
-            Ok(report)
-        }
-        #[cfg(not(feature = "signatures"))]
-        self.verify_bytes(&root, &bytes, &manifest_path)
-    }
-
-    /// One handle for the manifest and every entry: both come from the
-    /// same directory even if its path is swapped meanwhile. Unopenable,
-    /// it is the manifest (beneath it) that cannot be read.
-    fn open_manifest_root(&self, root: &Path, manifest_path: &Path) -> Result<Root, Error> {
-        self.open_root(root).map_err(|e| match e {
-            Error::OpenRoot { source, .. } if !self.manifest.is_absolute() => Error::ReadManifest {
-                path: manifest_path.to_path_buf(),
-                source,
-            },
-            e => e,
-        })
+        let loaded = self.load(root.as_ref())?;
+        let mut report = loaded.verifier.verify_bytes(
+            &loaded.root,
+            &loaded.bytes,
+            loaded.algorithm,
+            &loaded.manifest_path,
+        )?;
+        loaded.signature.mark(&mut report, true);
+        Ok(report)
     }
 
     /// Verifies the manifest text `bytes` (the manifest at `manifest_path`,
-    /// or the part of it its signature covers) beneath `root`.
+    /// or the part of it its signature covers), read as `algorithm`'s,
+    /// beneath `root`.
     fn verify_bytes(
         &self,
         root: &Root,
         bytes: &[u8],
+        algorithm: Algorithm,
         manifest_path: &Path,
     ) -> Result<Report, Error> {
         if bytes.len() >= PRESTART_MIN {
             crate::exec::pool::prestart(self.thread_count() - 1);
         }
-        let algorithm = if self.detect_algorithm {
-            crate::detect::detect(Some(&self.manifest), bytes)
-        } else {
-            self.algorithm
-        };
         // A sidecar (`file.iso.sha256` holding only a digest) checks the file it is named after.
         let Some(manifest) = crate::sidecar::parse(&self.manifest, algorithm, bytes) else {
             // Tagged without `--algo`: each tagged line by its own tag

@@ -502,6 +502,80 @@ mod tests {
         }
     }
 
+    /// The plan's options are the options object's: with a key file, a
+    /// tampered manifest is refused as `checksig_verify` refuses it, and a
+    /// good one's merged report says it was checked, as the whole's does.
+    #[test]
+    fn a_plan_honours_the_options_key_files() {
+        use crate::error::CHECKSIG_ERROR_SIGNATURE;
+        use crate::keys::checksig_options_add_key_file;
+        use crate::options::{checksig_options_free, checksig_options_new};
+        use crate::report::checksig_report_signature;
+        use crate::signer::checksig_signature_is_checked;
+        let fixtures =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/signatures");
+        let download = |manifest: &str| {
+            let dir = tempfile::tempdir().unwrap();
+            for file in ["a.txt", "b.txt"] {
+                std::fs::copy(fixtures.join("files").join(file), dir.path().join(file)).unwrap();
+            }
+            std::fs::copy(fixtures.join(manifest), dir.path().join("SHA256SUMS")).unwrap();
+            let signature = fixtures.join("openpgp/SHA256SUMS.gpg");
+            std::fs::copy(signature, dir.path().join("SHA256SUMS.gpg")).unwrap();
+            dir
+        };
+        let key = CString::new(fixtures.join("openpgp/alice.asc").to_str().unwrap()).unwrap();
+        let good = download("SHA256SUMS");
+        let tampered = download("SHA256SUMS.tampered");
+        let good = CString::new(good.path().to_str().unwrap()).unwrap();
+        let tampered = CString::new(tampered.path().to_str().unwrap()).unwrap();
+        // SAFETY: live handles and NUL-terminated strings throughout.
+        unsafe {
+            let error = checksig_error_new();
+            let options = checksig_options_new();
+            assert!(checksig_options_add_key_file(options, key.as_ptr(), error));
+            let refused = checksig_plan_new(tampered.as_ptr(), options, 2, error);
+            assert!(refused.is_null());
+            assert_eq!(checksig_error_kind(error), CHECKSIG_ERROR_SIGNATURE);
+            let plan = checksig_plan_new(good.as_ptr(), options, 2, error);
+            assert!(!plan.is_null());
+            let mut parts = Vec::new();
+            for i in 0..checksig_plan_len(plan) {
+                let mut count = 0;
+                let ranges = checksig_plan_partition_ranges(plan, i, &mut count);
+                let mut len = 0;
+                let part =
+                    checksig_verify_lines(good.as_ptr(), options, ranges, count, &mut len, error);
+                assert!(!part.is_null());
+                parts.push((part.cast_const(), len));
+            }
+            let (pointers, lengths): (Vec<*const u8>, Vec<usize>) = parts.iter().copied().unzip();
+            let merged = checksig_plan_merge(
+                plan,
+                pointers.as_ptr(),
+                lengths.as_ptr(),
+                parts.len(),
+                error,
+            );
+            let whole = checksig_verify(good.as_ptr(), options, error);
+            assert_eq!(checksig_report_len(merged), 2);
+            assert!(checksig_signature_is_checked(checksig_report_signature(
+                whole
+            )));
+            assert!(checksig_signature_is_checked(checksig_report_signature(
+                merged
+            )));
+            for (part, _) in parts {
+                libc::free(part.cast_mut().cast());
+            }
+            checksig_report_free(merged);
+            checksig_report_free(whole);
+            checksig_plan_free(plan);
+            checksig_options_free(options);
+            checksig_error_free(error);
+        }
+    }
+
     #[test]
     fn null_plans_and_parts_are_harmless() {
         // SAFETY: NULL everywhere the contract allows it.

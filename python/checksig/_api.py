@@ -500,7 +500,11 @@ def _add_keys(options: int, keys: List[bytes]) -> None:
     """Adds each key file to the C options; raises :class:`_Failure` for one
     that cannot be used."""
     for key in keys:
-        _call_with_error(lambda error, key=key: lib.checksig_options_add_key_file(options, key, error))
+
+        def add(error: int, key: bytes = key) -> bool:
+            return bool(lib.checksig_options_add_key_file(options, key, error))
+
+        _call_with_error(add)
 
 
 def _progress_callback(
@@ -519,6 +523,71 @@ def _progress_callback(
             return False
 
     return _native.PROGRESS_FN(callback)
+
+
+#: The keyword options of :func:`verify` that make its C options object
+#: (:func:`_options`): shared by a whole verification, a plan and its
+#: partitions (``progress`` is per call).
+OPTION_NAMES = (
+    "manifest",
+    "threads",
+    "ignore_missing",
+    "strict",
+    "allow_outside_root",
+    "mmap",
+    "algorithm",
+    "unlisted",
+    "direct_io",
+    "keys",
+)
+
+
+def _options(
+    manifest: Optional[PathArg] = None,
+    threads: Optional[int] = None,
+    ignore_missing: bool = False,
+    strict: bool = True,
+    allow_outside_root: bool = False,
+    mmap: bool = True,
+    algorithm: Optional[str] = None,
+    unlisted: bool = False,
+    direct_io: bool = True,
+    keys: Optional[Union[PathArg, Sequence[PathArg]]] = None,
+) -> _Owned:
+    """The C options object for the keyword options of :func:`verify`
+    (:data:`OPTION_NAMES`), each checked: the one place they are turned into
+    C calls, for :func:`verify`, :func:`checksig.plan` and
+    :func:`checksig.verify_lines`. A manifest of None leaves the library's
+    default. Raises :class:`_Failure` (naming the file) for a key file that
+    cannot be used."""
+    thread_count = _threads(threads)
+    algorithm_code = _algorithm_code(algorithm)
+    manifest_bytes = None if manifest is None else _path_bytes(manifest, "manifest")
+    key_files = _key_paths(keys)
+    flags = {
+        "ignore_missing": _flag(ignore_missing, "ignore_missing"),
+        "allow_outside_root": _flag(allow_outside_root, "allow_outside_root"),
+        "mmap": _flag(mmap, "mmap"),
+        "direct_io": _flag(direct_io, "direct_io"),
+        "report_unlisted": _flag(unlisted, "unlisted"),
+        "strict": _flag(strict, "strict"),
+    }
+    options = _Owned(lib.checksig_options_new(), lib.checksig_options_free)
+    lib.checksig_options_set_threads(options.pointer, thread_count)
+    if manifest_bytes is not None:
+        lib.checksig_options_set_manifest(options.pointer, manifest_bytes)
+    for name, value in flags.items():
+        getattr(lib, f"checksig_options_set_{name}")(options.pointer, value)
+    lib.checksig_options_set_algorithm(options.pointer, algorithm_code)
+    try:
+        _add_keys(options.pointer, key_files)  # type: ignore[arg-type]
+    except _Failure as failure:
+        options.close()
+        failure.filename = next(
+            (os.fsdecode(key) for key in key_files if os.fsdecode(key) in failure.message), None
+        )
+        raise
+    return options
 
 
 def _verify(
@@ -541,42 +610,26 @@ def _verify(
     With ``sidecar``, ``checksig_verify_sidecar`` verifies it (``root`` and
     ``manifest`` are then unused). A ``manifest`` of None leaves the
     library's default."""
-    thread_count = _threads(threads)
-    algorithm_code = _algorithm_code(algorithm)
     if sidecar is None:
         verify_function, target = lib.checksig_verify, _path_bytes(root, "root")
     else:
         verify_function, target = lib.checksig_verify_sidecar, _path_bytes(sidecar, "path")
-    manifest_bytes = None if manifest is None else _path_bytes(manifest, "manifest")
-    key_files = _key_paths(keys)
-    flags = {
-        "ignore_missing": _flag(ignore_missing, "ignore_missing"),
-        "allow_outside_root": _flag(allow_outside_root, "allow_outside_root"),
-        "mmap": _flag(mmap, "mmap"),
-        "direct_io": _flag(direct_io, "direct_io"),
-        "report_unlisted": _flag(unlisted, "unlisted"),
-        "strict": _flag(strict, "strict"),
-    }
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable or None, not {type(progress).__name__}")
-    options = _Owned(lib.checksig_options_new(), lib.checksig_options_free)
+    options = _options(
+        manifest=manifest,
+        threads=threads,
+        ignore_missing=ignore_missing,
+        strict=strict,
+        allow_outside_root=allow_outside_root,
+        mmap=mmap,
+        algorithm=algorithm,
+        unlisted=unlisted,
+        direct_io=direct_io,
+        keys=keys,
+    )
     cancel = _Owned(lib.checksig_cancel_new(), lib.checksig_cancel_free)
-    lib.checksig_options_set_threads(options.pointer, thread_count)
-    if manifest_bytes is not None:
-        lib.checksig_options_set_manifest(options.pointer, manifest_bytes)
-    for name, value in flags.items():
-        getattr(lib, f"checksig_options_set_{name}")(options.pointer, value)
-    lib.checksig_options_set_algorithm(options.pointer, algorithm_code)
     lib.checksig_options_set_cancel(options.pointer, cancel.pointer)
-    try:
-        _add_keys(options.pointer, key_files)  # type: ignore[arg-type]
-    except _Failure as failure:
-        options.close()
-        cancel.close()
-        failure.filename = next(
-            (os.fsdecode(key) for key in key_files if os.fsdecode(key) in failure.message), None
-        )
-        raise
     raised: List[BaseException] = []
     if progress is not None:
         callback = _progress_callback(progress, raised)

@@ -23,45 +23,19 @@ from ._native import lib
 
 #: The keyword options :func:`checksig.verify` takes that a plan and its
 #: partitions share (``progress`` is per call).
-OPTION_NAMES = (
-    "manifest",
-    "threads",
-    "ignore_missing",
-    "strict",
-    "allow_outside_root",
-    "mmap",
-    "algorithm",
-    "unlisted",
-    "direct_io",
-)
+OPTION_NAMES = _api.OPTION_NAMES
 
 
 def _options(options: Dict[str, Any]) -> _Owned:
     """A C options object for ``options`` (the keywords of :func:`checksig.verify`),
-    checked as :func:`checksig.verify` checks them."""
+    made as :func:`checksig.verify` makes it (``_api._options``)."""
     unknown = set(options) - set(OPTION_NAMES)
     if unknown:
         raise TypeError(f"unexpected option(s): {', '.join(sorted(unknown))}")
-    thread_count = _api._threads(options.get("threads"))
-    algorithm = _api._algorithm_code(options.get("algorithm"))
-    manifest = options.get("manifest")
-    flags = {
-        "ignore_missing": options.get("ignore_missing", False),
-        "allow_outside_root": options.get("allow_outside_root", False),
-        "mmap": options.get("mmap", True),
-        "direct_io": options.get("direct_io", True),
-        "report_unlisted": options.get("unlisted", False),
-        "strict": options.get("strict", True),
-    }
-    flags = {name: _api._flag(value, name) for name, value in flags.items()}
-    owned = _Owned(lib.checksig_options_new(), lib.checksig_options_free)
-    lib.checksig_options_set_threads(owned.pointer, thread_count)
-    if manifest is not None:
-        lib.checksig_options_set_manifest(owned.pointer, _api._path_bytes(manifest, "manifest"))
-    for name, value in flags.items():
-        getattr(lib, f"checksig_options_set_{name}")(owned.pointer, value)
-    lib.checksig_options_set_algorithm(owned.pointer, algorithm)
-    return owned
+    try:
+        return _api._options(**options)
+    except _Failure as failure:  # a key file that cannot be used, named
+        raise failure.public(failure.filename) from None
 
 
 @dataclass(frozen=True)
@@ -180,6 +154,7 @@ class Plan:
                 ok=lib.checksig_report_is_ok(p),
                 summary=_api._text(lib.checksig_report_summary(p)) or "",
                 message=_api._text(lib.checksig_report_message(p)),
+                signature=_api._read_signature(lib.checksig_report_signature(p)),
             )
         finally:
             report.close()

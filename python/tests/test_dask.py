@@ -6,13 +6,14 @@ cancellation, and each process start method. Skipped without the extra
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 
@@ -305,3 +306,57 @@ def test_the_command_prints_the_cli_report(client, tmp_path: Path) -> None:
             assert dask_run.stdout == cli.stdout
     missing = subprocess.run(argv + [str(tmp_path / "nowhere")], capture_output=True, timeout=120)
     assert missing.returncode == 2 and b"nowhere" in missing.stderr
+
+
+SIGNATURES = Path(__file__).resolve().parents[2] / "testdata" / "signatures"
+
+
+def signed_download(root: Path, manifest: str, signature: Optional[str]) -> Path:
+    """a.txt, b.txt, the manifest fixture as SHA256SUMS and the signature
+    fixture beside it as SHA256SUMS.gpg (none for a clear-signed one)."""
+    root.mkdir()
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(SIGNATURES / "files" / name, root / name)
+    shutil.copy(SIGNATURES / manifest, root / "SHA256SUMS")
+    if signature is not None:
+        shutil.copy(SIGNATURES / signature, root / "SHA256SUMS.gpg")
+    return root
+
+
+@pytest.mark.parametrize(
+    "manifest,signature",
+    [("SHA256SUMS", "openpgp/SHA256SUMS.gpg"), ("openpgp/CHECKSUM.clearsigned", None)],
+)
+def test_keys_reach_every_part_as_a_whole_verification(
+    client, tmp_path: Path, manifest: str, signature: Optional[str]
+) -> None:
+    root = signed_download(tmp_path / "good", manifest, signature)
+    (root / "b.txt").write_bytes(b"changed")  # one mismatch, on the manifest's line
+    (root / "new.txt").write_bytes(b"unlisted")
+    keys = [SIGNATURES / "openpgp" / "alice.asc"]
+    for options in ({"keys": keys}, {}):  # checked, and present but not checked
+        local = checksig.verify(root, unlisted=True, **options)
+        # Checked with keys; without, present but not checked (the report says so).
+        assert local.signature is not None and local.signature.checked == bool(options)
+        for partitions in (1, 2):
+            report = checksig.dask.verify(root, client, partitions=partitions, unlisted=True, **options)
+            assert report.entries == local.entries
+            assert report.signature == local.signature
+            assert (report.ok, report.summary) == (local.ok, local.summary)
+        plan = checksig.plan(root, 2, unlisted=True, **options)
+        parts = [checksig.verify_lines(root, p.ranges, unlisted=True, **options) for p in plan.partitions]
+        merged = plan.merge(parts)
+        assert merged.entries == local.entries and merged.signature == local.signature
+
+    tampered = signed_download(tmp_path / "bad", "SHA256SUMS.tampered", "openpgp/SHA256SUMS.gpg")
+    with pytest.raises(checksig.SignatureError) as whole:
+        checksig.verify(tampered, keys=keys)
+    with pytest.raises(checksig.SignatureError) as parted:
+        checksig.dask.verify(tampered, client, keys=keys)
+    assert str(parted.value) == str(whole.value)
+    with pytest.raises(checksig.SignatureError):
+        checksig.verify_lines(tampered, [(1, 3)], keys=keys)
+    # A key file that cannot be read is refused as verify refuses it.
+    with pytest.raises(FileNotFoundError) as missing:
+        checksig.plan(root, 2, keys=[tmp_path / "no-such-key.asc"])
+    assert missing.value.filename == os.fsdecode(tmp_path / "no-such-key.asc")

@@ -9,9 +9,10 @@
 //! the confinement of a whole verification; malformed lines and unlisted
 //! files are the plan's, settled once where it was made.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::{find_manifest, named, stat_sizes, Names, Run, Verifier};
+use super::load::{Loaded, Signature};
+use super::{named, stat_sizes, Names, Run, Verifier};
 use crate::digest::Algorithm;
 use crate::error::Error;
 use crate::fs::root::Root;
@@ -58,6 +59,10 @@ pub struct Plan {
     model: CostModel,
     bytes: u64,
     largest_file: u64,
+    /// The manifest's signature, said in the merged report; its line
+    /// offset turns the manifest's lines (the partitions', the parts') into
+    /// those of the parsed body (the plan's items).
+    signature: Signature,
 }
 
 impl std::fmt::Debug for Plan {
@@ -109,15 +114,6 @@ impl Part {
     }
 }
 
-/// A manifest as read beneath its opened root.
-struct Loaded {
-    verifier: Verifier,
-    root: Root,
-    manifest_path: PathBuf,
-    algorithm: Algorithm,
-    bytes: Vec<u8>,
-}
-
 impl Verifier {
     /// Reads the manifest of `root` (found as [`Verifier::verify_dir`] finds
     /// it), stats every listed file through the root, and cuts the entries
@@ -148,16 +144,18 @@ impl Verifier {
         model: CostModel,
     ) -> Result<Plan, Error> {
         let loaded = self.load(root.as_ref())?;
+        let mut parser = loaded.parser();
         let Loaded {
             verifier,
             root,
             manifest_path,
             algorithm,
             bytes,
+            signature,
         } = loaded;
         let manifest = match crate::sidecar::parse(&verifier.manifest, algorithm, &bytes) {
             Some(manifest) => manifest,
-            None => Parser::new(algorithm)
+            None => parser
                 .try_parse(&bytes)
                 .map_err(|_| Error::OutOfMemory {
                     lines: memchr::memchr_iter(b'\n', &bytes).count(),
@@ -171,7 +169,7 @@ impl Verifier {
             .iter()
             .zip(&sizes)
             .filter(|(item, _)| matches!(item, Item::Entry(_)))
-            .map(|(item, &size)| (item.line(), size))
+            .map(|(item, &size)| (item.line() + signature.line_offset, size))
             .collect();
         let partitions = cut(&entries, partitions, &model);
         Ok(Plan {
@@ -182,6 +180,7 @@ impl Verifier {
             manifest,
             partitions,
             model,
+            signature,
         })
     }
 
@@ -210,6 +209,18 @@ impl Verifier {
     /// ```
     pub fn verify_lines(&self, root: impl AsRef<Path>, lines: &LineSet) -> Result<Part, Error> {
         let loaded = self.load(root.as_ref())?;
+        // The set's lines in the parsed body (past a signature's header).
+        let offset = loaded.signature.line_offset;
+        let shifted;
+        let lines = if offset == 0 {
+            lines
+        } else {
+            shifted = LineSet::from_ranges(lines.ranges().iter().filter_map(|range| {
+                let start = range.start.max(offset + 1);
+                (start < range.end).then(|| start - offset..range.end - offset)
+            }));
+            &shifted
+        };
         let sidecar =
             crate::sidecar::parse(&loaded.verifier.manifest, loaded.algorithm, &loaded.bytes);
         let mut items: Vec<Item> = Vec::new();
@@ -227,12 +238,7 @@ impl Verifier {
                     .try_for_each(&mut keep)
                     .map(|()| first)
             }
-            None => select(
-                &mut Parser::new(loaded.algorithm),
-                &loaded.bytes,
-                lines,
-                keep,
-            ),
+            None => select(&mut loaded.parser(), &loaded.bytes, lines, keep),
         };
         let first_algorithm = kept.map_err(|_| {
             let lines = memchr::memchr_iter(b'\n', &loaded.bytes).count();
@@ -252,40 +258,11 @@ impl Verifier {
         let entries = run.execute()?;
         let mut report = Report::new(entries, this.policy());
         report.move_names_from(manifest);
-        Ok(Part {
-            entries: report.into_entries(),
-        })
-    }
-
-    /// The manifest of `root`, read as [`Verifier::verify_dir`] reads it.
-    fn load(&self, root_path: &Path) -> Result<Loaded, Error> {
-        if !self.manifest_given {
-            return self
-                .clone()
-                .manifest(find_manifest(root_path))
-                .load(root_path);
+        let mut entries = report.into_entries();
+        for entry in &mut entries {
+            entry.line += offset;
         }
-        let manifest_path = root_path.join(&self.manifest);
-        let root = self.open_root(root_path).map_err(|e| match e {
-            Error::OpenRoot { source, .. } if !self.manifest.is_absolute() => Error::ReadManifest {
-                path: manifest_path.clone(),
-                source,
-            },
-            e => e,
-        })?;
-        let bytes = self.read_manifest(&root, &manifest_path)?;
-        let algorithm = if self.detect_algorithm {
-            crate::detect::detect(Some(&self.manifest), &bytes)
-        } else {
-            self.algorithm
-        };
-        Ok(Loaded {
-            verifier: self.clone(),
-            root,
-            manifest_path,
-            algorithm,
-            bytes,
-        })
+        Ok(Part { entries })
     }
 
     fn policy(&self) -> Policy {
@@ -427,7 +404,7 @@ impl Plan {
             .map_err(|_| Error::OutOfMemory { lines: items.len() })?;
         let mut results = results.into_iter().peekable();
         for item in items {
-            let line = item.line();
+            let line = item.line() + self.signature.line_offset;
             if let Some(stray) = results.next_if(|entry| entry.line < line) {
                 return Err(Error::Parts(format!("line {} is not planned", stray.line)));
             }
@@ -472,6 +449,7 @@ impl Plan {
                 &self.verifier.manifest,
             ));
         }
+        self.signature.mark(&mut report, false);
         Ok(report)
     }
 }

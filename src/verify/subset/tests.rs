@@ -291,3 +291,24 @@ fn a_subset_parses_its_lines_as_the_whole_manifest_does() {
         assert_eq!(said(&merged(&verifier, root, &sets).unwrap()), said(&whole));
     }
 }
+
+/// A tagged manifest mixing algorithms (`cksum`'s) is read in parts as
+/// whole: each line by its own tag.
+#[test]
+fn a_mixed_algorithm_manifest_in_parts_is_the_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("a"), "a").unwrap();
+    std::fs::write(root.join("b"), "b").unwrap();
+    let sha256 = crate::hasher::hash_bytes(crate::Algorithm::Sha256, b"b").to_hex();
+    let text = format!(
+        "SHA1 (a) = {}\nSHA256 (b) = {sha256}\nSHA256 (a) = {sha256}\n",
+        sha1(b"a")
+    );
+    std::fs::write(root.join("CHECKSUMS"), text).unwrap();
+    let verifier = Verifier::new().manifest("CHECKSUMS");
+    let whole = verifier.verify_dir(root).unwrap();
+    assert_eq!(whole.summary(), "2 OK, 1 mismatch");
+    let sets = [LineSet::from_lines([2]), LineSet::from_lines([1, 3])];
+    assert_eq!(said(&merged(&verifier, root, &sets).unwrap()), said(&whole));
+}
