@@ -467,13 +467,7 @@ impl Verifier {
         }
         // A sidecar (`file.iso.sha256` holding only a digest) checks the file it is named after.
         let Some(manifest) = crate::sidecar::parse(&self.manifest, algorithm, bytes) else {
-            // Tagged without `--algo`: each tagged line by its own tag
-            // (`cksum`'s), untagged ones as the detected algorithm.
-            let any_tag = self.detect_algorithm && crate::detect::first_line_is_tagged(bytes);
-            let mut parser = match any_tag {
-                true => Parser::new(algorithm).each_tag(),
-                false => Parser::new(algorithm),
-            };
+            let mut parser = load::parser(self, bytes, algorithm);
             let result = chunked::verify(self, root, &parser, bytes)
                 .unwrap_or_else(|| self.verify_text_in(root, &mut parser, bytes));
             return result.map_err(|e| named(e, manifest_path));

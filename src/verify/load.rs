@@ -34,11 +34,24 @@ impl Loaded {
     /// line by its own tag when the first line is tagged and no algorithm
     /// was given (`cksum`'s mixed manifests), else the algorithm's.
     pub(super) fn parser(&self) -> crate::manifest::Parser {
-        if self.verifier.detect_algorithm && crate::detect::first_line_is_tagged(&self.bytes) {
-            crate::manifest::Parser::any_tagged()
-        } else {
-            crate::manifest::Parser::new(self.algorithm)
-        }
+        parser(&self.verifier, &self.bytes, self.algorithm)
+    }
+}
+
+/// The parser `verifier` reads the manifest `bytes` of `algorithm` with:
+/// when the first line is tagged and no algorithm was given, each tagged
+/// line by its own tag (`cksum`'s mixed manifests) and untagged lines as
+/// `algorithm` (as `sha256sum -c` reads them); else `algorithm`'s.
+pub(super) fn parser(
+    verifier: &Verifier,
+    bytes: &[u8],
+    algorithm: Algorithm,
+) -> crate::manifest::Parser {
+    let parser = crate::manifest::Parser::new(algorithm);
+    if verifier.detect_algorithm && crate::detect::first_line_is_tagged(bytes) {
+        parser.each_tag()
+    } else {
+        parser
     }
 }
 
