@@ -4,36 +4,13 @@
 //! and a clear-signed manifest's lines counted as the manifest's.
 #![cfg(feature = "signatures")]
 
-use std::path::{Path, PathBuf};
+mod signed_common;
 
-use checksig::signature::{SignatureCheck, TrustedKeys};
+use std::path::Path;
+
+use checksig::signature::SignatureCheck;
 use checksig::{Error, Part, Report, Verifier};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata/signatures")
-        .join(name)
-}
-
-fn alice() -> TrustedKeys {
-    let mut keys = TrustedKeys::new();
-    keys.add_file(&fixture("openpgp/alice.asc")).unwrap();
-    keys
-}
-
-/// a.txt, b.txt and the manifest `manifest` as `name`, with the detached
-/// signature `signature` beside it (as `name`.gpg) if there is one.
-fn download(manifest: &str, name: &str, signature: Option<&str>) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for file in ["a.txt", "b.txt"] {
-        std::fs::copy(fixture(&format!("files/{file}")), dir.path().join(file)).unwrap();
-    }
-    std::fs::copy(fixture(manifest), dir.path().join(name)).unwrap();
-    if let Some(signature) = signature {
-        std::fs::copy(fixture(signature), dir.path().join(format!("{name}.gpg"))).unwrap();
-    }
-    dir
-}
+use signed_common::{alice, download};
 
 /// The report of `root` verified in two parts, each through the bytes a
 /// part travels as.

@@ -2,37 +2,15 @@
 //! through the manifest's directory handle, and the report says who signed.
 #![cfg(feature = "signatures")]
 
-use std::path::{Path, PathBuf};
+mod signed_common;
 
-use checksig::signature::{Format, SignatureCheck, SignatureError, TrustedKeys};
+use checksig::signature::{Format, SignatureCheck, SignatureError};
 use checksig::{Error, Verifier};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata/signatures")
-        .join(name)
-}
-
-fn alice() -> TrustedKeys {
-    let mut keys = TrustedKeys::new();
-    keys.add_file(&fixture("openpgp/alice.asc")).unwrap();
-    keys
-}
-
-/// a.txt, b.txt, SHA256SUMS and the signature `signature` as SHA256SUMS.gpg.
-fn download(manifest: &str, signature: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for file in ["a.txt", "b.txt"] {
-        std::fs::copy(fixture(&format!("files/{file}")), dir.path().join(file)).unwrap();
-    }
-    std::fs::copy(fixture(manifest), dir.path().join("SHA256SUMS")).unwrap();
-    std::fs::copy(fixture(signature), dir.path().join("SHA256SUMS.gpg")).unwrap();
-    dir
-}
+use signed_common::{alice, download, fixture};
 
 #[test]
 fn a_good_signature_is_in_the_report() {
-    let dir = download("SHA256SUMS", "openpgp/SHA256SUMS.gpg");
+    let dir = download("SHA256SUMS", "SHA256SUMS", Some("openpgp/SHA256SUMS.gpg"));
     let report = Verifier::new()
         .keys(alice())
         .verify_dir(dir.path())
@@ -63,7 +41,7 @@ fn a_good_signature_is_in_the_report() {
 /// A manifest named by an absolute path: its signature is read beside it.
 #[test]
 fn an_absolute_manifest_has_its_signature_beside_it() {
-    let dir = download("SHA256SUMS", "openpgp/SHA256SUMS.gpg");
+    let dir = download("SHA256SUMS", "SHA256SUMS", Some("openpgp/SHA256SUMS.gpg"));
     let manifest = dir.path().join("SHA256SUMS");
     let report = Verifier::new()
         .keys(alice())
@@ -97,7 +75,11 @@ fn an_absolute_manifest_has_its_signature_beside_it() {
 /// no report at all.
 #[test]
 fn a_tampered_manifest_is_an_error_naming_it_and_the_keys() {
-    let dir = download("SHA256SUMS.tampered", "openpgp/SHA256SUMS.gpg");
+    let dir = download(
+        "SHA256SUMS.tampered",
+        "SHA256SUMS",
+        Some("openpgp/SHA256SUMS.gpg"),
+    );
     let err = Verifier::new()
         .keys(alice())
         .verify_dir(dir.path())
@@ -129,7 +111,7 @@ fn a_tampered_manifest_is_an_error_naming_it_and_the_keys() {
 /// A signature file that is a link out of the root is not followed.
 #[test]
 fn a_signature_outside_the_root_is_not_read() {
-    let dir = download("SHA256SUMS", "openpgp/SHA256SUMS.gpg");
+    let dir = download("SHA256SUMS", "SHA256SUMS", Some("openpgp/SHA256SUMS.gpg"));
     let outside = tempfile::tempdir().unwrap();
     let target = outside.path().join("SHA256SUMS.gpg");
     std::fs::rename(dir.path().join("SHA256SUMS.gpg"), &target).unwrap();
@@ -146,7 +128,7 @@ fn a_signature_outside_the_root_is_not_read() {
 
 #[test]
 fn without_keys_a_detached_signature_beside_is_reported_unchecked() {
-    let dir = download("SHA256SUMS", "openpgp/SHA256SUMS.gpg");
+    let dir = download("SHA256SUMS", "SHA256SUMS", Some("openpgp/SHA256SUMS.gpg"));
     let report = Verifier::new().verify_dir(dir.path()).unwrap();
     assert!(report.is_ok(), "{}", report.summary());
     assert_eq!(
