@@ -24,17 +24,8 @@
 #include <unistd.h>
 
 #include "checksig.h"
+#include "testing.h"
 
-static int passed;
-
-static void check(int condition, const char *name, const char *detail) {
-    if (!condition) {
-        fprintf(stderr, "FAILED - %s%s%s\n", name, detail ? ": " : "", detail ? detail : "");
-        printf("%d passed, 1 failed\n", passed);
-        exit(1);
-    }
-    passed++;
-}
 
 static void check_str(const char *got, const char *want, const char *name) {
     if (got == NULL || strcmp(got, want) != 0) {
@@ -43,17 +34,6 @@ static void check_str(const char *got, const char *want, const char *name) {
         exit(1);
     }
     passed++;
-}
-
-static char *format(const char *fmt, ...) {
-    va_list args;
-    va_start(args, fmt);
-    char *out = NULL;
-    if (vasprintf(&out, fmt, args) < 0) {
-        abort();
-    }
-    va_end(args);
-    return out;
 }
 
 static void write_file(const char *dir, const char *name, const char *content) {

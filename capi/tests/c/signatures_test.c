@@ -11,30 +11,10 @@
 #include <sys/stat.h>
 
 #include "checksig.h"
+#include "testing.h"
 
 #define FIXTURES "testdata/signatures/"
 
-static int passed;
-
-static void check(int condition, const char *name, const char *detail) {
-    if (!condition) {
-        fprintf(stderr, "FAILED - %s%s%s\n", name, detail ? ": " : "", detail ? detail : "");
-        printf("%d passed, 1 failed\n", passed);
-        exit(1);
-    }
-    passed++;
-}
-
-static char *format(const char *fmt, ...) {
-    va_list args;
-    va_start(args, fmt);
-    char *out = NULL;
-    if (vasprintf(&out, fmt, args) < 0) {
-        abort();
-    }
-    va_end(args);
-    return out;
-}
 
 static void copy(const char *from, const char *dir, const char *name) {
     char *to = format("%s/%s", dir, name);
