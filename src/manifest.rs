@@ -86,10 +86,21 @@ pub fn read_capped(reader: impl Read, size_hint: Option<u64>) -> io::Result<Vec<
 /// assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
 /// ```
 pub fn read_capped_to(reader: impl Read, size_hint: Option<u64>, cap: u64) -> io::Result<Vec<u8>> {
+    read_file_capped(reader, size_hint, cap, "manifest")
+}
+
+/// [`read_capped_to`] for a file that is not a manifest: `what` names it in
+/// the error (`signature larger than 1 MiB`).
+pub(crate) fn read_file_capped(
+    reader: impl Read,
+    size_hint: Option<u64>,
+    cap: u64,
+    what: &str,
+) -> io::Result<Vec<u8>> {
     let too_large = || {
         io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("manifest larger than {}", human_size(cap)),
+            format!("{what} larger than {}", human_size(cap)),
         )
     };
     if size_hint.is_some_and(|size| size > cap) {

@@ -140,3 +140,18 @@ fn without_keys_a_detached_signature_beside_is_reported_unchecked() {
     let report = Verifier::new().verify_dir(dir.path()).unwrap();
     assert_eq!(report.signature(), None);
 }
+
+#[test]
+fn an_oversized_signature_is_called_a_signature_not_a_manifest() {
+    let dir = download("SHA256SUMS", "SHA256SUMS", Some("openpgp/SHA256SUMS.gpg"));
+    std::fs::write(dir.path().join("SHA256SUMS.gpg"), vec![b'x'; 2 << 20]).unwrap();
+    let err = Verifier::new()
+        .keys(alice())
+        .verify_dir(dir.path())
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("SHA256SUMS.gpg: signature larger than 1 MiB"),
+        "{message}"
+    );
+}

@@ -146,9 +146,13 @@ fn find_detached(root: &Root, name: &[u8]) -> Result<Option<(String, Vec<u8>)>, 
         let shown = String::from_utf8_lossy(&candidate).into_owned();
         match root.open_file(&candidate) {
             Ok(open) => {
-                let bytes =
-                    crate::manifest::read_capped_to(open.file, Some(open.len), MAX_SIGNATURE_LEN)
-                        .map_err(|e| unreadable(&shown, &e.to_string()))?;
+                let bytes = crate::manifest::read_file_capped(
+                    open.file,
+                    Some(open.len),
+                    MAX_SIGNATURE_LEN,
+                    "signature",
+                )
+                .map_err(|e| unreadable(&shown, &e.to_string()))?;
                 return Ok(Some((shown, bytes)));
             }
             Err(OpenError::Missing) => {}
