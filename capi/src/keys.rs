@@ -45,10 +45,6 @@ pub unsafe extern "C" fn checksig_options_add_key_file(
     ffi_guard!(records error, "checksig_options_add_key_file"; options: handle_mut, path: path_arg => {
         let mut keys = options.keys().map_or_else(TrustedKeys::new, |k| TrustedKeys::clone(k));
         match keys.add_file(path) {
-            Ok(0) => Err(Failure::new(
-                CHECKSIG_ERROR_KEY,
-                format!("{}: no key in it", path.display()),
-            )),
             Ok(_) => {
                 options.set_keys(Some(keys));
                 Ok(())

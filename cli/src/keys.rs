@@ -14,10 +14,8 @@ pub fn load(files: &[PathBuf]) -> Result<Option<Arc<TrustedKeys>>, String> {
     }
     let mut keys = TrustedKeys::new();
     for file in files {
-        match keys.add_file(file) {
-            Ok(0) => return Err(format!("{}: no key in it", file.display())),
-            Ok(_) => {}
-            Err(e) => return Err(format!("cannot use key: {e}")),
+        if let Err(e) = keys.add_file(file) {
+            return Err(format!("cannot use key: {e}"));
         }
     }
     Ok(Some(Arc::new(keys)))

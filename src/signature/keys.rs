@@ -122,7 +122,8 @@ impl TrustedKeys {
         Ok(added)
     }
 
-    /// Adds every key in the file at `path` (at most 16 MiB).
+    /// Adds every key in the file at `path` (at most 16 MiB); a file that
+    /// holds no key is an error naming it.
     ///
     /// ```no_run
     /// let mut keys = checksig::signature::TrustedKeys::new();
@@ -144,12 +145,18 @@ impl TrustedKeys {
                 path.display()
             )));
         }
-        self.add(&bytes).map_err(|err| match err {
-            KeyError::Invalid { reason } => {
-                KeyError::invalid(format!("{}: {reason}", path.display()))
+        match self.add(&bytes) {
+            // A key file that trusts nobody is a mistake, not an empty set.
+            Ok(0) => Err(KeyError::invalid(format!(
+                "{}: no key in it",
+                path.display()
+            ))),
+            Ok(added) => Ok(added),
+            Err(KeyError::Invalid { reason }) => {
+                Err(KeyError::invalid(format!("{}: {reason}", path.display())))
             }
-            other => other,
-        })
+            Err(other) => Err(other),
+        }
     }
 
     /// How many keys are trusted (each OpenPGP certificate counts once).
