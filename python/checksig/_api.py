@@ -334,8 +334,9 @@ class _Failure(Exception):
         (``FileNotFoundError``, ``PermissionError``...) and whose message
         reads ``[Errno 2] No such file or directory: 'dl/sha1sum.txt'``.
         ``filename`` is the argument the failure is about when the caller
-        knows it; otherwise the path the library's message names
-        (``open <path>: <reason>``)."""
+        knows it, else :attr:`filename` as set where the failure arose;
+        otherwise the path the library's message names (``open <path>:
+        <reason>``)."""
         if self.kind == _native.ERROR_INVALID_ARGUMENT:
             return ValueError(self.message)
         if self.kind == _native.ERROR_CANCELLED:
@@ -343,6 +344,8 @@ class _Failure(Exception):
         if self.kind == _native.ERROR_SIGNATURE:
             return SignatureError(self.message)
         if self.os_error:
+            if filename is None:
+                filename = self.filename
             if filename is None:
                 filename = _named_path(self.message)
             return OSError(self.os_error, os.strerror(self.os_error), filename)
@@ -504,7 +507,11 @@ def _add_keys(options: int, keys: List[bytes]) -> None:
         def add(error: int, key: bytes = key) -> bool:
             return bool(lib.checksig_options_add_key_file(options, key, error))
 
-        _call_with_error(add)
+        try:
+            _call_with_error(add)
+        except _Failure as failure:
+            failure.filename = os.fsdecode(key)  # the key file it is about
+            raise
 
 
 def _progress_callback(
@@ -581,11 +588,8 @@ def _options(
     lib.checksig_options_set_algorithm(options.pointer, algorithm_code)
     try:
         _add_keys(options.pointer, key_files)  # type: ignore[arg-type]
-    except _Failure as failure:
+    except _Failure:
         options.close()
-        failure.filename = next(
-            (os.fsdecode(key) for key in key_files if os.fsdecode(key) in failure.message), None
-        )
         raise
     return options
 
@@ -759,7 +763,7 @@ def verify(
             keys=keys,
         )
     except _Failure as failure:
-        raise failure.public(failure.filename) from None
+        raise failure.public() from None
 
 
 def verify_sidecar(
@@ -916,7 +920,7 @@ def _hashes(paths: Sequence[PathArg], algorithm: str, threads: Optional[int]) ->
     try:
         return _run_interruptibly(call, cancel)
     except _Failure as failure:
-        raise failure.public(failure.filename) from None
+        raise failure.public() from None
 
 
 def hash_files(

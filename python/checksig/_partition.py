@@ -35,7 +35,7 @@ def _options(options: Dict[str, Any]) -> _Owned:
     try:
         return _api._options(**options)
     except _Failure as failure:  # a key file that cannot be used, named
-        raise failure.public(failure.filename) from None
+        raise failure.public() from None
 
 
 @dataclass(frozen=True)
