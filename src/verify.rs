@@ -544,9 +544,7 @@ impl Verifier {
         parser: &mut Parser,
         bytes: &[u8],
     ) -> Result<Report, Error> {
-        let split = split::parse(parser, bytes).map_err(|_| Error::OutOfMemory {
-            lines: memchr::memchr_iter(b'\n', bytes).count(),
-        })?;
+        let split = split::parse(parser, bytes).map_err(|_| no_room_for(bytes))?;
         let settled = split.malformed_lines();
         let mut report = self.verify_parsed(root, &split.entries, Names::Later, settled)?;
         report.move_names_from(split.entries);
@@ -628,6 +626,14 @@ impl Verifier {
 /// From this size of manifest (some 1,300 lines), the helper threads are
 /// started before it is parsed ([`crate::exec::pool::prestart`]).
 const PRESTART_MIN: usize = 64 * 1024;
+
+/// The error for a manifest `bytes` whose items do not fit in memory: it
+/// says how many lines the manifest has.
+fn no_room_for(bytes: &[u8]) -> Error {
+    Error::OutOfMemory {
+        lines: memchr::memchr_iter(b'\n', bytes).count(),
+    }
+}
 
 /// `error`, naming the manifest at `path` when it is the manifest that did
 /// not fit in memory ([`Error::OutOfMemory`] becomes [`Error::ReadManifest`]).

@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use super::load::{Loaded, Signature};
-use super::{named, stat_sizes, Names, Run, Verifier};
+use super::{named, no_room_for, stat_sizes, Names, Run, Verifier};
 use crate::digest::Algorithm;
 use crate::error::Error;
 use crate::fs::root::Root;
@@ -157,10 +157,7 @@ impl Verifier {
             Some(manifest) => manifest,
             None => parser
                 .try_parse(&bytes)
-                .map_err(|_| Error::OutOfMemory {
-                    lines: memchr::memchr_iter(b'\n', &bytes).count(),
-                })
-                .map_err(|e| named(e, &manifest_path))?,
+                .map_err(|_| named(no_room_for(&bytes), &manifest_path))?,
         };
         drop(bytes);
         let sizes = stat_sizes(&root, manifest.items(), verifier.thread_count());
@@ -240,10 +237,8 @@ impl Verifier {
             }
             None => select(&mut loaded.parser(), &loaded.bytes, lines, keep),
         };
-        let first_algorithm = kept.map_err(|_| {
-            let lines = memchr::memchr_iter(b'\n', &loaded.bytes).count();
-            named(Error::OutOfMemory { lines }, &loaded.manifest_path)
-        })?;
+        let first_algorithm =
+            kept.map_err(|_| named(no_room_for(&loaded.bytes), &loaded.manifest_path))?;
         drop(loaded.bytes);
         // The options of the whole verification, with its algorithm: that
         // of the manifest's first entry, wherever this set starts.
