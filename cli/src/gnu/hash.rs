@@ -11,9 +11,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use checksig::algorithm::Output as LineForm;
 use checksig::manifest::{format_digest_line, LineOptions};
-use checksig::{
-    create, hash_files, Algorithm, CancelToken, Digest, FileKind, HashFileError, Hasher,
-};
+use checksig::{create, Algorithm, Digest, FileKind, HashFileError, Hasher};
 
 use crate::output::{os_error_text, Output};
 use crate::progress::Bar;
@@ -62,23 +60,24 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> u8 {
         .map(OsString::as_os_str)
         .collect();
     let bar = Bar::for_stderr(!request.no_progress);
-    let mut digests = match &bar {
-        Some(bar) => {
-            let update = |progress: &checksig::Progress| bar.update(progress);
-            let hashed = create::hash_files_with_progress(
-                &on_disk,
-                request.algorithm,
-                request.threads,
-                &CancelToken::new(),
-                &update,
-            );
-            bar.finish();
-            // Neither the bar nor a fresh token ever cancels.
-            hashed.unwrap_or_default()
-        }
-        None => hash_files(&on_disk, request.algorithm, request.threads),
+    let update =
+        |progress: &checksig::Progress| bar.as_ref().is_none_or(|bar| bar.update(progress));
+    let mut hashing = create::Hashing::new(request.algorithm).threads(request.threads);
+    if bar.is_some() {
+        hashing = hashing.progress(&update);
     }
-    .into_iter();
+    let hashed = hashing.hash_files(&on_disk);
+    if let Some(bar) = &bar {
+        bar.finish();
+    }
+    let mut digests = match hashed {
+        Ok(digests) => digests.into_iter(),
+        // Nothing here cancels (no token is shared, the bar never stops it).
+        Err(cancelled) => {
+            out.diagnostic(cancelled.to_string().as_bytes());
+            return 1;
+        }
+    };
     let mut failed = false;
     for file in request.files {
         let result = if file.as_bytes() == b"-" {
