@@ -9,7 +9,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use checksig::manifest::{format_line, Encoding, LineOptions};
-use checksig::{create, Algorithm, CancelToken};
+use checksig::{create, Algorithm};
 use clap::Parser;
 
 use crate::gnu::hash;
@@ -217,24 +217,16 @@ pub fn create(args: &CreateArgs, out: &mut Output) -> u8 {
         None => Some(dir.join(default_manifest_name(args.algo))),
     };
     let bar = Bar::for_stderr(!args.no_progress);
-    let listed = match &bar {
-        Some(bar) => {
-            let update = |progress: &checksig::Progress| bar.update(progress);
-            let cancel = CancelToken::new();
-            let listed = create::list_dir_with_progress(
-                dir,
-                args.algo,
-                args.threads,
-                target.as_deref(),
-                &cancel,
-                &update,
-            );
-            bar.finish();
-            listed
-        }
-        None => create::list_dir(dir, args.algo, args.threads, target.as_deref())
-            .map_err(create::CreateError::List),
-    };
+    let update =
+        |progress: &checksig::Progress| bar.as_ref().is_none_or(|bar| bar.update(progress));
+    let mut hashing = create::Hashing::new(args.algo).threads(args.threads);
+    if bar.is_some() {
+        hashing = hashing.progress(&update);
+    }
+    let listed = hashing.list_dir(dir, target.as_deref());
+    if let Some(bar) = &bar {
+        bar.finish();
+    }
     let listing = match listed {
         Ok(listing) => listing,
         Err(create::CreateError::List(error)) => {
