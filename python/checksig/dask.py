@@ -23,13 +23,16 @@ prints what ``checksig PATH`` prints (failures, then the summary line).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
+import queue
 import socket
 import sys
+import threading
 import time
 import uuid
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import _cliformat, _partition
 from ._api import Cancelled, ChecksigError, PathArg, Progress, Report
@@ -53,41 +56,61 @@ PARTITIONS_PER_WORKER = 4
 #: would only pay for.
 STOP_WATCH_MIN_SECONDS = 1.0
 
-#: How often the driver looks at its futures (and lets Ctrl-C in).
-_POLL_SECONDS = 0.02
-
-
 class WorkerError(ChecksigError):
     """A worker could not verify its partition; the message names the worker
     (address and host) and the path, e.g. a root it cannot see."""
 
 
-def _worker_identity() -> Tuple[str, int]:
-    """This worker's address and host, and how many tasks it runs at once."""
+def _worker_identity() -> Tuple[Any, str, int]:
+    """This worker (None when not on one), its address and host, and how
+    many tasks it runs at once."""
     try:
         worker = distributed.get_worker()
     except ValueError:  # not on a worker (a local test call)
-        return f"local process {os.getpid()} on {socket.gethostname()}", 1
+        return None, f"local process {os.getpid()} on {socket.gethostname()}", 1
     state = getattr(worker, "state", worker)
     tasks = int(getattr(state, "nthreads", None) or getattr(worker, "nthreads", 1) or 1)
-    return f"{worker.address} on {socket.gethostname()}", tasks
+    return worker, f"{worker.address} on {socket.gethostname()}", tasks
+
+
+def _publisher(worker: Any, run: str, index: int) -> Callable[[Progress], None]:
+    """A progress callback that publishes this partition's figures to the
+    driver (event topic :data:`PROGRESS_TOPIC`, at most every
+    :data:`PUBLISH_SECONDS`); the last figures need not be sent, the
+    task's end says them."""
+    last = [0.0]
+
+    def publish(figures: Progress) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PUBLISH_SECONDS:
+            last[0] = now
+            worker.log_event(PROGRESS_TOPIC, [run, index, figures.bytes_done, figures.files_done])
+
+    return publish
 
 
 def _verify_partition(
-    root: PathArg, ranges: Sequence[Tuple[int, int]], options: Dict[str, Any], stop: Optional[str] = None
+    root: PathArg,
+    ranges: Sequence[Tuple[int, int]],
+    options: Dict[str, Any],
+    stop: Optional[str] = None,
+    report_as: Optional[Tuple[str, int]] = None,
 ) -> bytes:
     """The task: one partition verified on this worker, in-process. With no
     ``threads`` option, the worker's CPUs are shared among the tasks it runs
     at once. Once the ``distributed.Event`` named ``stop`` is set (the
-    driver cancelled), the library's cancel handle stops the hashing."""
-    where, tasks = _worker_identity()
+    driver cancelled), the library's cancel handle stops the hashing. With
+    ``report_as`` (the run and this partition's index), its progress is
+    published to the driver as it hashes."""
+    worker, where, tasks = _worker_identity()
     options = dict(options)
     if options.get("threads") is None:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         options["threads"] = max(1, cpus // max(1, tasks))
+    progress = None if report_as is None or worker is None else _publisher(worker, *report_as)
     try:
         event = distributed.Event(stop, client=distributed.get_client()) if stop is not None else None
-        return _partition.verify_lines(root, ranges, stop=event, **options)
+        return _partition.verify_lines(root, ranges, progress=progress, stop=event, **options)
     except OSError as error:
         raise WorkerError(
             f"worker {where} cannot verify {os.fsdecode(root)!r}: {error}"
@@ -145,6 +168,10 @@ def _partition_count(client: Any, partitions: Optional[int]) -> int:
     return PARTITIONS_PER_WORKER * max(1, workers)
 
 
+#: A finished partition, in the driver's queue of news (in place of its bytes done).
+_FINISHED = -1
+
+
 def _run(
     plan: _partition.Plan,
     root: PathArg,
@@ -152,16 +179,21 @@ def _run(
     options: Dict[str, Any],
     progress: Optional[Callable[[Progress], Optional[bool]]],
 ) -> Report:
-    token = uuid.uuid4().hex[:12]
+    run = uuid.uuid4().hex[:12]
     count = len(plan.partitions)
     futures: List[Any] = []
+    # What the driver waits for: (partition, bytes done, files done) as a
+    # worker publishes them, (partition, _FINISHED, 0) as a task ends.
+    news: "queue.SimpleQueue[Tuple[int, int, int]]" = queue.SimpleQueue()
     # Set on cancel: a task already running stops hashing (Dask cancels
     # only the tasks that have not started).
-    stop = distributed.Event(f"checksig-stop-{token}", client=client)
-    try:
-        for index, partition in enumerate(plan.partitions):
-            futures.append(
-                client.submit(
+    stop = distributed.Event(f"checksig-stop-{run}", client=client)
+    with contextlib.ExitStack() as listening:
+        if progress is not None:
+            listening.enter_context(_listening(client, run, news))
+        try:
+            for index, partition in enumerate(plan.partitions):
+                future = client.submit(
                     _verify_partition,
                     root,
                     partition.ranges,
@@ -169,38 +201,95 @@ def _run(
                     # Short tasks end before a stop could reach them: only
                     # long ones wait on the scheduler for it.
                     stop.name if partition.cost >= STOP_WATCH_MIN_SECONDS else None,
-                    key=f"checksig-verify-{token}-{index}",
+                    (run, index) if progress is not None else None,
+                    key=f"checksig-verify-{run}-{index}",
                     pure=False,
                     # The partition holding the largest file starts first.
                     priority=count - index,
                 )
-            )
-        results: List[Optional[bytes]] = [None] * count
-        # Each part's entries are built as it comes in, while the workers
-        # still hash the others; the merge then only checks and places them.
-        known: Dict[int, Any] = {}
-        pending = dict(enumerate(futures))
-        done_bytes = 0
-        done_files = plan.lines - plan.files  # malformed lines: settled
-        while pending:
-            finished = [index for index, future in pending.items() if future.done()]
-            if not finished:
-                time.sleep(_POLL_SECONDS)
-                continue
-            for index in finished:
-                results[index] = part = pending.pop(index).result()
-                known.update(plan.part_entries(part))
-                done_bytes += plan.partitions[index].bytes
-                done_files += plan.partitions[index].files
-            if progress is not None:
-                figures = Progress(done_bytes, plan.bytes, done_files, plan.lines)
-                if progress(figures) is False:
-                    raise Cancelled("verification cancelled")
-    except BaseException:
-        stop.set()
-        client.cancel(futures)
-        raise
-    return plan.merge([part for part in results if part is not None], known)
+                future.add_done_callback(lambda _future, index=index: news.put((index, _FINISHED, 0)))
+                futures.append(future)
+            parts: List[Optional[bytes]] = [None] * count
+            # Each partition's latest figures: as published while it runs
+            # (never going back, should a task be run again), then the plan's.
+            figures = [(0, 0)] * count
+            settled = plan.lines - plan.files  # malformed lines: done from the start
+            remaining = count
+            while remaining:
+                try:
+                    index, done_bytes, done_files = news.get(timeout=_WAKE_SECONDS)
+                except queue.Empty:  # lets Ctrl-C in
+                    continue
+                if parts[index] is not None:
+                    continue  # late news of a finished partition
+                if done_bytes == _FINISHED:
+                    parts[index] = futures[index].result()  # raises a worker's error
+                    remaining -= 1
+                    done_bytes, done_files = plan.partitions[index].bytes, plan.partitions[index].files
+                before = figures[index]
+                figures[index] = (max(before[0], done_bytes), max(before[1], done_files))
+                if progress is not None and figures[index] != before:
+                    done = Progress(
+                        sum(f[0] for f in figures), plan.bytes, settled + sum(f[1] for f in figures), plan.lines
+                    )
+                    if progress(done) is False:
+                        raise Cancelled("verification cancelled")
+        except BaseException:
+            stop.set()
+            client.cancel(futures)
+            raise
+    return plan.merge([part for part in parts if part is not None])
+
+
+#: The event topic on which tasks publish their progress: one topic, its
+#: messages ``[run, partition, bytes done, files done]``, so that the
+#: scheduler keeps one bounded log of them however many runs there are.
+PROGRESS_TOPIC = "checksig-progress"
+
+#: A task publishes its progress at most this often.
+PUBLISH_SECONDS = 0.2
+
+#: How long the driver waits for news at a time (between, Ctrl-C gets in).
+_WAKE_SECONDS = 0.1
+
+#: The runs listening to :data:`PROGRESS_TOPIC`, by run: where their news go.
+_listeners: Dict[str, "queue.SimpleQueue[Tuple[int, int, int]]"] = {}
+#: How many runs listen, by client: the first subscribes, the last unsubscribes.
+_subscribed: Dict[str, int] = {}
+_listeners_lock = threading.Lock()
+
+
+def _on_progress(event: Tuple[float, Any]) -> None:
+    """The client's handler of :data:`PROGRESS_TOPIC` (on its event loop):
+    a run's news to its queue; others' ignored."""
+    try:
+        run, index, done_bytes, done_files = event[1]
+        news = _listeners.get(run)
+        if news is not None:
+            news.put((int(index), int(done_bytes), int(done_files)))
+    except (TypeError, ValueError):  # not ours
+        pass
+
+
+@contextlib.contextmanager
+def _listening(client: Any, run: str, news: "queue.SimpleQueue[Tuple[int, int, int]]") -> Iterator[None]:
+    """While inside, the progress the tasks of ``run`` publish goes to ``news``."""
+    with _listeners_lock:
+        _listeners[run] = news
+        runs = _subscribed.get(client.id, 0)
+        if runs == 0:
+            client.subscribe_topic(PROGRESS_TOPIC, _on_progress)
+        _subscribed[client.id] = runs + 1
+    try:
+        yield
+    finally:
+        with _listeners_lock:
+            del _listeners[run]
+            runs = _subscribed.pop(client.id) - 1
+            if runs:
+                _subscribed[client.id] = runs
+            elif client.status not in ("closing", "closed"):
+                client.unsubscribe_topic(PROGRESS_TOPIC)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
