@@ -61,16 +61,36 @@ class WorkerError(ChecksigError):
     (address and host) and the path, e.g. a root it cannot see."""
 
 
-def _worker_identity() -> Tuple[Any, str, int]:
+def _worker_identity(slots: Dict[str, int]) -> Tuple[Any, str, int]:
     """This worker (None when not on one), its address and host, and how
-    many tasks it runs at once."""
+    many tasks run at once on its host: ``slots`` of its host (the task
+    slots of every worker there, as the driver saw them), else its own."""
     try:
         worker = distributed.get_worker()
     except ValueError:  # not on a worker (a local test call)
         return None, f"local process {os.getpid()} on {socket.gethostname()}", 1
     state = getattr(worker, "state", worker)
     tasks = int(getattr(state, "nthreads", None) or getattr(worker, "nthreads", 1) or 1)
+    tasks = slots.get(_host(worker.address), tasks)
     return worker, f"{worker.address} on {socket.gethostname()}", tasks
+
+
+def _host(address: str) -> str:
+    """The host of a worker's address (``tcp://10.0.0.7:40123``: ``10.0.0.7``)."""
+    try:
+        return str(distributed.comm.get_address_host(address))
+    except Exception:  # an address of a kind this Dask does not parse
+        return address
+
+
+def _slots(workers: Dict[str, int]) -> Dict[str, int]:
+    """Task slots by host, from each worker's (``Client.nthreads()``): the
+    tasks that may run at once on each machine, which share its CPUs."""
+    slots: Dict[str, int] = {}
+    for address, threads in workers.items():
+        host = _host(address)
+        slots[host] = slots.get(host, 0) + max(1, int(threads))
+    return slots
 
 
 def _publisher(worker: Any, run: str, index: int) -> Callable[[Progress], None]:
@@ -95,14 +115,16 @@ def _verify_partition(
     options: Dict[str, Any],
     stop: Optional[str] = None,
     report_as: Optional[Tuple[str, int]] = None,
+    slots: Optional[Dict[str, int]] = None,
 ) -> bytes:
     """The task: one partition verified on this worker, in-process. With no
-    ``threads`` option, the worker's CPUs are shared among the tasks it runs
-    at once. Once the ``distributed.Event`` named ``stop`` is set (the
+    ``threads`` option, the CPUs are shared among the tasks that run at once
+    on this host (``slots``, by host: several workers may share a machine,
+    as a ``LocalCluster`` or dask-jobqueue's ``processes`` make them). Once the ``distributed.Event`` named ``stop`` is set (the
     driver cancelled), the library's cancel handle stops the hashing. With
     ``report_as`` (the run and this partition's index), its progress is
     published to the driver as it hashes."""
-    worker, where, tasks = _worker_identity()
+    worker, where, tasks = _worker_identity(slots or {})
     options = dict(options)
     if options.get("threads") is None:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -153,19 +175,19 @@ def verify(
     """
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable or None, not {type(progress).__name__}")
-    plan = _partition.plan(root, _partition_count(client, partitions), **options)
+    workers = client.nthreads()
+    plan = _partition.plan(root, _partition_count(workers, partitions), **options)
     try:
-        return _run(plan, root, client, options, progress)
+        return _run(plan, root, client, options, progress, _slots(workers))
     finally:
         plan.close()
 
 
-def _partition_count(client: Any, partitions: Optional[int]) -> int:
-    """``partitions``, or :data:`PARTITIONS_PER_WORKER` per worker of ``client``."""
+def _partition_count(workers: Dict[str, int], partitions: Optional[int]) -> int:
+    """``partitions``, or :data:`PARTITIONS_PER_WORKER` per worker."""
     if partitions is not None:
         return partitions
-    workers = len(client.scheduler_info().get("workers", {}))
-    return PARTITIONS_PER_WORKER * max(1, workers)
+    return PARTITIONS_PER_WORKER * max(1, len(workers))
 
 
 #: A finished partition, in the driver's queue of news (in place of its bytes done).
@@ -178,6 +200,7 @@ def _run(
     client: Any,
     options: Dict[str, Any],
     progress: Optional[Callable[[Progress], Optional[bool]]],
+    slots: Dict[str, int],
 ) -> Report:
     run = uuid.uuid4().hex[:12]
     count = len(plan.partitions)
@@ -202,6 +225,7 @@ def _run(
                     # long ones wait on the scheduler for it.
                     stop.name if partition.cost >= STOP_WATCH_MIN_SECONDS else None,
                     (run, index) if progress is not None else None,
+                    slots,
                     key=f"checksig-verify-{run}-{index}",
                     pure=False,
                     # The partition holding the largest file starts first.
@@ -209,7 +233,7 @@ def _run(
                 )
                 future.add_done_callback(lambda _future, index=index: news.put((index, _FINISHED, 0)))
                 futures.append(future)
-            parts: List[Optional[bytes]] = [None] * count
+            finished = [False] * count
             # Each partition's latest figures: as published while it runs
             # (never going back, should a task be run again), then the plan's.
             figures = [(0, 0)] * count
@@ -220,10 +244,12 @@ def _run(
                     index, done_bytes, done_files = news.get(timeout=_WAKE_SECONDS)
                 except queue.Empty:  # lets Ctrl-C in
                     continue
-                if parts[index] is not None:
+                if finished[index]:
                     continue  # late news of a finished partition
                 if done_bytes == _FINISHED:
-                    parts[index] = futures[index].result()  # raises a worker's error
+                    if futures[index].status != "finished":
+                        futures[index].result()  # raises the worker's error
+                    finished[index] = True
                     remaining -= 1
                     done_bytes, done_files = plan.partitions[index].bytes, plan.partitions[index].files
                 before = figures[index]
@@ -234,11 +260,13 @@ def _run(
                     )
                     if progress(done) is False:
                         raise Cancelled("verification cancelled")
+            # Fetched at the end, all at once: one round trip.
+            parts: List[bytes] = client.gather(futures)
         except BaseException:
             stop.set()
             client.cancel(futures)
             raise
-    return plan.merge([part for part in parts if part is not None])
+    return plan.merge(parts)
 
 
 #: The event topic on which tasks publish their progress: one topic, its
@@ -317,9 +345,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         options["manifest"] = manifest
     with distributed.Client(args.scheduler) as client:
         try:
-            plan = _partition.plan(root, _partition_count(client, args.partitions), **options)
+            workers = client.nthreads()
+            plan = _partition.plan(root, _partition_count(workers, args.partitions), **options)
             try:
-                report = _run(plan, root, client, options, None)
+                report = _run(plan, root, client, options, None, _slots(workers))
                 shown = os.path.join(root, plan.manifest)
             finally:
                 plan.close()
