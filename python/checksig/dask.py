@@ -120,8 +120,9 @@ def _verify_partition(
     """The task: one partition verified on this worker, in-process. With no
     ``threads`` option, the CPUs are shared among the tasks that run at once
     on this host (``slots``, by host: several workers may share a machine,
-    as a ``LocalCluster`` or dask-jobqueue's ``processes`` make them). Once the ``distributed.Event`` named ``stop`` is set (the
-    driver cancelled), the library's cancel handle stops the hashing. With
+    as a ``LocalCluster`` or dask-jobqueue's ``processes`` make them). Once
+    the ``distributed.Event`` named ``stop`` is set (the driver cancelled),
+    the library's cancel handle stops the hashing. With
     ``report_as`` (the run and this partition's index), its progress is
     published to the driver as it hashes."""
     worker, where, tasks = _worker_identity(slots or {})
@@ -153,12 +154,17 @@ def verify(
 
     :param partitions: how many parts to cut the manifest into (at most one
         per entry); default :data:`PARTITIONS_PER_WORKER` per worker.
-    :param progress: called with a :class:`Progress` as partitions finish,
-        the figures summed over every worker (malformed lines count as done
-        from the start); return False to cancel (raises
+    :param progress: called on the calling thread with a :class:`Progress`
+        as the workers hash (each task publishes its figures to the driver
+        every :data:`PUBLISH_SECONDS` or so, through the scheduler's event
+        log, topic :data:`PROGRESS_TOPIC`) and as partitions finish, the
+        figures summed over every worker and never going back (malformed
+        lines count as done from the start); return False to cancel (raises
         :class:`checksig.Cancelled`). An exception it raises cancels too.
     :param options: the keyword options of :func:`checksig.verify`
-        (``manifest``, ``threads`` per worker task, ``ignore_missing``,
+        (``manifest``, ``threads`` per worker task (default: the CPUs of
+        the task's machine over the task slots of every worker there),
+        ``ignore_missing``,
         ``strict``, ``allow_outside_root``, ``mmap``, ``algorithm``,
         ``unlisted``, ``direct_io``).
     :raises WorkerError: when a worker cannot verify its part (naming the
@@ -237,7 +243,8 @@ def _run(
             # Each partition's latest figures: as published while it runs
             # (never going back, should a task be run again), then the plan's.
             figures = [(0, 0)] * count
-            settled = plan.lines - plan.files  # malformed lines: done from the start
+            # Their sums; malformed lines count as done from the start.
+            total_bytes, total_files = 0, plan.lines - plan.files
             remaining = count
             while remaining:
                 try:
@@ -252,13 +259,13 @@ def _run(
                     finished[index] = True
                     remaining -= 1
                     done_bytes, done_files = plan.partitions[index].bytes, plan.partitions[index].files
-                before = figures[index]
-                figures[index] = (max(before[0], done_bytes), max(before[1], done_files))
-                if progress is not None and figures[index] != before:
-                    done = Progress(
-                        sum(f[0] for f in figures), plan.bytes, settled + sum(f[1] for f in figures), plan.lines
-                    )
-                    if progress(done) is False:
+                before_bytes, before_files = figures[index]
+                done_bytes, done_files = max(before_bytes, done_bytes), max(before_files, done_files)
+                figures[index] = (done_bytes, done_files)
+                total_bytes += done_bytes - before_bytes
+                total_files += done_files - before_files
+                if progress is not None and figures[index] != (before_bytes, before_files):
+                    if progress(Progress(total_bytes, plan.bytes, total_files, plan.lines)) is False:
                         raise Cancelled("verification cancelled")
             # Fetched at the end, all at once: one round trip.
             parts: List[bytes] = client.gather(futures)
