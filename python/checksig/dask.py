@@ -97,14 +97,18 @@ def _publisher(worker: Any, run: str, index: int) -> Callable[[Progress], None]:
     """A progress callback that publishes this partition's figures to the
     driver (event topic :data:`PROGRESS_TOPIC`, at most every
     :data:`PUBLISH_SECONDS`); the last figures need not be sent, the
-    task's end says them."""
+    task's end says them. Should publishing fail, it stops: the hashing
+    goes on."""
     last = [0.0]
 
     def publish(figures: Progress) -> None:
         now = time.monotonic()
         if now - last[0] >= PUBLISH_SECONDS:
             last[0] = now
-            worker.log_event(PROGRESS_TOPIC, [run, index, figures.bytes_done, figures.files_done])
+            try:
+                worker.log_event(PROGRESS_TOPIC, [run, index, figures.bytes_done, figures.files_done])
+            except Exception:  # a worker closing: progress is news, not results
+                last[0] = float("inf")
 
     return publish
 
