@@ -5,7 +5,10 @@ medians. Also the planning alone (read, parse, stat, cut). Each round runs
 every case once, one after the other, so that a load that comes and goes
 on a shared machine hits them alike: the ratio to one process is also given
 round by round (the same round's one-process time), as a median and the
-quartiles, which is what to read under load.
+quartiles, which is what to read under load; and the CPU seconds of every
+process of the run (this one, with the scheduler, and the workers and
+their nannies: psutil, which distributed depends on), which a load slows
+less than the wall clock.
 
     CHECKSIG_LIBRARY=$CARGO_TARGET_DIR/release/libchecksig_capi.so \\
         PYTHONPATH=python python3 benches/dask_overhead.py [--rounds 9] [--dir /var/tmp/x]
@@ -22,10 +25,11 @@ import os
 import statistics
 import time
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Tuple
 
 import dask
 import distributed
+import psutil
 
 import checksig
 import checksig.dask
@@ -47,10 +51,26 @@ def make_tree(root: Path, count: int, size: int) -> Path:
     return root
 
 
-def timed(function: Callable[[], object]) -> float:
+def cpu_seconds() -> float:
+    """User and system CPU seconds of this process and its children so far
+    (the workers, while they live)."""
+    total = 0.0
+    me = psutil.Process()
+    for process in [me] + me.children(recursive=True):
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def timed(function: Callable[[], object]) -> Tuple[float, float]:
+    """Wall and CPU seconds of one call."""
+    cpu = cpu_seconds()
     start = time.perf_counter()
     function()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cpu_seconds() - cpu
 
 
 def main() -> None:
@@ -84,9 +104,12 @@ def main() -> None:
         for case in cases.values():  # warm-up: page cache, worker imports
             case()
         times: Dict[str, List[float]] = {name: [] for name in cases}
+        cpus: Dict[str, List[float]] = {name: [] for name in cases}
         for _ in range(args.rounds):
             for name, case in cases.items():
-                times[name].append(timed(case))
+                wall, cpu = timed(case)
+                times[name].append(wall)
+                cpus[name].append(cpu)
         locals_ = times["one process (2 threads)"]
         local = statistics.median(locals_)
         for name, samples in times.items():
@@ -96,13 +119,16 @@ def main() -> None:
             rows.append(
                 f"| {label} | {name} | {median:.3f} s ({min(samples):.3f}-{max(samples):.3f}) "
                 f"| {median / local:.2f} x | {statistics.median(ratios):.2f} x "
-                f"({quartiles[0]:.2f}-{quartiles[-1]:.2f}) |"
+                f"({quartiles[0]:.2f}-{quartiles[-1]:.2f}) | {statistics.median(cpus[name]):.2f} s |"
             )
     client.close()
     cluster.close()
     print("load average after:", os.getloadavg())
-    print("| tree | path | median (range) | median against one process's | round by round: median (quartiles) |")
-    print("|---|---|---|---|---|")
+    print(
+        "| tree | path | median (range) | median against one process's "
+        "| round by round: median (quartiles) | CPU, all processes (median) |"
+    )
+    print("|---|---|---|---|---|---|")
     print("\n".join(rows))
 
 
