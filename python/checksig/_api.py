@@ -632,6 +632,40 @@ def _verify(
         direct_io=direct_io,
         keys=keys,
     )
+
+    def call() -> Report:
+        pointer = _call_with_error(lambda error: verify_function(target, options.pointer, error))
+        report = _Owned(pointer, lib.checksig_report_free)
+        try:
+            return _read_report(report.pointer)  # type: ignore[arg-type]
+        finally:
+            report.close()
+
+    return _cancellable(call, options, progress)
+
+
+def _cancellable(
+    call: Callable[[], T],
+    options: _Owned,
+    progress: Optional[Callable[[Progress], Optional[bool]]] = None,
+    stop: Optional[object] = None,
+) -> T:
+    """Runs ``call``, a C call made with the C ``options`` (which it closes
+    when the call returns), so that it can be cancelled: the one place a
+    verification gets its cancel handle and progress callback, for
+    :func:`verify`, :func:`verify_sidecar` and :func:`checksig.verify_lines`.
+
+    - ``progress`` becomes the options' progress callback; returning False
+      cancels, and an exception it raises cancels and is raised here.
+    - Ctrl-C cancels (:func:`_run_interruptibly`).
+    - ``stop``, when given, is any object whose ``wait(timeout)`` returns
+      True once it is set (a ``threading.Event``, a ``distributed.Event``
+      set on another machine): a helper thread waits on it and triggers the
+      cancel handle. It is not joined (it may be waiting on a scheduler):
+      once the call has returned it no longer touches the handle.
+
+    Raises :class:`_Failure` as the call does (``ERROR_CANCELLED`` once cancelled).
+    """
     cancel = _Owned(lib.checksig_cancel_new(), lib.checksig_cancel_free)
     lib.checksig_options_set_cancel(options.pointer, cancel.pointer)
     raised: List[BaseException] = []
@@ -640,30 +674,47 @@ def _verify(
         lib.checksig_options_set_progress(options.pointer, callback, None)
         options.keep_alive = callback  # C holds its address while `options` lives
 
-    def call() -> Report:
+    def run() -> T:
         # Runs on the helper thread and refers to `options` (and so to the
         # callback): they live until the C call has returned, even if the
         # calling thread stopped waiting (a second Ctrl-C).
         try:
-            pointer = _call_with_error(
-                lambda error: verify_function(target, options.pointer, error)
-            )
-            report = _Owned(pointer, lib.checksig_report_free)
-            try:
-                return _read_report(report.pointer)  # type: ignore[arg-type]
-            finally:
-                report.close()
+            return call()
         finally:
             options.close()
 
+    finished = threading.Event()
+    lock = threading.Lock()
+    if stop is not None:
+        wait = getattr(stop, "wait")
+
+        def watch() -> None:
+            try:
+                while not finished.is_set():
+                    if wait(_STOP_POLL_SECONDS):
+                        with lock:
+                            if not finished.is_set():
+                                lib.checksig_cancel_trigger(cancel.pointer)
+                        return
+            except Exception:  # the stop's source went away (a scheduler closing)
+                return
+
+        threading.Thread(target=watch, name="checksig-stop-watcher", daemon=True).start()
     try:
-        return _run_interruptibly(call, cancel)
+        return _run_interruptibly(run, cancel)
     except _Failure:
         if raised:
             raise raised[0] from None
         raise
     finally:
+        with lock:
+            finished.set()
         cancel.close()
+
+
+#: How long the stop watcher of :func:`_cancellable` waits on ``stop`` at a
+#: time (a ``distributed.Event`` waits on the scheduler: one request per wait).
+_STOP_POLL_SECONDS = 0.5
 
 
 def verify(
