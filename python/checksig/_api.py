@@ -97,9 +97,10 @@ def _algorithm_code(algorithm: Optional[str], length: Optional[int] = None) -> i
     if not 0 <= bits <= 0xFFFFFFFF:  # what a uint32_t holds: no wrapping into a valid length
         raise ValueError(f"invalid length {bits} for {algorithm}")
     try:
-        return _call_with_error(
+        made: int = _call_with_error(
             lambda error: _native.lib.checksig_algorithm_with_length(code, bits, error)
         )
+        return made
     except _Failure as failure:
         # "checksig_algorithm_with_length: invalid length ..." without the C name.
         raise ValueError(failure.message.split(": ", 1)[-1]) from None
