@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times checksig against its peers on the same data, in one run.
 
-    python3 benches/peers.py [--data DIR] [--cold] [--sweep] [--plot PNG] [--json OUT]
+    python3 benches/peers.py [--data DIR] [--cold [--settle S] [--shuffle]] [--sweep] [--plot PNG] [--json OUT]
 
 Tools, each verifying the same DIR/sha1sum.txt:
   ours-cli   target/release/checksig DIR           (a process per run)
@@ -239,7 +239,7 @@ def hardware_limit():
 # ----------------------------------------------------------------- running
 
 
-def measure(tools, path, runs, cold, which, settle=0.0):
+def measure(tools, path, runs, cold, which, settle=0.0, shuffle=False):
     """Median seconds per tool over `runs` runs (after a warm-up run)."""
     capi = tools.get("capi_lib")
     runners = {
@@ -257,8 +257,14 @@ def measure(tools, path, runs, cold, which, settle=0.0):
     # Round after round, each tool once per round: the speed of this shared
     # virtual machine drifts over seconds, and a ratio between two tools
     # timed in separate blocks measured the drift as much as the tools.
+    # With --shuffle, each round in its own random order: cold, what ran just
+    # before a tool decides how fast its fresh pages are (this VM's host takes
+    # back memory freed by an eviction, and a tool that filled the page cache
+    # leaves the next one pages the host still backs), so a fixed order
+    # favours whoever follows the page-cache readers.
     for attempt in range(runs + (0 if cold else 1)):
-        for name in names:
+        order = random.Random(attempt).sample(names, len(names)) if shuffle else names
+        for name in order:
             if cold:
                 evict(path)
                 time.sleep(settle)
@@ -304,6 +310,8 @@ def main():
     parser.add_argument("--cold", action="store_true", help="evict the page cache before each run")
     parser.add_argument("--settle", type=float, default=0.0,
                         help="with --cold, seconds to wait between evicting and running")
+    parser.add_argument("--shuffle", action="store_true",
+                        help="run the tools of each round in a random order (seeded by the round)")
     parser.add_argument("--only", default="", help="comma-separated data set name prefixes")
     parser.add_argument("--sweep", action="store_true", help="also time over file sizes")
     parser.add_argument("--plot", type=Path, help="write the sweep plot (needs matplotlib)")
@@ -333,6 +341,8 @@ def main():
     print(f"# {info['checksig']}; load average at start {info['load']}")
     print(f"# hardware limit (openssl speed -evp sha1 -bytes 16384): {limit / 1e9:.3f} GB/s per core")
     cache = f"cold (evicted, then {args.settle:g} s, before each run)" if args.cold else "warm"
+    if args.shuffle:
+        cache += "; tools in a random order each round"
     print(f"# page cache: {cache}; median of {args.runs} runs")
 
     report = {"machine": info, "cold": args.cold, "settle": args.settle, "runs": args.runs,
@@ -343,7 +353,7 @@ def main():
         size = total_bytes(path)
         print(f"\n## {label} ({size / MIB:.1f} MiB)", flush=True)
         which = [t for t in tools_order if not (t == "naive" and size >= GIB and args.runs > 3)]
-        times = measure(tools, path, args.runs, args.cold, which, args.settle)
+        times = measure(tools, path, args.runs, args.cold, which, args.settle, args.shuffle)
         one_core = size / limit
         all_cores = size / (limit * min(CPUS, len(manifest_names(path))))
         report["cases"].append({"case": label, "bytes": size, "seconds": times,
