@@ -342,6 +342,10 @@ pub fn backend() -> &'static str {
 /// assert_eq!(md5, "portable");
 /// ```
 pub fn backend_of(algorithm: Algorithm) -> &'static str {
+    // `crc-fast` picks its own code on every architecture.
+    if matches!(algorithm, Algorithm::Crc | Algorithm::Crc32b) {
+        return sums::backend();
+    }
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
     {
         use std::arch::is_x86_feature_detected as has;
@@ -350,7 +354,6 @@ pub fn backend_of(algorithm: Algorithm) -> &'static str {
             Algorithm::Sha1 | Algorithm::Sha256 | Algorithm::Sha224 if sha_ni => "SHA-NI",
             Algorithm::Sha512 | Algorithm::Sha384 if sha512::is_accelerated() => "AVX2+BMI2",
             Algorithm::Sha512 | Algorithm::Sha384 if has!("avx2") => "AVX2",
-            Algorithm::Crc | Algorithm::Crc32b => "slice-by-16",
             Algorithm::Sha3_224
             | Algorithm::Sha3_256
             | Algorithm::Sha3_384
