@@ -25,6 +25,14 @@ done
 gcc "${cflags[@]}" capi/tests/c/abi_test.c -L"$lib" -lchecksig_capi -lpthread -o "$work/abi_test"
 gcc "${cflags[@]}" capi/tests/c/abi_test.c "$lib/libchecksig_capi.a" -lpthread -ldl -lm \
     -o "$work/abi_test_static"
+# Linked statically, a C program takes every object of the library as it is:
+# none may ask for an executable stack (the SHA-3 assembly object did, until
+# .cargo/config.toml had it assembled with --noexecstack).
+if readelf -lW "$work/abi_test_static" | grep GNU_STACK | grep -q RWE; then
+    echo "a program linked with libchecksig_capi.a has an executable stack:" >&2
+    readelf -lW "$work/abi_test_static" | grep GNU_STACK >&2
+    exit 1
+fi
 # Signed manifests (issue 17), against the fixtures in testdata/signatures.
 gcc "${cflags[@]}" capi/tests/c/signatures_test.c -L"$lib" -lchecksig_capi -o "$work/signatures_test"
 export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
