@@ -561,6 +561,28 @@ impl Report {
         Ok(())
     }
 
+    /// Adds a copy of `entry` (from this report or another) at the end; an
+    /// I/O error keeps its OS error number, or else its kind and message.
+    ///
+    /// ```
+    /// use checksig::{Report, Status};
+    /// let mut first = Report::new();
+    /// first.push(4, b"a", None, Status::Missing)?;
+    /// let mut second = Report::new();
+    /// second.push_copy(first.get(0).unwrap())?;
+    /// assert_eq!(second.get(0).unwrap().line(), 4);
+    /// # Ok::<(), std::collections::TryReserveError>(())
+    /// ```
+    pub fn push_copy(&mut self, entry: EntryReport<'_>) -> Result<(), TryReserveError> {
+        let name = entry.text().unwrap_or(entry.name());
+        self.push(
+            entry.line(),
+            name,
+            entry.expected().as_ref(),
+            entry.status().duplicate(),
+        )
+    }
+
     /// Adds `item`'s result (a malformed line's text as its name).
     pub(crate) fn push_item(&mut self, item: &Item, status: Status) -> Result<(), TryReserveError> {
         match item {
