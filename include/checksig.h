@@ -90,7 +90,8 @@
 #define CHECKSIG_ALGORITHM_SHA3_512 11
 
 // BLAKE2b-512 (`b2sum`); a manifest's `BLAKE2b-N` lines of other
-// lengths are read too.
+// lengths are read too, and `checksig_algorithm_with_length` makes the
+// code of another length (`b2sum -l N`).
 #define CHECKSIG_ALGORITHM_BLAKE2B 12
 
 // SHAKE128 with 256 bits of output.
@@ -253,6 +254,30 @@ extern "C" {
 
 // The library's version, such as `"0.1.0"`: static, never free it.
 const char *checksig_version(void);
+
+// The code of algorithm `code` with a digest of `bits` bits, as
+// `b2sum -l BITS` and `cksum -a NAME -l BITS` take them: BLAKE2b takes a
+// multiple of 8 from 8 to 512; every other algorithm only its own length
+// (`CHECKSIG_ALGORITHM_SHA256` with 256 gives it back). Pass the result
+// wherever a `CHECKSIG_ALGORITHM_*` code goes (`checksig_hash_file_algorithm`,
+// `checksig_hash_files`, `checksig_create_manifest`,
+// `checksig_options_set_algorithm`): the digests and lines are those of
+// that length (`BLAKE2b-256 (name) = ...` when tagged).
+//
+// Returns `CHECKSIG_ALGORITHM_DETECT` (0), with
+// `CHECKSIG_ERROR_INVALID_ARGUMENT` in `error` (if not NULL), for an
+// unknown or DETECT `code` and for a length the algorithm does not have
+// (0, not a multiple of 8, above 512). On success `error` is set to
+// `CHECKSIG_ERROR_NONE`.
+//
+// ```c
+// uint32_t b2_256 = checksig_algorithm_with_length(CHECKSIG_ALGORITHM_BLAKE2B, 256, error);
+// char *hex = checksig_hash_file_algorithm("file.iso", b2_256, error);   /* b2sum -l 256 */
+// ```
+//
+// # Safety
+// `error` is NULL or a live error object not used by another thread.
+uint32_t checksig_algorithm_with_length(uint32_t code, uint32_t bits, struct checksig_error *error);
 
 // The name of algorithm `code`, such as `"sha256"`: the lowercase name
 // the CLI's `--algo` and Python take (static; never free it). NULL for

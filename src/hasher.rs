@@ -2,13 +2,14 @@
 
 use std::sync::OnceLock;
 
+use blake2::digest::VariableOutput as _;
 use sha1::Digest as _;
-use sha3::digest::{VariableOutput as _, XofReader as _};
 
 use crate::algorithm::Blake2bLen;
 use crate::digest::{Algorithm, Digest};
 
 mod blocks;
+mod keccak;
 mod md5;
 pub(crate) mod sha1_pair;
 mod sha512;
@@ -21,7 +22,8 @@ mod sums;
 /// crate's own code, measured faster than the published crates
 /// ([`backend_of`] says why); BLAKE3 comes from the reference `blake3`
 /// crate, which picks its SIMD code (SSE2 to AVX-512) at run time. SHA-224
-/// comes from `sha2`, SHA-384 from our SHA-512 code, SHA-3 and SHAKE from `sha3`, BLAKE2b from
+/// comes from `sha2`, SHA-384 from our SHA-512 code, SHA-3 and SHAKE from
+/// CRYPTOGAMS' assembly (`sha3-asm`, the `asm` feature, on x86_64) or `sha3`, BLAKE2b from
 /// `blake2`, SM3 from `sm3` (all RustCrypto); the CRCs from the `crc` crate,
 /// and the BSD and System V sums are this crate's (`hasher/sums.rs`). Every
 /// hasher runs on the calling thread, except that
@@ -50,14 +52,10 @@ enum Inner {
     // SHA-512's own code from SHA-384's initial value (`hasher/sha512.rs`).
     Sha384(sha512::Sha512),
     // The Keccak and BLAKE2b states are boxed too (200 and 64 bytes of
-    // state, plus a block buffer), to keep every `Hasher` small.
-    Sha3_224(Box<sha3::Sha3_224>),
-    Sha3_256(Box<sha3::Sha3_256>),
-    Sha3_384(Box<sha3::Sha3_384>),
-    Sha3_512(Box<sha3::Sha3_512>),
+    // state, plus a block buffer), to keep every `Hasher` small. SHA-3 and
+    // SHAKE: `hasher/keccak.rs` picks their backend.
+    Keccak(Box<keccak::Keccak>),
     Blake2b(Box<blake2::Blake2bVar>, Blake2bLen),
-    Shake128(Box<sha3::Shake128>),
-    Shake256(Box<sha3::Shake256>),
     Sm3(Box<sm3::Sm3>),
     Sum(sums::Sum, Algorithm),
 }
@@ -73,10 +71,10 @@ impl Hasher {
             Algorithm::Blake3 => Inner::Blake3(Box::default()),
             Algorithm::Sha224 => Inner::Sha224(sha2::Sha224::new()),
             Algorithm::Sha384 => Inner::Sha384(sha512::Sha512::new_384()),
-            Algorithm::Sha3_224 => Inner::Sha3_224(Box::default()),
-            Algorithm::Sha3_256 => Inner::Sha3_256(Box::default()),
-            Algorithm::Sha3_384 => Inner::Sha3_384(Box::default()),
-            Algorithm::Sha3_512 => Inner::Sha3_512(Box::default()),
+            Algorithm::Sha3_224 => keccak_of(keccak::Kind::Sha3_224),
+            Algorithm::Sha3_256 => keccak_of(keccak::Kind::Sha3_256),
+            Algorithm::Sha3_384 => keccak_of(keccak::Kind::Sha3_384),
+            Algorithm::Sha3_512 => keccak_of(keccak::Kind::Sha3_512),
             Algorithm::Blake2b(len) => Inner::Blake2b(
                 Box::new(
                     blake2::Blake2bVar::new(len.bytes())
@@ -84,8 +82,8 @@ impl Hasher {
                 ),
                 len,
             ),
-            Algorithm::Shake128 => Inner::Shake128(Box::default()),
-            Algorithm::Shake256 => Inner::Shake256(Box::default()),
+            Algorithm::Shake128 => keccak_of(keccak::Kind::Shake128),
+            Algorithm::Shake256 => keccak_of(keccak::Kind::Shake256),
             Algorithm::Sm3 => Inner::Sm3(Box::default()),
             Algorithm::Crc => Inner::Sum(sums::Sum::new(sums::Kind::Cksum), algorithm),
             Algorithm::Crc32b => Inner::Sum(sums::Sum::new(sums::Kind::Crc32b), algorithm),
@@ -105,13 +103,8 @@ impl Hasher {
             Inner::Blake3(_) => Algorithm::Blake3,
             Inner::Sha224(_) => Algorithm::Sha224,
             Inner::Sha384(_) => Algorithm::Sha384,
-            Inner::Sha3_224(_) => Algorithm::Sha3_224,
-            Inner::Sha3_256(_) => Algorithm::Sha3_256,
-            Inner::Sha3_384(_) => Algorithm::Sha3_384,
-            Inner::Sha3_512(_) => Algorithm::Sha3_512,
+            Inner::Keccak(ref keccak) => keccak.kind().algorithm(),
             Inner::Blake2b(_, len) => Algorithm::Blake2b(len),
-            Inner::Shake128(_) => Algorithm::Shake128,
-            Inner::Shake256(_) => Algorithm::Shake256,
             Inner::Sm3(_) => Algorithm::Sm3,
             Inner::Sum(_, algorithm) => algorithm,
         }
@@ -162,13 +155,8 @@ impl Hasher {
             }
             Inner::Sha224(hasher) => sha2::Digest::update(hasher, bytes),
             Inner::Sha384(hasher) => hasher.update(bytes),
-            Inner::Sha3_224(hasher) => sha3::Digest::update(&mut **hasher, bytes),
-            Inner::Sha3_256(hasher) => sha3::Digest::update(&mut **hasher, bytes),
-            Inner::Sha3_384(hasher) => sha3::Digest::update(&mut **hasher, bytes),
-            Inner::Sha3_512(hasher) => sha3::Digest::update(&mut **hasher, bytes),
-            Inner::Blake2b(hasher, _) => sha3::digest::Update::update(&mut **hasher, bytes),
-            Inner::Shake128(hasher) => sha3::digest::Update::update(&mut **hasher, bytes),
-            Inner::Shake256(hasher) => sha3::digest::Update::update(&mut **hasher, bytes),
+            Inner::Keccak(hasher) => hasher.update(bytes),
+            Inner::Blake2b(hasher, _) => blake2::digest::Update::update(&mut **hasher, bytes),
             Inner::Sm3(hasher) => sm3::Digest::update(&mut **hasher, bytes),
             Inner::Sum(sum, _) => sum.update(bytes),
         }
@@ -185,10 +173,12 @@ impl Hasher {
             Inner::Blake3(hasher) => Digest::from_bytes(algorithm, hasher.finalize().as_bytes()),
             Inner::Sha224(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
             Inner::Sha384(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()[..48]),
-            Inner::Sha3_224(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
-            Inner::Sha3_256(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
-            Inner::Sha3_384(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
-            Inner::Sha3_512(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
+            Inner::Keccak(hasher) => {
+                let mut out = [0; 64];
+                let out = &mut out[..algorithm.digest_len()];
+                hasher.finalize_into(out);
+                Digest::from_bytes(algorithm, out)
+            }
             Inner::Blake2b(hasher, len) => {
                 let mut out = [0; 64];
                 let out = &mut out[..len.bytes()];
@@ -197,8 +187,6 @@ impl Hasher {
                     .expect("the buffer has the length the hasher was made for");
                 Digest::from_bytes(algorithm, out)
             }
-            Inner::Shake128(hasher) => Digest::from_bytes(algorithm, &xof(*hasher, algorithm)),
-            Inner::Shake256(hasher) => Digest::from_bytes(algorithm, &xof(*hasher, algorithm)),
             Inner::Sm3(hasher) => Digest::from_bytes(algorithm, &hasher.finalize()),
             Inner::Sum(sum, _) => {
                 let (bytes, len) = sum.finalize();
@@ -209,11 +197,9 @@ impl Hasher {
     }
 }
 
-/// The first `algorithm.digest_len()` bytes of a SHAKE output.
-fn xof(hasher: impl sha3::digest::ExtendableOutput, algorithm: Algorithm) -> Vec<u8> {
-    let mut out = vec![0; algorithm.digest_len()];
-    hasher.finalize_xof().read(&mut out);
-    out
+/// A SHA-3 or SHAKE hasher, on the backend `hasher/keccak.rs` chose.
+fn keccak_of(kind: keccak::Kind) -> Inner {
+    Inner::Keccak(Box::new(keccak::Keccak::new(kind)))
 }
 
 /// The SHA-1 digests of `a` and `b`, computed together: faster than one
@@ -365,6 +351,12 @@ pub fn backend_of(algorithm: Algorithm) -> &'static str {
             Algorithm::Sha512 | Algorithm::Sha384 if sha512::is_accelerated() => "AVX2+BMI2",
             Algorithm::Sha512 | Algorithm::Sha384 if has!("avx2") => "AVX2",
             Algorithm::Crc | Algorithm::Crc32b => "slice-by-16",
+            Algorithm::Sha3_224
+            | Algorithm::Sha3_256
+            | Algorithm::Sha3_384
+            | Algorithm::Sha3_512
+            | Algorithm::Shake128
+            | Algorithm::Shake256 => keccak::BACKEND,
             Algorithm::Blake3 if has!("avx512f") && has!("avx512vl") => "AVX-512",
             Algorithm::Blake3 if has!("avx2") => "AVX2",
             Algorithm::Blake3 if has!("sse4.1") => "SSE4.1",

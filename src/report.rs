@@ -704,8 +704,23 @@ impl Report {
         self.shift_lines(line_offset);
     }
 
-    /// Adds `offset` to every line number but 0 (an unlisted file's).
-    pub(crate) fn shift_lines(&mut self, offset: u64) {
+    /// Adds `offset` to every line number but 0 (an unlisted file's): the
+    /// report of a signed manifest's body, whose lines were counted from
+    /// the body's first, moved to the manifest's own lines (`offset` lines
+    /// of armor or signature came first: the `line_offset` of a verified
+    /// signature, with the `signatures` feature).
+    ///
+    /// ```
+    /// use checksig::{Report, Status};
+    /// let mut report = Report::new();
+    /// report.push(1, b"a", None, Status::Missing)?;
+    /// report.push(0, b"b", None, Status::Unlisted)?;
+    /// report.shift_lines(3);
+    /// let lines: Vec<u64> = report.entries().map(|e| e.line()).collect();
+    /// assert_eq!(lines, [4, 0]);
+    /// # Ok::<(), std::collections::TryReserveError>(())
+    /// ```
+    pub fn shift_lines(&mut self, offset: u64) {
         if offset == 0 {
             return;
         }

@@ -157,20 +157,55 @@ impl fmt::Display for SignatureCheck {
 /// ```
 /// # use checksig::signature::{Format, Signer, Verified};
 /// let verified = Verified {
-///     body: b"checksum lines\n".to_vec(),
+///     body: b"checksum lines\n"[..].into(),
+///     line_offset: 0,
 ///     signer: Signer { format: Format::Ssh, key: "SHA256:...".into(), created: None },
 /// };
-/// assert_eq!(verified.body, b"checksum lines\n");
+/// assert_eq!(&*verified.body, b"checksum lines\n");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Verified {
+pub struct Verified<'a> {
     /// Only the bytes the signature covers: the whole manifest for a detached
     /// signature; the signed text of a clear-signed manifest (dash-unescaped,
     /// each line as signed: without trailing spaces or tabs, ending in `\n`),
     /// never a line outside it; the message of an embedded signify signature.
-    pub body: Vec<u8>,
+    /// Borrowed from the manifest unless dash-unescaping changed it.
+    pub body: Cow<'a, [u8]>,
+    /// How many lines of the manifest come before the body's first line (the
+    /// armor header of a clear-signed manifest, the comment and signature
+    /// lines of an embedded signify one; 0 with a detached signature): body
+    /// line `n` is manifest line `n + line_offset`.
+    pub line_offset: u64,
     /// Who signed it.
     pub signer: Signer,
+}
+
+impl Verified<'_> {
+    /// The same, owning its body (copied when it was borrowed), or
+    /// [`SignatureError::OutOfMemory`] when the copy cannot be allocated.
+    ///
+    /// ```
+    /// # use checksig::signature::{Format, Signer, Verified};
+    /// let text = b"checksum lines\n".to_vec();
+    /// let verified = Verified {
+    ///     body: text[..].into(),
+    ///     line_offset: 0,
+    ///     signer: Signer { format: Format::Ssh, key: "SHA256:...".into(), created: None },
+    /// };
+    /// let owned: Verified<'static> = verified.into_owned().unwrap();
+    /// drop(text);
+    /// assert_eq!(&*owned.body, b"checksum lines\n");
+    /// ```
+    pub fn into_owned(self) -> Result<Verified<'static>, SignatureError> {
+        Ok(Verified {
+            body: Cow::Owned(match self.body {
+                Cow::Borrowed(bytes) => copy(bytes)?,
+                Cow::Owned(bytes) => bytes,
+            }),
+            line_offset: self.line_offset,
+            signer: self.signer,
+        })
+    }
 }
 
 /// The suffixes of detached signatures, in the order [`signature_names`]
@@ -211,17 +246,18 @@ pub fn signature_names(manifest_name: &[u8]) -> Vec<Vec<u8>> {
 /// let err = signature::verify(b"x", Some(("x.sig", b"junk")), &keys, SystemTime::now());
 /// assert!(matches!(err, Err(SignatureError::Invalid { .. })));
 /// ```
-pub fn verify(
-    manifest: &[u8],
+pub fn verify<'a>(
+    manifest: &'a [u8],
     detached: Option<(&str, &[u8])>,
     keys: &TrustedKeys,
     now: SystemTime,
-) -> Result<Verified, SignatureError> {
+) -> Result<Verified<'a>, SignatureError> {
     match detached {
         Some((name, signature)) => {
             let signer = verify_detached(manifest, name, signature, keys, now)?;
             Ok(Verified {
-                body: copy(manifest)?,
+                body: Cow::Borrowed(manifest),
+                line_offset: 0,
                 signer,
             })
         }
@@ -229,14 +265,16 @@ pub fn verify(
             Some(Embedded::ClearSigned(parts)) => {
                 let signer = openpgp::verify_clearsigned(&parts, keys, now)?;
                 Ok(Verified {
-                    body: parts.body()?,
+                    body: Cow::Owned(parts.body()?),
+                    line_offset: parts.first_line().map_or(0, |l| lines_before(manifest, l)),
                     signer,
                 })
             }
             Some(Embedded::Signify(parts)) => {
                 let signer = signify::verify(parts.message, parts.signature_line, keys)?;
                 Ok(Verified {
-                    body: copy(parts.message)?,
+                    body: Cow::Borrowed(parts.message),
+                    line_offset: lines_before(manifest, parts.message),
                     signer,
                 })
             }
@@ -258,6 +296,9 @@ pub struct Unsigned<'a> {
     /// The checksum lines: the whole manifest, or for a signed one the text
     /// the signature would cover (the armor and signature lines dropped).
     pub body: Cow<'a, [u8]>,
+    /// How many lines of the manifest come before the body's first line, as
+    /// [`Verified::line_offset`]; 0 for a manifest without a signature.
+    pub line_offset: u64,
     /// The format of the signature inside the manifest, which was not checked.
     pub signature: Option<Format>,
 }
@@ -278,34 +319,28 @@ pub fn unsigned_body(manifest: &[u8]) -> Result<Unsigned<'_>, SignatureError> {
     Ok(match embedded(manifest)? {
         Some(Embedded::ClearSigned(parts)) => Unsigned {
             body: Cow::Owned(parts.body()?),
+            line_offset: parts.first_line().map_or(0, |l| lines_before(manifest, l)),
             signature: Some(Format::OpenPgp),
         },
         Some(Embedded::Signify(parts)) => Unsigned {
             body: Cow::Borrowed(parts.message),
+            line_offset: lines_before(manifest, parts.message),
             signature: Some(Format::Signify),
         },
         None => Unsigned {
             body: Cow::Borrowed(manifest),
+            line_offset: 0,
             signature: None,
         },
     })
 }
 
-/// How many lines of `manifest` come before the first line of its body
-/// ([`unsigned_body`], or [`verify`] without a detached signature): the
-/// armor header of a clear-signed manifest, the comment and signature lines
-/// of an embedded signify one; 0 for any other manifest. A body line `n` is
-/// manifest line `n + offset`: dash-unescaping keeps lines one for one.
-pub(crate) fn body_line_offset(manifest: &[u8]) -> u64 {
-    let before = |first: &[u8]| {
-        let start = (first.as_ptr() as usize).saturating_sub(manifest.as_ptr() as usize);
-        memchr::memchr_iter(b'\n', &manifest[..start.min(manifest.len())]).count() as u64
-    };
-    match embedded(manifest) {
-        Ok(Some(Embedded::ClearSigned(parts))) => parts.first_line().map_or(0, before),
-        Ok(Some(Embedded::Signify(parts))) => before(parts.message),
-        _ => 0,
-    }
+/// How many lines of `manifest` come before `first`, a slice of it (the
+/// first line of its body): dash-unescaping keeps lines one for one, so
+/// body line `n` is manifest line `n` plus this.
+fn lines_before(manifest: &[u8], first: &[u8]) -> u64 {
+    let start = (first.as_ptr() as usize).saturating_sub(manifest.as_ptr() as usize);
+    memchr::memchr_iter(b'\n', &manifest[..start.min(manifest.len())]).count() as u64
 }
 
 /// A signature inside the manifest.

@@ -395,19 +395,49 @@ impl Verifier {
     /// assert!(matches!(err, checksig::Error::Signature { .. }));
     /// ```
     #[cfg(feature = "signatures")]
-    pub fn read_signed(&self, path: impl AsRef<Path>) -> Result<crate::signature::Verified, Error> {
+    pub fn read_signed(
+        &self,
+        path: impl AsRef<Path>,
+    ) -> Result<crate::signature::Verified<'static>, Error> {
         let (root, name) = locate_manifest(path);
         self.clone().manifest(name).signed(&root)
     }
 
     /// The manifest of `root` (named), read and checked against the keys.
     #[cfg(feature = "signatures")]
-    fn signed(&self, root: &Path) -> Result<crate::signature::Verified, Error> {
+    fn signed(&self, root: &Path) -> Result<crate::signature::Verified<'static>, Error> {
         let (root, manifest_path, bytes) = self.open_and_read(root)?;
         let empty = crate::signature::TrustedKeys::new();
         let keys = self.keys.as_deref().unwrap_or(&empty);
         let (verified, _) = signed::check(&root, &self.manifest, &manifest_path, &bytes, keys)?;
-        Ok(verified)
+        // A detached signature's body is the whole manifest: hand over the
+        // buffer that was read rather than copy it.
+        let whole =
+            matches!(&verified.body, std::borrow::Cow::Borrowed(body) if body.len() == bytes.len());
+        let crate::signature::Verified {
+            body,
+            line_offset,
+            signer,
+        } = verified;
+        if whole {
+            drop(body);
+            let body = std::borrow::Cow::Owned(bytes);
+            return Ok(crate::signature::Verified {
+                body,
+                line_offset,
+                signer,
+            });
+        }
+        let verified = crate::signature::Verified {
+            body,
+            line_offset,
+            signer,
+        };
+        verified.into_owned().map_err(|source| Error::Signature {
+            manifest: manifest_path,
+            keys: keys.describe(),
+            source,
+        })
     }
 
     /// A token that cancels the verification from another thread.

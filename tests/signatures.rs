@@ -38,7 +38,7 @@ fn check(
     manifest: &str,
     sig: Option<&str>,
     keys: &TrustedKeys,
-) -> Result<signature::Verified, SignatureError> {
+) -> Result<signature::Verified<'static>, SignatureError> {
     let manifest = read(manifest);
     let sig = sig.map(|name| (name, read(name)));
     signature::verify(
@@ -47,24 +47,25 @@ fn check(
         keys,
         now(),
     )
+    .and_then(signature::Verified::into_owned)
 }
 
 fn detached(
     manifest: &str,
     sig: &str,
     keys: &TrustedKeys,
-) -> Result<signature::Verified, SignatureError> {
+) -> Result<signature::Verified<'static>, SignatureError> {
     check(manifest, Some(sig), keys)
 }
 
 fn assert_good(
-    result: Result<signature::Verified, SignatureError>,
+    result: Result<signature::Verified<'static>, SignatureError>,
     body: &[u8],
     format: Format,
     key: &str,
-) -> signature::Verified {
+) -> signature::Verified<'static> {
     let verified = result.unwrap_or_else(|e| panic!("expected a good signature: {e}"));
-    assert_eq!(verified.body, body);
+    assert_eq!(&*verified.body, body);
     assert_eq!(verified.signer.format, format);
     assert!(verified.signer.key.contains(key), "{}", verified.signer.key);
     verified

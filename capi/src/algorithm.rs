@@ -3,11 +3,12 @@
 use std::ffi::{c_char, CStr, CString};
 use std::sync::OnceLock;
 
+use checksig::algorithm::Blake2bLen;
 use checksig::Algorithm;
 
 use crate::boundary::ffi_guard;
 
-use crate::error::{Failure, CHECKSIG_ERROR_INVALID_ARGUMENT};
+use crate::error::{checksig_error, Failure, CHECKSIG_ERROR_INVALID_ARGUMENT};
 
 /// Detect the algorithm (`checksig_options_set_algorithm` only).
 pub const CHECKSIG_ALGORITHM_DETECT: u32 = 0;
@@ -34,7 +35,8 @@ pub const CHECKSIG_ALGORITHM_SHA3_384: u32 = 10;
 /// SHA3-512 (`cksum -a sha3 -l 512`).
 pub const CHECKSIG_ALGORITHM_SHA3_512: u32 = 11;
 /// BLAKE2b-512 (`b2sum`); a manifest's `BLAKE2b-N` lines of other
-/// lengths are read too.
+/// lengths are read too, and `checksig_algorithm_with_length` makes the
+/// code of another length (`b2sum -l N`).
 pub const CHECKSIG_ALGORITHM_BLAKE2B: u32 = 12;
 /// SHAKE128 with 256 bits of output.
 pub const CHECKSIG_ALGORITHM_SHAKE128: u32 = 13;
@@ -51,14 +53,100 @@ pub const CHECKSIG_ALGORITHM_BSD: u32 = 18;
 /// The System V sum (`sum -s`; hashing only).
 pub const CHECKSIG_ALGORITHM_SYSV: u32 = 19;
 
+/// Where a code made by `checksig_algorithm_with_length` keeps the length:
+/// its bits from 16 up hold the length in bits, the low 16 the table's code.
+/// A length of 0 (every constant above) is the algorithm's own.
+const LENGTH_SHIFT: u32 = 16;
+
 /// `Some(None)` for DETECT, `Some(Some(_))` for an algorithm, `None` if unknown.
 /// The codes are the core's table's ([`Algorithm::code`]); the constants
-/// above exist for the header, and a test holds them equal to the table.
+/// above exist for the header, and a test holds them equal to the table. A
+/// code with a length is only the one [`code_of`] gives for its algorithm.
 pub(crate) fn algorithm_arg(code: u32) -> Option<Option<Algorithm>> {
     if code == CHECKSIG_ALGORITHM_DETECT {
         return Some(None);
     }
-    Algorithm::from_code(code).map(Some)
+    let algorithm = Algorithm::from_code(code & ((1 << LENGTH_SHIFT) - 1))?;
+    match code >> LENGTH_SHIFT {
+        0 => Some(Some(algorithm)),
+        bits => Algorithm::parse_with_length(algorithm.name(), Some(bits))
+            .ok()
+            .filter(|&algorithm| code_of(algorithm) == code)
+            .map(Some),
+    }
+}
+
+/// The code C passes for `algorithm`: the table's, with the length in bits
+/// above [`LENGTH_SHIFT`] for a BLAKE2b shorter than 512 bits (the one
+/// algorithm whose length is chosen).
+pub(crate) fn code_of(algorithm: Algorithm) -> u32 {
+    match algorithm {
+        Algorithm::Blake2b(len) if len != Blake2bLen::FULL => {
+            algorithm.code() | (len.bits() << LENGTH_SHIFT)
+        }
+        _ => algorithm.code(),
+    }
+}
+
+/// The code of algorithm `code` with a digest of `bits` bits, as
+/// `b2sum -l BITS` and `cksum -a NAME -l BITS` take them: BLAKE2b takes a
+/// multiple of 8 from 8 to 512; every other algorithm only its own length
+/// (`CHECKSIG_ALGORITHM_SHA256` with 256 gives it back). Pass the result
+/// wherever a `CHECKSIG_ALGORITHM_*` code goes (`checksig_hash_file_algorithm`,
+/// `checksig_hash_files`, `checksig_create_manifest`,
+/// `checksig_options_set_algorithm`): the digests and lines are those of
+/// that length (`BLAKE2b-256 (name) = ...` when tagged).
+///
+/// Returns `CHECKSIG_ALGORITHM_DETECT` (0), with
+/// `CHECKSIG_ERROR_INVALID_ARGUMENT` in `error` (if not NULL), for an
+/// unknown or DETECT `code` and for a length the algorithm does not have
+/// (0, not a multiple of 8, above 512). On success `error` is set to
+/// `CHECKSIG_ERROR_NONE`.
+///
+/// ```c
+/// uint32_t b2_256 = checksig_algorithm_with_length(CHECKSIG_ALGORITHM_BLAKE2B, 256, error);
+/// char *hex = checksig_hash_file_algorithm("file.iso", b2_256, error);   /* b2sum -l 256 */
+/// ```
+///
+/// # Safety
+/// `error` is NULL or a live error object not used by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn checksig_algorithm_with_length(
+    code: u32,
+    bits: u32,
+    error: *mut checksig_error,
+) -> u32 {
+    const FUNCTION: &str = "checksig_algorithm_with_length";
+    ffi_guard!(records error, FUNCTION; => {
+        let algorithm = match algorithm_arg(code) {
+            Some(Some(algorithm)) if code == algorithm.code() => algorithm,
+            _ => return Err(unknown(FUNCTION, code)),
+        };
+        Algorithm::parse_with_length(algorithm.name(), Some(bits))
+            .map(code_of)
+            .map_err(|_| {
+                let allowed = match algorithm {
+                    Algorithm::Blake2b(_) => "a multiple of 8 from 8 to 512".to_string(),
+                    _ => format!("only {}", algorithm.digest_len() * 8),
+                };
+                Failure::new(
+                    CHECKSIG_ERROR_INVALID_ARGUMENT,
+                    format!(
+                        "{FUNCTION}: invalid length {bits} for {}: it takes {allowed} bits",
+                        algorithm.name()
+                    ),
+                )
+            })
+    })
+    .unwrap_or(CHECKSIG_ALGORITHM_DETECT)
+}
+
+/// The failure of a call given an algorithm code it does not know.
+fn unknown(function: &str, code: u32) -> Failure {
+    Failure::new(
+        CHECKSIG_ERROR_INVALID_ARGUMENT,
+        format!("{function}: unknown algorithm {code}"),
+    )
 }
 
 /// The algorithm a hashing call names: a known code other than DETECT, or an
@@ -66,10 +154,7 @@ pub(crate) fn algorithm_arg(code: u32) -> Option<Option<Algorithm>> {
 pub(crate) fn concrete_algorithm(function: &str, code: u32) -> Result<Algorithm, Failure> {
     match algorithm_arg(code) {
         Some(Some(algorithm)) => Ok(algorithm),
-        _ => Err(Failure::new(
-            CHECKSIG_ERROR_INVALID_ARGUMENT,
-            format!("{function}: unknown algorithm {code}"),
-        )),
+        _ => Err(unknown(function, code)),
     }
 }
 
@@ -188,5 +273,89 @@ mod tests {
         }
         let refused = concrete_algorithm("f", CHECKSIG_ALGORITHM_DETECT).unwrap_err();
         assert_eq!(refused.message, "f: unknown algorithm 0");
+    }
+
+    /// BLAKE2b's codes by length: each length its own code, which every
+    /// call taking a code reads back; bad lengths and codes refused with
+    /// the reason.
+    #[test]
+    fn blake2b_codes_carry_their_length() {
+        let with_length = |code, bits| {
+            // SAFETY: a live error object, freed once.
+            unsafe {
+                let error = crate::error::checksig_error_new();
+                let made = checksig_algorithm_with_length(code, bits, error);
+                let message = CStr::from_ptr(crate::error::checksig_error_message(error))
+                    .to_str()
+                    .unwrap()
+                    .to_owned();
+                let kind = crate::error::checksig_error_kind(error);
+                crate::error::checksig_error_free(error);
+                (made, kind, message)
+            }
+        };
+        let b2_256 = with_length(CHECKSIG_ALGORITHM_BLAKE2B, 256).0;
+        assert_eq!(
+            concrete_algorithm("f", b2_256).unwrap(),
+            Algorithm::parse_with_length("blake2b", Some(256)).unwrap()
+        );
+        assert_eq!(
+            concrete_algorithm("f", b2_256).unwrap().tag(),
+            "BLAKE2b-256"
+        );
+        for bits in (8..=512).step_by(8) {
+            let code = with_length(CHECKSIG_ALGORITHM_BLAKE2B, bits).0;
+            let algorithm = concrete_algorithm("f", code).unwrap();
+            assert_eq!(algorithm.digest_len() as u32 * 8, bits);
+            assert_eq!(code_of(algorithm), code);
+        }
+        assert_eq!(
+            with_length(CHECKSIG_ALGORITHM_BLAKE2B, 512).0,
+            CHECKSIG_ALGORITHM_BLAKE2B
+        );
+        assert_eq!(
+            with_length(CHECKSIG_ALGORITHM_SHA256, 256).0,
+            CHECKSIG_ALGORITHM_SHA256
+        );
+        for bits in [0, 4, 252, 520, u32::MAX] {
+            let (code, kind, message) = with_length(CHECKSIG_ALGORITHM_BLAKE2B, bits);
+            assert_eq!(
+                (code, kind),
+                (CHECKSIG_ALGORITHM_DETECT, CHECKSIG_ERROR_INVALID_ARGUMENT)
+            );
+            assert_eq!(
+                message,
+                format!(
+                    "checksig_algorithm_with_length: invalid length {bits} for blake2b: \
+                     it takes a multiple of 8 from 8 to 512 bits"
+                )
+            );
+        }
+        let (code, _, message) = with_length(CHECKSIG_ALGORITHM_SHA256, 128);
+        assert_eq!(code, CHECKSIG_ALGORITHM_DETECT);
+        assert!(
+            message.ends_with("for sha256: it takes only 256 bits"),
+            "{message}"
+        );
+        for code in [CHECKSIG_ALGORITHM_DETECT, 99, b2_256] {
+            let (made, kind, message) = with_length(code, 256);
+            assert_eq!(
+                (made, kind),
+                (CHECKSIG_ALGORITHM_DETECT, CHECKSIG_ERROR_INVALID_ARGUMENT)
+            );
+            assert_eq!(
+                message,
+                format!("checksig_algorithm_with_length: unknown algorithm {code}")
+            );
+        }
+        // Only the one code of each length: not SHA-256 "with 256 bits",
+        // not BLAKE2b-512 spelled with its length, not a length BLAKE2b lacks.
+        for code in [
+            CHECKSIG_ALGORITHM_SHA256 | (256 << LENGTH_SHIFT),
+            CHECKSIG_ALGORITHM_BLAKE2B | (512 << LENGTH_SHIFT),
+            CHECKSIG_ALGORITHM_BLAKE2B | (252 << LENGTH_SHIFT),
+        ] {
+            assert_eq!(algorithm_arg(code), None, "{code:#x}");
+        }
     }
 }

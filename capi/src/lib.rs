@@ -6,7 +6,8 @@
 //!   progress callback, cancellation, error objects in the manner of
 //!   regex-capi, `checksig_hash_file` and `checksig_version`.
 //! * What the core does beyond `sha1sum.txt`: every algorithm
-//!   (`checksig_options_set_algorithm`, `checksig_hash_file_algorithm`),
+//!   (`checksig_options_set_algorithm`, `checksig_hash_file_algorithm`;
+//!   BLAKE2b of any length through `checksig_algorithm_with_length`),
 //!   unlisted files (`checksig_options_set_report_unlisted`), hash-only
 //!   sidecars (`checksig_verify_sidecar`, or a sidecar given to
 //!   `checksig_options_set_manifest`), `checksig hash FILE...`

@@ -148,6 +148,9 @@ impl Checker<'_> {
         };
         let path = (!is_stdin).then_some(Path::new(operand));
         let mut signature = None;
+        // Lines of a clear-signed or signify manifest before its signed
+        // text: reported line numbers are the manifest's, not the text's.
+        let mut line_offset = 0;
         let bytes = match self.keys {
             None => bytes,
             Some(keys) => match self.signed(path, &bytes, keys) {
@@ -160,7 +163,8 @@ impl Checker<'_> {
                         self.out.diagnostic(&line);
                     }
                     signature = Some(crate::keys::SignatureJson::new(&check));
-                    verified.body
+                    line_offset = verified.line_offset;
+                    verified.body.into_owned()
                 }
                 Err(message) => {
                     self.manifest_error(operand, display, &message);
@@ -203,7 +207,10 @@ impl Checker<'_> {
             }
         };
         let report = match verified {
-            Ok(report) => report,
+            Ok(mut report) => {
+                report.shift_lines(line_offset);
+                report
+            }
             Err(e) => {
                 let message = match &e {
                     checksig::Error::OpenRoot { source, .. } => {
@@ -241,7 +248,7 @@ impl Checker<'_> {
         path: Option<&Path>,
         bytes: &[u8],
         keys: &Arc<TrustedKeys>,
-    ) -> Result<Verified, String> {
+    ) -> Result<Verified<'static>, String> {
         let refused = |source: &dyn std::fmt::Display| {
             format!(
                 "signature not accepted: {source} (trusted: {})",
@@ -250,6 +257,7 @@ impl Checker<'_> {
         };
         match path {
             None => checksig::signature::verify(bytes, None, keys, SystemTime::now())
+                .and_then(Verified::into_owned)
                 .map_err(|e| refused(&e)),
             Some(path) => Verifier::new()
                 .allow_outside_root(true)
@@ -344,8 +352,8 @@ impl Checker<'_> {
             match item {
                 Item::Entry(entry) if is_stdin_entry(item) => report
                     .push(
-                        entry.line(),
-                        entry.name(),
+                        entry.line,
+                        &entry.name,
                         Some(&entry.digest),
                         hash_stdin(entry.digest),
                     )

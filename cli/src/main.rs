@@ -94,7 +94,7 @@ fn usage_error(error: clap::Error, argv: &[OsString]) -> ExitCode {
     };
     let mut out = Output::new();
     out.diagnostic(&gnu::usage::message(&error));
-    out.raw_diagnostic(format!("Try '{command} --help' for more information.\n").as_bytes());
+    out.try_help(command.as_bytes());
     out.finish(true);
     ExitCode::from(1)
 }
@@ -162,7 +162,7 @@ fn verify(args: &Args) -> ExitCode {
     let gnu = matches!(mode, Mode::Check(_));
     if let Some(message) = args.hashing_only.refusal() {
         out.diagnostic(message.as_bytes());
-        out.raw_diagnostic(b"Try 'checksig --help' for more information.\n");
+        out.try_help(b"checksig");
         return ExitCode::from(1);
     }
     let keys = match keys::load(&args.keys) {

@@ -162,7 +162,7 @@ pub fn default_manifest_name(algorithm: Algorithm) -> String {
 pub fn hash(args: &HashArgs, out: &mut Output) -> u8 {
     let usage = |out: &mut Output, message: &str| {
         out.diagnostic(message.as_bytes());
-        out.raw_diagnostic(b"Try 'checksig hash --help' for more information.\n");
+        out.try_help(b"checksig hash");
         1
     };
     if args.text_after_tag {

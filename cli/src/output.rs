@@ -42,6 +42,17 @@ impl Output {
         let _ = io::stderr().write_all(message);
     }
 
+    /// Writes GNU's second line of a usage error, `Try 'COMMAND --help' for
+    /// more information.`, to standard error (after the message, if any,
+    /// was written with [`Output::diagnostic`]).
+    pub fn try_help(&mut self, command: &[u8]) {
+        let mut line = Vec::with_capacity(command.len() + 40);
+        line.extend_from_slice(b"Try '");
+        line.extend_from_slice(command);
+        line.extend_from_slice(b" --help' for more information.\n");
+        self.raw_diagnostic(&line);
+    }
+
     /// Writes raw bytes to standard output.
     pub fn out(&mut self, bytes: &[u8]) {
         if self.write_error.is_some() {

@@ -516,3 +516,65 @@ fn the_checked_signature_is_not_unlisted() {
         "{run:?}"
     );
 }
+
+/// Every `"line"` number in a `--json` report, in order.
+fn json_lines(run: &Run) -> Vec<u64> {
+    fn walk(value: &serde_json::Value, lines: &mut Vec<u64>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    match (key.as_str(), value.as_u64()) {
+                        ("line", Some(line)) => lines.push(line),
+                        _ => walk(value, lines),
+                    }
+                }
+            }
+            serde_json::Value::Array(values) => values.iter().for_each(|v| walk(v, lines)),
+            _ => {}
+        }
+    }
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let mut lines = Vec::new();
+    walk(&json, &mut lines);
+    lines
+}
+
+/// Line numbers are the manifest's, not the signed text's, in both modes:
+/// a clear-signed manifest's checksum lines come after its armor header,
+/// an embedded signify manifest's after its comment and signature lines.
+#[test]
+fn line_numbers_count_the_manifests_lines() {
+    let cases = [
+        (
+            "openpgp/CHECKSUM.clearsigned",
+            "CHECKSUM",
+            "openpgp/alice.asc",
+        ),
+        ("signify/SHA256.sig", "SHA256.sig", "signify/alice.pub"),
+    ];
+    for (manifest, name, key) in cases {
+        let dir = download(manifest, name, &[]);
+        let key = fixture(key);
+        let text = std::fs::read(dir.path().join(name)).unwrap();
+        let line_of = |file: &str| {
+            let at = text
+                .split(|&b| b == b'\n')
+                .position(|l| l.windows(file.len()).any(|w| w == file.as_bytes()));
+            at.unwrap() as u64 + 1
+        };
+        let expected = vec![line_of("a.txt"), line_of("b.txt")];
+        assert!(expected[0] > 1, "{manifest}: the body starts past line 1");
+        let common = [OsStr::new("--json"), OsStr::new("--key"), key.as_os_str()];
+        let dir_mode = [
+            &common[..],
+            &[OsStr::new("-m"), OsStr::new(name), dir.path().as_os_str()],
+        ]
+        .concat();
+        let check_mode = [&common[..], &[OsStr::new("-c"), OsStr::new(name)]].concat();
+        for args in [dir_mode, check_mode] {
+            let run = run_in(dir.path(), &args);
+            assert_eq!(run.status, 0, "{run:?}");
+            assert_eq!(json_lines(&run), expected, "{manifest} {args:?}");
+        }
+    }
+}

@@ -68,8 +68,14 @@ ALGORITHMS = _algorithms()
 """The algorithms, by name, and their ``CHECKSIG_ALGORITHM_*`` codes."""
 
 
-def _algorithm_code(algorithm: Optional[str]) -> int:
+def _algorithm_code(algorithm: Optional[str], length: Optional[int] = None) -> int:
+    """The C code of ``algorithm`` (None: detect), with a digest of
+    ``length`` bits if given (BLAKE2b's ``b2sum -l``; any other algorithm
+    takes only its own length): ``TypeError`` for what is not a name or an
+    int, ``ValueError`` for an unknown name or a length it does not have."""
     if algorithm is None:
+        if length is not None:
+            raise ValueError("length needs an algorithm")
         return 0  # CHECKSIG_ALGORITHM_DETECT
     if not isinstance(algorithm, str):
         raise TypeError(f"algorithm must be a str or None, not {type(algorithm).__name__}")
@@ -80,7 +86,25 @@ def _algorithm_code(algorithm: Optional[str]) -> int:
         raise ValueError(
             f"unknown algorithm {algorithm!r} (expected one of {', '.join(ALGORITHMS)})"
         )
-    return code
+    if length is None:
+        return code
+    if isinstance(length, bool):
+        raise TypeError("length must be an int or None, not bool")
+    try:
+        bits = operator.index(length)
+    except TypeError:
+        raise TypeError(f"length must be an int or None, not {type(length).__name__}") from None
+    if not 0 <= bits <= 0xFFFFFFFF:  # what a uint32_t holds: no wrapping into a valid length
+        raise ValueError(f"invalid length {bits} for {algorithm}")
+    try:
+        made: int = _call_with_error(
+            lambda error: _native.lib.checksig_algorithm_with_length(code, bits, error)
+        )
+        return made
+    except _Failure as failure:
+        # "checksig_algorithm_with_length: invalid length ..." without the C name.
+        raise ValueError(failure.message.split(": ", 1)[-1]) from None
+
 
 #: The largest ``size_t``: a count above it would wrap in the C call.
 _SIZE_MAX = 2 ** (8 * ctypes.sizeof(ctypes.c_size_t)) - 1
@@ -632,6 +656,40 @@ def _verify(
         direct_io=direct_io,
         keys=keys,
     )
+
+    def call() -> Report:
+        pointer = _call_with_error(lambda error: verify_function(target, options.pointer, error))
+        report = _Owned(pointer, lib.checksig_report_free)
+        try:
+            return _read_report(report.pointer)  # type: ignore[arg-type]
+        finally:
+            report.close()
+
+    return _cancellable(call, options, progress)
+
+
+def _cancellable(
+    call: Callable[[], T],
+    options: _Owned,
+    progress: Optional[Callable[[Progress], Optional[bool]]] = None,
+    stop: Optional[object] = None,
+) -> T:
+    """Runs ``call``, a C call made with the C ``options`` (which it closes
+    when the call returns), so that it can be cancelled: the one place a
+    verification gets its cancel handle and progress callback, for
+    :func:`verify`, :func:`verify_sidecar` and :func:`checksig.verify_lines`.
+
+    - ``progress`` becomes the options' progress callback; returning False
+      cancels, and an exception it raises cancels and is raised here.
+    - Ctrl-C cancels (:func:`_run_interruptibly`).
+    - ``stop``, when given, is any object whose ``wait(timeout)`` returns
+      True once it is set (a ``threading.Event``, a ``distributed.Event``
+      set on another machine): a helper thread waits on it and triggers the
+      cancel handle. It is not joined (it may be waiting on a scheduler):
+      once the call has returned it no longer touches the handle.
+
+    Raises :class:`_Failure` as the call does (``ERROR_CANCELLED`` once cancelled).
+    """
     cancel = _Owned(lib.checksig_cancel_new(), lib.checksig_cancel_free)
     lib.checksig_options_set_cancel(options.pointer, cancel.pointer)
     raised: List[BaseException] = []
@@ -640,30 +698,47 @@ def _verify(
         lib.checksig_options_set_progress(options.pointer, callback, None)
         options.keep_alive = callback  # C holds its address while `options` lives
 
-    def call() -> Report:
+    def run() -> T:
         # Runs on the helper thread and refers to `options` (and so to the
         # callback): they live until the C call has returned, even if the
         # calling thread stopped waiting (a second Ctrl-C).
         try:
-            pointer = _call_with_error(
-                lambda error: verify_function(target, options.pointer, error)
-            )
-            report = _Owned(pointer, lib.checksig_report_free)
-            try:
-                return _read_report(report.pointer)  # type: ignore[arg-type]
-            finally:
-                report.close()
+            return call()
         finally:
             options.close()
 
+    finished = threading.Event()
+    lock = threading.Lock()
+    if stop is not None:
+        wait = getattr(stop, "wait")
+
+        def watch() -> None:
+            try:
+                while not finished.is_set():
+                    if wait(_STOP_POLL_SECONDS):
+                        with lock:
+                            if not finished.is_set():
+                                lib.checksig_cancel_trigger(cancel.pointer)
+                        return
+            except Exception:  # the stop's source went away (a scheduler closing)
+                return
+
+        threading.Thread(target=watch, name="checksig-stop-watcher", daemon=True).start()
     try:
-        return _run_interruptibly(call, cancel)
+        return _run_interruptibly(run, cancel)
     except _Failure:
         if raised:
             raise raised[0] from None
         raise
     finally:
+        with lock:
+            finished.set()
         cancel.close()
+
+
+#: How long the stop watcher of :func:`_cancellable` waits on ``stop`` at a
+#: time (a ``distributed.Event`` waits on the scheduler: one request per wait).
+_STOP_POLL_SECONDS = 0.5
 
 
 def verify(
@@ -847,10 +922,15 @@ def check_signatures(
         raise ValueError(report.message)
 
 
-def hash_file(path: PathArg, algorithm: str = "sha1") -> str:
+def hash_file(path: PathArg, algorithm: str = "sha1", *, length: Optional[int] = None) -> str:
     """The digest of the regular file at ``path`` (SHA-1 unless ``algorithm``
-    says ``"sha256"``, ``"sha512"``, ``"md5"`` or ``"blake3"``), in lowercase
-    hex, read the same way verification reads it.
+    says ``"sha256"``, ``"sha512"``, ``"md5"``, ``"blake3"`` or another of
+    :data:`ALGORITHMS`), in lowercase hex, read the same way verification
+    reads it. ``length`` is the digest's length in bits, as ``b2sum -l``
+    takes it: BLAKE2b takes a multiple of 8 from 8 to 512, any other
+    algorithm only its own (None: the algorithm's own, 512 for BLAKE2b).
+
+    :raises ValueError: for an unknown algorithm or a length it does not have.
 
     :raises FileNotFoundError: (or another ``OSError``) when it cannot be read.
     :raises ChecksigError: when it is not a regular file or changed while read.
@@ -859,11 +939,13 @@ def hash_file(path: PathArg, algorithm: str = "sha1") -> str:
 
     >>> checksig.hash_file("/tmp/logs/httpd-00.log")        # doctest: +SKIP
     '6659cb84ab403dc85962fc77b9156924bbbaab2c'
+    >>> checksig.hash_file("abc.txt", "blake2b", length=128)  # doctest: +SKIP
+    'cf4ab791c62b8d2b2109c90275287816'
     """
     # The C ABI's checksig_hash_file_algorithm takes no cancel handle:
     # hashing one file through the cancellable many-files call is what lets
     # Ctrl-C stop it (it reads the file the same way).
-    return _hashes([path], algorithm, None)[0][0]
+    return _hashes([path], algorithm, None, length)[0][0]
 
 
 def _new_cancel() -> _Owned:
@@ -876,14 +958,16 @@ def _new_cancel() -> _Owned:
     return _Owned(lib.checksig_cancel_new(), lib.checksig_cancel_free)
 
 
-def _hashes(paths: Sequence[PathArg], algorithm: str, threads: Optional[int]) -> List[Tuple[str, bytes, bytes]]:
+def _hashes(
+    paths: Sequence[PathArg], algorithm: str, threads: Optional[int], length: Optional[int]
+) -> List[Tuple[str, bytes, bytes]]:
     """Every file's digest and its two GNU lines (text, tagged), hashed in
     parallel by ``checksig_hash_files_cancellable`` (Ctrl-C cancels it);
     raises the first file's failure."""
     thread_count = _threads(threads)
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise TypeError("paths must be a sequence of paths, not one path")
-    code = _algorithm_code(algorithm)
+    code = _algorithm_code(algorithm, length)
     paths = list(paths)
     encoded = [_path_bytes(path, "path") for path in paths]
     array = (ctypes.c_char_p * len(encoded))(*encoded)
@@ -924,11 +1008,15 @@ def _hashes(paths: Sequence[PathArg], algorithm: str, threads: Optional[int]) ->
 
 
 def hash_files(
-    paths: Sequence[PathArg], algorithm: str = "sha1", *, threads: Optional[int] = None
+    paths: Sequence[PathArg],
+    algorithm: str = "sha1",
+    *,
+    threads: Optional[int] = None,
+    length: Optional[int] = None,
 ) -> List[str]:
     """The digests of ``paths``, in their order, in lowercase hex: what
-    :func:`hash_file` gives for each, but hashed in parallel on ``threads``
-    threads (None: one per CPU).
+    :func:`hash_file` gives for each (``length`` as it takes it), but hashed
+    in parallel on ``threads`` threads (None: one per CPU).
 
     :raises FileNotFoundError: (or another ``OSError``) for the first file,
         in order, that cannot be read (every file is hashed first).
@@ -942,7 +1030,7 @@ def hash_files(
     >>> checksig.hash_files(["a.iso", "b.iso"], "sha256")         # doctest: +SKIP
     ['ba7816bf...', '3a985da7...']
     """
-    return [digest for digest, _, _ in _hashes(paths, algorithm, threads)]
+    return [digest for digest, _, _ in _hashes(paths, algorithm, threads, length)]
 
 
 def hash_lines(
@@ -951,9 +1039,11 @@ def hash_lines(
     *,
     threads: Optional[int] = None,
     tag: bool = False,
+    length: Optional[int] = None,
 ) -> bytes:
     """What ``sha1sum FILE...`` prints for ``paths`` (or ``sha256sum`` and
-    the others for ``algorithm``; ``sha256sum --tag`` with ``tag=True``),
+    the others for ``algorithm``, ``b2sum -l 256`` for ``"blake2b"`` with
+    ``length=256``; ``sha256sum --tag`` with ``tag=True``),
     byte for byte: one line per path as given, names escaped as GNU escapes
     them, files hashed in parallel as :func:`hash_files` hashes them. Raises
     as :func:`hash_files` does (``KeyboardInterrupt`` on Ctrl-C included).
@@ -962,7 +1052,7 @@ def hash_lines(
     b'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.iso\n'
     """
     tagged_lines = _flag(tag, "tag")
-    hashes = _hashes(paths, algorithm, threads)
+    hashes = _hashes(paths, algorithm, threads, length)
     return b"".join(tagged if tagged_lines else text for _, text, tagged in hashes)
 
 
@@ -972,6 +1062,7 @@ def create_manifest(
     *,
     threads: Optional[int] = None,
     skip: Optional[PathArg] = None,
+    length: Optional[int] = None,
 ) -> bytes:
     """A manifest of every regular file under ``directory`` (symbolic links
     neither followed nor listed), sorted by name, relative to it, in GNU's
@@ -979,7 +1070,8 @@ def create_manifest(
     escaped as GNU escapes them). Write it to ``directory / "sha256sum.txt"``
     (or the like) to verify the directory later. ``skip`` is a file to leave
     out, such as that manifest when it is rewritten (a path as ``open`` takes
-    it, not relative to ``directory``).
+    it, not relative to ``directory``). ``length`` is the digest's length in
+    bits, as :func:`hash_file` takes it (``b2sum -l``).
 
     :raises FileNotFoundError: (or another ``OSError``) when ``directory``
         cannot be listed or a file cannot be read.
@@ -993,7 +1085,7 @@ def create_manifest(
     b'c2ee...  httpd-00.log\\n...'
     """
     thread_count = _threads(threads)
-    code = _algorithm_code(algorithm)
+    code = _algorithm_code(algorithm, length)
     dir_bytes = _path_bytes(directory, "directory")
     skip_bytes = None if skip is None else _path_bytes(skip, "skip")
     cancel = _new_cancel()

@@ -82,6 +82,7 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "checksig_status_name": ([c_uint32], c_char_p),
         "checksig_algorithm_name": ([c_uint32], c_char_p),
         "checksig_algorithm_from_name": ([c_char_p], c_uint32),
+        "checksig_algorithm_with_length": ([c_uint32, c_uint32, c_void_p], c_uint32),
         "checksig_hash_file": ([c_char_p, c_void_p], c_void_p),
         "checksig_hash_file_algorithm": ([c_char_p, c_uint32, c_void_p], c_void_p),
         "checksig_create_manifest": ([c_char_p, c_uint32, c_size_t, c_char_p, c_void_p], c_void_p),

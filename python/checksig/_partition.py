@@ -13,12 +13,11 @@ results as bytes) and :meth:`Plan.merge` (the parts into the
 from __future__ import annotations
 
 import ctypes
-import threading
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import _api
-from ._api import Entry, PathArg, Report, Status, _Failure, _Owned, _call_with_error, _run_interruptibly
+from ._api import Entry, PathArg, Progress, Report, _Failure, _Owned, _call_with_error
 from ._native import lib
 
 #: The keyword options :func:`checksig.verify` takes that a plan and its
@@ -99,8 +98,7 @@ class Plan:
     def part_entries(self, part: bytes) -> Dict[int, Entry]:
         """One part's results (:func:`verify_lines`) as :class:`~checksig.Entry`
         objects by manifest line, as the merged report will hold them: to read
-        results as parts come in, and to hand to :meth:`merge`, which then
-        does not build them again."""
+        results as parts come in."""
         try:
             pointer = _call_with_error(
                 lambda error: lib.checksig_plan_part_report(self._owned.pointer, part, len(part), error)
@@ -115,12 +113,12 @@ class Plan:
         finally:
             report.close()
 
-    def merge(self, parts: Sequence[bytes], known: Optional[Dict[int, Entry]] = None) -> Report:
+    def merge(self, parts: Sequence[bytes]) -> Report:
         """The report of the whole verification from every partition's
         results (:func:`verify_lines`, in any order): the same, entry for
-        entry, as :func:`checksig.verify` with the plan's options. ``known``
-        holds entries :meth:`part_entries` already built, by line; they are
-        used as they are.
+        entry, as :func:`checksig.verify` with the plan's options, and built
+        as it builds its report. The library merges the parts
+        (``checksig_plan_merge``), each decoded once.
 
         :raises ValueError: when the parts do not fit the plan (a line
             missing or given twice, or the manifest changed since planning).
@@ -138,24 +136,7 @@ class Plan:
             raise failure.public() from None
         report = _Owned(pointer, lib.checksig_report_free)
         try:
-            if not known:
-                return _api._read_report(report.pointer)  # type: ignore[arg-type]
-            p = report.pointer
-            settled = (int(Status.MALFORMED), int(Status.UNLISTED))
-            entries = []
-            for i in range(lib.checksig_report_len(p)):
-                line = lib.checksig_report_entry_line(p, i)
-                entry = known.get(line)
-                if entry is None or lib.checksig_report_entry_status(p, i) in settled:
-                    entry = _api._read_entry(p, i)  # type: ignore[arg-type]
-                entries.append(entry)
-            return Report(
-                entries=tuple(entries),
-                ok=lib.checksig_report_is_ok(p),
-                summary=_api._text(lib.checksig_report_summary(p)) or "",
-                message=_api._text(lib.checksig_report_message(p)),
-                signature=_api._read_signature(lib.checksig_report_signature(p)),
-            )
+            return _api._read_report(report.pointer)  # type: ignore[arg-type]
         finally:
             report.close()
 
@@ -197,7 +178,7 @@ def plan(root: PathArg, partitions: int, **options: Any) -> Plan:
 def verify_lines(
     root: PathArg,
     ranges: Sequence[Tuple[int, int]],
-    progress: Optional[Any] = None,
+    progress: Optional[Callable[[Progress], Optional[bool]]] = None,
     stop: Optional[Any] = None,
     **options: Any,
 ) -> bytes:
@@ -218,61 +199,24 @@ def verify_lines(
     for first, end in ranges:
         flat.extend((int(first), int(end)))
     numbers = (ctypes.c_uint64 * len(flat))(*flat)
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be callable or None, not {type(progress).__name__}")
     owned = _options(options)
-    cancel = _api._new_cancel()
-    lib.checksig_options_set_cancel(owned.pointer, cancel.pointer)
-    raised: List[BaseException] = []
-    if progress is not None:
-        callback = _api._progress_callback(progress, raised)
-        lib.checksig_options_set_progress(owned.pointer, callback, None)
-        owned.keep_alive = callback
     target = _api._path_bytes(root, "root")
 
     def call() -> bytes:
-        try:
-            length = ctypes.c_size_t(0)
-            pointer = _call_with_error(
-                lambda error: lib.checksig_verify_lines(
-                    target, owned.pointer, numbers, len(flat) // 2, ctypes.byref(length), error
-                )
+        length = ctypes.c_size_t(0)
+        pointer = _call_with_error(
+            lambda error: lib.checksig_verify_lines(
+                target, owned.pointer, numbers, len(flat) // 2, ctypes.byref(length), error
             )
-            try:
-                return ctypes.string_at(pointer, length.value)
-            finally:
-                lib.checksig_free(pointer)
+        )
+        try:
+            return ctypes.string_at(pointer, length.value)
         finally:
-            owned.close()
+            lib.checksig_free(pointer)
 
-    # The watcher is not joined (it may be waiting on the scheduler): once
-    # `finished` is set, under the lock, it no longer touches the handle.
-    finished = threading.Event()
-    lock = threading.Lock()
-    if stop is not None:
-
-        def watch() -> None:
-            try:
-                while not finished.is_set():
-                    if stop.wait(_STOP_POLL_SECONDS):
-                        with lock:
-                            if not finished.is_set():
-                                lib.checksig_cancel_trigger(cancel.pointer)
-                        return
-            except Exception:  # the stop's source went away (a scheduler closing)
-                return
-
-        threading.Thread(target=watch, name="checksig-stop-watcher", daemon=True).start()
     try:
-        return _run_interruptibly(call, cancel)
+        return _api._cancellable(call, owned, progress, stop)
     except _Failure as failure:
-        if raised:
-            raise raised[0] from None
         raise failure.public() from None
-    finally:
-        with lock:
-            finished.set()
-        cancel.close()
-
-
-#: How long the stop watcher waits on ``stop`` at a time (a
-#: ``distributed.Event`` waits on the scheduler: one request per wait).
-_STOP_POLL_SECONDS = 0.5

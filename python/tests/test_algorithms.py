@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -148,3 +150,56 @@ def test_gnu_cksum_algorithms_come_from_the_librarys_table(tmp_path: Path) -> No
     (tmp_path / "sums").write_text(f"BLAKE2b-256 (abc) = {b2_256}\n")
     report = checksig.verify(tmp_path, manifest="sums")
     assert report.ok, report.message
+
+
+def test_blake2b_of_any_length(tmp_path: Path) -> None:
+    """``length`` chooses BLAKE2b's digest length as ``b2sum -l`` does:
+    hashlib's BLAKE2b at that digest size, and ``b2sum -l``'s lines."""
+    path = tmp_path / "abc"
+    path.write_bytes(b"abc")
+    for bits in (8, 128, 160, 256, 384, 504, 512):
+        want = hashlib.blake2b(b"abc", digest_size=bits // 8).hexdigest()
+        assert checksig.hash_file(path, "blake2b", length=bits) == want, bits
+        assert checksig.hash_files([path], "blake2b", length=bits) == [want]
+    assert checksig.hash_file(path, "blake2b", length=256) == (
+        "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319"
+    )
+    assert checksig.hash_file(path, "b2", length=512) == checksig.hash_file(path, "blake2b")
+    assert checksig.hash_file(path, "sha256", length=256) == hashlib.sha256(b"abc").hexdigest()
+    tagged = checksig.hash_lines([path], "blake2b", length=256, tag=True)
+    assert tagged == f"BLAKE2b-256 ({path}) = {hashlib.blake2b(b'abc', digest_size=32).hexdigest()}\n".encode()
+    manifest = checksig.create_manifest(tmp_path, "blake2b", length=128)
+    assert manifest == f"{hashlib.blake2b(b'abc', digest_size=16).hexdigest()}  abc\n".encode()
+
+
+@pytest.mark.skipif(shutil.which("b2sum") is None, reason="b2sum not installed")
+def test_blake2b_lengths_match_b2sum(tmp_path: Path) -> None:
+    path = tmp_path / "data"
+    path.write_bytes(bytes(range(256)) * 40)
+    for bits in (8, 64, 200, 256, 512):
+        out = subprocess.run(
+            ["b2sum", "-l", str(bits), str(path)], check=True, capture_output=True
+        ).stdout
+        assert checksig.hash_lines([path], "blake2b", length=bits) == out, bits
+
+
+@pytest.mark.parametrize("bits", [0, 4, 252, 520, 2**32 + 256, -256])
+def test_blake2b_refuses_a_length_it_lacks(tmp_path: Path, bits: int) -> None:
+    path = tmp_path / "abc"
+    path.write_bytes(b"abc")
+    with pytest.raises(ValueError, match=f"invalid length {bits} for blake2b"):
+        checksig.hash_file(path, "blake2b", length=bits)
+
+
+def test_length_arguments_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "abc"
+    path.write_bytes(b"abc")
+    with pytest.raises(ValueError, match="only 256 bits"):
+        checksig.hash_file(path, "sha256", length=128)
+    with pytest.raises(ValueError, match="a multiple of 8 from 8 to 512 bits"):
+        checksig.hash_files([path], "blake2b", length=252)
+    for bad in ("256", 256.0, True):
+        with pytest.raises(TypeError, match="length must be an int or None"):
+            checksig.hash_file(path, "blake2b", length=bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        checksig.hash_file(path, "blake2b", 256)  # type: ignore[misc]

@@ -71,3 +71,26 @@ def test_usable_after_an_interrupt(long_tree: Path, logs: Path):
         checksig.verify(long_tree)
     assert checksig.verify(logs).ok
 
+
+
+def test_verify_lines_is_cancelled_by_its_progress_and_by_stop(tmp_path: Path) -> None:
+    # verify_lines shares verify's cancel handle and progress callback
+    # (_api._cancellable), and adds `stop`: any object with wait(timeout).
+    root = tmp_path / "sparse"
+    root.mkdir()
+    with open(root / "huge", "wb") as huge:
+        huge.truncate(8 << 30)  # seconds to hash
+    (root / "sha1sum.txt").write_bytes(b"0" * 40 + b"  huge\n")
+    seen: "list[checksig.Progress]" = []
+
+    def refuse(figures: checksig.Progress) -> bool:
+        seen.append(figures)
+        return False
+
+    with pytest.raises(checksig.Cancelled):
+        checksig.verify_lines(root, [(1, 2)], threads=1, progress=refuse)
+    assert seen and (seen[0].files_total, seen[0].bytes_total) == (1, 8 << 30)
+    stop = threading.Event()
+    with pytest.raises(checksig.Cancelled):
+        checksig.verify_lines(root, [(1, 2)], threads=1, progress=lambda _figures: stop.set(), stop=stop)
+    assert stop.is_set()

@@ -104,6 +104,41 @@ def test_progress_adds_up_across_workers(client, tmp_path: Path) -> None:
     assert all(a.files_done <= b.files_done for a, b in zip(seen, seen[1:]))
 
 
+def test_progress_moves_within_a_partition(client, tmp_path: Path) -> None:
+    # One partition, one 8 GiB sparse file: seconds to hash. Before the
+    # workers published their progress, the first figures came when the
+    # partition ended, all bytes done; now some come while it hashes, and
+    # returning False then cancels it.
+    root = make_tree(tmp_path / "sparse", {"small": b"s"})
+    with open(os.path.join(root, b"sparse"), "wb") as sparse:
+        sparse.truncate(8 << 30)
+    with open(os.path.join(root, b"sha1sum.txt"), "ab") as manifest:
+        manifest.write(b"0" * 40 + b"  sparse\n")
+    seen: List[checksig.Progress] = []
+
+    def progress(figures: checksig.Progress) -> bool:
+        seen.append(figures)
+        return not 0 < figures.bytes_done < figures.bytes_total
+
+    with pytest.raises(checksig.Cancelled):
+        checksig.dask.verify(root, client, partitions=1, threads=1, progress=progress)
+    assert seen and seen[-1].bytes_total == (8 << 30) + 1 and seen[-1].files_total == 2
+    assert all(a.bytes_done <= b.bytes_done for a, b in zip(seen, seen[1:]))
+
+
+def test_tasks_on_one_host_share_its_cpus(client) -> None:
+    # Two workers of one task slot each on this machine: a task's default
+    # threads are the machine's CPUs over two, not over one (which ran four
+    # hashing threads on two cores).
+    slots = checksig.dask._slots(client.nthreads())
+    assert list(slots.values()) == [2]
+    tasks = [
+        client.submit(lambda: checksig.dask._worker_identity(slots)[2], pure=False, workers=[worker])
+        for worker in client.nthreads()
+    ]
+    assert client.gather(tasks) == [2, 2]
+
+
 def test_the_plan_states_its_lower_bound(tmp_path: Path) -> None:
     root = adversarial(tmp_path / "tree")
     plan = checksig.plan(root, 4)
@@ -123,7 +158,7 @@ def test_parts_that_do_not_fit_are_refused(tmp_path: Path) -> None:
     for part in parts:
         known.update(plan.part_entries(part))
     whole = checksig.verify(root)
-    assert plan.merge(parts, known).entries == plan.merge(parts).entries == whole.entries
+    assert plan.merge(parts).entries == whole.entries
     assert [e for e in whole.entries if e.line in known] == sorted(known.values(), key=lambda e: e.line)
     with pytest.raises(ValueError, match="do not fit the plan"):
         plan.part_entries(b"garbage")

@@ -9,11 +9,9 @@ cargo test --workspace --doc
 # Our rust-version stays at least every dependency's (clippy's
 # incompatible_msrv lint holds our own code to it).
 python3 scripts/check-msrv.py
-# The packages as crates.io would get them (offline and quick: no compile;
-# `cargo publish --workspace --dry-run` also builds them, in minutes, and
-# needs the crates.io index). The library ships its sources, README and
-# licenses, never python/, scripts/ or testdata/.
-cargo package --workspace --no-verify --allow-dirty --offline --quiet
+# What each package holds, as crates.io would get it (listing only: the
+# publish dry run at the end packages and builds them). The library ships
+# its sources, README and licenses, never python/, scripts/ or testdata/.
 listing=$(cargo package -p checksig --list --allow-dirty --offline)
 for needed in LICENSE-MIT LICENSE-APACHE README.md src/lib.rs; do
     grep -qx "$needed" <<<"$listing" || { echo "checksig package lacks $needed" >&2; exit 1; }

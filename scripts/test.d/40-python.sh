@@ -43,31 +43,25 @@ print("wheel and sdist hold what they must")
 PY
 
 # Every CPython from 3.8 up that the machine has, one per minor version.
-pythons=()
-declare -A seen=()
+minors=()
+declare -A python_of=()
 for candidate in "$HOME"/.pyenv/versions/3.*/bin/python3 "$(command -v python3)" /usr/bin/python3; do
     [ -x "$candidate" ] || continue
     minor=$("$candidate" -c 'import sys; print("%d.%d" % sys.version_info[:2] if sys.version_info >= (3, 8) else "older")')
-    [ "$minor" != "older" ] && [ -z "${seen[$minor]:-}" ] || continue
-    seen[$minor]=1
-    pythons+=("$candidate")
+    [ "$minor" != "older" ] && [ -z "${python_of[$minor]:-}" ] || continue
+    python_of[$minor]=$candidate
+    minors+=("$minor")
 done
-echo "--- CPythons: ${pythons[*]}"
-[ ${#pythons[@]} -gt 0 ]
+echo "--- CPythons: ${minors[*]}"
+[ ${#minors[@]} -gt 0 ]
 
-minors=()
-for python in "${pythons[@]}"; do
-    minors+=("$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')")
-done
 dask_python="${minors[0]}"
-for minor in "${minors[@]}"; do
-    [ "$minor" = "3.11" ] && dask_python=3.11
-done
+[ -n "${python_of[3.11]:-}" ] && dask_python=3.11
 echo "--- the Dask extra (checksig[dask]) is tested on CPython $dask_python"
 
 passed=()
-for python in "${pythons[@]}"; do
-    minor=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+for minor in "${minors[@]}"; do
+    python=${python_of[$minor]}
     echo "--- Python $minor ($python): fresh venv, the wheel, pytest"
     venv="$work/venv-$minor"
     "$python" -m venv "$venv"

@@ -55,7 +55,7 @@ pub(super) fn body<'a>(
         }
         return Ok(match signature::unsigned_body(bytes) {
             Ok(unsigned) if unsigned.signature.is_some() => Body {
-                line_offset: signature::body_line_offset(bytes),
+                line_offset: unsigned.line_offset,
                 check: unsigned.signature.map(SignatureCheck::Unchecked),
                 bytes: unsigned.body,
                 signature_file: None,
@@ -72,12 +72,8 @@ pub(super) fn body<'a>(
     };
     let (verified, detached) = check(root, manifest, manifest_path, bytes, keys)?;
     Ok(Body {
-        bytes: Cow::Owned(verified.body),
-        line_offset: if detached.is_some() {
-            0
-        } else {
-            signature::body_line_offset(bytes)
-        },
+        bytes: verified.body,
+        line_offset: verified.line_offset,
         check: Some(SignatureCheck::Verified(verified.signer)),
         signature_file: detached.filter(|_| !manifest.is_absolute()),
     })
@@ -94,13 +90,13 @@ fn may_hold_a_signature(bytes: &[u8]) -> bool {
 /// Checks the signature of the manifest `bytes` against `keys`: a detached
 /// one beside `manifest` (beneath `root`, or beside an absolute manifest),
 /// else one inside it. Also gives the detached signature's name, if one was used.
-pub(super) fn check(
+pub(super) fn check<'a>(
     root: &Root,
     manifest: &Path,
     manifest_path: &Path,
-    bytes: &[u8],
+    bytes: &'a [u8],
     keys: &TrustedKeys,
-) -> Result<(Verified, Option<Vec<u8>>), Error> {
+) -> Result<(Verified<'a>, Option<Vec<u8>>), Error> {
     let failed = |source| Error::Signature {
         manifest: manifest_path.to_path_buf(),
         keys: keys.describe(),

@@ -370,6 +370,45 @@ static void test_algorithms_and_unlisted(const char *base) {
               && checksig_error_kind(error) == CHECKSIG_ERROR_INVALID_ARGUMENT,
           "hash_file_algorithm: unknown code", NULL);
 
+    /* BLAKE2b of any length (b2sum -l N): a code that carries the length,
+     * taken wherever a code is; b2sum -l 256 and -l 8 of "abc". */
+    uint32_t b2_256 = checksig_algorithm_with_length(CHECKSIG_ALGORITHM_BLAKE2B, 256, error);
+    check(b2_256 != CHECKSIG_ALGORITHM_DETECT && checksig_error_kind(error) == CHECKSIG_ERROR_NONE,
+          "algorithm_with_length: BLAKE2b-256", checksig_error_message(error));
+    hex = checksig_hash_file_algorithm(abc, b2_256, error);
+    check_str(hex, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319",
+              "hash_file_algorithm: BLAKE2b-256");
+    checksig_free(hex);
+    hex = checksig_hash_file_algorithm(
+        abc, checksig_algorithm_with_length(CHECKSIG_ALGORITHM_BLAKE2B, 8, error), error);
+    check_str(hex, "6b", "hash_file_algorithm: BLAKE2b-8");
+    checksig_free(hex);
+    check(checksig_algorithm_with_length(CHECKSIG_ALGORITHM_BLAKE2B, 512, error)
+              == CHECKSIG_ALGORITHM_BLAKE2B,
+          "algorithm_with_length: BLAKE2b-512 is BLAKE2b", NULL);
+    const char *abc_path[] = {abc};
+    checksig_hashes *b2_hashes = checksig_hash_files(abc_path, 1, b2_256, 1, error);
+    char *b2_line = format(
+        "BLAKE2b-256 (%s) = bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319\n", abc);
+    const char *b2_got = checksig_hashes_line(b2_hashes, 0, true);
+    check(b2_got != NULL && strcmp(b2_got, b2_line) == 0, "hash_files: BLAKE2b-256's tagged line",
+          b2_got);
+    free(b2_line);
+    checksig_hashes_free(b2_hashes);
+    const uint32_t bad_lengths[] = {0, 4, 252, 520};
+    for (size_t i = 0; i < sizeof bad_lengths / sizeof bad_lengths[0]; i++) {
+        check(checksig_algorithm_with_length(CHECKSIG_ALGORITHM_BLAKE2B, bad_lengths[i], error)
+                      == CHECKSIG_ALGORITHM_DETECT
+                  && checksig_error_kind(error) == CHECKSIG_ERROR_INVALID_ARGUMENT
+                  && strstr(checksig_error_message(error), "a multiple of 8 from 8 to 512") != NULL,
+              "algorithm_with_length: a length BLAKE2b lacks", checksig_error_message(error));
+    }
+    check(checksig_algorithm_with_length(CHECKSIG_ALGORITHM_SHA256, 128, NULL)
+              == CHECKSIG_ALGORITHM_DETECT,
+          "algorithm_with_length: SHA-256 has only 256 bits", NULL);
+    check(checksig_algorithm_with_length(42, 256, NULL) == CHECKSIG_ALGORITHM_DETECT,
+          "algorithm_with_length: unknown code", NULL);
+
     checksig_options *options = checksig_options_new();
     check(checksig_options_set_manifest(options, "SHA256SUMS"), "algorithms: manifest", NULL);
     checksig_report *report = checksig_verify(dir, options, error);

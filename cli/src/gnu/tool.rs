@@ -262,11 +262,11 @@ pub fn run(invocation: &Invocation<'_>, args: &[OsString], out: &mut Output) -> 
         Ok(status) | Err(Stop::Exit(status)) => status,
         Err(Stop::Usage(message)) => {
             out.diagnostic(&message);
-            try_help(invocation, out);
+            out.try_help(invocation.command);
             1
         }
         Err(Stop::BareUsage) => {
-            try_help(invocation, out);
+            out.try_help(invocation.command);
             1
         }
         Err(Stop::Die(lines)) => {
@@ -276,13 +276,6 @@ pub fn run(invocation: &Invocation<'_>, args: &[OsString], out: &mut Output) -> 
             1
         }
     }
-}
-
-fn try_help(invocation: &Invocation<'_>, out: &mut Output) {
-    let mut line = b"Try '".to_vec();
-    line.extend_from_slice(invocation.command);
-    line.extend_from_slice(b" --help' for more information.\n");
-    out.raw_diagnostic(&line);
 }
 
 fn parse_and_run(
