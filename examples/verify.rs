@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         }
     };
     for failure in report.failures() {
-        let name = String::from_utf8_lossy(&failure.name());
+        let name = String::from_utf8_lossy(failure.name());
         match failure.actual() {
             Some(actual) => println!(
                 "line {}: {name}: {} (got {actual})",

@@ -108,10 +108,10 @@ fn symlink_loops_fail_with_eloop_without_hanging() {
         let report = tree.verify_with(verifier);
         for entry in report.entries() {
             assert_eq!(
-                os_error(&entry.status()),
+                os_error(entry.status()),
                 Some(ELOOP),
                 "{}: {:?}",
-                String::from_utf8_lossy(&entry.name()),
+                String::from_utf8_lossy(entry.name()),
                 entry.status()
             );
             assert!(entry.status().to_string().starts_with("cannot be read: "));
@@ -174,11 +174,11 @@ fn devices_and_sockets_are_refused_at_once() {
     for (entry, kind) in open.entries().zip(expected) {
         match &entry.status() {
             Status::NotRegular(found) => assert_eq!(*found, kind),
-            other => panic!("{}: {other:?}", String::from_utf8_lossy(&entry.name())),
+            other => panic!("{}: {other:?}", String::from_utf8_lossy(entry.name())),
         }
     }
     assert_eq!(
-        open.entries().nth(0).unwrap().status().to_string(),
+        open.entries().next().unwrap().status().to_string(),
         "not a regular file (character device)"
     );
     // hash_file refuses them the same way.
@@ -223,7 +223,7 @@ fn unreadable_files_report_the_os_error() {
     manifest.extend(line(b"/proc/self/mem", b""));
     tree.manifest(&manifest);
     let report = tree.verify_with(Verifier::new().allow_outside_root(true));
-    let errors: Vec<_> = report.entries().map(|e| os_error(&e.status())).collect();
+    let errors: Vec<_> = report.entries().map(|e| os_error(e.status())).collect();
     assert_eq!(errors, [Some(ENOTDIR), Some(ENAMETOOLONG), Some(EIO)]);
     assert!(report
         .get(2)
@@ -246,7 +246,7 @@ fn unreadable_files_report_the_os_error() {
     tree.manifest(&line(b"locked", b"secret"));
     let report = tree.verify();
     assert_eq!(
-        os_error(&report.entries().nth(0).unwrap().status()),
+        os_error(report.entries().next().unwrap().status()),
         Some(13)
     );
 }
@@ -271,7 +271,7 @@ fn ten_mebibyte_lines() {
     }
     assert_eq!(entries[0].line(), 1);
     assert_eq!((entries[1].line(), entries[1].name().len()), (2, 10 << 20));
-    assert_eq!(os_error(&entries[1].status()), Some(ENAMETOOLONG));
+    assert_eq!(os_error(entries[1].status()), Some(ENAMETOOLONG));
     assert!(matches!(entries[2].status(), Status::Ok));
     assert_eq!(report.summary(), "1 OK, 1 unreadable, 1 malformed");
 }
@@ -399,7 +399,7 @@ fn non_utf8_and_control_character_names_verify() {
     tree.manifest(&manifest);
     let report = tree.verify();
     assert!(report.is_ok(), "{:?}", report.entries());
-    let listed: Vec<&[u8]> = report.entries().map(|e| &e.name()[..]).collect();
+    let listed: Vec<&[u8]> = report.entries().map(|e| e.name()).collect();
     assert_eq!(listed, names);
 }
 
@@ -646,7 +646,7 @@ fn created_manifest_of_a_hostile_tree_verifies() {
     let unlisted: Vec<&[u8]> = report
         .entries()
         .filter(|e| e.status().kind() == StatusKind::Unlisted)
-        .map(|e| &e.name()[..])
+        .map(|e| e.name())
         .collect();
     assert!(unlisted.contains(&&b"sub/added"[..]), "{unlisted:?}");
     assert!(!unlisted.contains(&&b"sha1sum.txt"[..]));

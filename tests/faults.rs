@@ -130,7 +130,7 @@ fn verify_while_mutated(root: &Path, mmap: bool, duration: Duration) -> Outcomes
         let report = verifier.verify_dir(root).expect("the run itself succeeds");
         outcomes.verifications += 1;
         for entry in report.entries() {
-            let name = String::from_utf8_lossy(&entry.name());
+            let name = String::from_utf8_lossy(entry.name());
             let kind = entry.status().kind();
             if name.starts_with("twin") {
                 assert_eq!(kind, StatusKind::Ok, "{name}: {:?}", entry.status());
@@ -429,7 +429,7 @@ fn dotdot_names_verify_during_renames_elsewhere() {
             if let Some(entry) = report.failures().next() {
                 panic!(
                     "{} (line {}): {:?}",
-                    String::from_utf8_lossy(&entry.name()),
+                    String::from_utf8_lossy(entry.name()),
                     entry.line(),
                     entry.status()
                 );

@@ -104,7 +104,7 @@ fn a_clear_signed_manifest_in_parts_is_the_whole_entry_for_entry() {
             .verify_lines(dir.path(), &checksig::partition::LineSet::from_lines([5]))
             .unwrap();
         assert_eq!(part.entries().len(), 1);
-        assert_eq!(part.entries().nth(0).unwrap().name(), b"b.txt");
-        assert_eq!(part.entries().nth(0).unwrap().line(), 5);
+        assert_eq!(part.entries().next().unwrap().name(), b"b.txt");
+        assert_eq!(part.entries().next().unwrap().line(), 5);
     }
 }

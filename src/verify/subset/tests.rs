@@ -176,7 +176,7 @@ fn only_the_lines_asked_for_are_read() {
         .unwrap();
     let lines: Vec<u64> = part.entries().map(|e| e.line()).collect();
     assert_eq!(lines, [1, 2, 3]);
-    assert_eq!(part.entries().nth(0).unwrap().name(), b"a");
+    assert_eq!(part.entries().next().unwrap().name(), b"a");
     assert!(
         Verifier::new()
             .verify_lines(dir.path(), &LineSet::default())
