@@ -6,8 +6,8 @@
 //! for failure in report.failures() {
 //!     eprintln!(
 //!         "{}: {}",
-//!         String::from_utf8_lossy(&failure.name),
-//!         failure.status
+//!         String::from_utf8_lossy(failure.name()),
+//!         failure.status()
 //!     );
 //! }
 //! assert!(report.is_ok(), "{}", report.summary());

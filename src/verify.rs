@@ -248,7 +248,7 @@ impl Verifier {
     /// #     "f572d396fae9206628714fb2ce00f72e94f2258f  a\n").unwrap();
     /// std::fs::write(dir.path().join("added.py"), "import os\n").unwrap();
     /// let report = checksig::Verifier::new().report_unlisted(true).verify_dir(dir.path())?;
-    /// assert_eq!(report.failures().next().unwrap().name, b"added.py");
+    /// assert_eq!(report.failures().next().unwrap().name(), b"added.py");
     /// # Ok::<(), checksig::Error>(())
     /// ```
     pub fn report_unlisted(mut self, yes: bool) -> Verifier {
