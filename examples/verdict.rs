@@ -22,8 +22,8 @@ fn main() -> ExitCode {
     {
         Ok(report) => {
             for entry in report.entries() {
-                let name = String::from_utf8_lossy(&entry.name);
-                println!("{}\t{name}", entry.status.kind().name());
+                let name = String::from_utf8_lossy(entry.name());
+                println!("{}\t{name}", entry.kind().name());
             }
             println!("verdict {}", if report.is_ok() { "ok" } else { "failed" });
         }

@@ -16,13 +16,14 @@ fn main() -> ExitCode {
         }
     };
     for failure in report.failures() {
-        let name = String::from_utf8_lossy(&failure.name);
+        let name = String::from_utf8_lossy(failure.name());
         match failure.actual() {
             Some(actual) => println!(
                 "line {}: {name}: {} (got {actual})",
-                failure.line, failure.status
+                failure.line(),
+                failure.status()
             ),
-            None => println!("line {}: {name}: {}", failure.line, failure.status),
+            None => println!("line {}: {name}: {}", failure.line(), failure.status()),
         }
     }
     println!("{}", report.summary());

@@ -6,8 +6,8 @@
 //! for failure in report.failures() {
 //!     eprintln!(
 //!         "{}: {}",
-//!         String::from_utf8_lossy(&failure.name),
-//!         failure.status
+//!         String::from_utf8_lossy(failure.name()),
+//!         failure.status()
 //!     );
 //! }
 //! assert!(report.is_ok(), "{}", report.summary());
@@ -69,7 +69,7 @@ pub use engine::{hash_file, HashFileError};
 pub use error::Error;
 pub use fs::root::FileKind;
 pub use hasher::{backend, backend_of, hash_bytes, Hasher};
-pub use report::{EntryReport, Report, Status, StatusKind};
+pub use report::{Entries, EntryReport, Report, Status, StatusKind};
 pub use verify::{
     find_manifest, locate_manifest, verify_dir, Part, Plan, Progress, ProgressFn, Verifier,
 };

@@ -19,13 +19,18 @@ use std::path::Path;
 use crate::fs::walk::{walk, Found};
 use crate::fs::Root;
 use crate::manifest::Manifest;
-use crate::report::{EntryReport, Status};
+use crate::report::{Report, Status};
 
 /// The entries under `root` that `manifest` does not list, sorted by name
 /// (raw bytes, relative to `root`), then one [`Status::Unreadable`] result
 /// per directory that could not be listed. The manifest itself, at
 /// `manifest_path` (relative to the root unless absolute), is left out.
-pub(crate) fn unlisted(root: &Root, manifest: &Manifest, manifest_path: &Path) -> Vec<EntryReport> {
+/// An allocation of the report the system refuses is an error.
+pub(crate) fn unlisted(
+    root: &Root,
+    manifest: &Manifest,
+    manifest_path: &Path,
+) -> Result<Report, std::collections::TryReserveError> {
     let mut listed: HashSet<Vec<u8>> = manifest
         .entries()
         .filter_map(|entry| normalize(&entry.name))
@@ -54,21 +59,16 @@ pub(crate) fn unlisted(root: &Root, manifest: &Manifest, manifest_path: &Path) -
     });
     found.sort_unstable();
     unreadable.sort_unstable_by(|a: &(Vec<u8>, _), b| a.0.cmp(&b.0));
-    let report = |name, status| EntryReport {
-        line: 0,
-        name,
-        expected: None,
-        status,
-    };
-    found
-        .into_iter()
-        .map(|name| report(name, Status::Unlisted))
-        .chain(
-            unreadable
-                .into_iter()
-                .map(|(name, error)| report(name, Status::Unreadable(error))),
-        )
-        .collect()
+    let mut report = Report::new();
+    let bytes = found.iter().chain(unreadable.iter().map(|(name, _)| name));
+    report.try_reserve(found.len() + unreadable.len(), bytes.map(Vec::len).sum())?;
+    for name in found {
+        report.push(0, &name, None, Status::Unlisted)?;
+    }
+    for (name, error) in unreadable {
+        report.push(0, &name, None, Status::Unreadable(error))?;
+    }
+    Ok(report)
 }
 
 /// `name` without `.` components and repeated slashes; `None` for a name that
@@ -98,11 +98,8 @@ mod tests {
     use super::*;
     use crate::report::StatusKind;
 
-    fn names(reports: &[EntryReport]) -> Vec<(&[u8], StatusKind)> {
-        reports
-            .iter()
-            .map(|r| (&r.name[..], r.status.kind()))
-            .collect()
+    fn names(report: &Report) -> Vec<(&[u8], StatusKind)> {
+        report.entries().map(|r| (r.name(), r.kind())).collect()
     }
 
     #[test]
@@ -127,7 +124,7 @@ mod tests {
             format!("{zero}  ./a\n{zero}  pkg//listed.py\n{zero}  ../out\n").as_bytes(),
         );
         let root_dir = Root::open(root, true).unwrap();
-        let found = unlisted(&root_dir, &manifest, Path::new("SHA256SUMS"));
+        let found = unlisted(&root_dir, &manifest, Path::new("SHA256SUMS")).unwrap();
         assert_eq!(
             names(&found),
             [
@@ -137,12 +134,14 @@ mod tests {
                 (b"z", StatusKind::Unlisted),
             ]
         );
-        assert!(found.iter().all(|r| r.line == 0 && r.expected.is_none()));
+        assert!(found
+            .entries()
+            .all(|r| r.line() == 0 && r.expected().is_none()));
         // An absolute manifest path under the root is recognised too.
-        let found = unlisted(&root_dir, &manifest, &root.join("SHA256SUMS"));
+        let found = unlisted(&root_dir, &manifest, &root.join("SHA256SUMS")).unwrap();
         assert_eq!(found.len(), 4);
         // A manifest elsewhere does not hide a file of the same name.
-        let found = unlisted(&root_dir, &manifest, Path::new("/nonexistent/SHA256SUMS"));
+        let found = unlisted(&root_dir, &manifest, Path::new("/nonexistent/SHA256SUMS")).unwrap();
         assert_eq!(found.len(), 5);
     }
 

@@ -17,7 +17,7 @@ use crate::fs::limit::is_out_of_descriptors;
 use crate::fs::root::{open_regular, OpenError, OpenFile, Root};
 use crate::hasher::hashes_pairs_faster;
 use crate::manifest::{Entry, Item, Manifest, Parser, DEFAULT_MANIFEST_NAME};
-use crate::report::{EntryReport, Policy, Report, Status};
+use crate::report::{Policy, Report, Status};
 
 mod chunked;
 mod load;
@@ -202,7 +202,7 @@ impl Verifier {
     /// )?;
     /// let report = checksig::Verifier::new().manifest("file.iso.sha256").verify_dir(dir.path())?;
     /// assert!(report.is_ok());
-    /// assert_eq!(report.entries()[0].name, b"file.iso");
+    /// assert_eq!(report.get(0).unwrap().name(), b"file.iso");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn manifest(mut self, path: impl Into<PathBuf>) -> Verifier {
@@ -248,7 +248,7 @@ impl Verifier {
     /// #     "f572d396fae9206628714fb2ce00f72e94f2258f  a\n").unwrap();
     /// std::fs::write(dir.path().join("added.py"), "import os\n").unwrap();
     /// let report = checksig::Verifier::new().report_unlisted(true).verify_dir(dir.path())?;
-    /// assert_eq!(report.failures().next().unwrap().name, b"added.py");
+    /// assert_eq!(report.failures().next().unwrap().name(), b"added.py");
     /// # Ok::<(), checksig::Error>(())
     /// ```
     pub fn report_unlisted(mut self, yes: bool) -> Verifier {
@@ -502,11 +502,8 @@ impl Verifier {
                 .unwrap_or_else(|| self.verify_text_in(root, &mut parser, bytes));
             return result.map_err(|e| named(e, manifest_path));
         };
-        let mut report = self
-            .verify_parsed(root, &manifest, Names::Later, 0)
-            .map_err(|e| named(e, manifest_path))?;
-        report.move_names_from(manifest);
-        Ok(report)
+        self.verify_parsed(root, &manifest, Report::new(), 0)
+            .map_err(|e| named(e, manifest_path))
     }
 
     /// Verifies what `path` names ([`locate_manifest`]): a directory, as
@@ -540,7 +537,7 @@ impl Verifier {
         manifest: &Manifest,
     ) -> Result<Report, Error> {
         let root = self.open_root(root.as_ref())?;
-        self.verify_parsed(&root, manifest, Names::Cloned, 0)
+        self.verify_parsed(&root, manifest, Report::new(), 0)
     }
 
     /// Verifies the manifest text `bytes`, parsed with `parser` (which keeps
@@ -575,22 +572,27 @@ impl Verifier {
         bytes: &[u8],
     ) -> Result<Report, Error> {
         let split = split::parse(parser, bytes).map_err(|_| no_room_for(bytes))?;
-        let settled = split.malformed_lines();
-        let mut report = self.verify_parsed(root, &split.entries, Names::Later, settled)?;
-        report.move_names_from(split.entries);
-        report.fill(split.skeleton);
-        Ok(report)
+        let settled = split.malformed.len() as u64;
+        self.verify_parsed(root, &split.entries, split.malformed, settled)
     }
 
-    /// [`Verifier::verify_manifest`], leaving the entries' names empty with
-    /// [`Names::Later`].
-    /// `settled` lines outside `manifest` (malformed lines already in
-    /// their place) count in the progress figures.
+    /// The policy that decides this verifier's failures.
+    pub(crate) fn policy(&self) -> Policy {
+        Policy {
+            ignore_missing: self.ignore_missing,
+            strict: self.strict,
+        }
+    }
+
+    /// [`Verifier::verify_manifest`], with `malformed`, a report of lines
+    /// outside `manifest` (malformed lines already settled), merged into
+    /// the result by line number. Those `settled` lines count in the
+    /// progress figures.
     fn verify_parsed(
         &self,
         root: &Root,
         manifest: &Manifest,
-        names: Names,
+        malformed: Report,
         settled: u64,
     ) -> Result<Report, Error> {
         let algorithm = manifest
@@ -601,18 +603,17 @@ impl Verifier {
             algorithm,
             ..self.clone()
         };
-        let mut run = Run::new(this, root, manifest, names)?;
+        let mut run = Run::new(this, root, manifest)?;
         run.settle(settled);
-        let entries = run.execute()?;
-        let mut report = Report::new(
-            entries,
-            Policy {
-                ignore_missing: self.ignore_missing,
-                strict: self.strict,
-            },
-        );
+        let statuses = run.execute()?;
+        let lines = manifest.items().len() + malformed.len();
+        let out_of_memory = |_| Error::OutOfMemory { lines };
+        let mut report = assemble(manifest.items(), statuses, malformed, self.policy())
+            .map_err(out_of_memory)?;
         if self.report_unlisted {
-            report.extend(crate::unlisted::unlisted(root, manifest, &self.manifest));
+            let unlisted =
+                crate::unlisted::unlisted(root, manifest, &self.manifest).map_err(out_of_memory)?;
+            report.append(unlisted).map_err(out_of_memory)?;
         }
         Ok(report)
     }
@@ -699,36 +700,50 @@ fn open_status(error: OpenError) -> Status {
     }
 }
 
-/// Where the names of a run's reports come from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Names {
-    /// Copied from the manifest by the worker that checks the entry.
-    Cloned,
-    /// Left empty (names and malformed lines' text), for the caller to move
-    /// in from a manifest it owns ([`Report::move_names_from`]): a copy of
-    /// every name cost 6% of the time to verify 100,000 tiny files, and a
-    /// copy of each malformed line 32 bytes of heap per line.
-    Later,
-}
-
-fn entry_report(item: &Item, status: Status, names: Names) -> EntryReport {
-    match item {
-        Item::Entry(entry) => EntryReport {
-            line: entry.line,
-            name: match names {
-                Names::Cloned => entry.name.clone(),
-                Names::Later => Vec::new(),
-            },
-            expected: Some(Box::new(entry.digest)),
-            status,
-        },
-        Item::Malformed(malformed) => EntryReport {
-            line: malformed.line,
-            name: Vec::new(),
-            expected: None,
-            status,
-        },
+/// The report of `items` checked with `statuses` (one each, in order),
+/// with `malformed`'s results (lines outside `items`) merged in by line
+/// number: one piece, reserved whole, each name and digest copied once
+/// into its arena.
+fn assemble(
+    items: &[Item],
+    statuses: Vec<Status>,
+    malformed: Report,
+    policy: Policy,
+) -> Result<Report, std::collections::TryReserveError> {
+    if items.is_empty() {
+        let mut report = malformed;
+        report.set_policy(policy);
+        return Ok(report);
     }
+    let mut report = Report::with_policy(policy);
+    let bytes: usize = items.iter().map(crate::report::arena_len).sum::<usize>()
+        + malformed
+            .entries()
+            .map(|e| e.text().map_or(0, <[u8]>::len))
+            .sum::<usize>();
+    report.try_reserve(items.len() + malformed.len(), bytes)?;
+    let mut settled = malformed.entries().peekable();
+    for (item, status) in items.iter().zip(statuses) {
+        while let Some(line) = settled.next_if(|e| e.line() < item.line()) {
+            report.push(
+                line.line(),
+                line.text().unwrap_or_default(),
+                None,
+                Status::Malformed,
+            )?;
+        }
+        report.push_item(item, status)?;
+    }
+    for line in settled {
+        report.push(
+            line.line(),
+            line.text().unwrap_or_default(),
+            None,
+            Status::Malformed,
+        )?;
+    }
+    report.shrink_to_fit();
+    Ok(report)
 }
 
 /// Files at least this large are started first, largest first, so that one
@@ -904,13 +919,12 @@ struct Run<'a> {
     mapped: usize,
     workers: usize,
     checker: Checker<'a>,
-    names: Names,
     /// Claims over `order`.
     claims: Claims,
     /// Workers hashing a claim of big files right now.
     on_big: AtomicUsize,
-    /// One slot per item, filled by the worker that checked it.
-    reports: Ordered<EntryReport>,
+    /// One status per item, filled by the worker that checked it.
+    statuses: Ordered<Status>,
     bytes_total: u64,
     bytes_done: AtomicU64,
     files_done: AtomicU64,
@@ -925,7 +939,6 @@ impl<'a> Run<'a> {
         verifier: &'a Verifier,
         root: &'a Root,
         manifest: &'a Manifest,
-        names: Names,
     ) -> Result<Run<'a>, Error> {
         let items = manifest.items();
         let out_of_memory = |_| Error::OutOfMemory { lines: items.len() };
@@ -938,10 +951,9 @@ impl<'a> Run<'a> {
             mapped: 0,
             workers: verifier.thread_count().min(items.len()).max(1),
             checker: Checker::new(verifier, root),
-            names,
             claims: Claims::new(0),
             on_big: AtomicUsize::new(0),
-            reports: Ordered::new(items.len()).map_err(out_of_memory)?,
+            statuses: Ordered::new(items.len()).map_err(out_of_memory)?,
             bytes_total: 0,
             bytes_done: AtomicU64::new(0),
             files_done: AtomicU64::new(0),
@@ -995,7 +1007,7 @@ impl<'a> Run<'a> {
         stat_sizes(self.root, self.items, self.workers())
     }
 
-    fn execute(self) -> Result<Vec<EntryReport>, Error> {
+    fn execute(self) -> Result<Vec<Status>, Error> {
         let run = &self;
         let work = || run.work();
         if run.verifier.progress.is_some() {
@@ -1012,7 +1024,7 @@ impl<'a> Run<'a> {
         if self.verifier.cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        Ok(self.reports.into_vec().expect("every item gets a report"))
+        Ok(self.statuses.into_vec().expect("every item gets a status"))
     }
 
     /// The next entries to hash, as a range of `order`: big files one at a
@@ -1073,23 +1085,15 @@ impl<'a> Run<'a> {
                                 [&mut reader, &mut partner],
                                 meter,
                             );
-                            let next_report =
-                                entry_report(&self.items[next], next_status, self.names);
-                            self.reports.set(next, next_report);
+                            self.statuses.set(next, next_status);
                             status
                         }
                         _ => self.checker.check(entry, &mut reader, meter),
                     },
-                    Item::Malformed(malformed) => Status::Malformed {
-                        text: match self.names {
-                            Names::Cloned => malformed.text.clone(),
-                            Names::Later => Vec::new(),
-                        },
-                    },
+                    Item::Malformed(_) => Status::Malformed,
                 };
                 // Each index is in `order` once, so the slot is still empty.
-                self.reports
-                    .set(index, entry_report(item, status, self.names));
+                self.statuses.set(index, status);
             }
             if self.verifier.progress.is_some() {
                 self.files_done
@@ -1144,10 +1148,10 @@ mod tests {
     fn order(verifier: &Verifier, sizes: &[usize]) -> Vec<usize> {
         let (dir, manifest) = tree(sizes);
         let root = Root::open(dir.path(), true).unwrap();
-        let run = Run::new(verifier, &root, &manifest, Names::Cloned).unwrap();
+        let run = Run::new(verifier, &root, &manifest).unwrap();
         let order = run.order.clone();
         let reports = run.execute().unwrap();
-        assert!(reports.iter().all(|r| matches!(r.status, Status::Ok)));
+        assert!(reports.iter().all(|r| matches!(r, Status::Ok)));
         order
     }
 
@@ -1182,7 +1186,7 @@ mod tests {
         let manifest = Manifest::parse(text.as_bytes());
         let root = Root::open(dir.path(), true).unwrap();
         let verifier = Verifier::new().threads(threads).mmap(mmap);
-        let run = Run::new(&verifier, &root, &manifest, Names::Cloned).unwrap();
+        let run = Run::new(&verifier, &root, &manifest).unwrap();
         std::iter::from_fn(|| run.claim()).collect()
     }
 
@@ -1257,14 +1261,14 @@ mod tests {
                     .verify_manifest(dir, manifest)
                     .unwrap();
                 assert_eq!(report.entries().len(), manifest.items().len());
-                for (i, entry) in report.entries().iter().enumerate() {
+                for (i, entry) in report.entries().enumerate() {
                     let expected = if mismatched(i) { "mismatch" } else { "OK" };
-                    let ok = matches!(entry.status, Status::Ok);
-                    let mismatch = matches!(entry.status, Status::Mismatch { .. });
+                    let ok = matches!(entry.status(), Status::Ok);
+                    let mismatch = matches!(entry.status(), Status::Mismatch { .. });
                     assert!(
                         if mismatched(i) { mismatch } else { ok },
                         "entry {i}: {} instead of {expected} ({threads} threads, mmap {mmap})",
-                        entry.status
+                        entry.status()
                     );
                 }
             }

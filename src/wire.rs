@@ -16,34 +16,34 @@ use std::io;
 
 use crate::digest::{Algorithm, Digest};
 use crate::fs::root::FileKind;
-use crate::report::{EntryReport, Status, StatusKind};
+use crate::report::{Report, Status, StatusKind};
 
 const MAGIC: &[u8; 8] = b"CSPART1\0";
 
-/// `entries` as bytes.
-pub(crate) fn encode(entries: &[EntryReport]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(16 + entries.len() * 48);
+/// `report`'s entries as bytes.
+pub(crate) fn encode(report: &Report) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 + report.len() * 48);
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
-    for entry in entries {
-        out.extend_from_slice(&entry.line.to_le_bytes());
-        out.extend_from_slice(&(entry.status.kind() as u32).to_le_bytes());
-        put_bytes(&mut out, &entry.name);
-        match &entry.expected {
+    out.extend_from_slice(&(report.len() as u64).to_le_bytes());
+    for entry in report.entries() {
+        out.extend_from_slice(&entry.line().to_le_bytes());
+        out.extend_from_slice(&(entry.kind() as u32).to_le_bytes());
+        put_bytes(&mut out, entry.name());
+        match entry.expected() {
             Some(digest) => {
                 out.push(1);
-                put_digest(&mut out, digest);
+                put_digest(&mut out, &digest);
             }
             None => out.push(0),
         }
-        match &entry.status {
+        match entry.status() {
             Status::Mismatch { actual } => put_digest(&mut out, actual),
             Status::Unreadable(error) => {
                 out.extend_from_slice(&error.raw_os_error().unwrap_or(-1).to_le_bytes());
                 put_bytes(&mut out, error.to_string().as_bytes());
             }
             Status::NotRegular(kind) => out.push(kind_code(*kind)),
-            Status::Malformed { text } => put_bytes(&mut out, text),
+            Status::Malformed => put_bytes(&mut out, entry.text().unwrap_or_default()),
             _ => {}
         }
     }
@@ -51,7 +51,7 @@ pub(crate) fn encode(entries: &[EntryReport]) -> Vec<u8> {
 }
 
 /// The entries `bytes` holds, or why they cannot be read.
-pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<EntryReport>, String> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<Report, String> {
     let mut input = Input { bytes };
     if input.take(MAGIC.len())? != MAGIC {
         return Err("not a partition's results (bad magic)".into());
@@ -64,9 +64,9 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<EntryReport>, String> {
             bytes.len()
         ));
     }
-    let mut entries = Vec::new();
+    let mut entries = Report::new();
     entries
-        .try_reserve_exact(count as usize)
+        .try_reserve(count as usize, 0)
         .map_err(|e| e.to_string())?;
     for _ in 0..count {
         let line = input.u64()?;
@@ -75,10 +75,10 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<EntryReport>, String> {
             .into_iter()
             .find(|kind| *kind as u32 == code)
             .ok_or_else(|| format!("line {line}: unknown status code {code}"))?;
-        let name = input.vec()?;
+        let name = input.slice()?;
         let expected = match input.u8()? {
             0 => None,
-            1 => Some(Box::new(input.digest()?)),
+            1 => Some(input.digest()?),
             other => return Err(format!("line {line}: bad digest flag {other}")),
         };
         let status = match kind {
@@ -89,25 +89,28 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<EntryReport>, String> {
             StatusKind::Missing => Status::Missing,
             StatusKind::Unreadable => {
                 let errno = input.u32()? as i32;
-                let message = input.vec()?;
+                let message = input.slice()?;
                 Status::Unreadable(if errno >= 0 {
                     io::Error::from_raw_os_error(errno)
                 } else {
-                    io::Error::other(String::from_utf8_lossy(&message).into_owned())
+                    io::Error::other(String::from_utf8_lossy(message).into_owned())
                 })
             }
             StatusKind::NotRegular => Status::NotRegular(kind_of(input.u8()?)?),
             StatusKind::OutsideRoot => Status::OutsideRoot,
             StatusKind::Changed => Status::Changed,
-            StatusKind::Malformed => Status::Malformed { text: input.vec()? },
+            StatusKind::Malformed => {
+                let text = input.slice()?;
+                entries
+                    .push(line, text, None, Status::Malformed)
+                    .map_err(|e| e.to_string())?;
+                continue;
+            }
             StatusKind::Unlisted => Status::Unlisted,
         };
-        entries.push(EntryReport {
-            line,
-            name,
-            expected,
-            status,
-        });
+        entries
+            .push(line, name, expected.as_ref(), status)
+            .map_err(|e| e.to_string())?;
     }
     if !input.bytes.is_empty() {
         return Err(format!("{} bytes after the last entry", input.bytes.len()));
@@ -177,18 +180,18 @@ impl<'a> Input<'a> {
         Ok(u64::from_le_bytes(bytes.try_into().expect("8 bytes")))
     }
 
-    fn vec(&mut self) -> Result<Vec<u8>, String> {
+    fn slice(&mut self) -> Result<&'a [u8], String> {
         let len = self.u64()?;
         let len = usize::try_from(len).map_err(|_| "a length beyond memory".to_string())?;
-        Ok(self.take(len)?.to_vec())
+        self.take(len)
     }
 
     fn digest(&mut self) -> Result<Digest, String> {
         let code = self.u32()?;
         let algorithm =
             Algorithm::from_code(code).ok_or_else(|| format!("unknown algorithm code {code}"))?;
-        let bytes = self.vec()?;
-        Digest::from_bytes(algorithm, &bytes)
+        let bytes = self.slice()?;
+        Digest::from_bytes(algorithm, bytes)
             .ok_or_else(|| format!("a {algorithm} digest of {} bytes", bytes.len()))
     }
 }
@@ -197,57 +200,40 @@ impl<'a> Input<'a> {
 mod tests {
     use super::*;
 
-    fn sample() -> Vec<EntryReport> {
+    fn sample() -> Report {
         let sha1 = |byte| Digest::from_bytes(Algorithm::Sha1, &[byte; 20]).unwrap();
-        let entry = |line, name: &[u8], status| EntryReport {
-            line,
-            name: name.to_vec(),
-            expected: Some(Box::new(sha1(1))),
-            status,
+        let mut report = Report::new();
+        let mut entry = |line, name: &[u8], status| {
+            report.push(line, name, Some(&sha1(1)), status).unwrap();
         };
-        vec![
-            entry(1, b"a", Status::Ok),
-            entry(
-                2,
-                b"b\xff\n",
-                Status::Mismatch {
-                    actual: Box::new(sha1(2)),
-                },
-            ),
-            entry(3, b"c", Status::Missing),
-            entry(
-                4,
-                b"d",
-                Status::Unreadable(io::Error::from_raw_os_error(13)),
-            ),
-            entry(5, b"e", Status::Unreadable(io::Error::other("odd"))),
-            entry(6, b"f", Status::NotRegular(FileKind::Fifo)),
-            entry(7, b"../g", Status::OutsideRoot),
-            entry(8, b"h", Status::Changed),
-            EntryReport {
-                line: 9,
-                name: Vec::new(),
-                expected: None,
-                status: Status::Malformed {
-                    text: b"bad \x00 line".to_vec(),
-                },
+        entry(1, b"a", Status::Ok);
+        entry(
+            2,
+            b"b\xff\n",
+            Status::Mismatch {
+                actual: Box::new(sha1(2)),
             },
-        ]
+        );
+        entry(3, b"c", Status::Missing);
+        entry(
+            4,
+            b"d",
+            Status::Unreadable(io::Error::from_raw_os_error(13)),
+        );
+        entry(5, b"e", Status::Unreadable(io::Error::other("odd")));
+        entry(6, b"f", Status::NotRegular(FileKind::Fifo));
+        entry(7, b"../g", Status::OutsideRoot);
+        entry(8, b"h", Status::Changed);
+        report
+            .push(9, b"bad \x00 line", None, Status::Malformed)
+            .unwrap();
+        report
     }
 
-    fn said(entries: &[EntryReport]) -> Vec<String> {
-        entries
-            .iter()
-            .map(|e| {
-                format!(
-                    "{} {:?} {:?} {} {:?}",
-                    e.line,
-                    e.name,
-                    e.expected,
-                    e.status,
-                    e.status.kind()
-                )
-            })
+    fn said(report: &Report) -> Vec<String> {
+        report
+            .entries()
+            .map(|e| format!("{e:?} {} {:?}", e.status(), e.kind()))
             .collect()
     }
 
@@ -256,7 +242,7 @@ mod tests {
         let entries = sample();
         let back = decode(&encode(&entries)).unwrap();
         assert_eq!(said(&back), said(&entries));
-        assert_eq!(decode(&encode(&[])).unwrap().len(), 0);
+        assert_eq!(decode(&encode(&Report::new())).unwrap().len(), 0);
     }
 
     #[test]

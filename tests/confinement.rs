@@ -102,8 +102,7 @@ fn verify_under_swaps(tree: &Tree, verifier: impl Fn() -> Verifier) -> (u64, u64
         let report = verifier().verify_dir(&tree.root).unwrap();
         outside_reads += report
             .entries()
-            .iter()
-            .filter(|e| e.status.kind() == StatusKind::Ok)
+            .filter(|e| e.status().kind() == StatusKind::Ok)
             .count() as u64;
         runs += 1;
     }
@@ -157,10 +156,10 @@ fn progress_totals_count_no_outside_file() {
     });
     let report = tree.verify_with(verifier);
     assert_eq!(total.load(Ordering::Relaxed), 10);
-    let outside = report.entries().iter();
     assert_eq!(
-        outside
-            .filter(|e| e.status.kind() == StatusKind::OutsideRoot)
+        report
+            .entries()
+            .filter(|e| e.status().kind() == StatusKind::OutsideRoot)
             .count(),
         3
     );
@@ -191,8 +190,7 @@ fn unlisted_never_lists_outside_names_under_swaps() {
                 .unwrap();
             hits += report
                 .entries()
-                .iter()
-                .filter(|e| e.name.windows(6).any(|w| w == b"secret"))
+                .filter(|e| e.name().windows(6).any(|w| w == b"secret"))
                 .count();
             runs += 1;
         }
@@ -351,8 +349,7 @@ fn with_openat2_refused_entries_stay_confined_under_swaps() {
         let kinds: Vec<StatusKind> = inside
             .verify_with(Verifier::new().strict(false))
             .entries()
-            .iter()
-            .map(|e| e.status.kind())
+            .map(|e| e.status().kind())
             .collect();
         assert_eq!(
             kinds,

@@ -130,10 +130,10 @@ fn verify_while_mutated(root: &Path, mmap: bool, duration: Duration) -> Outcomes
         let report = verifier.verify_dir(root).expect("the run itself succeeds");
         outcomes.verifications += 1;
         for entry in report.entries() {
-            let name = String::from_utf8_lossy(&entry.name);
-            let kind = entry.status.kind();
+            let name = String::from_utf8_lossy(entry.name());
+            let kind = entry.status().kind();
             if name.starts_with("twin") {
-                assert_eq!(kind, StatusKind::Ok, "{name}: {:?}", entry.status);
+                assert_eq!(kind, StatusKind::Ok, "{name}: {:?}", entry.status());
                 continue;
             }
             outcomes.trap[kind as usize] += 1;
@@ -143,7 +143,7 @@ fn verify_while_mutated(root: &Path, mmap: bool, duration: Duration) -> Outcomes
                     StatusKind::Mismatch | StatusKind::Changed | StatusKind::Unreadable
                 ),
                 "FALSE VERDICT for {name} (mmap {mmap}): {:?}; the file never held the listed bytes",
-                entry.status
+                entry.status()
             );
         }
     }
@@ -429,9 +429,9 @@ fn dotdot_names_verify_during_renames_elsewhere() {
             if let Some(entry) = report.failures().next() {
                 panic!(
                     "{} (line {}): {:?}",
-                    String::from_utf8_lossy(&entry.name),
-                    entry.line,
-                    entry.status
+                    String::from_utf8_lossy(entry.name()),
+                    entry.line(),
+                    entry.status()
                 );
             }
             checked += report.entries().len() as u64;

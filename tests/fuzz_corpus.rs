@@ -79,7 +79,7 @@ fn fixed_tree_seed_has_the_expected_statuses() {
     let report = checksig::Verifier::new()
         .verify_manifest(&tree.root, &checksig::manifest::Manifest::parse(&seed))
         .unwrap();
-    let kinds: Vec<_> = report.entries().iter().map(|e| e.status.kind()).collect();
+    let kinds: Vec<_> = report.entries().map(|e| e.status().kind()).collect();
     assert_eq!(
         kinds,
         [

@@ -415,7 +415,7 @@ fn a_mixed_manifest_verifies_each_entry_with_its_algorithm() {
             .threads(threads)
             .verify_text(dir.path(), &mut Parser::any_tagged(), &text)
             .unwrap();
-        let kinds: Vec<_> = report.entries().iter().map(|e| e.status.kind()).collect();
+        let kinds: Vec<_> = report.entries().map(|e| e.status().kind()).collect();
         assert_eq!(kinds, expected, "{threads} threads");
     }
 }
@@ -460,9 +460,8 @@ fn verify_dir_reads_each_tagged_line_by_its_own_tag() {
     let report = checksig::verify_dir(dir.path()).unwrap();
     let failed: Vec<u64> = report
         .entries()
-        .iter()
-        .filter(|entry| !matches!(entry.status, checksig::Status::Ok))
-        .map(|entry| entry.line)
+        .filter(|entry| !matches!(entry.status(), checksig::Status::Ok))
+        .map(|entry| entry.line())
         .collect();
     assert_eq!(failed, [3], "{report:?}");
 }

@@ -86,16 +86,16 @@ fn check_files_hash_like_the_reference(contents: &[Vec<u8>]) {
     tree.manifest(&manifest);
     for (what, verifier) in verifiers() {
         let report = tree.verify_with(verifier);
-        let entries = report.entries();
+        let entries: Vec<_> = report.entries().collect();
         assert_eq!(entries.len(), 2 * contents.len());
         for (i, pair) in entries.chunks(2).enumerate() {
             let size = contents[i].len();
             assert!(
-                matches!(pair[0].status, Status::Ok),
+                matches!(pair[0].status(), Status::Ok),
                 "{what}, {size} bytes: {:?}",
-                pair[0].status
+                pair[0].status()
             );
-            match &pair[1].status {
+            match &pair[1].status() {
                 Status::Mismatch { actual } => {
                     assert_eq!(**actual, expected[i], "{what}, {size} bytes")
                 }
@@ -125,11 +125,11 @@ fn mmap_threshold_sizes_hash_like_the_reference() {
     tree.manifest(&manifest);
     for mmap in [true, false] {
         let report = tree.verify_with(Verifier::new().threads(1).mmap(mmap));
-        for (entry, size) in report.entries().iter().zip(sizes) {
+        for (entry, size) in report.entries().zip(sizes) {
             assert!(
-                matches!(entry.status, Status::Ok),
+                matches!(entry.status(), Status::Ok),
                 "mmap {mmap}, {size} bytes: {:?}",
-                entry.status
+                entry.status()
             );
         }
     }
@@ -379,13 +379,12 @@ type Summary = (
 fn summarize(report: &checksig::Report) -> Vec<Summary> {
     report
         .entries()
-        .iter()
         .map(|e| {
             (
-                e.line,
-                e.name.clone(),
-                e.expected.as_deref().copied(),
-                e.status.kind(),
+                e.line(),
+                e.name().to_vec(),
+                e.expected(),
+                e.status().kind(),
                 e.actual(),
             )
         })

@@ -28,8 +28,15 @@ fn in_parts(verifier: &Verifier, root: &Path) -> Result<Report, Error> {
 fn said(report: &Report) -> (Vec<String>, String, Option<SignatureCheck>) {
     let entries = report
         .entries()
-        .iter()
-        .map(|e| format!("{} {:?} {:?} {}", e.line, e.name, e.expected, e.status))
+        .map(|e| {
+            format!(
+                "{} {:?} {:?} {}",
+                e.line(),
+                e.name(),
+                e.expected(),
+                e.status()
+            )
+        })
         .collect();
     (entries, report.summary(), report.signature().cloned())
 }
@@ -83,7 +90,7 @@ fn a_clear_signed_manifest_in_parts_is_the_whole_entry_for_entry() {
             Some(SignatureCheck::Unchecked(_)) => assert!(!signed),
             other => panic!("{other:?}"),
         }
-        let lines: Vec<u64> = whole.entries().iter().map(|e| e.line).collect();
+        let lines: Vec<u64> = whole.entries().map(|e| e.line()).collect();
         assert_eq!(lines, [4, 5]);
         assert_eq!(
             said(&in_parts(&verifier, dir.path()).unwrap()),
@@ -97,7 +104,7 @@ fn a_clear_signed_manifest_in_parts_is_the_whole_entry_for_entry() {
             .verify_lines(dir.path(), &checksig::partition::LineSet::from_lines([5]))
             .unwrap();
         assert_eq!(part.entries().len(), 1);
-        assert_eq!(part.entries()[0].name, b"b.txt");
-        assert_eq!(part.entries()[0].line, 5);
+        assert_eq!(part.entries().next().unwrap().name(), b"b.txt");
+        assert_eq!(part.entries().next().unwrap().line(), 5);
     }
 }

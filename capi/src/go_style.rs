@@ -166,9 +166,9 @@ fn lossy(path: &[u8]) -> String {
 /// The message for one manifest line, as the Go library would word it:
 /// `"<path>" - mismatch`, `open <path>: no such file or directory`,
 /// `<n>: bad line: "<line>"`...; `path` is [`join`] of the root and the name.
-pub(crate) fn entry_message(entry: &EntryReport, path: &[u8]) -> String {
+pub(crate) fn entry_message(entry: EntryReport, path: &[u8]) -> String {
     let quoted = || quote(path);
-    match &entry.status {
+    match entry.status() {
         Status::Ok => format!("{} - ok", quoted()),
         Status::Mismatch { .. } => format!("{} - mismatch", quoted()),
         Status::Missing => format!("open {}: no such file or directory", lossy(path)),
@@ -190,7 +190,11 @@ pub(crate) fn entry_message(entry: &EntryReport, path: &[u8]) -> String {
         }
         Status::OutsideRoot => format!("{} - outside root", quoted()),
         Status::Changed => format!("{} - changed while it was read", quoted()),
-        Status::Malformed { text } => format!("{}: bad line: {}", entry.line, quote(text)),
+        Status::Malformed => format!(
+            "{}: bad line: {}",
+            entry.line(),
+            quote(entry.text().unwrap_or_default())
+        ),
         other => format!("{} - {other}", quoted()),
     }
 }
@@ -334,14 +338,10 @@ mod tests {
     /// (U+009B is CSI) get Go's escapes, bytes that are not UTF-8 U+FFFD.
     #[test]
     fn unquoted_paths_carry_no_raw_control() {
-        let entry = EntryReport {
-            line: 1,
-            name: Vec::new(),
-            expected: None,
-            status: Status::Missing,
-        };
+        let mut report = checksig::Report::new();
+        report.push(1, b"", None, Status::Missing).unwrap();
         let path = b"d/a\x1b[31m\xc2\x9b2J\x9b\x7f\tz";
-        let message = entry_message(&entry, path);
+        let message = entry_message(report.get(0).unwrap(), path);
         assert_eq!(
             message,
             "open d/a\\x1b[31m\\u009b2J\u{fffd}\\x7f\\tz: no such file or directory"

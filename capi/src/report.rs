@@ -82,18 +82,16 @@ impl checksig_report {
         let hint = sidecar_hint(manifest, algorithm);
         let entries: Vec<EntryView> = report
             .entries()
-            .iter()
             .map(|entry| {
                 let (path, message) = entry_text(entry, root_bytes, hint.as_deref());
                 EntryView {
-                    line: entry.line,
-                    status: entry.status.kind() as u32,
+                    line: entry.line(),
+                    status: entry.kind() as u32,
                     failure: report.is_failure(entry),
-                    name: entry.name.clone(),
+                    name: entry.name().to_vec(),
                     path,
                     expected: entry
-                        .expected
-                        .as_ref()
+                        .expected()
                         .map(|d| owned_c_string(d.to_hex().as_bytes())),
                     actual: entry
                         .actual()
@@ -153,15 +151,15 @@ pub(crate) fn failure_message(
 /// An entry's path (Go's `path.Join(root, name)`; empty for a malformed
 /// line) and its message in the Go library's words.
 fn entry_text(
-    entry: &checksig::EntryReport,
+    entry: checksig::EntryReport,
     root: &[u8],
     sidecar_hint: Option<&str>,
 ) -> (Vec<u8>, String) {
-    let malformed = entry.status.kind() == StatusKind::Malformed;
+    let malformed = entry.kind() == StatusKind::Malformed;
     let path = if malformed {
         Vec::new()
     } else {
-        go_style::join(root, &entry.name)
+        go_style::join(root, entry.name())
     };
     let mut message = go_style::entry_message(entry, &path);
     if let (true, Some(hint)) = (malformed, sidecar_hint) {

@@ -138,23 +138,23 @@ fn fail(out: &mut Output, path: &Path, reason: &str, charset: Charset) {
 }
 
 /// One failure, as one line.
-fn failure_line(entry: &EntryReport, sidecar_form: Option<&str>, charset: Charset) -> Vec<u8> {
+fn failure_line(entry: EntryReport, sidecar_form: Option<&str>, charset: Charset) -> Vec<u8> {
     let mut line = Vec::new();
-    if let Status::Malformed { text } = &entry.status {
+    if let Some(text) = entry.text() {
         line.extend_from_slice(
-            format!("line {}: FAILED: improperly formatted line: ", entry.line).as_bytes(),
+            format!("line {}: FAILED: improperly formatted line: ", entry.line()).as_bytes(),
         );
         line.extend_from_slice(&quotef(text, charset));
         if let Some(form) = sidecar_form {
             line.extend_from_slice(format!(" (the sidecar should hold {form})").as_bytes());
         }
-    } else if let Status::Unlisted = &entry.status {
-        line.extend_from_slice(&display_name(&entry.name, charset));
+    } else if let Status::Unlisted = entry.status() {
+        line.extend_from_slice(&display_name(entry.name(), charset));
         line.extend_from_slice(b": FAILED: not listed in the manifest");
     } else {
-        line.extend_from_slice(&display_name(&entry.name, charset));
+        line.extend_from_slice(&display_name(entry.name(), charset));
         line.extend_from_slice(
-            format!(": FAILED (line {}): {}", entry.line, reason(entry)).as_bytes(),
+            format!(": FAILED (line {}): {}", entry.line(), reason(entry)).as_bytes(),
         );
     }
     line.push(b'\n');
@@ -162,8 +162,8 @@ fn failure_line(entry: &EntryReport, sidecar_form: Option<&str>, charset: Charse
 }
 
 /// Why an entry that is not malformed failed.
-fn reason(entry: &EntryReport) -> String {
-    match (&entry.status, &entry.expected) {
+fn reason(entry: EntryReport) -> String {
+    match (entry.status(), entry.expected()) {
         (Status::Mismatch { actual }, Some(expected)) => {
             format!("mismatch: expected {expected}, actual {actual}")
         }
@@ -193,8 +193,6 @@ fn document(root: &Path, manifest: &Path, report: &Report) -> json::DirDocument 
         manifest_bytes,
         summary: report.summary(),
         signature: report.signature().map(crate::keys::SignatureJson::new),
-        report: json::ReportJson::new(report.is_ok(), report.entries(), |entry| {
-            report.is_failure(entry)
-        }),
+        report: json::ReportJson::new(report.is_ok(), report, |entry| report.is_failure(entry)),
     }
 }

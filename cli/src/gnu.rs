@@ -24,7 +24,7 @@ use checksig::signature::{SignatureCheck, TrustedKeys, Verified};
 
 use checksig::manifest::{read_capped, Item, Manifest, Parser};
 use checksig::{
-    detect, sidecar, Algorithm, Digest, EntryReport, FileKind, Hasher, Status, Verifier,
+    detect, sidecar, Algorithm, Digest, EntryReport, FileKind, Hasher, Report, Status, Verifier,
 };
 
 use crate::json;
@@ -206,12 +206,10 @@ impl Checker<'_> {
                 None => self.verify_text(&bytes),
             }
         };
-        let entries = match verified {
-            Ok(mut entries) => {
-                for entry in entries.iter_mut().filter(|e| e.line > 0) {
-                    entry.line += line_offset;
-                }
-                entries
+        let report = match verified {
+            Ok(mut report) => {
+                report.shift_lines(line_offset);
+                report
             }
             Err(e) => {
                 let message = match &e {
@@ -227,16 +225,15 @@ impl Checker<'_> {
                 return false;
             }
         };
-        let tally = self.report(display, &entries);
+        let tally = self.report(display, &report);
         let ok = tally.properly_formatted
             && tally.matched
             && tally.mismatched == 0
             && tally.unreadable == 0
             && (!self.options.strict || tally.misformatted == 0);
         if self.options.json {
-            let mut manifest = json::ManifestJson::report(operand.as_bytes(), ok, &entries, |e| {
-                self.is_failure(e)
-            });
+            let mut manifest =
+                json::ManifestJson::report(operand.as_bytes(), ok, &report, |e| self.is_failure(e));
             manifest.signature = signature;
             self.json.push(manifest);
         }
@@ -308,14 +305,14 @@ impl Checker<'_> {
     /// lines are held once, not as items and again as results). A manifest
     /// with an entry named `-` (standard input) is parsed again from the same
     /// parser state and checked by [`Checker::verify`].
-    fn verify_text(&mut self, bytes: &[u8]) -> Result<Vec<EntryReport>, checksig::Error> {
+    fn verify_text(&mut self, bytes: &[u8]) -> Result<Report, checksig::Error> {
         let before = self.parser.clone();
         let (verifier, clear) = self.verifier();
         let report = verifier.verify_text(".", &mut self.parser, bytes)?;
         drop(clear);
-        let reads_stdin = |entry: &EntryReport| entry.expected.is_some() && entry.name == b"-";
-        if !report.entries().iter().any(reads_stdin) {
-            return Ok(report.into_entries());
+        let reads_stdin = |entry: EntryReport| entry.expected().is_some() && entry.name() == b"-";
+        if !report.entries().any(reads_stdin) {
+            return Ok(report);
         }
         drop(report);
         self.parser = before;
@@ -330,12 +327,12 @@ impl Checker<'_> {
 
     /// One result per item, in manifest order. Entries named `-` are standard
     /// input, as in GNU; the library hashes all the others, in parallel.
-    fn verify(&self, manifest: &Manifest) -> Result<Vec<EntryReport>, checksig::Error> {
+    fn verify(&self, manifest: &Manifest) -> Result<Report, checksig::Error> {
         let is_stdin_entry =
             |item: &Item| matches!(item, Item::Entry(entry) if entry.name.as_slice() == b"-");
         let (verifier, _clear) = self.verifier();
         if !manifest.items().iter().any(is_stdin_entry) {
-            return Ok(verifier.verify_manifest(".", manifest)?.into_entries());
+            return verifier.verify_manifest(".", manifest);
         }
         let files = Manifest::from_items(
             manifest
@@ -345,29 +342,36 @@ impl Checker<'_> {
                 .cloned()
                 .collect(),
         );
-        let mut from_library = verifier
-            .verify_manifest(".", &files)?
-            .into_entries()
-            .into_iter();
-        let mut entries = Vec::with_capacity(manifest.items().len());
+        let library = verifier.verify_manifest(".", &files)?;
+        let mut from_library = library.entries();
+        let mut report = Report::new();
+        let out_of_memory = |_| checksig::Error::OutOfMemory {
+            lines: manifest.items().len(),
+        };
         for item in manifest.items() {
             match item {
-                Item::Entry(entry) if is_stdin_entry(item) => entries.push(EntryReport {
-                    line: entry.line,
-                    name: entry.name.clone(),
-                    expected: Some(Box::new(entry.digest)),
-                    status: hash_stdin(entry.digest),
-                }),
-                _ => entries.extend(from_library.next()),
+                Item::Entry(entry) if is_stdin_entry(item) => report
+                    .push(
+                        entry.line,
+                        &entry.name,
+                        Some(&entry.digest),
+                        hash_stdin(entry.digest),
+                    )
+                    .map_err(out_of_memory)?,
+                _ => {
+                    if let Some(result) = from_library.next() {
+                        report.push_copy(result).map_err(out_of_memory)?;
+                    }
+                }
             }
         }
-        Ok(entries)
+        Ok(report)
     }
 
     /// Prints GNU's lines for every result, then its warnings.
-    fn report(&mut self, display: &[u8], entries: &[EntryReport]) -> Tally {
+    fn report(&mut self, display: &[u8], report: &Report) -> Tally {
         let mut tally = Tally::default();
-        for entry in entries {
+        for entry in report.entries() {
             self.report_entry(display, entry, &mut tally);
         }
         if !self.options.json {
@@ -376,14 +380,14 @@ impl Checker<'_> {
         tally
     }
 
-    fn report_entry(&mut self, display: &[u8], entry: &EntryReport, tally: &mut Tally) {
+    fn report_entry(&mut self, display: &[u8], entry: EntryReport, tally: &mut Tally) {
         let text = !self.options.json;
         let print = text && !self.options.status;
-        match (&entry.expected, &entry.status) {
+        match (entry.expected(), entry.text()) {
             (Some(expected), _) => self.warn_tag = expected.algorithm(),
             // GNU takes the algorithm of a recognised tag before it finds
             // the rest of the line wrong.
-            (None, Status::Malformed { text }) => {
+            (None, Some(text)) => {
                 self.warn_tag = tag_of(text).unwrap_or(self.warn_tag);
             }
             _ => {}
@@ -393,15 +397,15 @@ impl Checker<'_> {
             Some(algorithm) => algorithm,
             None => self.parser.algorithm(),
         };
-        match &entry.status {
-            Status::Malformed { .. } => {
+        match entry.status() {
+            Status::Malformed => {
                 tally.misformatted += 1;
                 if text && self.options.warn {
                     let mut line = quotef(display, self.charset);
                     line.extend_from_slice(
                         format!(
                             ": {}: improperly formatted {} checksum line",
-                            entry.line,
+                            entry.line(),
                             tag.tag()
                         )
                         .as_bytes(),
@@ -414,7 +418,7 @@ impl Checker<'_> {
                 tally.properly_formatted = true;
                 tally.matched = true;
                 if print && !self.options.quiet {
-                    self.result_line(&entry.name, b"OK");
+                    self.result_line(entry.name(), b"OK");
                 }
                 return;
             }
@@ -422,7 +426,7 @@ impl Checker<'_> {
                 tally.properly_formatted = true;
                 tally.mismatched += 1;
                 if print {
-                    self.result_line(&entry.name, b"FAILED");
+                    self.result_line(entry.name(), b"FAILED");
                 }
                 return;
             }
@@ -435,13 +439,13 @@ impl Checker<'_> {
         tally.properly_formatted = true;
         tally.unreadable += 1;
         if text {
-            let mut line = quotef(&entry.name, self.charset);
+            let mut line = quotef(entry.name(), self.charset);
             line.extend_from_slice(b": ");
-            line.extend_from_slice(open_failure_reason(&entry.status).as_bytes());
+            line.extend_from_slice(open_failure_reason(entry.status()).as_bytes());
             self.out.diagnostic(&line);
         }
         if print {
-            self.result_line(&entry.name, b"FAILED open or read");
+            self.result_line(entry.name(), b"FAILED open or read");
         }
     }
 
@@ -499,11 +503,11 @@ impl Checker<'_> {
     }
 
     /// Whether an entry counts against the manifest under these options (for JSON).
-    fn is_failure(&self, entry: &EntryReport) -> bool {
-        match entry.status {
+    fn is_failure(&self, entry: EntryReport) -> bool {
+        match entry.status() {
             Status::Ok => false,
             Status::Missing => !self.options.ignore_missing,
-            Status::Malformed { .. } => self.options.strict,
+            Status::Malformed => self.options.strict,
             _ => true,
         }
     }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use checksig::{EntryReport, Status, StatusKind};
+use checksig::{EntryReport, Report, Status, StatusKind};
 use serde::Serialize;
 
 use crate::output::os_error_text;
@@ -67,8 +67,8 @@ impl ManifestJson {
     pub fn report(
         operand: &[u8],
         ok: bool,
-        entries: &[EntryReport],
-        is_failure: impl Fn(&EntryReport) -> bool,
+        entries: &Report,
+        is_failure: impl Fn(EntryReport) -> bool,
     ) -> ManifestJson {
         let (manifest, manifest_bytes) = text_and_bytes(operand);
         ManifestJson {
@@ -108,20 +108,16 @@ pub struct ReportJson {
 
 impl ReportJson {
     /// The JSON form of `entries`.
-    pub fn new(
-        ok: bool,
-        entries: &[EntryReport],
-        is_failure: impl Fn(&EntryReport) -> bool,
-    ) -> ReportJson {
+    pub fn new(ok: bool, entries: &Report, is_failure: impl Fn(EntryReport) -> bool) -> ReportJson {
         let mut counts: BTreeMap<&'static str, usize> = StatusKind::ALL
             .iter()
             .map(|kind| (kind.name(), 0))
             .collect();
-        for entry in entries {
-            *counts.entry(entry.status.kind().name()).or_default() += 1;
+        for kind in StatusKind::ALL {
+            *counts.entry(kind.name()).or_default() += entries.count(kind);
         }
         let entries: Vec<EntryJson> = entries
-            .iter()
+            .entries()
             .map(|entry| EntryJson::new(entry, is_failure(entry)))
             .collect();
         ReportJson {
@@ -172,15 +168,12 @@ pub struct EntryJson {
 }
 
 impl EntryJson {
-    fn new(entry: &EntryReport, failure: bool) -> EntryJson {
-        let malformed_text = match &entry.status {
-            Status::Malformed { text } => Some(text_and_bytes(text)),
-            _ => None,
-        };
+    fn new(entry: EntryReport, failure: bool) -> EntryJson {
+        let malformed_text = entry.text().map(text_and_bytes);
         let (name, name_bytes) = if malformed_text.is_some() {
             (None, None)
         } else {
-            let (name, bytes) = text_and_bytes(&entry.name);
+            let (name, bytes) = text_and_bytes(entry.name());
             (Some(name), bytes)
         };
         let (text, text_bytes) = match malformed_text {
@@ -188,19 +181,19 @@ impl EntryJson {
             None => (None, None),
         };
         EntryJson {
-            line: entry.line,
+            line: entry.line(),
             name,
             name_bytes,
-            status: entry.status.kind().name(),
+            status: entry.kind().name(),
             failure,
-            reason: entry.status.to_string(),
-            expected: entry.expected.as_ref().map(|digest| digest.to_hex()),
+            reason: entry.status().to_string(),
+            expected: entry.expected().map(|digest| digest.to_hex()),
             actual: entry.actual().map(|digest| digest.to_hex()),
-            error: match &entry.status {
+            error: match entry.status() {
                 Status::Unreadable(e) => Some(os_error_text(e)),
                 _ => None,
             },
-            file_kind: match &entry.status {
+            file_kind: match entry.status() {
                 Status::NotRegular(kind) => Some(kind.to_string()),
                 _ => None,
             },
@@ -312,13 +305,12 @@ mod tests {
     #[test]
     fn non_utf8_names_keep_their_bytes() {
         let digest = Digest::from_bytes(Algorithm::Sha1, &[1; 20]).unwrap();
-        let entry = EntryReport {
-            line: 3,
-            name: b"caf\xe9".to_vec(),
-            expected: Some(Box::new(digest)),
-            status: Status::Missing,
-        };
-        let json = serde_json::to_value(EntryJson::new(&entry, true)).unwrap();
+        let mut report = Report::new();
+        report
+            .push(3, b"caf\xe9", Some(&digest), Status::Missing)
+            .unwrap();
+        let entry = report.get(0).unwrap();
+        let json = serde_json::to_value(EntryJson::new(entry, true)).unwrap();
         assert_eq!(json["name"], "caf\u{fffd}");
         assert_eq!(json["name_bytes"], serde_json::json!([99, 97, 102, 233]));
         assert_eq!(json["status"], "missing");

@@ -93,20 +93,20 @@ unsafe fn compare(report: *const checksig_report, expected: &Report) {
         assert_eq!(len, expected.entries().len());
         assert_eq!(checksig_report_is_ok(report), expected.is_ok());
         assert!(c_str(checksig_report_summary(report)).is_some());
-        for (index, entry) in expected.entries().iter().enumerate() {
-            assert_eq!(checksig_report_entry_line(report, index), entry.line);
+        for (index, entry) in expected.entries().enumerate() {
+            assert_eq!(checksig_report_entry_line(report, index), entry.line());
             assert_eq!(
                 checksig_report_entry_status(report, index),
-                entry.status.kind() as u32
+                entry.kind() as u32
             );
             let mut name_len = usize::MAX;
             let name = checksig_report_entry_name(report, index, &mut name_len);
             assert!(!name.is_null());
-            assert_eq!(std::slice::from_raw_parts(name, name_len), &entry.name[..]);
+            assert_eq!(std::slice::from_raw_parts(name, name_len), entry.name());
             let hex = |digest: Option<checksig::Digest>| digest.map(|d| d.to_hex());
             assert_eq!(
                 c_str(checksig_report_entry_expected(report, index)),
-                hex(entry.expected.as_deref().copied())
+                hex(entry.expected())
             );
             assert_eq!(
                 c_str(checksig_report_entry_actual(report, index)),

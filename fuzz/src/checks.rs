@@ -305,21 +305,21 @@ pub fn verify_fixed_tree(tree: &FixedTree, data: &[u8], threads: usize) {
         .verify_manifest(&tree.root, &manifest)
         .expect("the fixed root opens");
     assert_eq!(report.entries().len(), manifest.items().len());
-    for (result, item) in report.entries().iter().zip(manifest.items()) {
-        assert_eq!(result.line, item.line());
+    for (result, item) in report.entries().zip(manifest.items()) {
+        assert_eq!(result.line(), item.line());
         let entry = match item {
             Item::Malformed(malformed) => {
-                match &result.status {
-                    Status::Malformed { text } => assert_eq!(text, &malformed.text),
+                match result.status() {
+                    Status::Malformed => assert_eq!(result.text(), Some(&malformed.text[..])),
                     other => panic!("malformed line {} got {other:?}", malformed.line),
                 }
                 continue;
             }
             Item::Entry(entry) => entry,
         };
-        assert_eq!(result.name, entry.name);
-        assert_eq!(result.expected.as_deref(), Some(&entry.digest));
-        check_status(tree, entry, &result.status);
+        assert_eq!(result.name(), entry.name);
+        assert_eq!(result.expected().as_ref(), Some(&entry.digest));
+        check_status(tree, entry, result.status());
     }
 }
 

@@ -17,6 +17,8 @@
 
 use super::*;
 use crate::manifest::is_skipped;
+use crate::report::Piece;
+use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
 /// Lines per chunk, a worker's claim: few enough that the workers finish
@@ -77,21 +79,19 @@ fn verify_chunks(
     };
     let workers = this.thread_count();
     let checker = Checker::new(this, root);
-    let head_len = head.len();
-    let slots = match Ordered::new(head_len + rest_lines) {
-        Ok(slots) => slots,
-        Err(_) => {
-            let lines = head_len + rest_lines;
-            return Some(Err(Error::OutOfMemory { lines }));
-        }
+    let lines = head.len() + rest_lines;
+    // One piece of the report per claim: claim 0 is the head, parsed
+    // already; claim i the chunk i - 1.
+    let Ok(slots) = Ordered::<Piece>::new(chunks.len() + 1) else {
+        return Some(Err(Error::OutOfMemory { lines }));
     };
     let head = Mutex::new(Some(head));
-    // Claim 0 is the head, parsed already; claim i the chunk i - 1.
     let claims = Claims::new(chunks.len() + 1);
+    let out_of_memory = AtomicBool::new(false);
     let work = || {
         let [mut reader, mut partner] = checker.readers(workers);
         let meter = Meter::new(None, this.cancel.flag());
-        while !this.cancel.is_cancelled() {
+        while !this.cancel.is_cancelled() && !out_of_memory.load(Ordering::Relaxed) {
             let Some(claimed) = claims.claim(|_| 1) else {
                 return;
             };
@@ -105,40 +105,18 @@ fn verify_chunks(
             let Some(items) = items else {
                 return;
             };
-            let slot_of = |line: u64, position: usize| match claim {
-                0 => position,
-                _ => head_len + (line - rest_first_line) as usize,
-            };
-            let mut items = items.into_iter().enumerate().peekable();
-            while let Some((position, item)) = items.next() {
-                if this.cancel.is_cancelled() {
-                    return;
+            match check_chunk(
+                &checker,
+                &items,
+                [&mut reader, &mut partner],
+                meter,
+                &this.cancel,
+            ) {
+                Some(Ok(piece)) => {
+                    slots.set(claim, piece);
                 }
-                let entry = match item {
-                    Item::Entry(entry) => entry,
-                    Item::Malformed(malformed) => {
-                        slots.set(
-                            slot_of(malformed.line, position),
-                            malformed_report(malformed),
-                        );
-                        continue;
-                    }
-                };
-                let slot = slot_of(entry.line, position);
-                let next_is_entry = matches!(items.peek(), Some((_, Item::Entry(_))));
-                if !(checker.pairing && next_is_entry) {
-                    let status = checker.check(&entry, &mut reader, meter);
-                    slots.set(slot, report_of(entry, status));
-                    continue;
-                }
-                let Some((next_position, Item::Entry(next))) = items.next() else {
-                    unreachable!("the next item was peeked as an entry");
-                };
-                let next_slot = slot_of(next.line, next_position);
-                let [status, next_status] =
-                    checker.check_pair([&entry, &next], [&mut reader, &mut partner], meter);
-                slots.set(slot, report_of(entry, status));
-                slots.set(next_slot, report_of(next, next_status));
+                Some(Err(_)) => out_of_memory.store(true, Ordering::Relaxed),
+                None => return,
             }
         }
     };
@@ -146,11 +124,56 @@ fn verify_chunks(
     if this.cancel.is_cancelled() {
         return Some(Err(Error::Cancelled));
     }
-    let policy = Policy {
-        ignore_missing: verifier.ignore_missing,
-        strict: verifier.strict,
+    if out_of_memory.load(Ordering::Relaxed) {
+        return Some(Err(Error::OutOfMemory { lines }));
+    }
+    Some(Ok(Report::from_pieces(
+        slots.into_written(),
+        verifier.policy(),
+    )))
+}
+
+/// Checks the entries of one chunk's `items` into a piece of the report;
+/// `None` if the run was cancelled, an error if the piece did not fit.
+fn check_chunk(
+    checker: &Checker<'_>,
+    items: &[Item],
+    [reader, partner]: [&mut Reader; 2],
+    meter: Meter<'_>,
+    cancel: &CancelToken,
+) -> Option<Result<Piece, std::collections::TryReserveError>> {
+    let mut piece = match Piece::for_items(items) {
+        Ok(piece) => piece,
+        Err(e) => return Some(Err(e)),
     };
-    Some(Ok(Report::new(slots.into_written(), policy)))
+    let mut items = items.iter().peekable();
+    while let Some(item) = items.next() {
+        if cancel.is_cancelled() {
+            return None;
+        }
+        let status = match item {
+            Item::Malformed(_) => Status::Malformed,
+            Item::Entry(entry) => match items.peek() {
+                Some(Item::Entry(next)) if checker.pairing => {
+                    let [status, next_status] =
+                        checker.check_pair([entry, next], [&mut *reader, &mut *partner], meter);
+                    if let Err(e) = piece.push_item(item, status) {
+                        return Some(Err(e));
+                    }
+                    let next = items.next().expect("peeked");
+                    if let Err(e) = piece.push_item(next, next_status) {
+                        return Some(Err(e));
+                    }
+                    continue;
+                }
+                _ => checker.check(entry, reader, meter),
+            },
+        };
+        if let Err(e) = piece.push_item(item, status) {
+            return Some(Err(e));
+        }
+    }
+    Some(Ok(piece))
 }
 
 /// Parses lines of `bytes` in order until single-blank mode is decided:
@@ -210,26 +233,6 @@ fn lines_of(bytes: &[u8], first_line: u64) -> Lines<'_> {
     lines
 }
 
-fn report_of(entry: Entry, status: Status) -> EntryReport {
-    EntryReport {
-        line: entry.line,
-        name: entry.name,
-        expected: Some(Box::new(entry.digest)),
-        status,
-    }
-}
-
-fn malformed_report(malformed: crate::manifest::Malformed) -> EntryReport {
-    EntryReport {
-        line: malformed.line,
-        name: Vec::new(),
-        expected: None,
-        status: Status::Malformed {
-            text: malformed.text,
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,13 +245,12 @@ mod tests {
     fn summary(report: &Report) -> Vec<Said> {
         report
             .entries()
-            .iter()
             .map(|e| {
-                let status = format!("{:?}", e.status);
+                let status = format!("{:?}{:?}", e.status(), e.text());
                 (
-                    e.line,
-                    e.name.clone(),
-                    e.expected.as_deref().copied(),
+                    e.line(),
+                    e.name().to_vec(),
+                    e.expected(),
                     e.actual(),
                     status,
                 )
@@ -398,7 +400,7 @@ mod tests {
         crate::exec::pool::REFUSE_THREADS.with(|refuse| refuse.set(false));
         let report = result.unwrap().unwrap();
         assert_eq!(report.count(crate::StatusKind::Ok), 100);
-        let lines: Vec<u64> = report.entries().iter().map(|e| e.line).collect();
+        let lines: Vec<u64> = report.entries().map(|e| e.line()).collect();
         assert_eq!(lines, (1..=100).collect::<Vec<u64>>());
     }
 

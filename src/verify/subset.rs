@@ -12,13 +12,13 @@
 use std::path::Path;
 
 use super::load::{Loaded, Signature};
-use super::{named, no_room_for, stat_sizes, Names, Run, Verifier};
+use super::{assemble, named, no_room_for, stat_sizes, Run, Verifier};
 use crate::digest::Algorithm;
 use crate::error::Error;
 use crate::fs::root::Root;
 use crate::manifest::{Item, Manifest, Parser};
 use crate::partition::{cut, CostModel, LineSet, Partition};
-use crate::report::{EntryReport, Policy, Report, Status};
+use crate::report::{Entries, EntryReport, Report, Status};
 
 /// A manifest read, parsed and stat'ed once, cut into partitions for
 /// [`Verifier::verify_lines`]; made by [`Verifier::plan`].
@@ -47,7 +47,7 @@ use crate::report::{EntryReport, Policy, Report, Status};
 /// }
 /// let report = plan.merge(parts)?;
 /// assert_eq!(report.summary(), "2 OK, 1 mismatch");
-/// assert_eq!(report.entries()[2].name, b"c");
+/// assert_eq!(report.get(2).unwrap().name(), b"c");
 /// # Ok::<(), checksig::Error>(())
 /// ```
 pub struct Plan {
@@ -80,25 +80,30 @@ impl std::fmt::Debug for Plan {
 /// a malformed line), in manifest order.
 #[derive(Debug)]
 pub struct Part {
-    entries: Vec<EntryReport>,
+    report: Report,
 }
 
 impl Part {
     /// The results, in manifest order.
-    pub fn entries(&self) -> &[EntryReport] {
-        &self.entries
-    }
-
-    /// Takes the results out.
-    pub fn into_entries(self) -> Vec<EntryReport> {
-        self.entries
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"),
+    /// #     "0000000000000000000000000000000000000000  gone\n").unwrap();
+    /// use checksig::{partition::LineSet, Verifier};
+    /// let part = Verifier::new().verify_lines(dir.path(), &LineSet::from_lines([1]))?;
+    /// assert_eq!(part.entries().next().unwrap().name(), b"gone");
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
+    pub fn entries(&self) -> Entries<'_> {
+        self.report.entries()
     }
 
     /// The results as bytes, to send to the process that merges them
     /// (format in the crate's `wire` module: line, status, name, digests,
     /// an I/O error as its OS error number and message).
     pub fn to_bytes(&self) -> Vec<u8> {
-        crate::wire::encode(&self.entries)
+        crate::wire::encode(&self.report)
     }
 
     /// The results [`Part::to_bytes`] made; [`Error::Parts`] for bytes it
@@ -109,7 +114,7 @@ impl Part {
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Part, Error> {
         crate::wire::decode(bytes)
-            .map(|entries| Part { entries })
+            .map(|report| Part { report })
             .map_err(Error::Parts)
     }
 }
@@ -201,7 +206,7 @@ impl Verifier {
     /// use checksig::{partition::LineSet, Status, Verifier};
     /// let part = Verifier::new().verify_lines(dir.path(), &LineSet::from_lines([2]))?;
     /// assert_eq!(part.entries().len(), 1);
-    /// assert!(matches!(part.entries()[0].status, Status::Missing));
+    /// assert!(matches!(part.entries().next().unwrap().status(), Status::Missing));
     /// # Ok::<(), checksig::Error>(())
     /// ```
     pub fn verify_lines(&self, root: impl AsRef<Path>, lines: &LineSet) -> Result<Part, Error> {
@@ -248,23 +253,16 @@ impl Verifier {
             ..loaded.verifier
         };
         let manifest = Manifest::from_items(items);
-        let run = Run::new(&this, &loaded.root, &manifest, Names::Later)
+        let run = Run::new(&this, &loaded.root, &manifest)
             .map_err(|e| named(e, &loaded.manifest_path))?;
-        let entries = run.execute()?;
-        let mut report = Report::new(entries, this.policy());
-        report.move_names_from(manifest);
-        let mut entries = report.into_entries();
-        for entry in &mut entries {
-            entry.line += offset;
-        }
-        Ok(Part { entries })
-    }
-
-    fn policy(&self) -> Policy {
-        Policy {
-            ignore_missing: self.ignore_missing,
-            strict: self.strict,
-        }
+        let statuses = run.execute()?;
+        let mut report = assemble(manifest.items(), statuses, Report::new(), this.policy())
+            .map_err(|_| {
+                let lines = manifest.items().len();
+                named(Error::OutOfMemory { lines }, &loaded.manifest_path)
+            })?;
+        report.shift_lines(offset);
+        Ok(Part { report })
     }
 }
 
@@ -372,7 +370,9 @@ impl Plan {
     /// # Ok::<(), checksig::Error>(())
     /// ```
     pub fn report_of(&self, part: Part) -> Report {
-        Report::new(part.entries, self.verifier.policy())
+        let mut report = part.report;
+        report.set_policy(self.verifier.policy());
+        report
     }
 
     /// The report of the whole verification, from the [`Part`]s of every
@@ -385,26 +385,34 @@ impl Plan {
     /// have, or one naming another file or digest (the manifest changed).
     pub fn merge(&self, parts: impl IntoIterator<Item = Part>) -> Result<Report, Error> {
         let items = self.manifest.items();
-        let mut results: Vec<EntryReport> = Vec::new();
-        for part in parts {
+        let out_of_memory = |_| Error::OutOfMemory { lines: items.len() };
+        let parts: Vec<Part> = parts.into_iter().collect();
+        let mut results: Vec<EntryReport<'_>> = Vec::new();
+        for part in &parts {
             results
-                .try_reserve(part.entries.len())
-                .map_err(|_| Error::OutOfMemory { lines: items.len() })?;
-            results.extend(part.entries);
+                .try_reserve(part.report.len())
+                .map_err(out_of_memory)?;
+            results.extend(part.entries());
         }
-        results.sort_by_key(|entry| entry.line);
-        let mut merged: Vec<EntryReport> = Vec::new();
+        // In place (a stable sort would allocate half the list, infallibly);
+        // two results for one line are an error whichever comes first.
+        results.sort_unstable_by_key(|entry| entry.line());
+        let mut merged = Report::with_policy(self.verifier.policy());
+        let bytes = items.iter().map(crate::report::arena_len).sum();
         merged
-            .try_reserve_exact(items.len())
-            .map_err(|_| Error::OutOfMemory { lines: items.len() })?;
+            .try_reserve(items.len(), bytes)
+            .map_err(out_of_memory)?;
         let mut results = results.into_iter().peekable();
         for item in items {
             let line = item.line() + self.signature.line_offset;
-            if let Some(stray) = results.next_if(|entry| entry.line < line) {
-                return Err(Error::Parts(format!("line {} is not planned", stray.line)));
+            if let Some(stray) = results.next_if(|entry| entry.line() < line) {
+                return Err(Error::Parts(format!(
+                    "line {} is not planned",
+                    stray.line()
+                )));
             }
             let mut result = None;
-            while let Some(entry) = results.next_if(|entry| entry.line == line) {
+            while let Some(entry) = results.next_if(|entry| entry.line() == line) {
                 if result.replace(entry).is_some() {
                     return Err(Error::Parts(format!("line {line} has two results")));
                 }
@@ -413,36 +421,36 @@ impl Plan {
                 Item::Entry(entry) => {
                     let result =
                         result.ok_or_else(|| Error::Parts(format!("line {line} has no result")))?;
-                    if result.name != entry.name
-                        || result.expected.as_deref() != Some(&entry.digest)
-                    {
+                    if result.name() != entry.name || result.expected() != Some(entry.digest) {
                         return Err(Error::Parts(format!(
                             "line {line} names another file or digest: the manifest changed \
                              since it was planned"
                         )));
                     }
-                    merged.push(result);
+                    let status = result.status().duplicate();
+                    merged
+                        .push(line, &entry.name, Some(&entry.digest), status)
+                        .map_err(out_of_memory)?;
                 }
-                Item::Malformed(malformed) => merged.push(EntryReport {
-                    line,
-                    name: Vec::new(),
-                    expected: None,
-                    status: Status::Malformed {
-                        text: malformed.text.clone(),
-                    },
-                }),
+                Item::Malformed(malformed) => merged
+                    .push(line, &malformed.text, None, Status::Malformed)
+                    .map_err(out_of_memory)?,
             }
         }
         if let Some(stray) = results.next() {
-            return Err(Error::Parts(format!("line {} is not planned", stray.line)));
+            return Err(Error::Parts(format!(
+                "line {} is not planned",
+                stray.line()
+            )));
         }
-        let mut report = Report::new(merged, self.verifier.policy());
+        drop(results);
+        drop(parts);
+        let mut report = merged;
         if self.verifier.report_unlisted {
-            report.extend(crate::unlisted::unlisted(
-                &self.root,
-                &self.manifest,
-                &self.verifier.manifest,
-            ));
+            let unlisted =
+                crate::unlisted::unlisted(&self.root, &self.manifest, &self.verifier.manifest)
+                    .map_err(out_of_memory)?;
+            report.append(unlisted).map_err(out_of_memory)?;
         }
         self.signature.mark(&mut report, false);
         Ok(report)

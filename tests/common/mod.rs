@@ -172,8 +172,7 @@ pub fn line(name: &[u8], contents: &[u8]) -> Vec<u8> {
 pub fn kinds(report: &Report) -> Vec<(u64, Vec<u8>, checksig::StatusKind)> {
     report
         .entries()
-        .iter()
-        .map(|e| (e.line, e.name.clone(), e.status.kind()))
+        .map(|e| (e.line(), e.name().to_vec(), e.status().kind()))
         .collect()
 }
 

@@ -8,15 +8,14 @@ use crate::{Error, Part, Report, Verifier};
 fn said(report: &Report) -> (Vec<String>, String, bool) {
     let entries = report
         .entries()
-        .iter()
         .map(|e| {
             format!(
                 "{} {:?} {:?} {:?} {} fail={}",
-                e.line,
-                e.name,
-                e.expected,
-                e.status.kind(),
-                e.status,
+                e.line(),
+                e.name(),
+                e.expected(),
+                e.status().kind(),
+                e.status(),
                 report.is_failure(e)
             )
         })
@@ -159,13 +158,13 @@ fn a_subset_keeps_the_confinement_of_a_whole_verification() {
     let part = Verifier::new()
         .verify_lines(dir.path(), &outside_lines)
         .unwrap();
-    let kinds: Vec<_> = part.entries().iter().map(|e| e.status.kind()).collect();
+    let kinds: Vec<_> = part.entries().map(|e| e.status().kind()).collect();
     assert_eq!(kinds, [crate::StatusKind::OutsideRoot; 3]);
     let part = Verifier::new()
         .allow_outside_root(true)
         .verify_lines(dir.path(), &outside_lines)
         .unwrap();
-    let kinds: Vec<_> = part.entries().iter().map(|e| e.status.kind()).collect();
+    let kinds: Vec<_> = part.entries().map(|e| e.status().kind()).collect();
     assert_eq!(kinds, [crate::StatusKind::Ok; 3]);
 }
 
@@ -175,14 +174,17 @@ fn only_the_lines_asked_for_are_read() {
     let part = Verifier::new()
         .verify_lines(dir.path(), &LineSet::from_ranges(std::iter::once(1..4)))
         .unwrap();
-    let lines: Vec<u64> = part.entries().iter().map(|e| e.line).collect();
+    let lines: Vec<u64> = part.entries().map(|e| e.line()).collect();
     assert_eq!(lines, [1, 2, 3]);
-    assert_eq!(part.entries()[0].name, b"a");
-    assert!(Verifier::new()
-        .verify_lines(dir.path(), &LineSet::default())
-        .unwrap()
-        .entries()
-        .is_empty());
+    assert_eq!(part.entries().next().unwrap().name(), b"a");
+    assert!(
+        Verifier::new()
+            .verify_lines(dir.path(), &LineSet::default())
+            .unwrap()
+            .entries()
+            .len()
+            == 0
+    );
 }
 
 #[test]
@@ -266,7 +268,7 @@ fn a_subset_parses_its_lines_as_the_whole_manifest_does() {
     std::fs::write(root.join("sha1sum.txt"), text).unwrap();
     let verifier = Verifier::new();
     let whole = verifier.verify_dir(root).unwrap();
-    assert_eq!(whole.entries()[1].name, b" a");
+    assert_eq!(whole.entries().nth(1).unwrap().name(), b" a");
     assert!(whole.is_ok() || whole.count(crate::StatusKind::Malformed) == 1);
     for set in [[3].as_slice(), &[5], &[4, 5], &[1, 3]] {
         let part = verifier
@@ -274,14 +276,12 @@ fn a_subset_parses_its_lines_as_the_whole_manifest_does() {
             .unwrap();
         let got: Vec<(u64, Vec<u8>, String)> = part
             .entries()
-            .iter()
-            .map(|e| (e.line, e.name.clone(), e.status.to_string()))
+            .map(|e| (e.line(), e.name().to_vec(), e.status().to_string()))
             .collect();
         let expected: Vec<(u64, Vec<u8>, String)> = whole
             .entries()
-            .iter()
-            .filter(|e| set.contains(&e.line))
-            .map(|e| (e.line, e.name.clone(), e.status.to_string()))
+            .filter(|e| set.contains(&e.line()))
+            .map(|e| (e.line(), e.name().to_vec(), e.status().to_string()))
             .collect();
         assert_eq!(got, expected, "lines {set:?}");
     }
