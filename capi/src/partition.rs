@@ -360,7 +360,9 @@ pub unsafe extern "C" fn checksig_plan_part_report(
         let bytes = unsafe { std::slice::from_raw_parts(part, len) };
         let part = Part::from_bytes(bytes).map_err(|e| failure(&e))?;
         let report = plan.plan.report_of(part);
-        Ok(Box::new(checksig_report::new(&plan.root, &plan.manifest, plan.algorithm, &report)))
+        let report = checksig_report::new(&plan.root, &plan.manifest, plan.algorithm, report)
+            .map_err(|e| failure_of(&e))?;
+        Ok(Box::new(report))
     })
     .map_or(std::ptr::null_mut(), Box::into_raw)
 }
@@ -411,7 +413,9 @@ pub unsafe extern "C" fn checksig_plan_merge(
             decoded.push(Part::from_bytes(bytes).map_err(|e| failure(&e))?);
         }
         let report = plan.plan.merge(decoded).map_err(|e| failure(&e))?;
-        Ok(Box::new(checksig_report::new(&plan.root, &plan.manifest, plan.algorithm, &report)))
+        let report = checksig_report::new(&plan.root, &plan.manifest, plan.algorithm, report)
+            .map_err(|e| failure_of(&e))?;
+        Ok(Box::new(report))
     })
     .map_or(std::ptr::null_mut(), Box::into_raw)
 }

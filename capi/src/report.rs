@@ -8,9 +8,10 @@
 //! top of `checksig.h`; none of it is tied to a report.
 
 use std::ffi::{c_char, CString};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use checksig::{Algorithm, Report, StatusKind};
+use checksig::{Algorithm, EntryReport, Error, Report, StatusKind};
 
 use crate::boundary::{ffi_guard, free_handle};
 use crate::c_string::owned_c_string;
@@ -44,22 +45,36 @@ pub const CHECKSIG_STATUS_INVALID: u32 = 0xFFFF_FFFF;
 /// with `checksig_report_free`. Immutable: any number of threads may read it
 /// at once. Every string it returns is borrowed and valid until it is freed.
 pub struct checksig_report {
-    entries: Vec<EntryView>,
+    /// The library's report, as compact as it is (names and digests in
+    /// arenas): lines, statuses and names are read from it directly.
+    report: Report,
+    /// The root as Go's `path.Join` sees it, for entries' paths.
+    root: Vec<u8>,
+    /// What follows a malformed line's message in a sidecar ([`sidecar_hint`]).
+    hint: Option<String>,
+    /// Each entry's C strings, made the first time one of them is asked for:
+    /// a caller reading a few entries of millions pays for those few (16
+    /// bytes an entry until then, reserved fallibly).
+    texts: Box<[OnceLock<Box<EntryText>>]>,
     ok: bool,
     failures: usize,
     counts: [usize; StatusKind::ALL.len()],
     summary: CString,
-    message: Option<CString>,
+    /// The article's message ([`failure_message`]): every failure, one per
+    /// line, made on first use (millions of failures make a long string).
+    message: OnceLock<Option<CString>>,
+    /// What the message needs: the root and the manifest as given, and
+    /// the algorithm the caller forced.
+    root_path: PathBuf,
+    manifest: PathBuf,
+    algorithm: Option<Algorithm>,
     /// The manifest's signature, when there was one.
     signature: Option<checksig_signature>,
 }
 
-/// One entry, with every string C may borrow made once, up front.
-struct EntryView {
-    line: u64,
-    status: u32,
-    failure: bool,
-    name: Vec<u8>,
+/// The strings of one entry that C borrows and the library's report does
+/// not hold as such: its joined path, its digests in hex and its message.
+struct EntryText {
     path: Vec<u8>,
     expected: Option<CString>,
     actual: Option<CString>,
@@ -72,54 +87,73 @@ impl checksig_report {
     /// nothing was verified.
     /// `algorithm` is the one the caller forced, if any: with `manifest`, it
     /// explains a malformed line of a sidecar ([`sidecar_hint`]).
+    /// [`Error::OutOfMemory`] when its per-entry table cannot be had.
     pub(crate) fn new(
         root: &Path,
         manifest: &Path,
         algorithm: Option<Algorithm>,
-        report: &Report,
-    ) -> checksig_report {
-        let root_bytes = go_style::path_bytes(root);
-        let hint = sidecar_hint(manifest, algorithm);
-        let entries: Vec<EntryView> = report
-            .entries()
-            .map(|entry| {
-                let (path, message) = entry_text(entry, root_bytes, hint.as_deref());
-                EntryView {
-                    line: entry.line(),
-                    status: entry.kind() as u32,
-                    failure: report.is_failure(entry),
-                    name: entry.name().to_vec(),
-                    path,
-                    expected: entry
-                        .expected()
-                        .map(|d| owned_c_string(d.to_hex().as_bytes())),
-                    actual: entry
-                        .actual()
-                        .map(|d| owned_c_string(d.to_hex().as_bytes())),
-                    message: owned_c_string(message.as_bytes()),
-                }
-            })
-            .collect();
-        checksig_report {
-            failures: entries.iter().filter(|entry| entry.failure).count(),
-            entries,
+        report: Report,
+    ) -> Result<checksig_report, Error> {
+        let lines = report.len();
+        let mut texts = Vec::new();
+        texts
+            .try_reserve_exact(lines)
+            .map_err(|_| Error::OutOfMemory { lines })?;
+        texts.resize_with(lines, OnceLock::new);
+        Ok(checksig_report {
+            root: go_style::path_bytes(root).to_vec(),
+            hint: sidecar_hint(manifest, algorithm),
+            texts: texts.into_boxed_slice(),
             ok: report.is_ok(),
+            failures: report.failures().count(),
             counts: StatusKind::ALL.map(|kind| report.count(kind)),
             summary: owned_c_string(report.summary().as_bytes()),
-            message: failure_message(root, manifest, algorithm, report)
-                .map(|m| owned_c_string(m.as_bytes())),
+            message: OnceLock::new(),
+            root_path: root.to_path_buf(),
+            manifest: manifest.to_path_buf(),
+            algorithm,
             signature: report.signature().map(checksig_signature::new),
-        }
+            report,
+        })
     }
 
     /// What the article's `verify` returns: `None` when the report is OK,
     /// otherwise every failure, one per line (or why nothing was verified).
     pub(crate) fn message(&self) -> Option<&CString> {
-        self.message.as_ref()
+        self.message
+            .get_or_init(|| {
+                failure_message(
+                    &self.root_path,
+                    &self.manifest,
+                    self.algorithm,
+                    &self.report,
+                )
+                .map(|m| owned_c_string(m.as_bytes()))
+            })
+            .as_ref()
     }
 
-    fn entry(&self, index: usize) -> Option<&EntryView> {
-        self.entries.get(index)
+    /// Entry `index` of the library's report.
+    fn entry(&self, index: usize) -> Option<EntryReport<'_>> {
+        self.report.get(index)
+    }
+
+    /// Entry `index`'s strings, made on first use.
+    fn text(&self, index: usize) -> Option<&EntryText> {
+        let entry = self.entry(index)?;
+        let text = self.texts.get(index)?.get_or_init(|| {
+            let (path, message) = entry_text(entry, &self.root, self.hint.as_deref());
+            let hex = |digest: Option<checksig::Digest>| {
+                digest.map(|d| owned_c_string(d.to_hex().as_bytes()))
+            };
+            Box::new(EntryText {
+                path,
+                expected: hex(entry.expected()),
+                actual: hex(entry.actual()),
+                message: owned_c_string(message.as_bytes()),
+            })
+        });
+        Some(text)
     }
 }
 
@@ -201,7 +235,8 @@ unsafe fn read<T: Copy>(
     ffi_guard!(or fallback; report: handle => read(report))
 }
 
-/// Reads entry `index` through `read`; `fallback` for NULL or out of range.
+/// Reads entry `index` of the library's report through `read`; `fallback`
+/// for NULL or out of range.
 ///
 /// # Safety
 /// `report` is NULL or a live report.
@@ -209,10 +244,29 @@ unsafe fn read_entry<T: Copy>(
     report: *const checksig_report,
     index: usize,
     fallback: T,
-    read: impl FnOnce(&EntryView) -> T,
+    read: impl FnOnce(&checksig_report, EntryReport<'_>) -> T,
 ) -> T {
     // SAFETY: passed on from our caller.
-    unsafe { self::read(report, fallback, |r| r.entry(index).map_or(fallback, read)) }
+    unsafe {
+        self::read(report, fallback, |r| {
+            r.entry(index).map_or(fallback, |entry| read(r, entry))
+        })
+    }
+}
+
+/// Reads entry `index`'s strings (made on first use) through `read`;
+/// `fallback` for NULL or out of range.
+///
+/// # Safety
+/// `report` is NULL or a live report.
+unsafe fn read_text<T: Copy>(
+    report: *const checksig_report,
+    index: usize,
+    fallback: T,
+    read: impl FnOnce(&EntryText) -> T,
+) -> T {
+    // SAFETY: passed on from our caller.
+    unsafe { self::read(report, fallback, |r| r.text(index).map_or(fallback, read)) }
 }
 
 /// The number of entries (manifest lines with an entry or malformed); 0 for NULL.
@@ -222,7 +276,7 @@ unsafe fn read_entry<T: Copy>(
 #[no_mangle]
 pub unsafe extern "C" fn checksig_report_len(report: *const checksig_report) -> usize {
     // SAFETY: passed on from our caller.
-    unsafe { read(report, 0, |r| r.entries.len()) }
+    unsafe { read(report, 0, |r| r.report.len()) }
 }
 
 /// True when no entry is a failure and at least one file matched (a manifest
@@ -328,7 +382,7 @@ pub unsafe extern "C" fn checksig_report_entry_line(
     index: usize,
 ) -> u64 {
     // SAFETY: passed on from our caller.
-    unsafe { read_entry(report, index, 0, |e| e.line) }
+    unsafe { read_entry(report, index, 0, |_, e| e.line()) }
 }
 
 /// The status of entry `index`, a `CHECKSIG_STATUS_*`; `CHECKSIG_STATUS_INVALID`
@@ -342,7 +396,11 @@ pub unsafe extern "C" fn checksig_report_entry_status(
     index: usize,
 ) -> u32 {
     // SAFETY: passed on from our caller.
-    unsafe { read_entry(report, index, CHECKSIG_STATUS_INVALID, |e| e.status) }
+    unsafe {
+        read_entry(report, index, CHECKSIG_STATUS_INVALID, |_, e| {
+            e.kind() as u32
+        })
+    }
 }
 
 /// Whether entry `index` is a failure under the options used (a missing file
@@ -357,7 +415,7 @@ pub unsafe extern "C" fn checksig_report_entry_is_failure(
     index: usize,
 ) -> bool {
     // SAFETY: passed on from our caller.
-    unsafe { read_entry(report, index, false, |e| e.failure) }
+    unsafe { read_entry(report, index, false, |r, e| r.report.is_failure(e)) }
 }
 
 /// Stores `bytes`' length in `*len` (if `len` is not NULL) and returns its start.
@@ -387,8 +445,8 @@ pub unsafe extern "C" fn checksig_report_entry_name(
 ) -> *const u8 {
     // SAFETY: passed on from our caller.
     unsafe {
-        read_entry(report, index, std::ptr::null(), |e| {
-            byte_string(&e.name, len)
+        read_entry(report, index, std::ptr::null(), |_, e| {
+            byte_string(e.name(), len)
         })
     }
 }
@@ -408,7 +466,7 @@ pub unsafe extern "C" fn checksig_report_entry_path(
 ) -> *const u8 {
     // SAFETY: passed on from our caller.
     unsafe {
-        read_entry(report, index, std::ptr::null(), |e| {
+        read_text(report, index, std::ptr::null(), |e| {
             byte_string(&e.path, len)
         })
     }
@@ -426,7 +484,7 @@ pub unsafe extern "C" fn checksig_report_entry_expected(
 ) -> *const c_char {
     // SAFETY: passed on from our caller.
     unsafe {
-        read_entry(report, index, std::ptr::null(), |e| {
+        read_text(report, index, std::ptr::null(), |e| {
             e.expected.as_ref().map_or(std::ptr::null(), |d| d.as_ptr())
         })
     }
@@ -445,7 +503,7 @@ pub unsafe extern "C" fn checksig_report_entry_actual(
 ) -> *const c_char {
     // SAFETY: passed on from our caller.
     unsafe {
-        read_entry(report, index, std::ptr::null(), |e| {
+        read_text(report, index, std::ptr::null(), |e| {
             e.actual.as_ref().map_or(std::ptr::null(), |d| d.as_ptr())
         })
     }
@@ -463,7 +521,7 @@ pub unsafe extern "C" fn checksig_report_entry_message(
     index: usize,
 ) -> *const c_char {
     // SAFETY: passed on from our caller.
-    unsafe { read_entry(report, index, std::ptr::null(), |e| e.message.as_ptr()) }
+    unsafe { read_text(report, index, std::ptr::null(), |e| e.message.as_ptr()) }
 }
 
 /// The short name of a status code, such as `"mismatch"` (static; never free
@@ -544,6 +602,59 @@ mod tests {
             assert!(checksig_report_entry_actual(null, 0).is_null());
             assert!(checksig_report_entry_message(null, 0).is_null());
             checksig_report_free(std::ptr::null_mut());
+        }
+    }
+
+    /// An entry's strings are made when one of them is first asked for,
+    /// once: the pointers C borrows stay the same, and entries never read
+    /// cost none.
+    #[test]
+    fn entry_strings_are_made_on_first_use_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a"), "a").unwrap();
+        let manifest = "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8  a\n\
+                        0000000000000000000000000000000000000000  a\n\
+                        x\n";
+        std::fs::write(dir.path().join("sha1sum.txt"), manifest).unwrap();
+        let report = checksig::Verifier::new().verify_dir(dir.path()).unwrap();
+        let manifest = Path::new("sha1sum.txt");
+        let report = checksig_report::new(dir.path(), manifest, None, report).unwrap();
+        let made = |r: &checksig_report| {
+            r.texts
+                .iter()
+                .map(|t| t.get().is_some())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(made(&report), [false, false, false]);
+        assert!(
+            report.message.get().is_none(),
+            "the article's message waits too"
+        );
+        // SAFETY: a live report, indices in range.
+        unsafe {
+            let all = CStr::from_ptr(checksig_report_message(&report))
+                .to_str()
+                .unwrap();
+            assert_eq!(all.lines().count(), 2, "{all}");
+            assert_eq!(checksig_report_message(&report), all.as_ptr().cast());
+            assert_eq!(
+                checksig_report_entry_status(&report, 1),
+                CHECKSIG_STATUS_MISMATCH
+            );
+            assert_eq!(
+                made(&report),
+                [false, false, false],
+                "statuses need no strings"
+            );
+            let message = checksig_report_entry_message(&report, 1);
+            assert_eq!(made(&report), [false, true, false]);
+            assert_eq!(checksig_report_entry_message(&report, 1), message);
+            let text = CStr::from_ptr(message).to_str().unwrap();
+            assert!(text.ends_with("/a\" - mismatch"), "{text}");
+            let expected = CStr::from_ptr(checksig_report_entry_expected(&report, 1));
+            assert_eq!(expected.to_bytes(), [b'0'; 40]);
+            assert!(checksig_report_entry_expected(&report, 2).is_null());
+            assert_eq!(made(&report), [false, true, true]);
         }
     }
 }

@@ -64,12 +64,9 @@ pub unsafe extern "C" fn checksig_verify(
             .manifest(&manifest)
             .verify_dir(root)
             .map_err(|e| failure_of(&e))?;
-        Ok(Box::new(checksig_report::new(
-            root,
-            &manifest,
-            options.algorithm(),
-            &report,
-        )))
+        let report = checksig_report::new(root, &manifest, options.algorithm(), report)
+            .map_err(|e| failure_of(&e))?;
+        Ok(Box::new(report))
     })
     .map_or(std::ptr::null_mut(), Box::into_raw)
 }
@@ -130,12 +127,9 @@ pub unsafe extern "C" fn checksig_verify_sidecar(
             .manifest(name)
             .verify_dir(root)
             .map_err(|e| failure_of(&e))?;
-        Ok(Box::new(checksig_report::new(
-            root,
-            name,
-            options.algorithm(),
-            &report,
-        )))
+        let report = checksig_report::new(root, name, options.algorithm(), report)
+            .map_err(|e| failure_of(&e))?;
+        Ok(Box::new(report))
     })
     .map_or(std::ptr::null_mut(), Box::into_raw)
 }

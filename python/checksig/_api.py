@@ -9,7 +9,7 @@ import operator
 import os
 import threading
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union, overload
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union, overload
 
 from . import _native
 from ._native import lib
@@ -248,6 +248,10 @@ class Entry:
         return os.fsdecode(self.path_bytes)
 
 
+#: A report's message not yet read from its C report.
+_UNREAD: Any = object()
+
+
 class Report(Sequence[Entry]):
     """The results of a verification: one :class:`Entry` per manifest line, in
     manifest order. Iterate over it, index it, or check :attr:`ok`.
@@ -267,11 +271,48 @@ class Report(Sequence[Entry]):
         message: Optional[str],
         signature: Optional[Signature] = None,
     ) -> None:
-        self._entries = entries
+        self._entries: Optional[Tuple[Entry, ...]] = tuple(entries)
+        self._c: Optional["_Owned"] = None
+        self._made: Dict[int, Entry] = {}
+        self._len = len(self._entries)
         self._ok = ok
         self._summary = summary
         self._message = message
         self._signature = signature
+
+    @classmethod
+    def _of_c(cls, owned: "_Owned") -> "Report":
+        """A report over the C report ``owned``, which it keeps (and frees
+        when it is collected): an :class:`Entry` is made when it is asked
+        for, so a report of millions of lines costs the C report's compact
+        form until its entries are read."""
+        pointer = owned.pointer
+        report = cls.__new__(cls)
+        report._entries = None
+        report._c = owned
+        report._made = {}
+        report._len = lib.checksig_report_len(pointer)
+        report._ok = bool(lib.checksig_report_is_ok(pointer))
+        report._summary = _text(lib.checksig_report_summary(pointer)) or ""
+        report._message = _UNREAD  # the C report makes it when it is asked for
+        report._signature = _read_signature(lib.checksig_report_signature(pointer))
+        return report
+
+    def _entry(self, index: int) -> Entry:
+        """Entry ``index`` (0 <= index < len): made once, so that the same
+        entry reached twice (``report.failures[0] is report[8]``) is the same
+        object."""
+        if self._entries is not None:
+            return self._entries[index]
+        entry = self._made.get(index)
+        if entry is None:
+            entry = _read_entry(self._c.pointer, index)  # type: ignore[union-attr, arg-type]
+            self._made[index] = entry
+        return entry
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        # Pickled with its entries: a C report does not cross processes.
+        return (Report, (self.entries, self._ok, self._summary, self.message, self._signature))
 
     @property
     def signature(self) -> Optional[Signature]:
@@ -299,32 +340,44 @@ class Report(Sequence[Entry]):
     def message(self) -> Optional[str]:
         """None when :attr:`ok`; otherwise what the article's ``verify`` returns:
         every failure, one per line."""
+        if self._message is _UNREAD:
+            self._message = _text(lib.checksig_report_message(self._c.pointer))  # type: ignore[union-attr]
         return self._message
 
     @property
     def entries(self) -> Tuple[Entry, ...]:
-        """Every result, in manifest order."""
+        """Every result, in manifest order (made, then kept, on first use)."""
+        if self._entries is None:
+            self._entries = tuple(self._entry(i) for i in range(self._len))
+            self._made = {}
         return self._entries
 
     @property
     def failures(self) -> List[Entry]:
         """The entries that failed, in manifest order."""
-        return [entry for entry in self._entries if entry.failed]
+        if self._entries is not None:
+            return [entry for entry in self._entries if entry.failed]
+        pointer = self._c.pointer  # type: ignore[union-attr]
+        return [
+            self._entry(i) for i in range(self._len) if lib.checksig_report_entry_is_failure(pointer, i)
+        ]
 
     def count(self, status: Status) -> int:
         """How many entries have ``status``."""
-        return sum(1 for entry in self._entries if entry.status == status)
+        if self._entries is not None:
+            return sum(1 for entry in self._entries if entry.status == status)
+        return int(lib.checksig_report_count(self._c.pointer, int(status)))  # type: ignore[union-attr]
 
     def raise_for_failures(self) -> None:
         """Raises :class:`VerificationError` (a ``ValueError``) unless :attr:`ok`."""
         if not self._ok:
-            raise VerificationError(self._message or self._summary, self)
+            raise VerificationError(self.message or self._summary, self)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return self._len
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(self._entries)
+        return iter(self.entries)
 
     @overload
     def __getitem__(self, index: int) -> Entry: ...
@@ -333,7 +386,14 @@ class Report(Sequence[Entry]):
     def __getitem__(self, index: slice) -> Sequence[Entry]: ...
 
     def __getitem__(self, index: Union[int, slice]) -> Union[Entry, Sequence[Entry]]:
-        return self._entries[index]
+        if isinstance(index, slice):
+            return tuple(self._entry(i) for i in range(*index.indices(self._len)))
+        position = operator.index(index)
+        if position < 0:
+            position += self._len
+        if not 0 <= position < self._len:
+            raise IndexError("report index out of range")
+        return self._entry(position)
 
     def __repr__(self) -> str:
         return f"<checksig.Report ok={self._ok} {self._summary!r}>"
@@ -502,16 +562,10 @@ def _read_signature(signature: Optional[int]) -> Optional[Signature]:
     )
 
 
-def _read_report(report: int) -> Report:
-    """Copies everything out of a C report into Python objects."""
-    entries = tuple(_read_entry(report, i) for i in range(lib.checksig_report_len(report)))
-    return Report(
-        entries=entries,
-        ok=lib.checksig_report_is_ok(report),
-        summary=_text(lib.checksig_report_summary(report)) or "",
-        message=_text(lib.checksig_report_message(report)),
-        signature=_read_signature(lib.checksig_report_signature(report)),
-    )
+def _read_report(report: _Owned) -> Report:
+    """The :class:`Report` over a C report, which it takes over (its
+    entries are read from it as they are asked for)."""
+    return Report._of_c(report)
 
 
 def _key_paths(keys: Optional[Union[PathArg, Sequence[PathArg]]]) -> List[bytes]:
@@ -659,11 +713,7 @@ def _verify(
 
     def call() -> Report:
         pointer = _call_with_error(lambda error: verify_function(target, options.pointer, error))
-        report = _Owned(pointer, lib.checksig_report_free)
-        try:
-            return _read_report(report.pointer)  # type: ignore[arg-type]
-        finally:
-            report.close()
+        return _read_report(_Owned(pointer, lib.checksig_report_free))
 
     return _cancellable(call, options, progress)
 

@@ -130,6 +130,7 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "checksig_report_len": ([c_void_p], c_size_t),
         "checksig_report_is_ok": ([c_void_p], c_bool),
         "checksig_report_failure_count": ([c_void_p], c_size_t),
+        "checksig_report_count": ([c_void_p, c_uint32], c_size_t),
         "checksig_report_summary": ([c_void_p], c_char_p),
         "checksig_report_message": ([c_void_p], c_char_p),
         "checksig_report_entry_line": ([c_void_p, c_size_t], c_uint64),

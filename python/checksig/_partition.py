@@ -134,11 +134,7 @@ class Plan:
             )
         except _Failure as failure:
             raise failure.public() from None
-        report = _Owned(pointer, lib.checksig_report_free)
-        try:
-            return _api._read_report(report.pointer)  # type: ignore[arg-type]
-        finally:
-            report.close()
+        return _api._read_report(_Owned(pointer, lib.checksig_report_free))
 
     def close(self) -> None:
         """Frees the plan now (else when it is garbage-collected)."""

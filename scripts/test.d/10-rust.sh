@@ -27,4 +27,11 @@ done
 # The real publish dry run (issue 16): packages every publishable crate,
 # builds each from its package alone, and checks the manifests crates.io
 # would get (a few minutes; needs the crates.io index).
+#
+# Cargo builds the dependent crates against our packaged library, unpacked
+# from a temporary local registry into $CARGO_HOME/registry/src/-<hash>/, and
+# reuses an unpacked checksig-0.1.0 left there by an earlier run of the same
+# checkout path: the dependents would then build against that run's sources
+# (it failed so once, against a file since rewritten). Remove those first.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/checksig-[0-9]*
 cargo publish --workspace --dry-run --allow-dirty --quiet
