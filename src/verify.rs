@@ -498,9 +498,9 @@ impl Verifier {
         // A sidecar (`file.iso.sha256` holding only a digest) checks the file it is named after.
         let Some(manifest) = crate::sidecar::parse(&self.manifest, algorithm, bytes) else {
             let mut parser = load::parser(self, bytes, algorithm);
-            let result = chunked::verify(self, root, &parser, bytes)
-                .unwrap_or_else(|| self.verify_text_in(root, &mut parser, bytes));
-            return result.map_err(|e| named(e, manifest_path));
+            return self
+                .verify_text_in(root, &mut parser, bytes)
+                .map_err(|e| named(e, manifest_path));
         };
         self.verify_parsed(root, &manifest, Report::new(), 0)
             .map_err(|e| named(e, manifest_path))
@@ -564,13 +564,18 @@ impl Verifier {
         self.verify_text_in(&root, parser, bytes)
     }
 
-    /// [`Verifier::verify_text`] beneath the opened `root`.
+    /// [`Verifier::verify_text`] beneath the opened `root`: chunk by chunk
+    /// as the workers hash ([`chunked`]) where that suits, else parsed
+    /// first.
     fn verify_text_in(
         &self,
         root: &Root,
         parser: &mut Parser,
         bytes: &[u8],
     ) -> Result<Report, Error> {
+        if let Some(result) = chunked::verify(self, root, parser, bytes) {
+            return result;
+        }
         let split = split::parse(parser, bytes).map_err(|_| no_room_for(bytes))?;
         let settled = split.malformed.len() as u64;
         self.verify_parsed(root, &split.entries, split.malformed, settled)

@@ -212,9 +212,35 @@ fn a_report_holds_at_most_64_bytes_per_entry_beyond_its_name() {
     assert!(report.heap_bytes() <= LINES * (64 + 1));
 }
 
-/// The parse-first path (`verify_text`, as `checksig -c` and DIR mode with
-/// one thread, progress or `--unlisted` take it): the entries are parsed
-/// as items for the run, then each is copied once into the report.
+/// `verify_text` (`checksig -c`) with two threads: parsed and checked chunk
+/// by chunk, as DIR mode is; the manifest's bytes are the caller's.
+#[test]
+fn an_entry_costs_at_most_64_bytes_beyond_its_name_from_text() {
+    let _one = MEASURING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let (manifest, hex) = entries_manifest();
+    let mut parser = Parser::new(Algorithm::Sha1);
+    let verifier = Verifier::new().threads(2);
+    let (report, peak) = peak_of(|| {
+        verifier
+            .verify_text(dir.path(), &mut parser, &manifest)
+            .unwrap()
+    });
+    assert_all_missing(&report, hex);
+    let name = 1;
+    let allowed = LINES * (64 + name) + FIXED;
+    assert!(
+        peak <= allowed,
+        "peak {peak} bytes for {LINES} entries ({} per line), allowed {allowed}",
+        peak / LINES
+    );
+}
+
+/// The parse-first path (`verify_text` and DIR mode with one thread, a
+/// progress callback or `--unlisted`): the entries are parsed as items for
+/// the run, then each is copied once into the report.
 #[test]
 fn an_entry_parsed_first_costs_its_item_and_its_row() {
     let _one = MEASURING
@@ -223,7 +249,7 @@ fn an_entry_parsed_first_costs_its_item_and_its_row() {
     let dir = tempfile::tempdir().unwrap();
     let (manifest, hex) = entries_manifest();
     let mut parser = Parser::new(Algorithm::Sha1);
-    let verifier = Verifier::new().threads(2);
+    let verifier = Verifier::new().threads(1);
     let (report, peak) = peak_of(|| {
         verifier
             .verify_text(dir.path(), &mut parser, &manifest)

@@ -32,11 +32,13 @@ const CHUNK_LINES: usize = 16;
 const HEAD_MAX_LINES: usize = 64;
 
 /// Verifies `bytes`, a manifest read by `parser`, chunk by chunk, if it
-/// suits (see the module's documentation); `None` if it does not.
+/// suits (see the module's documentation); `None` if it does not. When it
+/// does, `parser` leaves with the single-blank mode the manifest decided,
+/// as reading it whole would leave it (`-c` keeps it for the next manifest).
 pub(super) fn verify(
     verifier: &Verifier,
     root: &Root,
-    parser: &Parser,
+    parser: &mut Parser,
     bytes: &[u8],
 ) -> Option<Result<Report, Error>> {
     if !options_suit(verifier) {
@@ -57,11 +59,11 @@ fn options_suit(verifier: &Verifier) -> bool {
 fn verify_chunks(
     verifier: &Verifier,
     root: &Root,
-    parser: &Parser,
+    decided: &mut Parser,
     bytes: &[u8],
     min_items: usize,
 ) -> Option<Result<Report, Error>> {
-    let mut parser = parser.clone();
+    let mut parser = decided.clone();
     let algorithm = parser.algorithm();
     let (head, rest, rest_first_line) = parse_head(&mut parser, bytes)?;
     let Lines {
@@ -121,6 +123,7 @@ fn verify_chunks(
         }
     };
     crate::exec::run_on(workers, &work);
+    *decided = parser;
     if this.cancel.is_cancelled() {
         return Some(Err(Error::Cancelled));
     }
@@ -269,7 +272,7 @@ mod tests {
         verify_chunks(
             verifier,
             &root,
-            &Parser::new(Algorithm::Sha1),
+            &mut Parser::new(Algorithm::Sha1),
             text.as_bytes(),
             0,
         )
@@ -352,6 +355,34 @@ mod tests {
         assert_eq!(lines_of(b"", 1).count, 0);
     }
 
+    /// `verify_text` (`checksig -c`) takes the chunked path too, and its
+    /// parser leaves with the single-blank mode the manifest decided, as a
+    /// whole parse leaves it: `-c` reads the next manifest in that mode.
+    #[test]
+    fn verify_text_is_chunked_and_keeps_the_decided_mode() {
+        let dir = tree(5000);
+        let text: String = (0..5000).map(|i| line(8, i)).collect(); // one blank each
+        let mut whole = Parser::new(Algorithm::Sha1);
+        let _ = whole.parse(text.as_bytes());
+        assert!(whole.mode_is_fixed());
+        let two = Verifier::new().threads(2);
+        let root = Root::open(dir.path(), true).unwrap();
+        let mut parser = Parser::new(Algorithm::Sha1);
+        let chunked = verify(&two, &root, &mut parser, text.as_bytes());
+        assert!(
+            chunked.is_some(),
+            "5,000 entries on two threads are chunked"
+        );
+        assert_eq!(format!("{parser:?}"), format!("{whole:?}"));
+        let mut parser = Parser::new(Algorithm::Sha1);
+        let report = two
+            .verify_text(dir.path(), &mut parser, text.as_bytes())
+            .unwrap();
+        assert_eq!(format!("{parser:?}"), format!("{whole:?}"));
+        assert!(report.is_ok(), "{}", report.summary());
+        assert_eq!(report.len(), 5000);
+    }
+
     #[test]
     fn a_mode_undecided_after_the_head_is_left_to_a_run() {
         let dir = tree(1);
@@ -375,7 +406,7 @@ mod tests {
             verify_chunks(
                 &two,
                 &root,
-                &Parser::new(Algorithm::Sha1),
+                &mut Parser::new(Algorithm::Sha1),
                 text.as_bytes(),
                 min,
             )
