@@ -22,11 +22,22 @@ pub struct CancelToken(Arc<AtomicBool>);
 
 impl CancelToken {
     /// A token not yet cancelled.
+    ///
+    /// ```
+    /// assert!(!checksig::CancelToken::new().is_cancelled());
+    /// ```
     pub fn new() -> CancelToken {
         CancelToken::default()
     }
 
     /// Asks the call that holds this token to stop as soon as possible.
+    ///
+    /// ```
+    /// let token = checksig::CancelToken::new();
+    /// let held = token.clone(); // what the running call holds
+    /// std::thread::spawn(move || token.cancel()).join().unwrap();
+    /// assert!(held.is_cancelled());
+    /// ```
     pub fn cancel(&self) {
         self.0.store(true, Ordering::Relaxed);
     }
@@ -36,6 +47,13 @@ impl CancelToken {
     }
 
     /// Whether [`CancelToken::cancel`] was called.
+    ///
+    /// ```
+    /// let token = checksig::CancelToken::new();
+    /// assert!(!token.is_cancelled());
+    /// token.cancel();
+    /// assert!(token.is_cancelled());
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::Relaxed)
     }

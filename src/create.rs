@@ -47,6 +47,13 @@ use crate::verify::{Progress, PROGRESS_INTERVAL};
 /// With fewer files than threads, a BLAKE3 file may use the spare threads.
 /// [`hash_files_cancellable`] can be stopped from another thread.
 ///
+/// # Panics
+///
+/// If the list of results cannot be allocated: one slot per path of
+/// `paths` (and a flag each), reserved up front with `try_reserve_exact`
+/// and unwrapped with an `expect` in the internal `hash_each`, since their
+/// number is that of the caller's own slice, not one read from input.
+///
 /// ```
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let (a, b) = (dir.path().join("a"), dir.path().join("b"));
@@ -73,6 +80,13 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
 /// (a few MiB), and the call returns [`Cancelled`], with no digest at all. A
 /// call that returns `Ok` was never cancelled, so each digest is the whole
 /// file's. The token stays cancelled: use a new one for the next call.
+///
+/// # Panics
+///
+/// If the list of results cannot be allocated: one slot per path of
+/// `paths` (and a flag each), reserved up front with `try_reserve_exact`
+/// and unwrapped with an `expect` in the internal `hash_each`, since their
+/// number is that of the caller's own slice, not one read from input.
 ///
 /// ```
 /// # let dir = tempfile::tempdir().unwrap();
@@ -106,6 +120,13 @@ pub fn hash_files_cancellable<P: AsRef<Path> + Sync>(
 /// hashed so far (counted piece by piece, so they move through one large
 /// file) of the files' sizes (one `stat` each, before hashing starts).
 /// `progress` returning `false` cancels the call, as the token does.
+///
+/// # Panics
+///
+/// If the list of results cannot be allocated: one slot per path of
+/// `paths` (and a flag each), reserved up front with `try_reserve_exact`
+/// and unwrapped with an `expect` in the internal `hash_each`, since their
+/// number is that of the caller's own slice, not one read from input.
 ///
 /// ```
 /// # let dir = tempfile::tempdir().unwrap();
@@ -168,6 +189,18 @@ pub struct Hashing<'a> {
 impl<'a> Hashing<'a> {
     /// Hashing with `algorithm` on one thread per CPU, not cancellable from
     /// outside, without progress.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let a = dir.path().join("a");
+    /// # std::fs::write(&a, "abc").unwrap();
+    /// use checksig::{create::Hashing, Algorithm};
+    /// let digests = Hashing::new(Algorithm::Sha1).hash_files(&[&a])?;
+    /// let digest = digests[0].as_ref().unwrap();
+    /// assert_eq!(digest.algorithm(), Algorithm::Sha1);
+    /// assert_eq!(digest.to_hex(), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    /// # Ok::<(), checksig::Cancelled>(())
+    /// ```
     pub fn new(algorithm: Algorithm) -> Hashing<'a> {
         Hashing {
             algorithm,
@@ -178,6 +211,22 @@ impl<'a> Hashing<'a> {
     }
 
     /// At most `threads` threads (0: one per CPU), the calling thread included.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let paths: Vec<_> = (0..4).map(|i| dir.path().join(i.to_string())).collect();
+    /// # for (i, path) in paths.iter().enumerate() { std::fs::write(path, i.to_string()).unwrap(); }
+    /// use checksig::{create::Hashing, hash_bytes, Algorithm};
+    /// // One thread or four, the digests come back in the order of `paths`.
+    /// let digests = Hashing::new(Algorithm::Sha1).threads(1).hash_files(&paths)?;
+    /// let parallel = Hashing::new(Algorithm::Sha1).threads(4).hash_files(&paths)?;
+    /// for (i, (one, four)) in digests.iter().zip(&parallel).enumerate() {
+    ///     let expected = hash_bytes(Algorithm::Sha1, i.to_string().as_bytes());
+    ///     assert_eq!(one.as_ref().unwrap(), &expected);
+    ///     assert_eq!(four.as_ref().unwrap(), &expected);
+    /// }
+    /// # Ok::<(), checksig::Cancelled>(())
+    /// ```
     pub fn threads(mut self, threads: usize) -> Hashing<'a> {
         self.threads = threads;
         self
@@ -185,6 +234,17 @@ impl<'a> Hashing<'a> {
 
     /// A token that stops the call from any thread: no digest or listing is
     /// returned then, only [`Cancelled`] ([`CreateError::Cancelled`]).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "abc").unwrap();
+    /// use checksig::{create::{CreateError, Hashing}, Algorithm, CancelToken, Cancelled};
+    /// let cancel = CancelToken::new();
+    /// let hashing = Hashing::new(Algorithm::Sha1).cancel_token(cancel.clone());
+    /// cancel.cancel(); // as another thread would, on Ctrl-C
+    /// assert_eq!(hashing.hash_files(&[dir.path().join("a")]).unwrap_err(), Cancelled);
+    /// assert!(matches!(hashing.list_dir(dir.path(), None), Err(CreateError::Cancelled)));
+    /// ```
     pub fn cancel_token(mut self, token: CancelToken) -> Hashing<'a> {
         self.cancel = token;
         self
@@ -192,12 +252,50 @@ impl<'a> Hashing<'a> {
 
     /// A callback told how far the hashing got, on the calling thread, at
     /// most every 50 ms and once at the end; returning `false` cancels.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let a = dir.path().join("a");
+    /// # std::fs::write(&a, "abc").unwrap();
+    /// use checksig::{create::Hashing, Algorithm, Cancelled};
+    /// let files_done = std::cell::Cell::new(0);
+    /// let counting = |progress: &checksig::Progress| {
+    ///     files_done.set(progress.files_done);
+    ///     true
+    /// };
+    /// assert!(Hashing::new(Algorithm::Sha1).progress(&counting).hash_files(&[&a]).is_ok());
+    /// assert_eq!(files_done.get(), 1);
+    /// // A callback that returns `false` stops the call.
+    /// let stop = |_: &checksig::Progress| false;
+    /// let stopped = Hashing::new(Algorithm::Sha1).progress(&stop).hash_files(&[&a]);
+    /// assert_eq!(stopped.unwrap_err(), Cancelled);
+    /// ```
     pub fn progress(mut self, callback: &'a dyn Fn(&Progress) -> bool) -> Hashing<'a> {
         self.progress = Some(callback);
         self
     }
 
-    /// The digests of `paths`, in their order ([`hash_files`]).
+    /// The digests of `paths`, in their order ([`hash_files`]); `Err` only
+    /// when the [`CancelToken`] or the progress callback cancelled the call.
+    ///
+    /// # Panics
+    ///
+    /// As [`hash_files`]: if the list of results (one slot per path of
+    /// `paths`) cannot be allocated.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    /// # std::fs::write(&a, "").unwrap();
+    /// use checksig::{create::Hashing, Algorithm};
+    /// let results = Hashing::new(Algorithm::Sha1).hash_files(&[&a, &b])?;
+    /// assert_eq!(
+    ///     results[0].as_ref().unwrap().to_hex(),
+    ///     "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+    /// );
+    /// assert!(results[1].is_err()); // b does not exist; a was hashed all the same
+    /// # Ok::<(), checksig::Cancelled>(())
+    /// ```
     pub fn hash_files<P: AsRef<Path> + Sync>(
         &self,
         paths: &[P],
@@ -206,6 +304,19 @@ impl<'a> Hashing<'a> {
     }
 
     /// Every regular file under `dir` with its digest ([`list_dir`]).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("b"), "abc").unwrap();
+    /// # std::fs::write(dir.path().join("a"), "").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"), "").unwrap();
+    /// use checksig::{create::Hashing, Algorithm};
+    /// let manifest = dir.path().join("sha1sum.txt");
+    /// let listing = Hashing::new(Algorithm::Sha1).list_dir(dir.path(), Some(&manifest))?;
+    /// let names: Vec<&[u8]> = listing.iter().map(|file| &file.name[..]).collect();
+    /// assert_eq!(names, [&b"a"[..], b"b"]); // sorted; the manifest skipped
+    /// # Ok::<(), checksig::create::CreateError>(())
+    /// ```
     pub fn list_dir(&self, dir: &Path, skip: Option<&Path>) -> Result<Vec<Listed>, CreateError> {
         list(dir, self.algorithm, self.threads, skip, self.watch())
     }
@@ -350,6 +461,21 @@ fn hash_each(
 }
 
 /// One regular file found by [`list_dir`], with its digest or why it has none.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # std::fs::create_dir(dir.path().join("sub")).unwrap();
+/// # std::fs::write(dir.path().join("sub/a"), "abc").unwrap();
+/// use checksig::{create, Algorithm};
+/// let listing = create::list_dir(dir.path(), Algorithm::Sha1, 1, None)?;
+/// assert_eq!(listing.len(), 1);
+/// assert_eq!(listing[0].name, b"sub/a");
+/// assert_eq!(
+///     listing[0].digest.as_ref().unwrap().to_hex(),
+///     "a9993e364706816aba3e25717850c26c9cd0d89d"
+/// );
+/// # Ok::<(), create::ListError>(())
+/// ```
 #[derive(Debug)]
 pub struct Listed {
     /// The name relative to the directory, `/`-separated, as raw bytes.
@@ -361,6 +487,16 @@ pub struct Listed {
 impl Listed {
     /// The manifest entry for this file (`None` if it could not be hashed),
     /// ready for [`crate::manifest::format_line`].
+    ///
+    /// ```
+    /// use checksig::{create::Listed, hash_bytes, manifest, Algorithm, HashFileError};
+    /// let hashed = Listed { name: b"a".to_vec(), digest: Ok(hash_bytes(Algorithm::Sha1, b"")) };
+    /// let line = manifest::format_line(&hashed.entry().unwrap())?;
+    /// assert_eq!(line, b"da39a3ee5e6b4b0d3255bfef95601890afd80709  a\n");
+    /// let failed = Listed { name: b"b".to_vec(), digest: Err(HashFileError::Changed) };
+    /// assert!(failed.entry().is_none());
+    /// # Ok::<(), manifest::FormatError>(())
+    /// ```
     pub fn entry(&self) -> Option<Entry> {
         let digest = *self.digest.as_ref().ok()?;
         Some(Entry {
@@ -377,6 +513,18 @@ impl Listed {
 /// `checksig create` writes. `skip` names one file to leave out, such as the
 /// manifest being written. Fails only if `dir` or a directory under it
 /// cannot be listed. [`list_dir_cancellable`] can be stopped from another thread.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # std::fs::write(dir.path().join("a"), "abc").unwrap();
+/// # std::fs::write(dir.path().join("sha1sum.txt"), "").unwrap();
+/// use checksig::{create, Algorithm};
+/// let manifest = dir.path().join("sha1sum.txt");
+/// let listing = create::list_dir(dir.path(), Algorithm::Sha1, 0, Some(&manifest))?;
+/// assert_eq!(listing.len(), 1); // the manifest itself is skipped
+/// assert_eq!(listing[0].name, b"a");
+/// # Ok::<(), create::ListError>(())
+/// ```
 pub fn list_dir(
     dir: &Path,
     algorithm: Algorithm,
@@ -454,6 +602,18 @@ pub fn list_dir_with_progress(
 }
 
 /// Why [`list_dir_cancellable`] returned no listing.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// use checksig::{create::{self, CreateError}, Algorithm, CancelToken};
+/// let missing = dir.path().join("missing");
+/// let cancel = CancelToken::new();
+/// let error = create::list_dir_cancellable(&missing, Algorithm::Sha1, 0, None, &cancel);
+/// assert!(matches!(error, Err(CreateError::List(e)) if e.path == missing));
+/// cancel.cancel();
+/// let error = create::list_dir_cancellable(dir.path(), Algorithm::Sha1, 0, None, &cancel);
+/// assert!(matches!(error, Err(CreateError::Cancelled)));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CreateError {
@@ -547,6 +707,16 @@ pub fn write_manifest(path: &Path, text: &[u8], user_named: bool) -> io::Result<
 }
 
 /// A directory [`list_dir`] could not list.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// use checksig::{create, Algorithm};
+/// let missing = dir.path().join("missing");
+/// let error = create::list_dir(&missing, Algorithm::Sha1, 0, None).unwrap_err();
+/// assert_eq!(error.path, missing);
+/// assert_eq!(error.source.kind(), std::io::ErrorKind::NotFound);
+/// assert!(error.to_string().starts_with(&format!("{}: ", missing.display())));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {source}", path.display())]
 pub struct ListError {

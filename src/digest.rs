@@ -150,16 +150,35 @@ impl Digest {
     }
 
     /// The algorithm that produced this digest.
+    ///
+    /// ```
+    /// use checksig::{hash_bytes, Algorithm};
+    /// assert_eq!(hash_bytes(Algorithm::Sha256, b"a").algorithm(), Algorithm::Sha256);
+    /// ```
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
     }
 
     /// The digest's bytes.
+    ///
+    /// ```
+    /// use checksig::{Algorithm, Digest};
+    /// let digest = Digest::from_bytes(Algorithm::Sha1, &[7; 20]).unwrap();
+    /// assert_eq!(digest.as_bytes(), &[7; 20]);
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..self.algorithm.digest_len()]
     }
 
     /// The digest as lowercase hexadecimal, as `sha1sum` prints it.
+    ///
+    /// ```
+    /// use checksig::{hash_bytes, Algorithm};
+    /// assert_eq!(
+    ///     hash_bytes(Algorithm::Sha1, b"abc").to_hex(),
+    ///     "a9993e364706816aba3e25717850c26c9cd0d89d"
+    /// );
+    /// ```
     pub fn to_hex(&self) -> String {
         self.to_string()
     }

@@ -62,6 +62,12 @@ enum Inner {
 
 impl Hasher {
     /// A fresh hasher.
+    ///
+    /// ```
+    /// use checksig::{hash_bytes, Algorithm, Hasher};
+    /// // Fed nothing, it gives the digest of no bytes.
+    /// assert_eq!(Hasher::new(Algorithm::Sha1).finalize(), hash_bytes(Algorithm::Sha1, b""));
+    /// ```
     pub fn new(algorithm: Algorithm) -> Hasher {
         let inner = match algorithm {
             Algorithm::Sha1 => Inner::Sha1(sha1::Sha1::new()),
@@ -94,6 +100,11 @@ impl Hasher {
     }
 
     /// The algorithm this hasher computes.
+    ///
+    /// ```
+    /// use checksig::{Algorithm, Hasher};
+    /// assert_eq!(Hasher::new(Algorithm::Blake3).algorithm(), Algorithm::Blake3);
+    /// ```
     pub fn algorithm(&self) -> Algorithm {
         match self.inner {
             Inner::Sha1(_) => Algorithm::Sha1,
@@ -144,6 +155,15 @@ impl Hasher {
     }
 
     /// Feeds bytes.
+    ///
+    /// ```
+    /// use checksig::{hash_bytes, Algorithm, Hasher};
+    /// // Bytes fed in pieces hash as if fed at once.
+    /// let mut hasher = Hasher::new(Algorithm::Sha256);
+    /// hasher.update(b"hello, ");
+    /// hasher.update(b"world");
+    /// assert_eq!(hasher.finalize(), hash_bytes(Algorithm::Sha256, b"hello, world"));
+    /// ```
     pub fn update(&mut self, bytes: &[u8]) {
         match &mut self.inner {
             Inner::Sha1(hasher) => hasher.update(bytes),
@@ -163,6 +183,14 @@ impl Hasher {
     }
 
     /// The digest of everything fed so far.
+    ///
+    /// ```
+    /// use checksig::{Algorithm, Hasher};
+    /// let mut hasher = Hasher::new(Algorithm::Sha1);
+    /// hasher.update(b"abc");
+    /// let digest = hasher.finalize();
+    /// assert_eq!(digest.to_hex(), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    /// ```
     pub fn finalize(self) -> Digest {
         let algorithm = self.algorithm();
         let digest = match self.inner {

@@ -19,6 +19,14 @@ use crate::Algorithm;
 use std::collections::TryReserveError;
 
 /// What happened to one manifest line.
+///
+/// ```
+/// use checksig::{Status, StatusKind};
+///
+/// let status = Status::Missing;
+/// assert!(matches!(status, Status::Missing));
+/// assert_eq!(status.kind(), StatusKind::Missing);
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Status {
@@ -50,6 +58,15 @@ pub enum Status {
 }
 
 /// The kind of a [`Status`], without its data: a stable code for other languages.
+///
+/// ```
+/// use checksig::StatusKind;
+///
+/// // The code is the enum's `u32` value (what the C ABI passes on).
+/// assert_eq!(StatusKind::Ok as u32, 0);
+/// assert_eq!(StatusKind::Mismatch as u32, 1);
+/// assert_eq!(StatusKind::Unlisted as u32, 8);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u32)]
 pub enum StatusKind {
@@ -75,6 +92,15 @@ pub enum StatusKind {
 
 impl StatusKind {
     /// Every kind, in code order.
+    ///
+    /// ```
+    /// use checksig::StatusKind;
+    ///
+    /// assert_eq!(StatusKind::ALL.len(), 9);
+    /// for (code, kind) in StatusKind::ALL.iter().enumerate() {
+    ///     assert_eq!(*kind as u32, code as u32);
+    /// }
+    /// ```
     pub const ALL: [StatusKind; 9] = [
         StatusKind::Ok,
         StatusKind::Mismatch,
@@ -88,6 +114,13 @@ impl StatusKind {
     ];
 
     /// A short lowercase name, such as `"mismatch"` (used by `--json`).
+    ///
+    /// ```
+    /// use checksig::StatusKind;
+    ///
+    /// assert_eq!(StatusKind::Mismatch.name(), "mismatch");
+    /// assert_eq!(StatusKind::OutsideRoot.name(), "outside_root");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             StatusKind::Ok => "ok",
@@ -105,6 +138,15 @@ impl StatusKind {
 
 impl Status {
     /// The kind of this status.
+    ///
+    /// ```
+    /// use checksig::{Status, StatusKind};
+    ///
+    /// assert_eq!(Status::Ok.kind(), StatusKind::Ok);
+    /// assert_eq!(Status::Changed.kind(), StatusKind::Changed);
+    /// let err = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+    /// assert_eq!(Status::Unreadable(err).kind(), StatusKind::Unreadable);
+    /// ```
     pub fn kind(&self) -> StatusKind {
         match self {
             Status::Ok => StatusKind::Ok,

@@ -78,6 +78,22 @@ impl std::fmt::Debug for Plan {
 /// The results of one partition ([`Verifier::verify_lines`]): one
 /// [`EntryReport`] per line of the set that the manifest has (an entry or
 /// a malformed line), in manifest order.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # std::fs::write(dir.path().join("a"), "a").unwrap();
+/// # std::fs::write(dir.path().join("sha1sum.txt"), "\
+/// # 86f7e437faa5a7fce15d1ddcb9eaeaea377667b8  a\n\
+/// # 0000000000000000000000000000000000000000  gone\n").unwrap();
+/// use checksig::{partition::LineSet, Part, StatusKind, Verifier};
+/// let part = Verifier::new().verify_lines(dir.path(), &LineSet::from_lines([1, 2]))?;
+/// let kinds: Vec<StatusKind> = part.entries().map(|e| e.kind()).collect();
+/// assert_eq!(kinds, [StatusKind::Ok, StatusKind::Missing]);
+/// // A part travels as bytes and comes back the same.
+/// let back = Part::from_bytes(&part.to_bytes())?;
+/// assert_eq!(back.entries().len(), 2);
+/// # Ok::<(), checksig::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct Part {
     report: Report,
@@ -102,6 +118,19 @@ impl Part {
     /// The results as bytes, to send to the process that merges them
     /// (format in the crate's `wire` module: line, status, name, digests,
     /// an I/O error as its OS error number and message).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"),
+    /// #     "0000000000000000000000000000000000000000  gone\n").unwrap();
+    /// use checksig::{partition::LineSet, Part, Verifier};
+    /// let part = Verifier::new().verify_lines(dir.path(), &LineSet::from_lines([1]))?;
+    /// let bytes = part.to_bytes();
+    /// let back = Part::from_bytes(&bytes)?;
+    /// assert_eq!(back.entries().next().unwrap().name(), b"gone");
+    /// assert_eq!(back.to_bytes(), bytes);
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         crate::wire::encode(&self.report)
     }
@@ -125,7 +154,23 @@ impl Verifier {
     /// into at most `partitions` partitions of about equal cost
     /// ([`crate::partition::cut`], with [`CostModel::MEASURED`]): a few per
     /// machine, so that stragglers even out. Errors as
-    /// [`Verifier::verify_dir`]'s. See [`Plan`] for an example.
+    /// [`Verifier::verify_dir`]'s. [`Plan`]'s example also verifies the
+    /// partitions and merges their parts.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "a").unwrap();
+    /// # std::fs::write(dir.path().join("big"), "hello").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"), "\
+    /// # 86f7e437faa5a7fce15d1ddcb9eaeaea377667b8  a\n\
+    /// # not a manifest line\n\
+    /// # 0000000000000000000000000000000000000000  big\n").unwrap();
+    /// let plan = checksig::Verifier::new().plan(dir.path(), 4)?;
+    /// // Two files: at most two non-empty partitions, however many were asked for.
+    /// assert!(!plan.partitions().is_empty() && plan.partitions().len() <= 2);
+    /// assert_eq!(plan.files(), 2);
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
     pub fn plan(&self, root: impl AsRef<Path>, partitions: usize) -> Result<Plan, Error> {
         self.plan_with(root, partitions, CostModel::MEASURED)
     }
@@ -309,37 +354,133 @@ fn select(
 
 impl Plan {
     /// The partitions, the one with the largest file first.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "a").unwrap();
+    /// # std::fs::write(dir.path().join("big"), "hello").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"), "\
+    /// # 86f7e437faa5a7fce15d1ddcb9eaeaea377667b8  a\n\
+    /// # not a manifest line\n\
+    /// # 0000000000000000000000000000000000000000  big\n").unwrap();
+    /// let plan = checksig::Verifier::new().plan(dir.path(), 1)?;
+    /// assert_eq!(plan.partitions().len(), 1);
+    /// let partition = &plan.partitions()[0];
+    /// assert_eq!((partition.bytes, partition.largest_file), (6, 5));
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
     pub fn partitions(&self) -> &[Partition] {
         &self.partitions
     }
 
     /// Bytes of every listed file that could be stat'ed.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "a").unwrap();
+    /// # std::fs::write(dir.path().join("big"), "hello").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"), "\
+    /// # 86f7e437faa5a7fce15d1ddcb9eaeaea377667b8  a\n\
+    /// # not a manifest line\n\
+    /// # 0000000000000000000000000000000000000000  big\n").unwrap();
+    /// let plan = checksig::Verifier::new().plan(dir.path(), 2)?;
+    /// assert_eq!(plan.bytes(), 1 + 5);
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
     pub fn bytes(&self) -> u64 {
         self.bytes
     }
 
     /// Manifest lines that matter (entries and malformed lines): the
     /// `files_total` of a whole verification's [`crate::Progress`].
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "a").unwrap();
+    /// # std::fs::write(dir.path().join("big"), "hello").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"), "\
+    /// # 86f7e437faa5a7fce15d1ddcb9eaeaea377667b8  a\n\
+    /// # not a manifest line\n\
+    /// # 0000000000000000000000000000000000000000  big\n").unwrap();
+    /// let plan = checksig::Verifier::new().plan(dir.path(), 2)?;
+    /// assert_eq!(plan.lines(), 3); // two entries and a malformed line
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
     pub fn lines(&self) -> u64 {
         self.manifest.items().len() as u64
     }
 
     /// Well-formed entries, the lines the partitions hold.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "a").unwrap();
+    /// # std::fs::write(dir.path().join("big"), "hello").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"), "\
+    /// # 86f7e437faa5a7fce15d1ddcb9eaeaea377667b8  a\n\
+    /// # not a manifest line\n\
+    /// # 0000000000000000000000000000000000000000  big\n").unwrap();
+    /// let plan = checksig::Verifier::new().plan(dir.path(), 2)?;
+    /// assert_eq!(plan.files(), 2); // the malformed line is not a file
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
     pub fn files(&self) -> u64 {
         self.manifest.entries().count() as u64
     }
 
     /// The largest file's size: no plan finishes before it is hashed.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "a").unwrap();
+    /// # std::fs::write(dir.path().join("big"), "hello").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"), "\
+    /// # 86f7e437faa5a7fce15d1ddcb9eaeaea377667b8  a\n\
+    /// # not a manifest line\n\
+    /// # 0000000000000000000000000000000000000000  big\n").unwrap();
+    /// let plan = checksig::Verifier::new().plan(dir.path(), 2)?;
+    /// assert_eq!(plan.largest_file(), 5);
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
     pub fn largest_file(&self) -> u64 {
         self.largest_file
     }
 
     /// The cost model the partitions were balanced with.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "a").unwrap();
+    /// # std::fs::write(dir.path().join("big"), "hello").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"), "\
+    /// # 86f7e437faa5a7fce15d1ddcb9eaeaea377667b8  a\n\
+    /// # not a manifest line\n\
+    /// # 0000000000000000000000000000000000000000  big\n").unwrap();
+    /// use checksig::partition::CostModel;
+    /// let plan = checksig::Verifier::new().plan(dir.path(), 2)?;
+    /// assert_eq!(plan.cost_model(), CostModel::MEASURED);
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
     pub fn cost_model(&self) -> CostModel {
         self.model
     }
 
     /// Estimated seconds to verify everything on one thread.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "a").unwrap();
+    /// # std::fs::write(dir.path().join("big"), "hello").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"), "\
+    /// # 86f7e437faa5a7fce15d1ddcb9eaeaea377667b8  a\n\
+    /// # not a manifest line\n\
+    /// # 0000000000000000000000000000000000000000  big\n").unwrap();
+    /// let plan = checksig::Verifier::new().plan(dir.path(), 2)?;
+    /// let sum: f64 = plan.partitions().iter().map(|p| p.cost).sum();
+    /// assert!(plan.cost() > 0.0);
+    /// assert_eq!(plan.cost(), sum);
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
     pub fn cost(&self) -> f64 {
         self.partitions.iter().map(|p| p.cost).sum()
     }
@@ -347,6 +488,20 @@ impl Plan {
     /// Estimated seconds to hash the largest file on one thread: however
     /// many machines there are, the plan takes at least this long, since a
     /// file cannot be split without changing its SHA-1 or SHA-2 digest.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "a").unwrap();
+    /// # std::fs::write(dir.path().join("big"), "hello").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"), "\
+    /// # 86f7e437faa5a7fce15d1ddcb9eaeaea377667b8  a\n\
+    /// # not a manifest line\n\
+    /// # 0000000000000000000000000000000000000000  big\n").unwrap();
+    /// let plan = checksig::Verifier::new().plan(dir.path(), 2)?;
+    /// assert_eq!(plan.lower_bound(), plan.cost_model().seconds(5));
+    /// assert!(plan.lower_bound() <= plan.cost());
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
     pub fn lower_bound(&self) -> f64 {
         if self.partitions.is_empty() {
             0.0
@@ -383,6 +538,29 @@ impl Plan {
     /// [`Error::Parts`] when the parts do not fit the plan: a planned line
     /// without a result or with two, a result for a line the plan does not
     /// have, or one naming another file or digest (the manifest changed).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("a"), "a").unwrap();
+    /// # std::fs::write(dir.path().join("big"), "hello").unwrap();
+    /// # std::fs::write(dir.path().join("sha1sum.txt"), "\
+    /// # 86f7e437faa5a7fce15d1ddcb9eaeaea377667b8  a\n\
+    /// # not a manifest line\n\
+    /// # 0000000000000000000000000000000000000000  big\n").unwrap();
+    /// use checksig::{Error, StatusKind, Verifier};
+    /// let verifier = Verifier::new();
+    /// let plan = verifier.plan(dir.path(), 2)?;
+    /// // Without every partition's part the merge refuses.
+    /// assert!(matches!(plan.merge(Vec::new()), Err(Error::Parts(_))));
+    /// let mut parts = Vec::new();
+    /// for partition in plan.partitions() {
+    ///     parts.push(verifier.verify_lines(dir.path(), &partition.lines)?);
+    /// }
+    /// let report = plan.merge(parts)?;
+    /// let kinds: Vec<StatusKind> = report.entries().map(|e| e.kind()).collect();
+    /// assert_eq!(kinds, [StatusKind::Ok, StatusKind::Malformed, StatusKind::Mismatch]);
+    /// # Ok::<(), checksig::Error>(())
+    /// ```
     pub fn merge(&self, parts: impl IntoIterator<Item = Part>) -> Result<Report, Error> {
         let items = self.manifest.items();
         let out_of_memory = |_| Error::OutOfMemory { lines: items.len() };
