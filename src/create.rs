@@ -348,13 +348,19 @@ fn hash_paths<P: AsRef<Path> + Sync>(
             .ok()
             .map(|m| m.len())
     };
-    hash_each(
+    let hashed = hash_each(
         paths.len(),
         threads,
         watch,
         len_hint,
         |index, per_file, meter| hash_file_on(algorithm, paths[index].as_ref(), per_file, meter),
-    )
+    );
+    hashed.map_err(|stopped| match stopped {
+        Stopped::Cancelled => Cancelled,
+        // The results are a few times the caller's own list of paths: as
+        // when a `Vec` of them cannot be had, a panic (documented).
+        Stopped::OutOfMemory => panic!("no memory for the results of {} files", paths.len()),
+    })
 }
 
 /// The digests of the regular files `names` beneath `root`, each hashed from
@@ -366,9 +372,9 @@ fn hash_names(
     algorithm: Algorithm,
     threads: usize,
     watch: Watch,
-) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
+) -> Result<Vec<Result<Digest, HashFileError>>, CreateError> {
     let len_hint = |index: usize| root.file_len_hint(&names[index]);
-    hash_each(
+    let hashed = hash_each(
         names.len(),
         threads,
         watch,
@@ -381,7 +387,11 @@ fn hash_names(
                 ReadError::Changed => HashFileError::Changed,
             })
         },
-    )
+    );
+    hashed.map_err(|stopped| match stopped {
+        Stopped::Cancelled => CreateError::Cancelled,
+        Stopped::OutOfMemory => CreateError::OutOfMemory { files: names.len() },
+    })
 }
 
 /// Why a listed file could not be opened, as [`hash_file`](crate::hash_file) says it.
@@ -394,8 +404,18 @@ fn open_error(error: OpenError) -> HashFileError {
     }
 }
 
+/// Why [`hash_each`] gave no digests.
+#[derive(Debug, PartialEq, Eq)]
+enum Stopped {
+    /// The watch's token, or its progress callback, cancelled the call.
+    Cancelled,
+    /// The list of `count` results could not be allocated.
+    OutOfMemory,
+}
+
 /// `count` digests, `hash(index, threads_per_file, meter)` each, on at most
-/// `threads` threads; `Err` only when `watch` cancelled it. With a progress
+/// `threads` threads; `Err` when `watch` cancelled it or the results do
+/// not fit in memory. With a progress
 /// callback, `len_hint(index)` gives the total (one `stat` each, before
 /// hashing starts) and the calling thread reports, as a verification's does.
 fn hash_each(
@@ -404,7 +424,7 @@ fn hash_each(
     watch: Watch,
     len_hint: impl Fn(usize) -> Option<u64>,
     hash: impl Fn(usize, usize, Meter) -> Result<Digest, HashFileError> + Sync,
-) -> Result<Vec<Result<Digest, HashFileError>>, Cancelled> {
+) -> Result<Vec<Result<Digest, HashFileError>>, Stopped> {
     let cancel = watch.cancel;
     let cancelled = || cancel.is_some_and(|flag| flag.load(Ordering::Relaxed));
     let (bytes_done, files_done) = (AtomicU64::new(0), AtomicU64::new(0));
@@ -413,8 +433,9 @@ fn hash_each(
         (Some(flag), None) => Meter::new(None, flag),
         (None, _) => Meter::NONE,
     };
-    // As many results as the caller has items: no larger than its own list.
-    let slots = Ordered::new(count).expect("one result per item the caller holds");
+    let Ok(slots) = Ordered::new(count) else {
+        return Err(Stopped::OutOfMemory);
+    };
     let threads = thread_count(threads);
     let workers = threads.min(count).max(1);
     // Threads no worker uses (fewer files than threads) may share a file.
@@ -454,10 +475,10 @@ fn hash_each(
     }
     // A file the meter stopped holds an error that is not the file's: drop all.
     if cancelled() {
-        return Err(Cancelled);
+        return Err(Stopped::Cancelled);
     }
     // Only a cancelled run leaves a slot empty.
-    slots.into_vec().ok_or(Cancelled)
+    slots.into_vec().ok_or(Stopped::Cancelled)
 }
 
 /// One regular file found by [`list_dir`], with its digest or why it has none.
@@ -512,7 +533,9 @@ impl Listed {
 /// listed), sorted by name as raw bytes, with its digest: what
 /// `checksig create` writes. `skip` names one file to leave out, such as the
 /// manifest being written. Fails only if `dir` or a directory under it
-/// cannot be listed. [`list_dir_cancellable`] can be stopped from another thread.
+/// cannot be listed, or if the list of files found does not fit in memory
+/// (an error of kind [`io::ErrorKind::OutOfMemory`] naming `dir`).
+/// [`list_dir_cancellable`] can be stopped from another thread.
 ///
 /// ```
 /// # let dir = tempfile::tempdir().unwrap();
@@ -533,6 +556,13 @@ pub fn list_dir(
 ) -> Result<Vec<Listed>, ListError> {
     list(dir, algorithm, threads, skip, Watch::default()).map_err(|e| match e {
         CreateError::List(e) => e,
+        CreateError::OutOfMemory { files } => with_path(
+            io::Error::new(
+                io::ErrorKind::OutOfMemory,
+                CreateError::OutOfMemory { files }.to_string(),
+            ),
+            dir,
+        ),
         CreateError::Cancelled => unreachable!("only a cancel token stops listing"),
     })
 }
@@ -623,6 +653,14 @@ pub enum CreateError {
     /// The [`CancelToken`] was cancelled.
     #[error("cancelled")]
     Cancelled,
+    /// The memory for the list of the files found, or for their results,
+    /// could not be had (a tree of tens of millions of files under a
+    /// memory limit): nothing was hashed, or what was is dropped.
+    #[error("not enough memory for a list of {files} files")]
+    OutOfMemory {
+        /// The files found when memory ran out.
+        files: usize,
+    },
 }
 
 impl From<Cancelled> for CreateError {
@@ -657,7 +695,16 @@ fn list(
                 name,
                 kind: FileType::RegularFile,
                 id,
-            } if Some(id) != skip => names.push(name.to_vec()),
+            } if Some(id) != skip => {
+                // A tree's size is the input's: its list is reserved fallibly.
+                let mut owned = Vec::new();
+                if names.try_reserve(1).is_err() || owned.try_reserve_exact(name.len()).is_err() {
+                    failure = Some(CreateError::OutOfMemory { files: names.len() });
+                    return ControlFlow::Break(());
+                }
+                owned.extend_from_slice(name);
+                names.push(owned);
+            }
             Found::Entry { .. } => {}
             Found::Unreadable { name, error } => {
                 let path = match name {
@@ -675,11 +722,17 @@ fn list(
     }
     names.sort_unstable();
     let digests = hash_names(&root, &names, algorithm, threads, watch)?;
-    Ok(names
-        .into_iter()
-        .zip(digests)
-        .map(|(name, digest)| Listed { name, digest })
-        .collect())
+    let mut listed = Vec::new();
+    listed
+        .try_reserve_exact(names.len())
+        .map_err(|_| CreateError::OutOfMemory { files: names.len() })?;
+    listed.extend(
+        names
+            .into_iter()
+            .zip(digests)
+            .map(|(name, digest)| Listed { name, digest }),
+    );
+    Ok(listed)
 }
 
 /// Writes the manifest `text` to `path` as `checksig create` does: into a
@@ -737,6 +790,17 @@ fn with_path(source: io::Error, path: &Path) -> ListError {
 mod tests {
     use super::*;
     use crate::hasher::hash_bytes;
+
+    /// Results that cannot be allocated are an error, not a panic or an
+    /// abort: a directory tree's listing is sized by the input.
+    #[test]
+    fn results_that_do_not_fit_are_an_error() {
+        let never = |_: usize, _: usize, _: Meter| -> Result<Digest, HashFileError> {
+            unreachable!("nothing is hashed")
+        };
+        let stopped = hash_each(usize::MAX / 8, 1, Watch::default(), |_| None, never);
+        assert_eq!(stopped.unwrap_err(), Stopped::OutOfMemory);
+    }
 
     #[test]
     fn results_keep_input_order_with_any_thread_count() {
