@@ -49,10 +49,10 @@ use crate::verify::{Progress, PROGRESS_INTERVAL};
 ///
 /// # Panics
 ///
-/// If the list of results cannot be allocated: one slot per path of
-/// `paths` (and a flag each), reserved up front with `try_reserve_exact`
-/// and unwrapped with an `expect` in the internal `hash_each`, since their
-/// number is that of the caller's own slice, not one read from input.
+/// If the list of results (one slot per path of `paths`) cannot be
+/// allocated, as a `Vec` of them would: their number is that of the
+/// caller's own slice, not one read from input. ([`list_dir`], whose files
+/// come from the tree, returns an error instead.)
 ///
 /// ```
 /// # let dir = tempfile::tempdir().unwrap();
@@ -83,10 +83,10 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
 ///
 /// # Panics
 ///
-/// If the list of results cannot be allocated: one slot per path of
-/// `paths` (and a flag each), reserved up front with `try_reserve_exact`
-/// and unwrapped with an `expect` in the internal `hash_each`, since their
-/// number is that of the caller's own slice, not one read from input.
+/// If the list of results (one slot per path of `paths`) cannot be
+/// allocated, as a `Vec` of them would: their number is that of the
+/// caller's own slice, not one read from input. ([`list_dir`], whose files
+/// come from the tree, returns an error instead.)
 ///
 /// ```
 /// # let dir = tempfile::tempdir().unwrap();
@@ -123,10 +123,10 @@ pub fn hash_files_cancellable<P: AsRef<Path> + Sync>(
 ///
 /// # Panics
 ///
-/// If the list of results cannot be allocated: one slot per path of
-/// `paths` (and a flag each), reserved up front with `try_reserve_exact`
-/// and unwrapped with an `expect` in the internal `hash_each`, since their
-/// number is that of the caller's own slice, not one read from input.
+/// If the list of results (one slot per path of `paths`) cannot be
+/// allocated, as a `Vec` of them would: their number is that of the
+/// caller's own slice, not one read from input. ([`list_dir`], whose files
+/// come from the tree, returns an error instead.)
 ///
 /// ```
 /// # let dir = tempfile::tempdir().unwrap();
