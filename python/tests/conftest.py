@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 from pathlib import Path
-from typing import Dict, Iterable, Union
+from typing import Dict, Iterable, Iterator, Union
 
 import pytest
 
 Name = Union[str, bytes]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def sigint_raises_keyboard_interrupt() -> Iterator[None]:
+    """The Ctrl-C tests need Python's own SIGINT handler. A process started
+    in the background by a non-interactive shell (`cmd &`) inherits SIGINT
+    ignored, and Python then leaves it ignored: no KeyboardInterrupt ever
+    comes (every such test failed so in a CI rehearsal started that way).
+    The handler is restored here, and child processes inherit the default."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def sha1_hex(data: bytes) -> str:
