@@ -728,8 +728,11 @@ fn assemble(
             .sum::<usize>();
     report.try_reserve(items.len() + malformed.len(), bytes)?;
     let mut settled = malformed.entries().peekable();
-    for (item, status) in items.iter().zip(statuses) {
-        while let Some(line) = settled.next_if(|e| e.line() < item.line()) {
+    // The malformed lines before line `before` (all that are left for None).
+    let mut push_malformed = |report: &mut Report,
+                              before: Option<u64>|
+     -> Result<(), std::collections::TryReserveError> {
+        while let Some(line) = settled.next_if(|e| before.is_none_or(|b| e.line() < b)) {
             report.push(
                 line.line(),
                 line.text().unwrap_or_default(),
@@ -737,16 +740,13 @@ fn assemble(
                 Status::Malformed,
             )?;
         }
+        Ok(())
+    };
+    for (item, status) in items.iter().zip(statuses) {
+        push_malformed(&mut report, Some(item.line()))?;
         report.push_item(item, status)?;
     }
-    for line in settled {
-        report.push(
-            line.line(),
-            line.text().unwrap_or_default(),
-            None,
-            Status::Malformed,
-        )?;
-    }
+    push_malformed(&mut report, None)?;
     report.shrink_to_fit();
     Ok(report)
 }

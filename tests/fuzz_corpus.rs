@@ -7,41 +7,20 @@
 #[path = "../fuzz/src/checks.rs"]
 mod checks;
 
-use std::path::PathBuf;
+#[path = "../fuzz/src/replay.rs"]
+mod replay;
 
-/// The corpus files of `target`; fails if there are none, so a renamed or
-/// emptied corpus cannot pass silently.
-fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/corpus")
-        .join(target);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "empty corpus {}", dir.display());
-    files
-        .into_iter()
-        .map(|path| {
-            let bytes = std::fs::read(&path).unwrap();
-            (path, bytes)
-        })
-        .collect()
+use std::path::{Path, PathBuf};
+
+/// The committed corpora, `fuzz/corpus`.
+fn corpora() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus")
 }
 
-/// Runs `check` on every input, naming the input that fails.
+/// Runs `check` on every input of the corpus of `target`, naming the input
+/// that fails.
 fn replay(target: &str, check: impl Fn(&[u8])) {
-    let inputs = corpus(target);
-    for (path, bytes) in &inputs {
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(bytes)));
-        assert!(
-            result.is_ok(),
-            "{target}: corpus input {} fails",
-            path.display()
-        );
-    }
-    println!("{target}: {} corpus inputs replayed", inputs.len());
+    replay::replay(&corpora(), target, check);
 }
 
 #[test]
@@ -58,11 +37,7 @@ fn escape_codec_corpus() {
 fn verify_fixed_tree_corpus() {
     let tree = checks::FixedTree::new();
     replay("verify_fixed_tree", |data| {
-        let (threads, manifest) = match data.split_first() {
-            Some((&first, rest)) => (usize::from(first % 4) + 1, rest),
-            None => (1, data),
-        };
-        checks::verify_fixed_tree(&tree, manifest, threads);
+        checks::verify_fixed_tree_input(&tree, data)
     });
 }
 
@@ -119,30 +94,22 @@ mod signature_checks;
 mod signatures {
     use super::signature_checks;
 
-    /// Runs `check` on every file of the corpus of `target`.
-    fn replay_signatures(target: &str, check: impl Fn(&[u8])) {
-        for (path, data) in super::corpus(target) {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&data)));
-            assert!(result.is_ok(), "{target}: {} fails", path.display());
-        }
-    }
-
     #[test]
     fn signature_keys_corpus() {
-        replay_signatures("signature_keys", signature_checks::signature_keys);
+        super::replay("signature_keys", signature_checks::signature_keys);
     }
 
     #[test]
     fn signature_verify_corpus() {
         let keys = signature_checks::trusted_keys();
-        replay_signatures("signature_verify", |data| {
+        super::replay("signature_verify", |data| {
             signature_checks::signature_verify(&keys, data)
         });
     }
 
     #[test]
     fn signature_clearsign_corpus() {
-        replay_signatures("signature_clearsign", signature_checks::signature_clearsign);
+        super::replay("signature_clearsign", signature_checks::signature_clearsign);
     }
 
     /// The seeds hold a good signature of each format, so the verify check does
@@ -151,7 +118,7 @@ mod signatures {
     fn verify_seeds_include_good_signatures_of_each_format() {
         let keys = signature_checks::trusted_keys();
         let mut formats = std::collections::BTreeSet::new();
-        for (_, data) in super::corpus("signature_verify") {
+        for (_, data) in super::replay::corpus(&super::corpora(), "signature_verify") {
             let now = std::time::SystemTime::now();
             let detached = checksig::signature::verify(
                 signature_checks::MANIFEST,

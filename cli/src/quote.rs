@@ -96,9 +96,11 @@ enum Unit {
     Escape(u8),
     /// Bytes shown as octal escapes: not printable in the locale.
     Unprintable,
-    /// Bytes shown as they are; `compatible` tells whether the character may
-    /// appear in the double-quoted form GNU prefers for names with a `'`.
-    Plain { compatible: bool },
+    /// Bytes shown as they are; `literal` tells whether a shell takes the
+    /// character as itself outside quotes (`:` counts as special, since
+    /// `quotef` quotes it), `compatible` whether it may appear in the
+    /// double-quoted form GNU prefers for names with a `'`.
+    Plain { literal: bool, compatible: bool },
 }
 
 /// `quotef`: a name (or any operand) as GNU shows it in a diagnostic.
@@ -118,7 +120,7 @@ pub fn quotef(arg: &[u8], charset: Charset) -> Vec<u8> {
     let has_quote = units().any(|(_, unit)| unit == Unit::Quote);
     let all_compatible = units().all(|(_, unit)| match unit {
         Unit::Quote => true,
-        Unit::Plain { compatible } => compatible,
+        Unit::Plain { compatible, .. } => compatible,
         Unit::Escape(_) | Unit::Unprintable => false,
     });
     if has_quote && all_compatible {
@@ -164,9 +166,18 @@ fn classify(arg: &[u8], i: usize, charset: Charset) -> (usize, Unit) {
         b'\r' => Unit::Escape(b'r'),
         b'\t' => Unit::Escape(b't'),
         0x0b => Unit::Escape(b'v'),
-        b' ' => Unit::Plain { compatible: true },
-        b'#' | b'~' => Unit::Plain { compatible: i == 0 },
+        b' ' | b':' => Unit::Plain {
+            literal: false,
+            compatible: true,
+        },
+        // Special at the start of a word only.
+        b'#' | b'~' => Unit::Plain {
+            literal: i != 0,
+            compatible: i == 0,
+        },
+        // A brace alone is special; within a word it is literal.
         b'{' | b'}' => Unit::Plain {
+            literal: arg.len() != 1,
             compatible: arg.len() == 1,
         },
         b'%'
@@ -176,13 +187,18 @@ fn classify(arg: &[u8], i: usize, charset: Charset) -> (usize, Unit) {
         | b'.'
         | b'/'
         | b'0'..=b'9'
-        | b':'
         | b'A'..=b'Z'
         | b']'
         | b'_'
         | b'a'..=b'z'
-        | b'@' => Unit::Plain { compatible: true },
-        0x21..=0x7e => Unit::Plain { compatible: false },
+        | b'@' => Unit::Plain {
+            literal: true,
+            compatible: true,
+        },
+        0x21..=0x7e => Unit::Plain {
+            literal: false,
+            compatible: false,
+        },
         0x00..=0x1f | 0x7f => Unit::Unprintable,
         0x80..=0xff => return multibyte(arg, i, charset),
     };
@@ -206,7 +222,13 @@ fn multibyte(arg: &[u8], i: usize, charset: Charset) -> (usize, Unit) {
         Err(_) => return (1, Unit::Unprintable),
     };
     match valid.chars().next() {
-        Some(c) if is_printable(c) => (c.len_utf8(), Unit::Plain { compatible: true }),
+        Some(c) if is_printable(c) => (
+            c.len_utf8(),
+            Unit::Plain {
+                literal: true,
+                compatible: true,
+            },
+        ),
         Some(c) => (c.len_utf8(), Unit::Unprintable),
         None => (1, Unit::Unprintable),
     }
@@ -225,29 +247,9 @@ fn is_printable(c: char) -> bool {
 /// Whether a shell would not take `arg` literally (with `:` also quoted).
 fn needs_quotes(arg: &[u8], mut units: impl Iterator<Item = (Range<usize>, Unit)>) -> bool {
     arg.is_empty()
-        || units.any(|(range, unit)| match unit {
+        || units.any(|(_, unit)| match unit {
+            Unit::Plain { literal, .. } => !literal,
             Unit::Quote | Unit::Escape(_) | Unit::Unprintable => true,
-            Unit::Plain { .. } => {
-                let byte = arg[range.start];
-                match byte {
-                    b'#' | b'~' => range.start == 0,
-                    b'{' | b'}' => arg.len() == 1,
-                    b'%'
-                    | b'+'
-                    | b','
-                    | b'-'
-                    | b'.'
-                    | b'/'
-                    | b'0'..=b'9'
-                    | b'A'..=b'Z'
-                    | b']'
-                    | b'_'
-                    | b'a'..=b'z'
-                    | b'@' => false,
-                    0x80..=0xff => false,
-                    _ => true,
-                }
-            }
         })
 }
 

@@ -292,6 +292,17 @@ impl Default for FixedTree {
     }
 }
 
+/// Target `verify_fixed_tree` on one fuzz input: its first byte picks the
+/// thread count (1 to 4, so that order and results are checked with several
+/// workers), the rest is the manifest; see [`verify_fixed_tree`].
+pub fn verify_fixed_tree_input(tree: &FixedTree, data: &[u8]) {
+    let (threads, manifest) = match data.split_first() {
+        Some((&first, rest)) => (usize::from(first % 4) + 1, rest),
+        None => (1, data),
+    };
+    verify_fixed_tree(tree, manifest, threads);
+}
+
 /// Target `verify_fixed_tree`: verifying any manifest in the fixed tree never
 /// panics or hangs, gives one result per manifest item in order, and every
 /// status agrees with an independent look at the tree: OK and mismatch only

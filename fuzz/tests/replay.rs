@@ -4,27 +4,15 @@
 //! workspace's own `cargo test` replays the library-only targets too
 //! (`tests/fuzz_corpus.rs`); the C ABI and CLI targets need this crate.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use checksig_fuzz::checks::FixedTree;
 use checksig_fuzz::{capi_checks, checks, cli_checks, signature_checks};
 
+/// Replays the committed corpus of `target` (see `checksig_fuzz::replay`).
 fn replay(target: &str, check: impl Fn(&[u8])) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("corpus")
-        .join(target);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "empty corpus {}", dir.display());
-    for path in &files {
-        let data = std::fs::read(path).unwrap();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&data)));
-        assert!(result.is_ok(), "{target}: {} fails", path.display());
-    }
-    println!("{target}: {} inputs replayed", files.len());
+    let corpora: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    checksig_fuzz::replay::replay(&corpora, target, check);
 }
 
 #[test]
@@ -41,11 +29,7 @@ fn escape_codec() {
 fn verify_fixed_tree() {
     let tree = FixedTree::new();
     replay("verify_fixed_tree", |data| {
-        let (threads, manifest) = match data.split_first() {
-            Some((&first, rest)) => (usize::from(first % 4) + 1, rest),
-            None => (1, data),
-        };
-        checks::verify_fixed_tree(&tree, manifest, threads);
+        checks::verify_fixed_tree_input(&tree, data)
     });
 }
 
