@@ -10,7 +10,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use checksig::manifest::{Parser, DEFAULT_MANIFEST_NAME};
 use checksig::{Algorithm, Digest, Report, Status, StatusKind, Verifier};
@@ -67,6 +67,15 @@ const LINES: usize = 200_000;
 /// Reading buffers, threads and the like, whatever the manifest's length.
 const FIXED: usize = 4 << 20;
 
+/// One measurement at a time: the counters are process-wide, so a test
+/// holds this while it allocates (a test's allocations would count in
+/// another's peak).
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    MEASURING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// The peak heap in use while `run` runs, above what was in use before.
 fn peak_of<T>(run: impl FnOnce() -> T) -> (T, usize) {
     let before = IN_USE.load(Ordering::Relaxed);
@@ -75,6 +84,18 @@ fn peak_of<T>(run: impl FnOnce() -> T) -> (T, usize) {
     let peak = PEAK.load(Ordering::Relaxed) - before;
     println!("peak {peak} bytes, {} per line", peak / LINES);
     (result, peak)
+}
+
+/// What `run` returns, after failing unless its peak heap was within
+/// `allowed` bytes for the [`LINES`] lines of `what`.
+fn within<T>(allowed: usize, what: &str, run: impl FnOnce() -> T) -> T {
+    let (result, peak) = peak_of(run);
+    assert!(
+        peak <= allowed,
+        "peak {peak} bytes for {LINES} {what} ({} per line), allowed {allowed}",
+        peak / LINES
+    );
+    result
 }
 
 fn malformed_manifest() -> Vec<u8> {
@@ -110,68 +131,50 @@ fn assert_all_missing(report: &Report, hex: &str) {
 
 #[test]
 fn a_malformed_line_costs_at_most_64_bytes_beyond_its_text_in_dir_mode() {
-    let _one = MEASURING
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _one = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let manifest = malformed_manifest();
     std::fs::write(dir.path().join(DEFAULT_MANIFEST_NAME), &manifest).unwrap();
     let verifier = Verifier::new().threads(2);
-    let (report, peak) = peak_of(|| verifier.verify_dir(dir.path()).unwrap());
-    assert_all_malformed(&report);
-    assert_eq!(report.count(StatusKind::Malformed), LINES);
     let text = LINES; // one byte per line
     let allowed = LINES * 64 + text + manifest.len() + FIXED;
-    assert!(
-        peak <= allowed,
-        "peak {peak} bytes for {LINES} malformed lines ({} per line), allowed {allowed}",
-        peak / LINES
-    );
+    let report = within(allowed, "malformed lines", || {
+        verifier.verify_dir(dir.path()).unwrap()
+    });
+    assert_all_malformed(&report);
+    assert_eq!(report.count(StatusKind::Malformed), LINES);
 }
 
 #[test]
 fn a_malformed_line_costs_at_most_64_bytes_beyond_its_text_from_text() {
-    let _one = MEASURING
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _one = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let manifest = malformed_manifest();
     let mut parser = Parser::new(Algorithm::Sha1);
     let verifier = Verifier::new().threads(2).strict(false);
-    let (report, peak) = peak_of(|| {
+    let report = within(LINES * 64 + LINES + FIXED, "malformed lines", || {
         verifier
             .verify_text(dir.path(), &mut parser, &manifest)
             .unwrap()
     });
     assert_all_malformed(&report);
-    let allowed = LINES * 64 + LINES + FIXED;
-    assert!(
-        peak <= allowed,
-        "peak {peak} bytes for {LINES} malformed lines ({} per line), allowed {allowed}",
-        peak / LINES
-    );
 }
 
 /// DIR mode with two threads: the manifest is parsed and checked chunk by
 /// chunk, each chunk's results one piece of the report.
 #[test]
 fn an_entry_costs_at_most_64_bytes_beyond_its_name_in_dir_mode() {
-    let _one = MEASURING
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _one = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let (manifest, hex) = entries_manifest();
     std::fs::write(dir.path().join(DEFAULT_MANIFEST_NAME), &manifest).unwrap();
     let verifier = Verifier::new().threads(2);
-    let (report, peak) = peak_of(|| verifier.verify_dir(dir.path()).unwrap());
-    assert_all_missing(&report, hex);
     let name = 1;
     let allowed = LINES * (64 + name) + manifest.len() + FIXED;
-    assert!(
-        peak <= allowed,
-        "peak {peak} bytes for {LINES} entries ({} per line), allowed {allowed}",
-        peak / LINES
-    );
+    let report = within(allowed, "entries", || {
+        verifier.verify_dir(dir.path()).unwrap()
+    });
+    assert_all_missing(&report, hex);
 }
 
 /// What the report itself holds, whichever path made it: at most 64 bytes
@@ -179,11 +182,8 @@ fn an_entry_costs_at_most_64_bytes_beyond_its_name_in_dir_mode() {
 /// the pieces' headers), as [`Report::heap_bytes`] accounts for it.
 #[test]
 fn a_report_holds_at_most_64_bytes_per_entry_beyond_its_name() {
-    // Not measured here, but its allocations would count in another
-    // test's peak: the counters are process-wide.
-    let _one = MEASURING
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // Not measured here, but its allocations would count in another's peak.
+    let _one = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let (manifest, hex) = entries_manifest();
     std::fs::write(dir.path().join(DEFAULT_MANIFEST_NAME), &manifest).unwrap();
@@ -216,26 +216,18 @@ fn a_report_holds_at_most_64_bytes_per_entry_beyond_its_name() {
 /// by chunk, as DIR mode is; the manifest's bytes are the caller's.
 #[test]
 fn an_entry_costs_at_most_64_bytes_beyond_its_name_from_text() {
-    let _one = MEASURING
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _one = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let (manifest, hex) = entries_manifest();
     let mut parser = Parser::new(Algorithm::Sha1);
     let verifier = Verifier::new().threads(2);
-    let (report, peak) = peak_of(|| {
+    let name = 1;
+    let report = within(LINES * (64 + name) + FIXED, "entries", || {
         verifier
             .verify_text(dir.path(), &mut parser, &manifest)
             .unwrap()
     });
     assert_all_missing(&report, hex);
-    let name = 1;
-    let allowed = LINES * (64 + name) + FIXED;
-    assert!(
-        peak <= allowed,
-        "peak {peak} bytes for {LINES} entries ({} per line), allowed {allowed}",
-        peak / LINES
-    );
 }
 
 /// The parse-first path (`verify_text` and DIR mode with one thread, a
@@ -243,27 +235,19 @@ fn an_entry_costs_at_most_64_bytes_beyond_its_name_from_text() {
 /// the run, then each is copied once into the report.
 #[test]
 fn an_entry_parsed_first_costs_its_item_and_its_row() {
-    let _one = MEASURING
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _one = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let (manifest, hex) = entries_manifest();
     let mut parser = Parser::new(Algorithm::Sha1);
     let verifier = Verifier::new().threads(1);
-    let (report, peak) = peak_of(|| {
+    // An item (104 bytes and its name's allocation), its status in the
+    // run (25), the run's order (8), the row and digest (44) and name.
+    let report = within(LINES * 224 + FIXED, "entries", || {
         verifier
             .verify_text(dir.path(), &mut parser, &manifest)
             .unwrap()
     });
     assert_all_missing(&report, hex);
-    // An item (104 bytes and its name's allocation), its status in the
-    // run (25), the run's order (8), the row and digest (44) and name.
-    let allowed = LINES * 224 + FIXED;
-    assert!(
-        peak <= allowed,
-        "peak {peak} bytes for {LINES} entries ({} per line), allowed {allowed}",
-        peak / LINES
-    );
 }
 
 #[test]
