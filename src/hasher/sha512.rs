@@ -8,14 +8,18 @@
 //! `sha2-asm` 0.6 were no faster). Elsewhere, and on CPUs without those
 //! instructions, [`compress`] hands the blocks to `sha2`.
 //!
-//! The design is the one OpenSSL's AVX2 code uses. The message schedule of
-//! two consecutive blocks is computed together, two words of each block per
-//! 256-bit vector, while the first block's rounds run on the scalar units;
-//! the second block's rounds then read their schedule from memory. The
-//! rounds themselves are the scalar chain of FIPS 180-4, written so that the
-//! optimiser keeps eight of them unrolled with the working variables in
-//! registers, and compiled for BMI1/BMI2 (`rorx`, `andn`), which saves a
-//! copy per rotation and per `!e & g`.
+//! The design follows OpenSSL's AVX2 code: the message schedule of two
+//! consecutive blocks is computed together, two words of each block per
+//! 256-bit vector, beside scalar rounds that read it from memory with the
+//! round constants already added. Where OpenSSL computes a pair's schedule
+//! during the first block's rounds, this code computes the *next* pair's
+//! during both blocks' rounds, one vector step every four rounds, so that
+//! the vector work is spread thin among the scalar work; the first pair's
+//! schedule is computed on its own. The rounds' adds are `lea`s, as in
+//! OpenSSL, and the rounds are compiled for BMI1/BMI2 (`rorx`, `andn`),
+//! which saves a copy per rotation and per `!e & g`. Each of these choices
+//! was measured (BENCHMARKS.md, session 13): 0.90 of OpenSSL's speed
+//! before, 0.96-0.98 after.
 //!
 //! Checked against `sha2` (the portable path and the reference of the
 //! tests) at every length and cut up to 600 bytes and on random inputs in
@@ -121,6 +125,7 @@ pub(crate) fn is_accelerated() -> bool {
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
+    use std::arch::asm;
     use std::arch::x86_64::*;
 
     /// Whether the CPU has what [`compress`] is compiled for (checked once
@@ -215,11 +220,54 @@ mod avx2 {
         0x6c44_198c_4a47_5817,
     ];
 
-    /// The schedule words of two blocks plus their round constants, as the
-    /// rounds consume them: `[t / 2]` holds words `t` and `t + 1` of the
-    /// first block, then the same two of the second.
+    /// The message schedule of two blocks plus the round constants, as the
+    /// rounds read them: `[t / 2]` holds words `t` and `t + 1` of the first
+    /// block, then the same two of the second.
     #[repr(align(32))]
     struct Schedule([[u64; 4]; 40]);
+
+    /// [`K`] in the layout of [`Schedule`]: each two constants twice.
+    static K2: Schedule = {
+        let mut out = [[0; 4]; 40];
+        let mut pair = 0;
+        while pair < 40 {
+            out[pair] = [K[2 * pair], K[2 * pair + 1], K[2 * pair], K[2 * pair + 1]];
+            pair += 1;
+        }
+        Schedule(out)
+    };
+
+    /// `vpshufb` masks: each 64-bit word byte-swapped (the message is
+    /// big-endian), and each rotated right by 8 bits (one instruction for
+    /// what takes three as shifts).
+    #[repr(C, align(32))]
+    struct Masks {
+        swap: [u8; 32],
+        rotate_8: [u8; 32],
+    }
+    static MASKS: Masks = {
+        let (mut swap, mut rotate_8) = ([0; 32], [0; 32]);
+        let mut byte = 0;
+        while byte < 32 {
+            // `vpshufb` indexes bytes within each 128-bit half.
+            let word = (byte % 16) / 8 * 8;
+            swap[byte] = (word + 7 - byte % 8) as u8;
+            rotate_8[byte] = (word + (byte % 8 + 1) % 8) as u8;
+            byte += 1;
+        }
+        Masks { swap, rotate_8 }
+    };
+
+    /// The steps that compute one pair's schedule: four load two rows of
+    /// words each, thirty-two compute one row each ([`schedule_step`]).
+    const STEPS: usize = 36;
+
+    /// The two blocks of a pair.
+    #[derive(Clone, Copy)]
+    struct Pair {
+        first: *const u8,
+        second: *const u8,
+    }
 
     /// Hashes `blocks`, whose length is a multiple of 128, into `state`.
     ///
@@ -227,79 +275,180 @@ mod avx2 {
     /// The CPU must have AVX2, BMI1 and BMI2 ([`is_available`]).
     #[target_feature(enable = "avx2,bmi1,bmi2")]
     pub(super) unsafe fn compress(state: &mut [u64; 8], blocks: &[u8]) {
-        let mut pairs = blocks.chunks_exact(256);
-        for pair in &mut pairs {
-            let (first, second) = pair.split_at(128);
-            // SAFETY: the features are the caller's promise; both are 128 bytes.
-            unsafe { compress_two(state, first, second, true) };
+        let count = blocks.len() / 128;
+        if count == 0 {
+            return;
         }
-        let last = pairs.remainder();
-        if last.len() == 128 {
-            // The schedule of a copy is computed alongside and thrown away.
+        // Pair `p`; a lone last block stands in for its pair's second too,
+        // whose schedule is computed and not used.
+        let pair = |p: usize| {
+            let first = 2 * p;
+            let second = (first + 1).min(count - 1);
+            // SAFETY: both indexes are below `count`, so inside `blocks`.
+            unsafe {
+                Pair {
+                    first: blocks.as_ptr().add(128 * first),
+                    second: blocks.as_ptr().add(128 * second),
+                }
+            }
+        };
+        let mut schedules = [Schedule([[0; 4]; 40]), Schedule([[0; 4]; 40])];
+        let (one, other) = schedules.split_at_mut(1);
+        let (mut current, mut next) = (&mut one[0], &mut other[0]);
+        // SAFETY: the features are the caller's promise; the pair's blocks
+        // are inside `blocks`.
+        unsafe { schedule(current, pair(0)) };
+        let pairs = count.div_ceil(2);
+        for p in 0..pairs {
+            let following = (p + 1 < pairs).then(|| pair(p + 1));
+            let both = 2 * p + 1 < count;
             // SAFETY: as above.
-            unsafe { compress_two(state, last, last, false) };
+            unsafe { pair_rounds(state, current, next, following, both) };
+            std::mem::swap(&mut current, &mut next);
         }
     }
 
-    /// Hashes `first` and then, if `both`, `second` (128 bytes each).
+    /// Computes `pair`'s schedule into `next`, all its [`STEPS`] in a row.
     ///
     /// # Safety
-    /// The CPU must have AVX2, BMI1 and BMI2; `first` and `second` must be
-    /// 128 bytes long.
-    #[target_feature(enable = "avx2,bmi1,bmi2")]
-    unsafe fn compress_two(state: &mut [u64; 8], first: &[u8], second: &[u8], both: bool) {
-        debug_assert!(first.len() == 128 && second.len() == 128);
-        // Each 64-bit word big-endian.
-        let swap = _mm256_set_epi64x(
-            0x0809_0a0b_0c0d_0e0f,
-            0x0001_0203_0405_0607,
-            0x0809_0a0b_0c0d_0e0f,
-            0x0001_0203_0405_0607,
-        );
-        let mut schedule = Schedule([[0; 4]; 40]);
-        // The last sixteen words of both blocks, two of each per vector.
+    /// The CPU must have AVX2; `pair`'s blocks must be 128 readable bytes.
+    #[target_feature(enable = "avx2")]
+    unsafe fn schedule(next: &mut Schedule, pair: Pair) {
         let mut words = [_mm256_setzero_si256(); 8];
-        for (pair, slot) in words.iter_mut().enumerate() {
-            // SAFETY: 16 * pair + 16 <= 128, the length of both blocks.
-            let (low, high) = unsafe {
-                (
-                    _mm_loadu_si128(first.as_ptr().add(16 * pair).cast()),
-                    _mm_loadu_si128(second.as_ptr().add(16 * pair).cast()),
-                )
-            };
-            *slot = _mm256_shuffle_epi8(_mm256_set_m128i(high, low), swap);
-            store(&mut schedule, pair, *slot);
+        // Written out, each step with a constant number, so that `words`
+        // stays in registers.
+        macro_rules! steps {
+            ($($n:literal)*) => {$(
+                // SAFETY: the caller's promise.
+                unsafe { schedule_step(&mut words, next, pair, $n) };
+            )*};
         }
+        steps!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35);
+    }
 
-        let mut working = *state;
-        // Rounds 0..64 of the first block, each two of them alongside two
-        // more words of both schedules. Written out, not looped, so that the
-        // sixteen words stay in registers without being moved around.
-        macro_rules! first_block_rounds {
-            ($($base:literal)*) => {$(
-                // Opaque to the optimiser, so that a round reads its word as
-                // one operand of an add rather than extract it from a vector.
-                std::hint::black_box(&mut schedule);
-                eight_rounds(&mut working, &mut schedule, $base, 0, |schedule, j| {
-                    store(schedule, 8 + $base / 2 + j, next_two_words(&mut words));
+    /// Hashes the first block of a pair and, if `both`, the second, from
+    /// `current`, their schedule, while computing the schedule of
+    /// `following`, if any, into `next`. Every eight rounds carry up to two
+    /// of its [`STEPS`], before their third and seventh rounds, so that the
+    /// vector units work beside the scalar ones and neither waits for the
+    /// other (before the first and fifth was 1-2% slower).
+    ///
+    /// # Safety
+    /// The CPU must have AVX2, BMI1 and BMI2; `following`'s blocks must be
+    /// 128 readable bytes each.
+    #[target_feature(enable = "avx2,bmi1,bmi2")]
+    unsafe fn pair_rounds(
+        state: &mut [u64; 8],
+        current: &Schedule,
+        next: &mut Schedule,
+        following: Option<Pair>,
+        both: bool,
+    ) {
+        let mut words = [_mm256_setzero_si256(); 8];
+        // Eight rounds from `$base` of the block in `$lane`, with step
+        // `n = 20 * (lane / 2) + base / 4 + j / 2` before round `base + 2j`
+        // for odd `j`: a constant once inlined, as is every branch but the
+        // one on `following`.
+        macro_rules! rounds {
+            ($working:ident, $lane:literal: $($base:literal)*) => {$(
+                eight_rounds(&mut $working, current, $base, $lane, |j| {
+                    let n = 20 * ($lane / 2) + $base / 4 + j / 2;
+                    if j % 2 == 1 && n < STEPS {
+                        if let Some(following) = following {
+                            // SAFETY: the features and `following` are the
+                            // caller's promise.
+                            unsafe { schedule_step(&mut words, next, following, n) };
+                        }
+                    }
                 });
             )*};
         }
-        first_block_rounds!(0 8 16 24 32 40 48 56);
-        eight_rounds(&mut working, &mut schedule, 64, 0, |_, _| {});
-        eight_rounds(&mut working, &mut schedule, 72, 0, |_, _| {});
+        let mut working = *state;
+        rounds!(working, 0: 0 8 16 24 32 40 48 56 64 72);
         add_into(state, &working);
         if both {
-            std::hint::black_box(&mut schedule);
             let mut working = *state;
-            macro_rules! second_block_rounds {
-                ($($base:literal)*) => {$(
-                    eight_rounds(&mut working, &mut schedule, $base, 2, |_, _| {});
-                )*};
-            }
-            second_block_rounds!(0 8 16 24 32 40 48 56 64 72);
+            rounds!(working, 2: 0 8 16 24 32 40 48 56 64 72);
             add_into(state, &working);
         }
+    }
+
+    /// Step `n` of computing `pair`'s schedule into `next`, with `words`
+    /// holding the last sixteen words of both blocks, two of each per
+    /// vector. Steps 0 to 3 load the blocks, two rows each; each later
+    /// step computes the next row (FIPS 180-4, 6.4.2, step 1):
+    /// `W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16]`, for `t` and
+    /// `t + 1`. Always inlined with a constant `n`, so that `words` stays in
+    /// registers.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2; `pair`'s blocks must be 128 readable bytes.
+    #[inline(always)]
+    unsafe fn schedule_step(words: &mut [__m256i; 8], next: &mut Schedule, pair: Pair, n: usize) {
+        // SAFETY: the caller's promise; the loads stay inside the blocks
+        // (16 * row + 16 <= 128) and the aligned accesses are to
+        // 32-byte-aligned statics and rows.
+        unsafe {
+            let rows = if n < 4 {
+                2 * n..2 * n + 2
+            } else {
+                n + 4..n + 5
+            };
+            for row in rows {
+                let new = if n < 4 {
+                    let swap = _mm256_load_si256(MASKS.swap.as_ptr().cast());
+                    let low = _mm_loadu_si128(pair.first.add(16 * row).cast());
+                    let high = _mm_loadu_si128(pair.second.add(16 * row).cast());
+                    _mm256_shuffle_epi8(_mm256_set_m128i(high, low), swap)
+                } else {
+                    next_row(words, row)
+                };
+                words[row % 8] = new;
+                let k = _mm256_load_si256(K2.0[row].as_ptr().cast());
+                _mm256_store_si256(next.0[row].as_mut_ptr().cast(), _mm256_add_epi64(new, k));
+            }
+            // Keeps the step where it is among the rounds: an empty `asm!`
+            // that may touch memory, so no store or load crosses it. Without
+            // it the optimiser gathered the steps into two runs between the
+            // rounds, and the whole ran 9% slower (BENCHMARKS.md, session 13).
+            asm!("", options(nostack, preserves_flags));
+        }
+    }
+
+    /// Row `row` of the schedule from the eight before it in `words`
+    /// (`words[row % 8]` holds row `row - 8`).
+    #[inline(always)]
+    fn next_row(words: &[__m256i; 8], row: usize) -> __m256i {
+        // SAFETY: the caller runs with AVX2 (`schedule_step`'s promise).
+        unsafe {
+            let back_16 = words[row % 8];
+            let back_15 = _mm256_alignr_epi8(words[(row + 1) % 8], back_16, 8);
+            let back_7 = _mm256_alignr_epi8(words[(row + 5) % 8], words[(row + 4) % 8], 8);
+            let back_2 = words[(row + 7) % 8];
+            let rotate_8 = _mm256_load_si256(MASKS.rotate_8.as_ptr().cast());
+            let s0 = _mm256_xor_si256(
+                _mm256_xor_si256(
+                    rotate_right::<1, 63>(back_15),
+                    _mm256_shuffle_epi8(back_15, rotate_8),
+                ),
+                _mm256_srli_epi64(back_15, 7),
+            );
+            let s1 = _mm256_xor_si256(
+                _mm256_xor_si256(
+                    rotate_right::<19, 45>(back_2),
+                    rotate_right::<61, 3>(back_2),
+                ),
+                _mm256_srli_epi64(back_2, 6),
+            );
+            _mm256_add_epi64(_mm256_add_epi64(back_16, back_7), _mm256_add_epi64(s0, s1))
+        }
+    }
+
+    /// Each 64-bit lane rotated right by `R` (`L` is 64 - `R`).
+    #[inline(always)]
+    unsafe fn rotate_right<const R: i32, const L: i32>(x: __m256i) -> __m256i {
+        // SAFETY: the caller runs with AVX2.
+        unsafe { _mm256_or_si256(_mm256_srli_epi64(x, R), _mm256_slli_epi64(x, L)) }
     }
 
     fn add_into(state: &mut [u64; 8], working: &[u64; 8]) {
@@ -308,75 +457,37 @@ mod avx2 {
         }
     }
 
-    /// Stores schedule words `2 * pair` and `2 * pair + 1` of both blocks,
-    /// with their round constants added.
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn store(schedule: &mut Schedule, pair: usize, words: __m256i) {
-        let k = &K[2 * pair..2 * pair + 2];
-        // SAFETY: `k` is two readable u64s, 16 bytes.
-        let k = unsafe { _mm_loadu_si128(k.as_ptr().cast()) };
-        let slot = &mut schedule.0[pair];
-        // SAFETY: `slot` is 32 writable bytes, 32-byte aligned (`Schedule`'s alignment).
+    /// `a + b`, as `lea`. The rounds alone ran 8% faster with their adds as
+    /// `lea` than as the `add`s the compiler picks (BENCHMARKS.md, session
+    /// 13), as OpenSSL writes them: on Zen 4, `add` competes with the
+    /// rounds' other ALU work where `lea` does not.
+    #[inline(always)]
+    fn lea(a: u64, b: u64) -> u64 {
+        let sum;
+        // SAFETY: an address computation on two registers; nothing is read.
         unsafe {
-            _mm256_store_si256(
-                slot.as_mut_ptr().cast(),
-                _mm256_add_epi64(words, _mm256_set_m128i(k, k)),
+            asm!(
+                "lea {sum}, [{a} + {b}]",
+                sum = lateout(reg) sum,
+                a = in(reg) a,
+                b = in(reg) b,
+                options(pure, nomem, nostack, preserves_flags),
             )
         };
-    }
-
-    /// The next two words of both schedules (FIPS 180-4, 6.4.2, step 1),
-    /// shifted into `words`, which holds the sixteen before them.
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn next_two_words(words: &mut [__m256i; 8]) -> __m256i {
-        // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], for t and t + 1.
-        let back_15 = _mm256_alignr_epi8(words[1], words[0], 8);
-        let back_7 = _mm256_alignr_epi8(words[5], words[4], 8);
-        let back_2 = words[7];
-        let s0 = _mm256_xor_si256(
-            _mm256_xor_si256(
-                rotate_right::<1, 63>(back_15),
-                rotate_right::<8, 56>(back_15),
-            ),
-            _mm256_srli_epi64(back_15, 7),
-        );
-        let s1 = _mm256_xor_si256(
-            _mm256_xor_si256(
-                rotate_right::<19, 45>(back_2),
-                rotate_right::<61, 3>(back_2),
-            ),
-            _mm256_srli_epi64(back_2, 6),
-        );
-        let next = _mm256_add_epi64(_mm256_add_epi64(words[0], back_7), _mm256_add_epi64(s0, s1));
-        *words = [
-            words[1], words[2], words[3], words[4], words[5], words[6], words[7], next,
-        ];
-        next
-    }
-
-    /// Each 64-bit lane rotated right by `R` (`L` is 64 - `R`).
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn rotate_right<const R: i32, const L: i32>(x: __m256i) -> __m256i {
-        _mm256_or_si256(_mm256_srli_epi64(x, R), _mm256_slli_epi64(x, L))
+        sum
     }
 
     /// One round (FIPS 180-4, 6.4.2, steps 3 and 4) with the working
     /// variables renamed instead of moved: `$d` and `$h` get the new `e` and `a`.
     macro_rules! round {
         ($a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident, $wk:expr) => {
-            let ch = ($e & $f).wrapping_add(!$e & $g); // the halves are disjoint
-            let t1 = $h
-                .wrapping_add($wk)
-                .wrapping_add(ch)
-                .wrapping_add(big_sigma1($e));
+            let ch = lea($e & $f, !$e & $g); // the halves are disjoint
+            let t1 = lea(lea(lea($h, $wk), ch), big_sigma1($e));
             // Maj(a, b, c) = ((a ^ b) & (b ^ c)) ^ b, and the optimiser
             // reuses a ^ b as the next round's b ^ c.
             let maj = (($a ^ $b) & ($b ^ $c)) ^ $b;
-            $d = $d.wrapping_add(t1);
-            $h = t1.wrapping_add(big_sigma0($a)).wrapping_add(maj);
+            $d = lea($d, t1);
+            $h = lea(lea(t1, maj), big_sigma0($a));
         };
     }
 
@@ -387,25 +498,25 @@ mod avx2 {
     #[inline(always)]
     fn eight_rounds(
         state: &mut [u64; 8],
-        schedule: &mut Schedule,
+        schedule: &Schedule,
         base: usize,
         lane: usize,
-        mut between: impl FnMut(&mut Schedule, usize),
+        mut between: impl FnMut(usize),
     ) {
         let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = *state;
-        let wk = |schedule: &Schedule, i: usize| schedule.0[(base + i) / 2][lane + (base + i) % 2];
-        between(schedule, 0);
-        round!(a, b, c, d, e, f, g, h, wk(schedule, 0));
-        round!(h, a, b, c, d, e, f, g, wk(schedule, 1));
-        between(schedule, 1);
-        round!(g, h, a, b, c, d, e, f, wk(schedule, 2));
-        round!(f, g, h, a, b, c, d, e, wk(schedule, 3));
-        between(schedule, 2);
-        round!(e, f, g, h, a, b, c, d, wk(schedule, 4));
-        round!(d, e, f, g, h, a, b, c, wk(schedule, 5));
-        between(schedule, 3);
-        round!(c, d, e, f, g, h, a, b, wk(schedule, 6));
-        round!(b, c, d, e, f, g, h, a, wk(schedule, 7));
+        let wk = |i: usize| schedule.0[(base + i) / 2][lane + (base + i) % 2];
+        between(0);
+        round!(a, b, c, d, e, f, g, h, wk(0));
+        round!(h, a, b, c, d, e, f, g, wk(1));
+        between(1);
+        round!(g, h, a, b, c, d, e, f, wk(2));
+        round!(f, g, h, a, b, c, d, e, wk(3));
+        between(2);
+        round!(e, f, g, h, a, b, c, d, wk(4));
+        round!(d, e, f, g, h, a, b, c, wk(5));
+        between(3);
+        round!(c, d, e, f, g, h, a, b, wk(6));
+        round!(b, c, d, e, f, g, h, a, wk(7));
         *state = [a, b, c, d, e, f, g, h];
     }
 
