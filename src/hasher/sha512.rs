@@ -417,9 +417,12 @@ mod avx2 {
 
     /// Row `row` of the schedule from the eight before it in `words`
     /// (`words[row % 8]` holds row `row - 8`).
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
     #[inline(always)]
-    fn next_row(words: &[__m256i; 8], row: usize) -> __m256i {
-        // SAFETY: the caller runs with AVX2 (`schedule_step`'s promise).
+    unsafe fn next_row(words: &[__m256i; 8], row: usize) -> __m256i {
+        // SAFETY: the caller's promise.
         unsafe {
             let back_16 = words[row % 8];
             let back_15 = _mm256_alignr_epi8(words[(row + 1) % 8], back_16, 8);
@@ -445,9 +448,12 @@ mod avx2 {
     }
 
     /// Each 64-bit lane rotated right by `R` (`L` is 64 - `R`).
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
     #[inline(always)]
     unsafe fn rotate_right<const R: i32, const L: i32>(x: __m256i) -> __m256i {
-        // SAFETY: the caller runs with AVX2.
+        // SAFETY: the caller's promise.
         unsafe { _mm256_or_si256(_mm256_srli_epi64(x, R), _mm256_slli_epi64(x, L)) }
     }
 
