@@ -2,7 +2,7 @@
 //! file I/O, to tell the hash functions' own speed from the engine's.
 //!
 //! ```sh
-//! cargo bench --bench algorithms              # about two minutes
+//! cargo bench --bench algorithms              # about six minutes
 //! cargo bench --bench algorithms -- --test    # smoke run: each case once
 //! ```
 //!
@@ -10,6 +10,11 @@
 //! * `hash`: one 64 MiB buffer through [`Hasher::update`] in the pieces the
 //!   engine feeds: 256 KiB (the read buffer of files below the mmap
 //!   threshold) and 4 MiB (the window of mapped files).
+//! * `message`: one 16 KiB message, in cache, digested whole
+//!   ([`Hasher::new`], one update, [`Hasher::finalize`]), as each
+//!   operation of `openssl speed -evp ALGO -bytes 16384` is: the case to
+//!   set against OpenSSL's figures, where `hash` also streams its buffer
+//!   from memory.
 //! * `blake3_parallel`: the same buffer through
 //!   [`Hasher::update_parallel`] on 1 and 2 threads, in pieces of 4, 16
 //!   and 64 MiB (each call starts and joins its threads).
@@ -24,6 +29,9 @@ use checksig::{Algorithm, Hasher};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 const LEN: usize = 64 << 20;
+
+/// The message size of the `message` group: `openssl speed`'s largest default.
+const MESSAGE: usize = 16 << 10;
 
 fn data() -> Vec<u8> {
     (0..LEN as u64)
@@ -48,6 +56,22 @@ fn hash(c: &mut Criterion) {
                 })
             });
         }
+    }
+    group.finish();
+}
+
+fn message(c: &mut Criterion) {
+    let bytes = &data()[..MESSAGE];
+    let mut group = c.benchmark_group("message");
+    group.throughput(Throughput::Bytes(MESSAGE as u64));
+    for algorithm in Algorithm::ALL {
+        group.bench_function(algorithm.name(), |b| {
+            b.iter(|| {
+                let mut hasher = Hasher::new(algorithm);
+                hasher.update(black_box(bytes));
+                black_box(hasher.finalize())
+            })
+        });
     }
     group.finish();
 }
@@ -82,6 +106,6 @@ criterion_group! {
         .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(4));
-    targets = hash, blake3_parallel
+    targets = hash, message, blake3_parallel
 }
 criterion_main!(benches);
