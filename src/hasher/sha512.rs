@@ -18,8 +18,9 @@
 //! schedule is computed on its own. The rounds' adds are `lea`s, as in
 //! OpenSSL, and the rounds are compiled for BMI1/BMI2 (`rorx`, `andn`),
 //! which saves a copy per rotation and per `!e & g`. Each of these choices
-//! was measured (BENCHMARKS.md, session 13): 0.90 of OpenSSL's speed
-//! before, 0.96-0.98 after.
+//! was measured (BENCHMARKS.md, run AH): 0.87-0.90 of OpenSSL's speed
+//! before, 0.95-0.98 after, though 0.91 where the linker places the 20 KB
+//! of [`avx2::compress`]'s rounds badly for the micro-op cache.
 //!
 //! Checked against `sha2` (the portable path and the reference of the
 //! tests) at every length and cut up to 600 bytes and on random inputs in
@@ -410,7 +411,7 @@ mod avx2 {
             // Keeps the step where it is among the rounds: an empty `asm!`
             // that may touch memory, so no store or load crosses it. Without
             // it the optimiser gathered the steps into two runs between the
-            // rounds, and the whole ran 9% slower (BENCHMARKS.md, session 13).
+            // rounds, and the whole ran 9% slower (BENCHMARKS.md, run AH).
             asm!("", options(nostack, preserves_flags));
         }
     }
