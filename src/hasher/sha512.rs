@@ -347,14 +347,14 @@ mod avx2 {
     ) {
         let mut words = [_mm256_setzero_si256(); 8];
         // Eight rounds from `$base` of the block in `$lane`, with step
-        // `n = 20 * (lane / 2) + base / 4 + j / 2` before round `base + 2j`
-        // for odd `j`: a constant once inlined, as is every branch but the
-        // one on `following`.
+        // `n = 20 * (lane / 2) + base / 4 + j` before round `base + 2 + 4j`:
+        // a constant once inlined, as is every branch but the one on
+        // `following`.
         macro_rules! rounds {
             ($working:ident, $lane:literal: $($base:literal)*) => {$(
                 eight_rounds(&mut $working, current, $base, $lane, |j| {
-                    let n = 20 * ($lane / 2) + $base / 4 + j / 2;
-                    if j % 2 == 1 && n < STEPS {
+                    let n = 20 * ($lane / 2) + $base / 4 + j;
+                    if n < STEPS {
                         if let Some(following) = following {
                             // SAFETY: the features and `following` are the
                             // caller's promise.
@@ -465,8 +465,8 @@ mod avx2 {
     }
 
     /// `a + b`, as `lea`. The rounds alone ran 8% faster with their adds as
-    /// `lea` than as the `add`s the compiler picks (BENCHMARKS.md, session
-    /// 13), as OpenSSL writes them: on Zen 4, `add` competes with the
+    /// `lea` than as the `add`s the compiler picks (BENCHMARKS.md, run AH),
+    /// as OpenSSL writes them: on Zen 4, `add` competes with the
     /// rounds' other ALU work where `lea` does not.
     #[inline(always)]
     fn lea(a: u64, b: u64) -> u64 {
@@ -499,9 +499,10 @@ mod avx2 {
     }
 
     /// Rounds `base..base + 8` of the block in lanes `lane..lane + 2` of
-    /// `schedule` (0: the first block, 2: the second), calling `between(j)`
-    /// before rounds `base + 2j` and `base + 2j + 1`. Always inlined, so
-    /// that the caller's loop is one straight run of rounds.
+    /// `schedule` (0: the first block, 2: the second), calling `between(0)`
+    /// before round `base + 2` and `between(1)` before round `base + 6`.
+    /// Always inlined, so that the caller's run of rounds is one straight
+    /// line of code.
     #[inline(always)]
     fn eight_rounds(
         state: &mut [u64; 8],
@@ -512,16 +513,14 @@ mod avx2 {
     ) {
         let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = *state;
         let wk = |i: usize| schedule.0[(base + i) / 2][lane + (base + i) % 2];
-        between(0);
         round!(a, b, c, d, e, f, g, h, wk(0));
         round!(h, a, b, c, d, e, f, g, wk(1));
-        between(1);
+        between(0);
         round!(g, h, a, b, c, d, e, f, wk(2));
         round!(f, g, h, a, b, c, d, e, wk(3));
-        between(2);
         round!(e, f, g, h, a, b, c, d, wk(4));
         round!(d, e, f, g, h, a, b, c, wk(5));
-        between(3);
+        between(1);
         round!(c, d, e, f, g, h, a, b, wk(6));
         round!(b, c, d, e, f, g, h, a, wk(7));
         *state = [a, b, c, d, e, f, g, h];
