@@ -8,7 +8,10 @@
 #   3. `openssl speed` on 16 KiB blocks and OpenSSL through Python's hashlib
 #      (best of 300 x 1 MiB in memory): single-core references;
 #   4. the hash functions in memory (`cargo bench --bench algorithms`): the
-#      same bytes without file I/O, and BLAKE3 on 1 and 2 threads.
+#      same bytes without file I/O, and BLAKE3 on 1 and 2 threads;
+#   5. each algorithm OpenSSL has against OpenSSL's libcrypto in one process,
+#      in alternating turns on core 1 (`cargo bench --bench openssl`), with the
+#      `asm` feature, as the CLI, the C library and the wheel are built.
 #
 # Usage: bash benches/algorithms.sh
 # Environment: CARGO_TARGET_DIR (default: target), CHECKSIG_BENCH_DIR (where the
@@ -119,5 +122,14 @@ for group in ("hash", "blake3_parallel"):
               f"| {mib / (median_ns / 1e9):.0f} | {mib / (best_ns / 1e9):.0f} |")
 EOF
 fi
+echo
+
+# Step 5: the comparison least disturbed by other processes, since both sides
+# of each round run within 100 ms of each other.
+pin=()
+if command -v taskset >/dev/null; then
+    pin=(taskset -c 1)
+fi
+"${pin[@]}" cargo bench --quiet -p checksig --features asm --bench openssl
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
