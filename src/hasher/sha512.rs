@@ -263,6 +263,27 @@ mod avx2 {
     /// words each, thirty-two compute one row each ([`schedule_step`]).
     const STEPS: usize = 36;
 
+    /// Where [`pair_rounds`]'s rounds start, in bytes past a 64-byte
+    /// boundary. They are 21 KB of straight-line code, close to what Zen 4's
+    /// micro-op cache holds, and where the linker happened to put them moved
+    /// their speed by 7% (probably by how their 64-byte windows fall into
+    /// that cache's sets; this VM has no counters to show it). So they are
+    /// placed, not left to chance: `pair_rounds` starts with a `.p2align 6`
+    /// and this many bytes of no-ops. SHA-512 on Zen 4 in MiB/s, best of 4
+    /// rounds, for each offset (BENCHMARKS.md, run AI):
+    ///
+    /// | offset | 0-12 | 16 | 20-48 | 52-60 |
+    /// |---|---|---|---|---|
+    /// | MiB/s | 803-808 | 744 | 804-807 | 763-765 |
+    ///
+    /// 32 is the middle of the widest good run, so that a change of a few
+    /// bytes in the rounds is likely to leave them in it. Another compiler
+    /// version may lay the rounds out anew: measure again with it
+    /// (`benches/openssl.rs`).
+    const BODY_OFFSET: usize = 32;
+    // `.nops` refuses 0, and 64 or more is another place's offset.
+    const _: () = assert!(BODY_OFFSET > 0 && BODY_OFFSET < 64);
+
     /// The two blocks of a pair.
     #[derive(Clone, Copy)]
     struct Pair {
@@ -345,6 +366,16 @@ mod avx2 {
         following: Option<Pair>,
         both: bool,
     ) {
+        // SAFETY: only no-ops, which place the code after them
+        // ([`BODY_OFFSET`]); they touch no register, memory or flag.
+        unsafe {
+            asm!(
+                ".p2align 6",
+                ".nops {offset}",
+                offset = const BODY_OFFSET,
+                options(nostack, preserves_flags),
+            )
+        };
         let mut words = [_mm256_setzero_si256(); 8];
         // Eight rounds from `$base` of the block in `$lane`, with step
         // `n = 20 * (lane / 2) + base / 4 + j` before round `base + 2 + 4j`:
