@@ -10,8 +10,9 @@
 #   4. the hash functions in memory (`cargo bench --bench algorithms`): the
 #      same bytes without file I/O, and BLAKE3 on 1 and 2 threads;
 #   5. each algorithm OpenSSL has against OpenSSL's libcrypto in one process,
-#      in alternating turns on core 1 (`cargo bench --bench openssl`), with the
-#      `asm` feature, as the CLI, the C library and the wheel are built.
+#      in alternating turns on the last core (`cargo bench --bench openssl`),
+#      with the `asm` feature, as the CLI, the C library and the wheel are
+#      built.
 #
 # Usage: bash benches/algorithms.sh
 # Environment: CARGO_TARGET_DIR (default: target), CHECKSIG_BENCH_DIR (where the
@@ -125,10 +126,10 @@ fi
 echo
 
 # Step 5: the comparison least disturbed by other processes, since both sides
-# of each round run within 100 ms of each other.
+# of each round run within 100 ms of each other; on the last core.
 pin=()
 if command -v taskset >/dev/null; then
-    pin=(taskset -c 1)
+    pin=(taskset -c "$(($(nproc) - 1))")
 fi
 "${pin[@]}" cargo bench --quiet -p checksig --features asm --bench openssl
 echo

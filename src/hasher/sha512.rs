@@ -268,8 +268,8 @@ mod avx2 {
     /// micro-op cache holds, and where the linker happened to put them moved
     /// their speed by 7% (probably by how their 64-byte windows fall into
     /// that cache's sets; this VM has no counters to show it). So they are
-    /// placed, not left to chance: `pair_rounds` starts with a `.p2align 6`
-    /// and this many bytes of no-ops. SHA-512 on Zen 4 in MiB/s, best of 4
+    /// placed, not left to chance: after saving registers, `pair_rounds`
+    /// runs a `.p2align 6` and then this many bytes of no-ops. SHA-512 on Zen 4 in MiB/s, best of 4
     /// rounds, for each offset (BENCHMARKS.md, run AI):
     ///
     /// | offset | 0-12 | 16 | 20-48 | 52-60 |
