@@ -19,8 +19,9 @@
 //! OpenSSL, and the rounds are compiled for BMI1/BMI2 (`rorx`, `andn`),
 //! which saves a copy per rotation and per `!e & g`. Each of these choices
 //! was measured (BENCHMARKS.md, run AH): 0.87-0.90 of OpenSSL's speed
-//! before, 0.95-0.98 after, though 0.91 where the linker places the 20 KB
-//! of [`avx2::compress`]'s rounds badly for the micro-op cache.
+//! before, 0.95-0.98 after. The 21 KB of rounds are placed in memory
+//! (`BODY_OFFSET`), since where the linker put them moved their speed by
+//! 7% (run AI).
 //!
 //! Checked against `sha2` (the portable path and the reference of the
 //! tests) at every length and cut up to 600 bytes and on random inputs in
@@ -269,8 +270,9 @@ mod avx2 {
     /// their speed by 7% (probably by how their 64-byte windows fall into
     /// that cache's sets; this VM has no counters to show it). So they are
     /// placed, not left to chance: after saving registers, `pair_rounds`
-    /// runs a `.p2align 6` and then this many bytes of no-ops. SHA-512 on Zen 4 in MiB/s, best of 4
-    /// rounds, for each offset (BENCHMARKS.md, run AI):
+    /// runs a `.p2align 6` and then this many bytes of no-ops. SHA-512 on
+    /// Zen 4 in MiB/s, best of 4 rounds, for each offset (BENCHMARKS.md,
+    /// run AI):
     ///
     /// | offset | 0-12 | 16 | 20-48 | 52-60 |
     /// |---|---|---|---|---|
