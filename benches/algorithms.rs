@@ -28,15 +28,13 @@ use std::time::Duration;
 use checksig::{Algorithm, Hasher};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
+mod common;
+use common::{bytes, digest_message, MESSAGE};
+
 const LEN: usize = 64 << 20;
 
-/// The message size of the `message` group: `openssl speed`'s largest default.
-const MESSAGE: usize = 16 << 10;
-
 fn data() -> Vec<u8> {
-    (0..LEN as u64)
-        .map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as u8)
-        .collect()
+    bytes(LEN)
 }
 
 fn hash(c: &mut Criterion) {
@@ -61,16 +59,12 @@ fn hash(c: &mut Criterion) {
 }
 
 fn message(c: &mut Criterion) {
-    let bytes = &data()[..MESSAGE];
+    let message = bytes(MESSAGE);
     let mut group = c.benchmark_group("message");
     group.throughput(Throughput::Bytes(MESSAGE as u64));
     for algorithm in Algorithm::ALL {
         group.bench_function(algorithm.name(), |b| {
-            b.iter(|| {
-                let mut hasher = Hasher::new(algorithm);
-                hasher.update(black_box(bytes));
-                black_box(hasher.finalize())
-            })
+            b.iter(|| black_box(digest_message(algorithm, black_box(&message))))
         });
     }
     group.finish();

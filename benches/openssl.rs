@@ -16,7 +16,7 @@
 //! benchmark. For each algorithm that both have, each side digests one
 //! cached 16 KiB message at a time: OpenSSL with `EVP_Digest`, the call
 //! `openssl speed -evp ALGO -bytes 16384` times, and checksig with
-//! [`Hasher::new`], one [`Hasher::update`] and [`Hasher::finalize`]. For
+//! `common::digest_message` (`Hasher::new`, `update`, `finalize`). For
 //! ROUNDS rounds, each side gets a turn of 50 ms, the one to go first
 //! alternating. Printed per algorithm, in MB/s (10^6 bytes, `openssl
 //! speed`'s unit): each side's best turn, the ratio of the bests, and the
@@ -28,10 +28,10 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use checksig::algorithm::Blake2bLen;
-use checksig::{Algorithm, Hasher};
+use checksig::Algorithm;
 
-/// `openssl speed`'s largest default block.
-const MESSAGE: usize = 16 << 10;
+mod common;
+use common::{bytes, digest_message, MESSAGE};
 
 /// One turn. Long enough that timing one turn costs nothing, short enough
 /// that both sides of a round see the same host.
@@ -130,12 +130,6 @@ fn openssl_name(algorithm: Algorithm) -> Option<&'static CStr> {
     })
 }
 
-fn checksig_digest(algorithm: Algorithm, message: &[u8]) -> checksig::Digest {
-    let mut hasher = Hasher::new(algorithm);
-    hasher.update(message);
-    hasher.finalize()
-}
-
 /// Calls `digest` (one message) for one [`TURN`]; MB/s.
 fn turn(mut digest: impl FnMut()) -> f64 {
     let start = Instant::now();
@@ -167,7 +161,7 @@ fn compare(
         };
         let checksig = || {
             turn(|| {
-                black_box(checksig_digest(algorithm, black_box(message)));
+                black_box(digest_message(algorithm, black_box(message)));
             })
         };
         let (o, c) = if round % 2 == 0 {
@@ -208,9 +202,7 @@ fn main() {
         println!("openssl: no libcrypto.so.3 on this machine; nothing to compare");
         return;
     };
-    let message: Vec<u8> = (0..MESSAGE as u64)
-        .map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as u8)
-        .collect();
+    let message = bytes(MESSAGE);
     println!("{MESSAGE}-byte message, {rounds} rounds of {TURN:?} turns, MB/s");
     if cfg!(debug_assertions) {
         println!("(a debug build: the digests are checked, its speeds mean nothing)");
@@ -236,7 +228,7 @@ fn main() {
             continue;
         };
         // SHAKE's default output length differs; the shorter is a prefix.
-        let ours = checksig_digest(algorithm, &message);
+        let ours = digest_message(algorithm, &message);
         let common = ours.as_bytes().len().min(len);
         assert_eq!(
             ours.as_bytes()[..common],
